@@ -1,0 +1,175 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import pino, { type DestinationStream } from 'pino';
+import { Type } from 'typebox';
+import { identityRoutes } from './modules/identity/identity.routes.js';
+import { resolveSession } from './modules/identity/session.service.js';
+import { recordAudit } from './platform/audit/audit.js';
+import { actorOf, registerAccessControl } from './platform/auth/access.js';
+import type { Clock } from './platform/clock.js';
+import type { Config } from './platform/config.js';
+import type { AppContext } from './platform/context.js';
+import { FieldCipher } from './platform/crypto/fields.js';
+import type { Db } from './platform/db/database.js';
+import { AppError, notFoundProblem, registerErrorHandling } from './platform/errors.js';
+import { LogSmsSender, type SmsSender } from './platform/sms/sms.js';
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  /** SMS adapter; defaults to the one that writes to the log. */
+  sms?: SmsSender;
+  /** Where log lines go (tests capture them to prove no personal data is logged). */
+  logStream?: DestinationStream;
+}
+
+// DJ-5, DJ-10: credentials and personal fields never reach the log, whatever a handler logs.
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.password',
+  '*.otp',
+  '*.idNumber',
+  '*.phone',
+  '*.token',
+  'body',
+];
+
+export function createLogger(config: Config, stream?: DestinationStream) {
+  return pino(
+    {
+      level: config.logLevel,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      serializers: {
+        // The path only: query strings may carry search terms of personal data.
+        req: (req: { method: string; url: string; ip?: string }) => ({
+          method: req.method,
+          url: req.url.split('?')[0],
+          ip: req.ip,
+        }),
+      },
+    },
+    stream,
+  );
+}
+
+export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance; ctx: AppContext }> {
+  const { config } = opts;
+  const app = Fastify({
+    loggerInstance: createLogger(config, opts.logStream) as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ctx: AppContext = {
+    config,
+    db: opts.db,
+    clock: opts.clock,
+    cipher: new FieldCipher(config.fieldKeys, config.currentFieldKeyId, config.blindIndexKey),
+    sms: opts.sms ?? new LogSmsSender(app.log),
+    log: app.log,
+  };
+
+  registerErrorHandling(app);
+  registerAccessControl(app, (token) => resolveSession(ctx, token));
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        mediaSrc: ["'self'", 'blob:'],
+        // Served over plain HTTP on localhost in demo mode; TLS is terminated in front in production.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) =>
+      new AppError(
+        429,
+        'RATE_LIMITED',
+        '请求过于频繁',
+        `请求过于频繁，请 ${Math.ceil(context.ttl / 1000)} 秒后再试。`,
+      ),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: '云医 Yunyi API',
+        version: '0.1.0',
+        description: '区域互联网医院平台接口。错误均为 application/problem+json。',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  // Refused access is a security event (DJ-12, DJ-17): audited even though the request changed nothing.
+  app.addHook('onError', async (request, _reply, error) => {
+    if (error instanceof AppError && error.status === 403 && request.auth) {
+      await recordAudit(
+        ctx.db,
+        actorOf(request),
+        {
+          action: 'access.denied',
+          outcome: 'failure',
+          details: { code: error.code, route: request.routeOptions.url ?? '' },
+        },
+        ctx.clock.now(),
+      ).catch((err) => request.log.error({ err }, 'audit of refused access failed'));
+    }
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/api/') || request.url === '/healthz')
+      reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['platform'],
+      summary: '健康检查',
+      response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+    },
+    handler: async () => ({ status: 'ok' as const }),
+  });
+  await app.register(identityRoutes(ctx), { prefix: '/api/v1' });
+
+  const indexHtml = path.join(config.webDir, 'index.html');
+  const hasWeb = existsSync(indexHtml);
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url;
+    const isApi =
+      url.startsWith('/api') || url.startsWith('/fhir') || url.startsWith('/ws') || url === '/healthz';
+    if (hasWeb && request.method === 'GET' && !isApi) {
+      // The SPA's client-side routes (/patient/..., /clinic/...) all load index.html.
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply
+      .status(404)
+      .header('content-type', 'application/problem+json; charset=utf-8')
+      .send(notFoundProblem(request.method, url));
+  });
+
+  return { app, ctx };
+}

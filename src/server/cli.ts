@@ -1,0 +1,77 @@
+import { verifyChain } from './platform/audit/chain.js';
+import { sealAll } from './platform/audit/sealer.js';
+import { systemClock } from './platform/clock.js';
+import { ConfigError, loadConfig } from './platform/config.js';
+import { FieldCipher } from './platform/crypto/fields.js';
+import { openDatabase } from './platform/db/database.js';
+import { migrate } from './platform/db/migrate.js';
+import { seedDemoRegion } from './seed/demo-region.js';
+
+const USAGE = `用法 / usage: npm run cli -- <command>
+  migrate          apply pending migrations
+  seed             seed the demo region (idempotent)
+  audit seal       seal every unsealed audit event into the chain
+  audit verify     recompute the audit hash chain; exit 0 when intact, 1 naming the first bad event`;
+
+/** Runs one CLI command and returns the process exit code. */
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out = console,
+): Promise<number> {
+  const [cmd, sub] = args;
+  if (!cmd || cmd === 'help' || cmd === '--help') {
+    out.log(USAGE);
+    return cmd ? 0 : 2;
+  }
+  const config = loadConfig(env);
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: `${config.dataDir}/pglite`,
+  });
+  try {
+    await migrate(database);
+    if (cmd === 'migrate') {
+      out.log('migrations applied');
+      return 0;
+    }
+    if (cmd === 'seed') {
+      const cipher = new FieldCipher(config.fieldKeys, config.currentFieldKeyId, config.blindIndexKey);
+      const r = await seedDemoRegion(database.db, cipher, systemClock);
+      out.log(
+        r.seeded
+          ? `seeded ${r.institutions} institutions, ${r.practitioners} practitioners, ${r.accounts} accounts`
+          : 'demo region already present',
+      );
+      return 0;
+    }
+    if (cmd === 'audit' && sub === 'seal') {
+      out.log(`sealed ${await sealAll(database.db, systemClock)} events`);
+      return 0;
+    }
+    if (cmd === 'audit' && sub === 'verify') {
+      const r = await verifyChain(database.db);
+      if (r.ok) {
+        out.log(
+          `audit chain intact: ${r.sealed} events in ${r.blocks} blocks verified (${r.unsealed} not yet sealed)`,
+        );
+        return 0;
+      }
+      out.error(`audit chain BROKEN at event ${r.firstBadEventId ?? '?'}: ${r.reason}`);
+      return 1;
+    }
+    out.error(`unknown command: ${args.join(' ')}\n${USAGE}`);
+    return 2;
+  } finally {
+    await database.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runCli(process.argv.slice(2))
+    .then((code) => process.exit(code))
+    .catch((err) => {
+      console.error(err instanceof ConfigError ? err.message : err);
+      process.exit(err instanceof ConfigError ? 2 : 1);
+    });
+}

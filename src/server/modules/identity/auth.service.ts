@@ -1,0 +1,218 @@
+import argon2 from 'argon2';
+import { sql } from 'kysely';
+import { type Actor, recordAudit } from '../../platform/audit/audit.js';
+import type { AuthContext, Role } from '../../platform/auth/access.js';
+import type { AppContext } from '../../platform/context.js';
+import { maskPhone } from '../../platform/crypto/mask.js';
+import type { Executor } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { consumeOtp, issueOtp } from './otp.service.js';
+import { createSession, revokeSession } from './session.service.js';
+
+export interface LoginResult {
+  token: string;
+  user: { id: string; name: string; roles: Role[] };
+}
+
+const invalidCredentials = () =>
+  new AppError(401, 'INVALID_CREDENTIALS', '手机号或密码错误', '手机号、密码或验证码不正确。');
+const loginLocked = (until: Date) =>
+  new AppError(429, 'LOGIN_LOCKED', '登录已锁定', '连续失败次数过多，该手机号已被暂时锁定，请稍后再试。', {
+    lockedUntil: until.toISOString(),
+  });
+
+// argon2id with the library's defaults (m=64 MiB, t=3, p=4); verification time flattens timing between
+// known and unknown phones because we verify against this dummy hash when the account does not exist.
+export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
+let dummyHash: Promise<string> | undefined;
+
+export async function requestLoginOtp(
+  ctx: AppContext,
+  phone: string,
+  actor: Actor,
+): Promise<{ devCode?: string }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { code } = await issueOtp(ctx, trx, phone, 'login');
+    await recordAudit(
+      trx,
+      actor,
+      { action: 'auth.otp.request', details: { phone: maskPhone(phone) } },
+      ctx.clock.now(),
+    );
+    return ctx.config.demo ? { devCode: code } : {};
+  });
+}
+
+async function lockedUntil(db: Executor, phoneBidx: string, now: Date): Promise<Date | null> {
+  const guard = await db
+    .selectFrom('login_guard')
+    .select('locked_until')
+    .where('phone_bidx', '=', phoneBidx)
+    .executeTakeFirst();
+  return guard?.locked_until && guard.locked_until.getTime() > now.getTime() ? guard.locked_until : null;
+}
+
+/**
+ * DJ-3: counts a failure atomically; the max-th consecutive failure locks the phone. A lock that has run
+ * out starts the count again.
+ */
+async function registerFailure(ctx: AppContext, phoneBidx: string, now: Date): Promise<Date | null> {
+  const lockUntil = new Date(now.getTime() + ctx.config.auth.lockoutMs);
+  const max = ctx.config.auth.maxFailures;
+  const row = await sql<{ locked_until: Date | null }>`
+    insert into login_guard (phone_bidx, failures, locked_until, updated_at)
+    values (${phoneBidx}, 1, ${max <= 1 ? lockUntil : null}, ${now})
+    on conflict (phone_bidx) do update set
+      failures = case when login_guard.locked_until is not null and login_guard.locked_until <= ${now}
+                      then 1 else login_guard.failures + 1 end,
+      locked_until = case
+        when login_guard.locked_until is not null and login_guard.locked_until <= ${now} then null
+        when login_guard.failures + 1 >= ${max} then ${lockUntil}::timestamptz
+        else login_guard.locked_until end,
+      updated_at = ${now}
+    returning locked_until`.execute(ctx.db);
+  return row.rows[0]?.locked_until ?? null;
+}
+
+async function auditLogin(
+  ctx: AppContext,
+  actor: Actor,
+  accountId: string | null,
+  phone: string,
+  outcome: 'success' | 'failure',
+  reason: string,
+) {
+  await recordAudit(
+    ctx.db,
+    { ...actor, accountId: accountId ?? actor.accountId },
+    {
+      action: 'auth.login',
+      outcome,
+      resourceType: 'account',
+      resourceId: accountId,
+      details: { phone: maskPhone(phone), reason },
+    },
+    ctx.clock.now(),
+  );
+}
+
+/**
+ * Login by password or SMS code. A first SMS login by an unknown phone registers a patient account
+ * (手机号验证码登录即注册). Every attempt, good or bad, is audited (DJ-12).
+ */
+export async function login(
+  ctx: AppContext,
+  input: { phone: string; password?: string; otp?: string },
+  actor: Actor,
+): Promise<LoginResult> {
+  const now = ctx.clock.now();
+  const phoneBidx = ctx.cipher.blindIndex('phone', input.phone);
+  const locked = await lockedUntil(ctx.db, phoneBidx, now);
+  if (locked) {
+    await auditLogin(ctx, actor, null, input.phone, 'failure', 'locked');
+    throw loginLocked(locked);
+  }
+  const account = await ctx.db
+    .selectFrom('account')
+    .select(['id', 'name', 'roles', 'password_hash', 'status'])
+    .where('phone_bidx', '=', phoneBidx)
+    .executeTakeFirst();
+
+  const fail = async (reason: string): Promise<never> => {
+    const lock = await registerFailure(ctx, phoneBidx, now);
+    await auditLogin(ctx, actor, account?.id ?? null, input.phone, 'failure', reason);
+    // The failing attempt itself is answered as wrong credentials; from the next try on, LOGIN_LOCKED.
+    throw lock
+      ? new AppError(
+          401,
+          'INVALID_CREDENTIALS',
+          '手机号或密码错误',
+          '连续失败次数过多，该手机号已被暂时锁定，请稍后再试。',
+          {
+            lockedUntil: lock.toISOString(),
+          },
+        )
+      : invalidCredentials();
+  };
+
+  if (input.password !== undefined) {
+    dummyHash ??= hashPassword('yunyi-dummy-password');
+    const hash = account?.password_hash ?? (await dummyHash);
+    const ok = await argon2.verify(hash, input.password).catch(() => false);
+    if (!ok || !account?.password_hash) return fail('bad_password');
+  } else {
+    const check = await consumeOtp(ctx, ctx.db, input.phone, 'login', input.otp ?? '');
+    if (check !== 'ok') return fail(check === 'wrong' ? 'bad_otp' : 'otp_expired');
+  }
+  if (account && account.status !== 'active') {
+    await auditLogin(ctx, actor, account.id, input.phone, 'failure', 'disabled');
+    throw new AppError(403, 'ACCOUNT_DISABLED', '账号已停用', '该账号已被停用，请联系所在机构或客服。');
+  }
+
+  return ctx.db.transaction().execute(async (trx) => {
+    let user = account;
+    if (!user) {
+      const id = newId();
+      await trx
+        .insertInto('account')
+        .values({
+          id,
+          phone_enc: ctx.cipher.encrypt(input.phone),
+          phone_bidx: phoneBidx,
+          name: '',
+          roles: ['patient'],
+          institution_id: null,
+          practitioner_id: null,
+          password_hash: null,
+          created_at: now,
+        })
+        .onConflict((oc) => oc.column('phone_bidx').doNothing())
+        .execute();
+      // A concurrent first login may have registered the phone a moment earlier: use that account.
+      user = await trx
+        .selectFrom('account')
+        .select(['id', 'name', 'roles', 'password_hash', 'status'])
+        .where('phone_bidx', '=', phoneBidx)
+        .executeTakeFirstOrThrow();
+      await recordAudit(
+        trx,
+        { ...actor, accountId: user.id, role: 'patient' },
+        {
+          action: 'account.register',
+          resourceType: 'account',
+          resourceId: user.id,
+          details: { phone: maskPhone(input.phone), via: 'otp' },
+        },
+        now,
+      );
+    }
+    await trx.deleteFrom('login_guard').where('phone_bidx', '=', phoneBidx).execute();
+    const session = await createSession(ctx, trx, { id: user.id, roles: user.roles });
+    await recordAudit(
+      trx,
+      { ...actor, accountId: user.id, role: user.roles[0] ?? null },
+      {
+        action: 'auth.login',
+        resourceType: 'account',
+        resourceId: user.id,
+        details: { phone: maskPhone(input.phone), method: input.password !== undefined ? 'password' : 'otp' },
+      },
+      now,
+    );
+    return { token: session.token, user: { id: user.id, name: user.name, roles: user.roles as Role[] } };
+  });
+}
+
+export async function logout(ctx: AppContext, auth: AuthContext, actor: Actor): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    await revokeSession(trx, auth.sessionId, now);
+    await recordAudit(
+      trx,
+      actor,
+      { action: 'auth.logout', resourceType: 'account', resourceId: auth.accountId },
+      now,
+    );
+  });
+}

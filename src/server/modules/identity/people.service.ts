@@ -1,0 +1,256 @@
+import { type Actor, recordAudit } from '../../platform/audit/audit.js';
+import type { AuthContext, Role } from '../../platform/auth/access.js';
+import type { AppContext } from '../../platform/context.js';
+import { maskIdNumber, maskPhone } from '../../platform/crypto/mask.js';
+import type { Executor } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import {
+  ADULT_AGE,
+  ageOn,
+  checkIdNumber,
+  idNumberProblemText,
+  isPersonName,
+  type Relationship,
+} from './identity.rules.js';
+
+export interface MeView {
+  id: string;
+  name: string;
+  roles: Role[];
+  phone: string;
+  institutionId?: string;
+  institutionName?: string;
+  practitionerId?: string;
+  realNameVerified: boolean;
+  patientId?: string;
+  idNumber?: string;
+  birthDate?: string;
+  sex?: string;
+}
+
+export async function getMe(ctx: AppContext, auth: AuthContext): Promise<MeView> {
+  const row = await ctx.db
+    .selectFrom('account as a')
+    .leftJoin('institution as i', 'i.id', 'a.institution_id')
+    .leftJoin('patient as p', 'p.account_id', 'a.id')
+    .select([
+      'a.id',
+      'a.name',
+      'a.roles',
+      'a.phone_enc',
+      'a.institution_id',
+      'a.practitioner_id',
+      'i.name as institution_name',
+    ])
+    .select(['p.id as patient_id', 'p.verified_at', 'p.id_number_enc', 'p.birth_date', 'p.sex'])
+    .where('a.id', '=', auth.accountId)
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    name: row.name,
+    roles: row.roles as Role[],
+    phone: maskPhone(ctx.cipher.decrypt(row.phone_enc)),
+    ...(row.institution_id
+      ? { institutionId: row.institution_id, institutionName: row.institution_name ?? '' }
+      : {}),
+    ...(row.practitioner_id ? { practitionerId: row.practitioner_id } : {}),
+    realNameVerified: row.verified_at !== null,
+    ...(row.patient_id ? { patientId: row.patient_id } : {}),
+    ...(row.id_number_enc ? { idNumber: maskIdNumber(ctx.cipher.decrypt(row.id_number_enc)) } : {}),
+    ...(row.birth_date ? { birthDate: row.birth_date } : {}),
+    ...(row.sex ? { sex: row.sex } : {}),
+  };
+}
+
+function validIdentity(ctx: AppContext, name: string, idNumber: string) {
+  if (!isPersonName(name)) {
+    throw new AppError(
+      422,
+      'INVALID_NAME',
+      '姓名格式不正确',
+      '请输入与身份证一致的姓名（2–30 个汉字或字母）。',
+    );
+  }
+  const check = checkIdNumber(idNumber, ctx.clock.now());
+  if (!check.ok)
+    throw new AppError(422, 'INVALID_ID_NUMBER', '身份证号码无效', idNumberProblemText[check.problem], {
+      problem: check.problem,
+    });
+  return check;
+}
+
+const idTaken = () =>
+  new AppError(
+    409,
+    'ID_NUMBER_TAKEN',
+    '身份证号已被绑定',
+    '该身份证号已绑定其他账号。如有疑问，请携带身份证件联系客服。',
+  );
+
+/**
+ * 实名认证 (ID-1, ID-2): binds a checked resident ID to the account's patient record. One ID number
+ * belongs to at most one person: a record that already holds it is reused only when it is the same
+ * person with no account of its own (e.g. a grown-up child claiming the record a parent created).
+ */
+export async function verifyRealName(
+  ctx: AppContext,
+  auth: AuthContext,
+  input: { name: string; idNumber: string },
+  actor: Actor,
+): Promise<MeView> {
+  const id = validIdentity(ctx, input.name, input.idNumber);
+  const bidx = ctx.cipher.blindIndex('id_number', id.idNumber);
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const mine = await trx
+      .selectFrom('patient')
+      .selectAll()
+      .where('account_id', '=', auth.accountId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (mine?.verified_at) {
+      if (mine.id_number_bidx === bidx && mine.name === input.name) return; // idempotent repeat
+      throw new AppError(
+        409,
+        'ALREADY_VERIFIED',
+        '已完成实名认证',
+        '该账号已完成实名认证，如需更改请联系客服。',
+      );
+    }
+    const holder = await trx
+      .selectFrom('patient')
+      .select(['id', 'account_id', 'name'])
+      .where('id_number_bidx', '=', bidx)
+      .forUpdate()
+      .executeTakeFirst();
+    let patientId: string;
+    if (holder) {
+      if (holder.account_id !== null || holder.name !== input.name) throw idTaken();
+      await trx
+        .updateTable('patient')
+        .set({ account_id: auth.accountId, verified_at: now })
+        .where('id', '=', holder.id)
+        .execute();
+      patientId = holder.id;
+    } else {
+      patientId = newId();
+      await trx
+        .insertInto('patient')
+        .values({
+          id: patientId,
+          account_id: auth.accountId,
+          name: input.name,
+          id_number_enc: ctx.cipher.encrypt(id.idNumber),
+          id_number_bidx: bidx,
+          birth_date: id.birthDate,
+          sex: id.sex,
+          verified_at: now,
+          created_at: now,
+        })
+        .execute()
+        .catch((err: { code?: string }) => {
+          // Unique blind index: a concurrent verification took the number first.
+          if (err.code === '23505') throw idTaken();
+          throw err;
+        });
+    }
+    await trx.updateTable('account').set({ name: input.name }).where('id', '=', auth.accountId).execute();
+    await recordAudit(
+      trx,
+      actor,
+      {
+        action: 'patient.real_name.verify',
+        resourceType: 'patient',
+        resourceId: patientId,
+        patientId,
+        details: { idNumber: maskIdNumber(id.idNumber) },
+      },
+      now,
+    );
+  });
+  return getMe(ctx, auth);
+}
+
+export interface DependentView {
+  id: string;
+  patientId: string;
+  name: string;
+  idNumber: string;
+  birthDate: string;
+  sex: string;
+  age: number;
+  relationship: Relationship;
+  status: 'active' | 'pending_confirmation';
+  isMinor: boolean;
+  isGuardian: boolean;
+  devCode?: string;
+}
+
+async function dependentRows(ctx: AppContext, db: Executor, accountId: string, proxyId?: string) {
+  let q = db
+    .selectFrom('family_proxy as f')
+    .innerJoin('patient as p', 'p.id', 'f.patient_id')
+    .select([
+      'f.id',
+      'f.patient_id',
+      'f.relationship',
+      'f.status',
+      'f.is_guardian',
+      'f.created_at',
+      'p.name',
+      'p.id_number_enc',
+      'p.birth_date',
+      'p.sex',
+    ])
+    .where('f.proxy_account_id', '=', accountId)
+    .where('f.status', '<>', 'revoked')
+    .orderBy('f.created_at');
+  if (proxyId) q = q.where('f.id', '=', proxyId);
+  const rows = await q.execute();
+  const today = ctx.clock.now();
+  return rows.map(
+    (r): DependentView => ({
+      id: r.id,
+      patientId: r.patient_id,
+      name: r.name,
+      idNumber: r.id_number_enc ? maskIdNumber(ctx.cipher.decrypt(r.id_number_enc)) : '',
+      birthDate: r.birth_date ?? '',
+      sex: r.sex ?? '',
+      age: r.birth_date ? ageOn(r.birth_date, today) : 0,
+      relationship: r.relationship as Relationship,
+      status: r.status as DependentView['status'],
+      isMinor: r.birth_date ? ageOn(r.birth_date, today) < ADULT_AGE : false,
+      isGuardian: r.is_guardian,
+    }),
+  );
+}
+
+/** Lists the account's dependents; reading them is a read of their personal data, so it is audited. */
+export async function listDependents(
+  ctx: AppContext,
+  auth: AuthContext,
+  actor: Actor,
+): Promise<DependentView[]> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const items = await dependentRows(ctx, trx, auth.accountId);
+    const now = ctx.clock.now();
+    for (const d of items) {
+      await recordAudit(
+        trx,
+        actor,
+        {
+          action: 'patient.read',
+          resourceType: 'patient',
+          resourceId: d.patientId,
+          patientId: d.patientId,
+          details: { via: 'dependents.list' },
+        },
+        now,
+      );
+    }
+    return items;
+  });
+}
+
+export { dependentRows, idTaken, validIdentity };

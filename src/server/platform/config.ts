@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+/** Everything the server reads from its environment, read once at start (no module-level singletons). */
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; when unset the server runs on embedded PGlite under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Demo mode: seeds the demo region, SMS codes are echoed as `devCode`, demo keys allowed. */
+  demo: boolean;
+  /** SM4 field-encryption keys by key id (DJ-25: key id stored with the ciphertext), and the current one. */
+  fieldKeys: Record<string, Buffer>;
+  currentFieldKeyId: string;
+  /** HMAC-SM3 key of the blind index used to look up encrypted phones and ID numbers. */
+  blindIndexKey: Buffer;
+  logLevel: string;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  auth: AuthSettings;
+  audit: { sealIntervalMs: number; sealBatchSize: number };
+  webDir: string;
+}
+
+export interface AuthSettings {
+  /** Absolute lifetime of a patient session. */
+  patientSessionTtlMs: number;
+  /** Absolute lifetime of a staff session. */
+  staffSessionTtlMs: number;
+  /** DJ-4: idle staff sessions end after this long. */
+  staffIdleTimeoutMs: number;
+  otpTtlMs: number;
+  otpResendIntervalMs: number;
+  /** DJ-3: consecutive failures before the phone is locked, and for how long. */
+  maxFailures: number;
+  lockoutMs: number;
+  /** Per-IP request budget for the auth routes per minute. */
+  ipRateLimitPerMinute: number;
+}
+
+export class ConfigError extends Error {}
+
+const DEMO_SECRET = 'yunyi-demo-only-not-a-secret';
+
+function demoKey(purpose: string, bytes: number): Buffer {
+  return createHash('sm3').update(`${DEMO_SECRET}:${purpose}`).digest().subarray(0, bytes);
+}
+
+function hexKey(name: string, value: string, bytes: number): Buffer {
+  if (!/^[0-9a-fA-F]+$/.test(value) || value.length !== bytes * 2) {
+    throw new ConfigError(`${name} 必须是 ${bytes * 2} 位十六进制字符串 (${bytes} bytes hex)`);
+  }
+  return Buffer.from(value, 'hex');
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got "${raw}"`);
+  return n;
+}
+
+/**
+ * Reads the configuration. Demo mode is on when YUNYI_DEMO=1, or by default on the embedded
+ * database; YUNYI_DEMO=0 turns it off. Outside demo mode the keys are required (DJ-7, DJ-25).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  const demoFlag = env.YUNYI_DEMO;
+  const demo =
+    demoFlag === undefined || demoFlag === '' ? !databaseUrl : demoFlag === '1' || demoFlag === 'true';
+
+  let fieldKeys: Record<string, Buffer>;
+  let currentFieldKeyId: string;
+  const missing: string[] = [];
+  if (!env.YUNYI_FIELD_KEY) missing.push('YUNYI_FIELD_KEY');
+  if (!env.YUNYI_INDEX_KEY) missing.push('YUNYI_INDEX_KEY');
+  if (missing.length > 0 && !demo) {
+    throw new ConfigError(
+      `缺少必需的密钥配置：${missing.join(', ')}。生产模式（未开启 YUNYI_DEMO）必须提供字段加密密钥与盲索引密钥，` +
+        `例如 YUNYI_FIELD_KEY=$(openssl rand -hex 16) YUNYI_INDEX_KEY=$(openssl rand -hex 32)。` +
+        ` Missing required secrets: ${missing.join(', ')}.`,
+    );
+  }
+  if (env.YUNYI_FIELD_KEY) {
+    // Rotation: YUNYI_FIELD_KEY is the current key, YUNYI_FIELD_KEYS_OLD="id:hex,id:hex" the ones still readable.
+    currentFieldKeyId = env.YUNYI_FIELD_KEY_ID || 'k1';
+    fieldKeys = { [currentFieldKeyId]: hexKey('YUNYI_FIELD_KEY', env.YUNYI_FIELD_KEY, 16) };
+    for (const pair of (env.YUNYI_FIELD_KEYS_OLD || '').split(',').filter(Boolean)) {
+      const [id, hex] = pair.split(':');
+      if (!id || !hex) throw new ConfigError('YUNYI_FIELD_KEYS_OLD must look like "k0:hex,k00:hex"');
+      fieldKeys[id] = hexKey(`YUNYI_FIELD_KEYS_OLD(${id})`, hex, 16);
+    }
+  } else {
+    currentFieldKeyId = 'demo';
+    fieldKeys = { demo: demoKey('field', 16) };
+  }
+  const blindIndexKey = env.YUNYI_INDEX_KEY
+    ? hexKey('YUNYI_INDEX_KEY', env.YUNYI_INDEX_KEY, 32)
+    : demoKey('index', 32);
+
+  const dataDir = path.resolve(env.DATA_DIR || './data');
+  return {
+    port: int(env, 'PORT', 3000),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir,
+    demo,
+    fieldKeys,
+    currentFieldKeyId,
+    blindIndexKey,
+    logLevel: env.LOG_LEVEL || 'info',
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
+    trustProxy: env.TRUST_PROXY === '1',
+    auth: {
+      patientSessionTtlMs: int(env, 'PATIENT_SESSION_TTL_MINUTES', 7 * 24 * 60) * 60_000,
+      staffSessionTtlMs: int(env, 'STAFF_SESSION_TTL_MINUTES', 12 * 60) * 60_000,
+      staffIdleTimeoutMs: int(env, 'STAFF_IDLE_TIMEOUT_MINUTES', 30) * 60_000,
+      otpTtlMs: 5 * 60_000,
+      otpResendIntervalMs: int(env, 'OTP_RESEND_SECONDS', 60) * 1000,
+      maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5),
+      lockoutMs: int(env, 'LOGIN_LOCKOUT_MINUTES', 15) * 60_000,
+      ipRateLimitPerMinute: int(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 60),
+    },
+    audit: { sealIntervalMs: int(env, 'AUDIT_SEAL_INTERVAL_MS', 2000), sealBatchSize: 1000 },
+    webDir: path.resolve(env.WEB_DIR || 'dist/web'),
+  };
+}

@@ -1,0 +1,16 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { FieldCipher } from './crypto/fields.js';
+import type { Db } from './db/database.js';
+import type { SmsSender } from './sms/sms.js';
+
+/** What a service function may use besides its arguments; built once per app in app.ts. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  cipher: FieldCipher;
+  sms: SmsSender;
+  log: FastifyBaseLogger;
+}

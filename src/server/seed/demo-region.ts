@@ -1,0 +1,257 @@
+import { sql } from 'kysely';
+import { hashPassword } from '../modules/identity/auth.service.js';
+import { checkIdNumber } from '../modules/identity/identity.rules.js';
+import { recordAudit, systemActor } from '../platform/audit/audit.js';
+import type { Clock } from '../platform/clock.js';
+import type { FieldCipher } from '../platform/crypto/fields.js';
+import type { Db, Tx } from '../platform/db/database.js';
+import { newId } from '../platform/ids.js';
+import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF, INSTITUTIONS, PRACTITIONERS } from './region-data.js';
+
+export interface SeedResult {
+  seeded: boolean;
+  institutions: number;
+  practitioners: number;
+  accounts: number;
+}
+
+/**
+ * Seeds the fictional 云川区 demo region once: institutions with licences and departments,
+ * practitioners, and the demo accounts of the README (all with password Demo@2026). It runs in one
+ * transaction and is skipped when the region is already there, so restarts and concurrent starts are safe.
+ */
+export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock): Promise<SeedResult> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  return db.transaction().execute(async (trx) => {
+    // Serialise concurrent first starts of several nodes.
+    await sql`select pg_advisory_xact_lock(7283003)`.execute(trx);
+    const first = INSTITUTIONS[0]!;
+    const existing = await trx
+      .selectFrom('institution')
+      .select('id')
+      .where('code', '=', first.code)
+      .executeTakeFirst();
+    if (existing) return { seeded: false, institutions: 0, practitioners: 0, accounts: 0 };
+    const now = clock.now();
+    const inst = new Map<string, string>();
+    const dept = new Map<string, string>();
+    for (const i of INSTITUTIONS) inst.set(i.code, newId());
+    for (const i of INSTITUTIONS) {
+      await trx
+        .insertInto('institution')
+        .values({
+          id: inst.get(i.code)!,
+          code: i.code,
+          name: i.name,
+          name_en: i.nameEn,
+          short_name: i.shortName,
+          type: i.type,
+          level: i.level,
+          is_childrens: i.isChildrens ?? false,
+          district: i.district,
+          address: i.address,
+          phone: i.phone,
+          alliance_of: i.allianceOf ? inst.get(i.allianceOf)! : null,
+          internet_hospital: JSON.stringify(i.internetHospital ?? null),
+        })
+        .execute();
+      for (const d of i.departments) {
+        const id = newId();
+        dept.set(`${i.code}/${d.code}`, id);
+        await trx
+          .insertInto('department')
+          .values({
+            id,
+            institution_id: inst.get(i.code)!,
+            code: d.code,
+            name: d.name,
+            name_en: d.nameEn,
+            specialty: d.specialty,
+          })
+          .execute();
+      }
+      for (const l of i.licences) {
+        await trx
+          .insertInto('licence')
+          .values({
+            id: newId(),
+            institution_id: inst.get(i.code)!,
+            practitioner_id: null,
+            kind: l.kind,
+            number: l.number,
+            issued_by: l.issuedBy,
+            valid_from: l.validFrom,
+            valid_to: l.validTo,
+            scope: JSON.stringify(l.scope ?? []),
+          })
+          .execute();
+      }
+    }
+    const prac = new Map<string, string>();
+    const deptId = (institution: string, department: string) => {
+      const id = dept.get(`${institution}/${department}`);
+      if (!id) throw new Error(`seed: department ${institution}/${department} does not exist`);
+      return id;
+    };
+    for (const p of PRACTITIONERS) {
+      const id = newId();
+      prac.set(p.code, id);
+      await trx
+        .insertInto('practitioner')
+        .values({
+          id,
+          code: p.code,
+          name: p.name,
+          sex: p.sex,
+          kind: p.kind,
+          title: p.title,
+          professional_title: p.professionalTitle,
+          institution_id: inst.get(p.institution)!,
+          department_id: deptId(p.institution, p.department),
+          specialty: p.specialty,
+          bio: p.bio,
+          licence_no: p.licenceNo,
+          practice_since: p.practiceSince,
+          online_follow_up_since: p.onlineFollowUpSince ?? null,
+          offers_online: p.offersOnline,
+          first_visit_trained: p.firstVisitTrained ?? false,
+        })
+        .execute();
+      await trx
+        .insertInto('licence')
+        .values({
+          id: newId(),
+          institution_id: null,
+          practitioner_id: id,
+          kind: 'practitioner',
+          number: p.licenceNo,
+          issued_by: '云川区卫生健康委员会',
+          valid_from: `${p.practiceSince}-07-01`,
+          valid_to: '2030-12-31',
+          scope: JSON.stringify([p.specialty]),
+        })
+        .execute();
+      for (const s of p.otherSites ?? []) {
+        await trx
+          .insertInto('practitioner_site')
+          .values({
+            practitioner_id: id,
+            institution_id: inst.get(s.institution)!,
+            department_id: deptId(s.institution, s.department),
+          })
+          .execute();
+      }
+    }
+
+    let accounts = 0;
+    const addAccount = async (
+      trx: Tx,
+      phone: string,
+      name: string,
+      roles: string[],
+      institutionId: string | null,
+      practitionerId: string | null,
+    ) => {
+      const id = newId();
+      await trx
+        .insertInto('account')
+        .values({
+          id,
+          phone_enc: cipher.encrypt(phone),
+          phone_bidx: cipher.blindIndex('phone', phone),
+          password_hash: passwordHash,
+          name,
+          roles,
+          institution_id: institutionId,
+          practitioner_id: practitionerId,
+          password_changed_at: now,
+          created_at: now,
+        })
+        .execute();
+      accounts += 1;
+      return id;
+    };
+    const addPatient = async (trx: Tx, accountId: string | null, name: string, idNumber: string) => {
+      const check = checkIdNumber(idNumber, now);
+      if (!check.ok) throw new Error(`seed: ID number of ${name} is invalid (${check.problem})`);
+      const id = newId();
+      await trx
+        .insertInto('patient')
+        .values({
+          id,
+          account_id: accountId,
+          name,
+          id_number_enc: cipher.encrypt(check.idNumber),
+          id_number_bidx: cipher.blindIndex('id_number', check.idNumber),
+          birth_date: check.birthDate,
+          sex: check.sex,
+          verified_at: now,
+          created_at: now,
+        })
+        .execute();
+      return id;
+    };
+
+    for (const s of DEMO_STAFF) {
+      const practitioner = s.practitioner ? PRACTITIONERS.find((p) => p.code === s.practitioner) : undefined;
+      const institution = s.institution ?? practitioner?.institution;
+      await addAccount(
+        trx,
+        s.phone,
+        s.name,
+        [s.role],
+        institution ? inst.get(institution)! : null,
+        s.practitioner ? prac.get(s.practitioner)! : null,
+      );
+    }
+    for (const p of DEMO_PATIENTS) {
+      const accountId = await addAccount(trx, p.phone, p.name, ['patient'], null, null);
+      const patientId = await addPatient(trx, accountId, p.name, p.idNumber);
+      for (const d of p.dependents ?? []) {
+        const dependentId = await addPatient(trx, null, d.name, d.idNumber);
+        await trx
+          .insertInto('family_proxy')
+          .values({
+            id: newId(),
+            proxy_account_id: accountId,
+            patient_id: dependentId,
+            relationship: d.relationship,
+            is_guardian: true,
+            confirm_phone_enc: null,
+            status: 'active',
+            confirmed_at: now,
+            created_at: now,
+          })
+          .execute();
+      }
+      for (const dx of p.offlineDiagnoses ?? []) {
+        const doctor = PRACTITIONERS.find((x) => x.code === dx.doctor || x.phone === dx.doctor);
+        await trx
+          .insertInto('offline_diagnosis')
+          .values({
+            id: newId(),
+            patient_id: patientId,
+            institution_id: inst.get(dx.institution)!,
+            department_id: deptId(dx.institution, dx.department),
+            practitioner_id: doctor ? prac.get(doctor.code)! : null,
+            icd10: dx.icd10,
+            name: dx.name,
+            diagnosed_at: dx.diagnosedAt,
+            source: 'seed',
+            created_at: now,
+          })
+          .execute();
+      }
+    }
+    await recordAudit(
+      trx,
+      systemActor,
+      {
+        action: 'demo.seed',
+        details: { institutions: INSTITUTIONS.length, practitioners: PRACTITIONERS.length, accounts },
+      },
+      now,
+    );
+    return { seeded: true, institutions: INSTITUTIONS.length, practitioners: PRACTITIONERS.length, accounts };
+  });
+}

@@ -1,0 +1,180 @@
+// Demo region: the fictional 云川区 (Yunchuan District) of the fictional city 云澜市, modelled on the seed
+// documents (docs: shared/seeds): internet hospitals tied to physical institutions (seed 000),
+// community centres in medical alliances with remote imaging / ECG / lab diagnosis (seed 001), family
+// doctors (seed 002) and the 2026 online first-visit pilot at a children's hospital (seed 004).
+// Every institution, person, address, phone number and licence number here is invented.
+//
+// The data is split in three files; this one holds the types, the demo accounts and re-exports the rest.
+
+export type InstitutionType =
+  | 'hospital'
+  | 'community_centre'
+  | 'community_station'
+  | 'pharmacy'
+  | 'imaging_centre'
+  | 'lab_centre'
+  | 'ecg_centre';
+export type InstitutionLevel = 'tertiary' | 'secondary' | 'primary' | null;
+export type Title = 'resident' | 'attending' | 'associate_chief' | 'chief';
+export type PractitionerKind = 'doctor' | 'nurse' | 'pharmacist';
+
+export interface SeedLicence {
+  kind: 'practice' | 'internet_hospital' | 'pharmacy_business';
+  number: string;
+  issuedBy: string;
+  validFrom: string;
+  validTo: string;
+  scope?: string[];
+}
+
+export interface SeedDepartment {
+  code: string; // unique within the institution, e.g. 'CARD'
+  name: string;
+  nameEn: string;
+  specialty: string;
+}
+
+export interface SeedInstitution {
+  code: string; // unique, e.g. 'YC-H01'
+  name: string;
+  nameEn: string;
+  shortName: string;
+  type: InstitutionType;
+  level: InstitutionLevel;
+  isChildrens?: boolean;
+  district: string; // '云川区', or an outer district such as '云溪县' for a few partners
+  address: string;
+  phone: string; // switchboard, '010-6xxxxxxx'
+  internetHospital?: {
+    name: string;
+    approvedAt: string;
+    services: (
+      | 'consultation'
+      | 'follow_up'
+      | 'first_visit'
+      | 'nursing_consultation'
+      | 'prescription'
+      | 'remote_consultation'
+      | 'remote_diagnosis'
+    )[];
+  };
+  licences: SeedLicence[];
+  departments: SeedDepartment[];
+  allianceOf?: string; // code of the lead hospital of its medical alliance (医联体)
+}
+
+export interface SeedPractitioner {
+  code: string; // unique, e.g. 'P001'
+  name: string;
+  sex: 'male' | 'female';
+  kind: PractitionerKind;
+  title: Title | null; // doctors only; nurses and pharmacists carry their title in professionalTitle
+  professionalTitle: string; // e.g. '主任医师', '主管护师', '主管药师'
+  institution: string;
+  department: string;
+  otherSites?: { institution: string; department: string }[]; // 多点执业
+  specialty: string;
+  bio: string;
+  licenceNo: string;
+  practiceSince: number; // year of first independent practice
+  onlineFollowUpSince?: number; // year of first online follow-up practice
+  offersOnline: boolean;
+  firstVisitTrained?: boolean;
+  phone?: string; // only for the demo accounts
+}
+
+export interface SeedPatient {
+  phone: string;
+  name: string;
+  idNumber: string;
+  dependents?: {
+    name: string;
+    idNumber: string;
+    relationship: 'child' | 'parent' | 'spouse' | 'grandchild' | 'grandparent' | 'sibling' | 'ward' | 'other';
+  }[];
+  offlineDiagnoses?: {
+    institution: string;
+    department: string;
+    icd10: string;
+    name: string;
+    diagnosedAt: string;
+    doctor: string;
+  }[];
+}
+
+export interface SeedStaffAccount {
+  phone: string;
+  role: 'doctor' | 'nurse' | 'pharmacist' | 'pharmacy_staff' | 'org_admin' | 'regulator' | 'insurer';
+  name: string;
+  institution?: string;
+  practitioner?: string;
+}
+
+export { INSTITUTIONS } from './region-institutions.js';
+export { PRACTITIONERS } from './region-practitioners.js';
+
+export const DEMO_PASSWORD = 'Demo@2026';
+
+// The ID numbers below are FICTIONAL. They are well-formed GB 11643-1999 numbers (rule ID-2: region
+// code 110101, birth date, sequence odd for men and even for women, check character) and belong to
+// nobody we know of. Ages are as of 2026-11-22.
+export const DEMO_PATIENTS: SeedPatient[] = [
+  {
+    // Adult man, hypertension diagnosed in the clinic, so he may be seen online for follow-up (VISIT-1).
+    phone: '13800000001',
+    name: '张伟',
+    idNumber: '11010119780315031X', // male, born 1978-03-15
+    offlineDiagnoses: [
+      {
+        institution: 'YC-H01',
+        department: 'CARD',
+        icd10: 'I10',
+        name: '原发性高血压',
+        diagnosedAt: '2026-03-12',
+        doctor: 'P001',
+      },
+    ],
+  },
+  {
+    // Mother acting for her son (family proxy, guardian: ID-6); the boy has no prior diagnosis, the
+    // case for the growth-and-development first-visit pilot (PILOT-1, PILOT-3).
+    phone: '13800000002',
+    name: '李娜',
+    idNumber: '11010119900608024X', // female, born 1990-06-08
+    dependents: [
+      {
+        name: '李小宝',
+        idNumber: '110101201905200153', // male, born 2019-05-20, aged 7
+        relationship: 'child',
+      },
+    ],
+  },
+  {
+    // Elderly woman for elderly mode, with a chronic condition followed up online.
+    phone: '13800000003',
+    name: '王秀英',
+    idNumber: '110101195408160463', // female, born 1954-08-16, aged 72
+    offlineDiagnoses: [
+      {
+        institution: 'YC-H01',
+        department: 'ENDO',
+        icd10: 'E11.9',
+        name: '2型糖尿病不伴有并发症',
+        diagnosedAt: '2025-09-10',
+        doctor: 'P005',
+      },
+    ],
+  },
+];
+
+export const DEMO_STAFF: SeedStaffAccount[] = [
+  { phone: '13900000001', role: 'doctor', name: '陈建国', institution: 'YC-H01', practitioner: 'P001' },
+  { phone: '13900000002', role: 'doctor', name: '苏晓雯', institution: 'YC-H03', practitioner: 'P029' },
+  { phone: '13700000001', role: 'pharmacist', name: '郑雅琴', institution: 'YC-H01', practitioner: 'P015' },
+  { phone: '13700000002', role: 'pharmacy_staff', name: '赵敏', institution: 'YC-R01' },
+  { phone: '13600000001', role: 'org_admin', name: '吕芳', institution: 'YC-H01' },
+  // 云川区卫生健康委员会 (district health commission), the regulator.
+  { phone: '13500000001', role: 'regulator', name: '孙立' },
+  // 云川区医疗保障局 (district healthcare security bureau), the insurer.
+  { phone: '13400000001', role: 'insurer', name: '周强' },
+];

@@ -1,0 +1,221 @@
+import { LockOutlined, MobileOutlined, SafetyOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Form, Input, Space, Tabs, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useLocation, useNavigate } from 'react-router-dom';
+import { post } from '../api.js';
+import { type LoginBody, PageLoading, useAuth } from '../auth.js';
+import { Brand } from '../components/Brand.js';
+import { LanguageSwitch } from '../components/LanguageSwitch.js';
+import { useCountdown } from '../components/useCountdown.js';
+import { describeError } from '../errors.js';
+import { type Console, canOpen, homePath } from '../roles.js';
+import type { Me, OtpResult } from '../types.js';
+import { PHONE_PATTERN } from '../validation.js';
+import './login.css';
+
+const OTP_RESEND_SECONDS = 60;
+
+type Failure = { title: string; detail?: string } | null;
+
+function useSubmit() {
+  const { t } = useTranslation();
+  const { login } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [pending, setPending] = useState(false);
+  const [failure, setFailure] = useState<Failure>(null);
+
+  async function submit(body: LoginBody) {
+    setPending(true);
+    setFailure(null);
+    try {
+      const me = await login(body);
+      navigate(targetAfterLogin(me, location.state), { replace: true });
+    } catch (error) {
+      setFailure(describeError(error, t));
+      setPending(false);
+    }
+  }
+  return { submit, pending, failure };
+}
+
+/** Back to the page that sent the person here, if their roles may open it; else their home. */
+function targetAfterLogin(me: Me, state: unknown): string {
+  const from = (state as { from?: string } | null)?.from;
+  const console = from?.split('/')[1] as Console | undefined;
+  if (from && console && ['patient', 'clinic', 'admin', 'regulator', 'insurer'].includes(console)) {
+    if (canOpen(console, me.roles)) return from;
+  }
+  return homePath(me.roles);
+}
+
+function FailureAlert({ failure }: { failure: Failure }) {
+  if (!failure) return null;
+  return (
+    <Alert
+      className="login-alert"
+      type="error"
+      showIcon
+      title={failure.title}
+      description={failure.detail}
+      data-testid="login-error"
+    />
+  );
+}
+
+function PasswordForm() {
+  const { t } = useTranslation();
+  const { submit, pending, failure } = useSubmit();
+  return (
+    <Form layout="vertical" size="large" requiredMark={false} onFinish={submit} autoComplete="on">
+      <Form.Item
+        name="phone"
+        label={t('login.phone')}
+        rules={[
+          { required: true, message: t('login.phoneRequired') },
+          { pattern: PHONE_PATTERN, message: t('login.phoneInvalid') },
+        ]}
+      >
+        <Input
+          prefix={<MobileOutlined />}
+          placeholder={t('login.phonePlaceholder')}
+          inputMode="numeric"
+          maxLength={11}
+          autoComplete="username"
+          data-testid="login-phone"
+        />
+      </Form.Item>
+      <Form.Item
+        name="password"
+        label={t('login.password')}
+        rules={[{ required: true, message: t('login.passwordRequired') }]}
+      >
+        <Input.Password
+          prefix={<LockOutlined />}
+          placeholder={t('login.passwordPlaceholder')}
+          autoComplete="current-password"
+          data-testid="login-password"
+        />
+      </Form.Item>
+      <FailureAlert failure={failure} />
+      <Button type="primary" htmlType="submit" block loading={pending} data-testid="login-submit">
+        {t('login.submit')}
+      </Button>
+    </Form>
+  );
+}
+
+function OtpForm() {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ phone: string; otp: string }>();
+  const { submit, pending, failure } = useSubmit();
+  const [secondsLeft, startCountdown] = useCountdown();
+  const [sending, setSending] = useState(false);
+  const [devCode, setDevCode] = useState<string>();
+  const [sendFailure, setSendFailure] = useState<Failure>(null);
+
+  async function sendCode() {
+    const { phone } = await form.validateFields(['phone']);
+    setSending(true);
+    setSendFailure(null);
+    try {
+      const result = await post<OtpResult>('/auth/otp', { phone });
+      setDevCode(result.devCode);
+      startCountdown(OTP_RESEND_SECONDS);
+    } catch (error) {
+      setSendFailure(describeError(error, t));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <Form form={form} layout="vertical" size="large" requiredMark={false} onFinish={submit}>
+      <Form.Item
+        name="phone"
+        label={t('login.phone')}
+        extra={t('login.otpNewUser')}
+        rules={[
+          { required: true, message: t('login.phoneRequired') },
+          { pattern: PHONE_PATTERN, message: t('login.phoneInvalid') },
+        ]}
+      >
+        <Input
+          prefix={<MobileOutlined />}
+          placeholder={t('login.phonePlaceholder')}
+          inputMode="numeric"
+          maxLength={11}
+          autoComplete="tel"
+          data-testid="otp-phone"
+        />
+      </Form.Item>
+      <Form.Item label={t('login.otp')} required>
+        <Space.Compact block>
+          <Form.Item name="otp" noStyle rules={[{ required: true, message: t('login.otpRequired') }]}>
+            <Input
+              prefix={<SafetyOutlined />}
+              placeholder={t('login.otpPlaceholder')}
+              inputMode="numeric"
+              maxLength={6}
+              autoComplete="one-time-code"
+              data-testid="otp-code"
+            />
+          </Form.Item>
+          <Button
+            className="login-otp-button"
+            onClick={sendCode}
+            loading={sending}
+            disabled={secondsLeft > 0}
+            data-testid="otp-send"
+          >
+            {secondsLeft > 0 ? t('login.resendIn', { seconds: secondsLeft }) : t('login.sendOtp')}
+          </Button>
+        </Space.Compact>
+      </Form.Item>
+      {devCode && (
+        <Typography.Paragraph className="login-dev-code" data-testid="dev-code-hint">
+          {t('login.devCodeHint', { code: devCode })}
+        </Typography.Paragraph>
+      )}
+      <FailureAlert failure={sendFailure ?? failure} />
+      <Button type="primary" htmlType="submit" block loading={pending} data-testid="otp-submit">
+        {t('login.submit')}
+      </Button>
+    </Form>
+  );
+}
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const { me } = useAuth();
+  if (me === undefined) return <PageLoading />;
+  if (me) return <Navigate to={homePath(me.roles)} replace />;
+
+  return (
+    <div className="login-page">
+      <header className="login-topbar">
+        <LanguageSwitch />
+      </header>
+      <main className="login-main">
+        <section className="login-hero">
+          <Brand light />
+          <p className="login-hero__features">{t('login.features')}</p>
+        </section>
+        <Card className="login-card" variant="borderless">
+          <Typography.Title level={3} className="login-card__title">
+            {t('login.welcome')}
+          </Typography.Title>
+          <Tabs
+            centered
+            items={[
+              { key: 'password', label: t('login.tabPassword'), children: <PasswordForm /> },
+              { key: 'otp', label: t('login.tabOtp'), children: <OtpForm /> },
+            ]}
+          />
+        </Card>
+      </main>
+      <footer className="login-footer">{t('login.footer')}</footer>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import { Avatar, Button, Dialog, List, Selector, Switch } from 'antd-mobile';
+import { TeamOutline, UserContactOutline } from 'antd-mobile-icons';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
+import { useAuth, useMe } from '../auth.js';
+import { currentLanguage, type Language, setLanguage } from '../i18n/index.js';
+import { useElderModeSetting } from './elderMode.js';
+
+export function MinePage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { logout } = useAuth();
+  const navigate = useNavigate();
+  const [elderMode, setElderMode] = useElderModeSetting();
+
+  async function confirmLogout() {
+    const ok = await Dialog.confirm({
+      content: t('common.logoutConfirm'),
+      confirmText: t('common.logout'),
+      cancelText: t('common.cancel'),
+    });
+    if (ok) await logout();
+  }
+
+  return (
+    <div className="patient-page" data-testid="patient-mine">
+      <header className="mine-profile">
+        <Avatar src="" className="mine-profile__avatar" fallback={<span>{me.name.slice(-2)}</span>} />
+        <div>
+          <div className="mine-profile__name" data-testid="user-name">
+            {me.name}
+          </div>
+          <div className="mine-profile__phone" data-testid="masked-phone">
+            {me.phone}
+          </div>
+        </div>
+      </header>
+
+      <List className="patient-list" mode="card">
+        <List.Item
+          prefix={<UserContactOutline />}
+          extra={me.realNameVerified ? t('patient.home.verified') : t('patient.home.unverified')}
+          onClick={() => navigate('/patient/real-name')}
+        >
+          {t('patient.mine.realName')}
+        </List.Item>
+        <List.Item prefix={<TeamOutline />} onClick={() => navigate('/patient/dependents')}>
+          {t('patient.mine.dependents')}
+        </List.Item>
+      </List>
+
+      <List className="patient-list" mode="card" header={t('patient.mine.settings')}>
+        <List.Item
+          extra={
+            <Selector<Language>
+              className="lang-selector"
+              data-testid="lang-switch"
+              columns={2}
+              showCheckMark={false}
+              value={[currentLanguage()]}
+              onChange={(value) => value[0] && setLanguage(value[0])}
+              options={[
+                { label: t('lang.zh'), value: 'zh-CN' },
+                { label: t('lang.en'), value: 'en-US' },
+              ]}
+            />
+          }
+        >
+          {t('patient.mine.language')}
+        </List.Item>
+        <List.Item
+          description={t('patient.mine.elderModeDesc')}
+          extra={<Switch checked={elderMode} onChange={setElderMode} data-testid="elder-mode" />}
+        >
+          {t('patient.mine.elderMode')}
+        </List.Item>
+      </List>
+
+      <div className="patient-page__actions">
+        <Button block size="large" color="danger" fill="outline" onClick={confirmLogout} data-testid="logout">
+          {t('common.logout')}
+        </Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import { AppstoreOutlined, BankOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { Avatar, Button, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { useAuth, useMe } from '../auth.js';
+import { Brand } from '../components/Brand.js';
+import { LanguageSwitch } from '../components/LanguageSwitch.js';
+import { CONSOLE_ROLES } from '../roles.js';
+import { FEATURE_ICONS, featuresFor, type StaffConsole } from './consoles.js';
+import { StaffComingSoon, StaffHome } from './StaffHome.js';
+import './staff.css';
+
+const { Sider, Header, Content } = Layout;
+
+/** The antd shell shared by the clinic, admin, regulator and insurer consoles. */
+export default function StaffApp({ console }: { console: StaffConsole }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { logout } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [collapsed, setCollapsed] = useState(false);
+
+  const features = featuresFor(console, me.roles);
+  const base = `/${console}`;
+  const selected = location.pathname.slice(base.length + 1).split('/')[0] || 'home';
+  const roles = me.roles.filter((role) => CONSOLE_ROLES[console].includes(role));
+
+  const items = [
+    { key: 'home', icon: <AppstoreOutlined />, label: t('staff.menuHome') },
+    ...features.map((key) => ({ key, icon: FEATURE_ICONS[key], label: t(`staff.cards.${key}.title`) })),
+  ];
+
+  return (
+    <Layout className="staff-layout">
+      <Sider
+        className="staff-sider"
+        width={220}
+        breakpoint="lg"
+        collapsedWidth={0}
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+      >
+        <div className="staff-sider__brand">
+          <Brand compact light />
+        </div>
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={[selected]}
+          items={items}
+          onClick={({ key }) => navigate(key === 'home' ? base : `${base}/${key}`)}
+        />
+      </Sider>
+      <Layout>
+        <Header className="staff-header">
+          <Typography.Text strong className="staff-header__title">
+            {t(`staff.consoles.${console}`)}
+          </Typography.Text>
+          <Space size={16} wrap className="staff-header__right">
+            {me.institutionName && (
+              <span className="staff-header__institution" data-testid="institution-name">
+                <BankOutlined /> {me.institutionName}
+              </span>
+            )}
+            <LanguageSwitch />
+            <span className="staff-header__user">
+              <Avatar size="small" icon={<UserOutlined />} className="staff-header__avatar" />
+              <span data-testid="user-name">{me.name}</span>
+              {roles.map((role) => (
+                <Tag key={role} color="cyan" bordered={false}>
+                  {t(`roles.${role}`)}
+                </Tag>
+              ))}
+            </span>
+            <Button icon={<LogoutOutlined />} onClick={logout} data-testid="logout">
+              {t('common.logout')}
+            </Button>
+          </Space>
+        </Header>
+        <Content className="staff-content">
+          <Routes>
+            <Route index element={<StaffHome console={console} features={features} />} />
+            {features.map((key) => (
+              <Route key={key} path={key} element={<StaffComingSoon feature={key} base={base} />} />
+            ))}
+            <Route path="*" element={<Navigate to={base} replace />} />
+          </Routes>
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}

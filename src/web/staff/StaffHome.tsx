@@ -1,0 +1,86 @@
+import { ClockCircleOutlined } from '@ant-design/icons';
+import { Button, Card, Col, Result, Row, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
+import { useMe } from '../auth.js';
+import { formatLongDate } from '../format.js';
+import { CONSOLE_ROLES } from '../roles.js';
+import { FEATURE_ICONS, type FeatureKey, type StaffConsole } from './consoles.js';
+
+export function StaffHome({ console, features }: { console: StaffConsole; features: FeatureKey[] }) {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const navigate = useNavigate();
+  const roles = me.roles.filter((role) => CONSOLE_ROLES[console].includes(role));
+
+  return (
+    <div data-testid={`${console}-home`} className="staff-home">
+      <Card className="staff-welcome" variant="borderless">
+        <div className="staff-welcome__body">
+          <div>
+            <Typography.Title level={3} className="staff-welcome__title">
+              {t('staff.welcome', { name: me.name })}
+            </Typography.Title>
+            <Typography.Text className="staff-welcome__meta">
+              {[roles.map((role) => t(`roles.${role}`)).join(' · '), me.institutionName]
+                .filter(Boolean)
+                .join('  |  ')}
+            </Typography.Text>
+          </div>
+          <Typography.Text className="staff-welcome__date">
+            {t('staff.today', { date: formatLongDate(new Date(), i18n.language) })}
+          </Typography.Text>
+        </div>
+      </Card>
+
+      <Typography.Paragraph type="secondary" className="staff-home__notice">
+        {t('staff.platformNotice')}
+      </Typography.Paragraph>
+
+      <Row gutter={[20, 20]}>
+        {features.map((key) => (
+          <Col key={key} xs={24} sm={12} xl={8}>
+            <Card
+              hoverable
+              className="staff-feature"
+              data-testid={`feature-${key}`}
+              onClick={() => navigate(key)}
+            >
+              <div className="staff-feature__head">
+                <span className="staff-feature__icon">{FEATURE_ICONS[key]}</span>
+                <Tag icon={<ClockCircleOutlined />} bordered={false}>
+                  {t('common.laterRelease')}
+                </Tag>
+              </div>
+              <Typography.Title level={5} className="staff-feature__title">
+                {t(`staff.cards.${key}.title`)}
+              </Typography.Title>
+              <Typography.Paragraph type="secondary" className="staff-feature__desc">
+                {t(`staff.cards.${key}.desc`)}
+              </Typography.Paragraph>
+            </Card>
+          </Col>
+        ))}
+      </Row>
+    </div>
+  );
+}
+
+export function StaffComingSoon({ feature, base }: { feature: FeatureKey; base: string }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  return (
+    <Card variant="borderless" className="staff-coming-soon">
+      <Result
+        icon={<span className="staff-coming-soon__icon">{FEATURE_ICONS[feature]}</span>}
+        title={t(`staff.cards.${feature}.title`)}
+        subTitle={t('common.comingSoonDesc')}
+        extra={
+          <Button type="primary" onClick={() => navigate(base)}>
+            {t('common.backHome')}
+          </Button>
+        }
+      />
+    </Card>
+  );
+}

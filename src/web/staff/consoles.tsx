@@ -1,0 +1,65 @@
+import {
+  AccountBookOutlined,
+  AlertOutlined,
+  ApartmentOutlined,
+  AuditOutlined,
+  BankOutlined,
+  BarChartOutlined,
+  BarcodeOutlined,
+  CalendarOutlined,
+  FileSearchOutlined,
+  FileTextOutlined,
+  HeartOutlined,
+  ReconciliationOutlined,
+  SafetyCertificateOutlined,
+  ScheduleOutlined,
+  ShopOutlined,
+  TeamOutlined,
+  VideoCameraOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { Messages } from '../i18n/zh-CN.js';
+import type { Console } from '../roles.js';
+import type { Role } from '../types.js';
+
+export type StaffConsole = Exclude<Console, 'patient'>;
+export type FeatureKey = keyof Messages['staff']['cards'];
+
+export const FEATURE_ICONS: Record<FeatureKey, ReactNode> = {
+  todayVisits: <CalendarOutlined />,
+  onlineVisits: <VideoCameraOutlined />,
+  records: <FileTextOutlined />,
+  nursing: <HeartOutlined />,
+  prescriptionReview: <AuditOutlined />,
+  circulation: <ShopOutlined />,
+  traceCodes: <BarcodeOutlined />,
+  schedules: <ScheduleOutlined />,
+  departments: <TeamOutlined />,
+  institution: <BankOutlined />,
+  institutions: <ApartmentOutlined />,
+  audit: <SafetyCertificateOutlined />,
+  alerts: <AlertOutlined />,
+  statistics: <BarChartOutlined />,
+  settlement: <AccountBookOutlined />,
+  review: <FileSearchOutlined />,
+  reconciliation: <ReconciliationOutlined />,
+};
+
+/** What each clinic role works on; a person with several roles sees the union. */
+const CLINIC_FEATURES: Partial<Record<Role, FeatureKey[]>> = {
+  doctor: ['todayVisits', 'onlineVisits', 'records'],
+  nurse: ['todayVisits', 'nursing'],
+  pharmacist: ['prescriptionReview', 'circulation'],
+  pharmacy_staff: ['circulation', 'traceCodes'],
+};
+
+const CONSOLE_FEATURES: Record<Exclude<StaffConsole, 'clinic'>, FeatureKey[]> = {
+  admin: ['schedules', 'departments', 'institution'],
+  regulator: ['institutions', 'audit', 'alerts', 'statistics'],
+  insurer: ['settlement', 'review', 'reconciliation'],
+};
+
+export function featuresFor(console: StaffConsole, roles: readonly Role[]): FeatureKey[] {
+  if (console !== 'clinic') return CONSOLE_FEATURES[console];
+  return [...new Set(roles.flatMap((role) => CLINIC_FEATURES[role] ?? []))];
+}

@@ -1,0 +1,100 @@
+/** Shared pieces of the browser journeys: Chromium, the two device sizes, login and screenshots. */
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { idCheckChar } from '../../src/web/idcard.js';
+
+export const DEMO_PASSWORD = 'Demo@2026';
+const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** A staff workstation (1280×800) or a phone (390×844, touch) with its own storage. */
+export async function newPage(browser: Browser, device: 'desktop' | 'phone', baseURL: string): Promise<Page> {
+  const context = await browser.newContext(
+    device === 'desktop'
+      ? { baseURL, viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
+      : {
+          baseURL,
+          viewport: { width: 390, height: 844 },
+          deviceScaleFactor: 2,
+          isMobile: true,
+          hasTouch: true,
+          locale: 'zh-CN',
+          timezoneId: 'Asia/Shanghai',
+        },
+  );
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return page;
+}
+
+/** Script errors seen in any page; a journey asserts none, even when the page still happens to render. */
+export const pageErrors: string[] = [];
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+export async function loginWithPassword(page: Page, phone: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByTestId('login-phone').fill(phone);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/** Logs in through the 验证码登录 tab, reading the code from the demo-mode hint. */
+export async function loginWithSmsCode(page: Page, phone: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByRole('tab', { name: '验证码登录' }).click();
+  await page.getByTestId('otp-phone').fill(phone);
+  await page.getByTestId('otp-send').click();
+  const hint = await page.getByTestId('dev-code-hint').textContent();
+  const code = /(\d{6})/.exec(hint ?? '')?.[1];
+  if (!code) throw new Error(`no demo code in hint: ${hint}`);
+  await page.getByTestId('otp-code').fill(code);
+  await page.getByTestId('otp-submit').click();
+}
+
+/** A valid GB 11643 resident ID for a birth date (YYYYMMDD); odd sequence digits are male. */
+export function residentId(birth: string, sequence = '123', area = '110101'): string {
+  const first17 = `${area}${birth}${sequence}`;
+  return first17 + idCheckChar(first17);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The journeys test the built SPA the server serves; rebuild dist/web when src/web changed since the
+ * last build, so a stale bundle is never what passes.
+ */
+export async function ensureWebBuilt(): Promise<void> {
+  const index = path.resolve('dist/web/index.html');
+  let builtAt = 0;
+  try {
+    builtAt = statSync(index).mtimeMs;
+  } catch {
+    // not built yet
+  }
+  const sourcesAt = Math.max(
+    newestMtime(path.resolve('src/web')),
+    statSync(path.resolve('vite.config.ts')).mtimeMs,
+  );
+  if (builtAt > sourcesAt) return;
+  const { build } = await import('vite');
+  await build({ configFile: path.resolve('vite.config.ts'), logLevel: 'warn' });
+}

@@ -1,0 +1,100 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/server/app.js';
+import { ManualClock } from '../../src/server/platform/clock.js';
+import { type Config, loadConfig } from '../../src/server/platform/config.js';
+import type { AppContext } from '../../src/server/platform/context.js';
+import type { Database } from '../../src/server/platform/db/database.js';
+import { MemorySmsSender } from '../../src/server/platform/sms/sms.js';
+import { seedDemoRegion } from '../../src/server/seed/demo-region.js';
+import { freshDatabase } from './db.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  database: Database;
+  clock: ManualClock;
+  sms: MemorySmsSender;
+  /** Every log line the app wrote, raw. */
+  logLines: string[];
+  /** Every response body the helpers below received, raw. */
+  responses: string[];
+  request(
+    method: string,
+    url: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
+  login(phone: string, password?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  demo?: boolean;
+  seed?: boolean;
+  config?: Partial<Config>;
+  now?: string;
+  /** Use the production SMS adapter (writes to the log) instead of the in-memory one. */
+  logSms?: boolean;
+}
+
+/** One app on one fresh database per test file (PGlite, or the server when TEST_DATABASE_URL is set). */
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const database = await freshDatabase();
+  const clock = new ManualClock(opts.now ?? '2026-11-22T02:00:00Z');
+  const sms = new MemorySmsSender();
+  const logLines: string[] = [];
+  const responses: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  });
+  const config: Config = {
+    ...loadConfig({
+      YUNYI_DEMO: opts.demo === false ? '0' : '1',
+      LOG_LEVEL: 'info',
+      YUNYI_FIELD_KEY: '00112233445566778899aabbccddeeff',
+      YUNYI_INDEX_KEY: 'ab'.repeat(32),
+    }),
+    ...opts.config,
+  };
+  const { app, ctx } = await buildApp({
+    config,
+    db: database.db,
+    clock,
+    logStream,
+    ...(opts.logSms ? {} : { sms }),
+  });
+  await app.ready();
+  if (opts.seed) await seedDemoRegion(database.db, ctx.cipher, clock);
+  const request: TestApp['request'] = async (method, url, o = {}) => {
+    const res = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...o.headers },
+      ...(o.body !== undefined ? { payload: o.body as object } : {}),
+    });
+    responses.push(res.body);
+    return res;
+  };
+  return {
+    app,
+    ctx,
+    database,
+    clock,
+    sms,
+    logLines,
+    responses,
+    request,
+    async login(phone, password = 'Demo@2026') {
+      const res = await request('POST', '/api/v1/auth/login', { body: { phone, password } });
+      if (res.statusCode !== 200) throw new Error(`login ${phone} failed: ${res.statusCode} ${res.body}`);
+      return res.json().token as string;
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}

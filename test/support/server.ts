@@ -1,0 +1,39 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/server/platform/config.js';
+import { startServer } from '../../src/server/server.js';
+import { freshDatabase } from './db.js';
+
+/**
+ * The real server for browser journeys: HTTP on a random loopback port, demo region seeded, the built SPA
+ * (dist/web, made by `npm run build:web`) served at /.
+ */
+export async function startTestServer(
+  opts: { demo?: boolean } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
+  const webDir = path.resolve('dist/web');
+  if (!existsSync(path.join(webDir, 'index.html'))) {
+    throw new Error('dist/web is missing: run `npm run build:web` before the browser journeys');
+  }
+  const database = await freshDatabase();
+  const config = loadConfig({
+    YUNYI_DEMO: opts.demo === false ? '0' : '1',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'yunyi-e2e-')),
+    WEB_DIR: webDir,
+    ...(opts.demo === false
+      ? { YUNYI_FIELD_KEY: '00112233445566778899aabbccddeeff', YUNYI_INDEX_KEY: 'ab'.repeat(32) }
+      : {}),
+  });
+  const server = await startServer(config, { database });
+  return {
+    url: server.url.replace('[::1]', '127.0.0.1'),
+    async close() {
+      await server.close();
+      await database.close();
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { hashPassword } from '../modules/identity/auth.service.js';
 import { checkIdNumber } from '../modules/identity/identity.rules.js';
+import { insertVerifiedPatient } from '../modules/identity/people.service.js';
 import { recordAudit, systemActor } from '../platform/audit/audit.js';
 import type { Clock } from '../platform/clock.js';
 import type { FieldCipher } from '../platform/crypto/fields.js';
@@ -174,22 +175,7 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
     const addPatient = async (trx: Tx, accountId: string | null, name: string, idNumber: string) => {
       const check = checkIdNumber(idNumber, now);
       if (!check.ok) throw new Error(`seed: ID number of ${name} is invalid (${check.problem})`);
-      const id = newId();
-      await trx
-        .insertInto('patient')
-        .values({
-          id,
-          account_id: accountId,
-          name,
-          id_number_enc: cipher.encrypt(check.idNumber),
-          id_number_bidx: cipher.blindIndex('id_number', check.idNumber),
-          birth_date: check.birthDate,
-          sex: check.sex,
-          verified_at: now,
-          created_at: now,
-        })
-        .execute();
-      return id;
+      return insertVerifiedPatient(cipher, trx, accountId, name, check, now);
     };
 
     for (const s of DEMO_STAFF) {

@@ -7,7 +7,13 @@ import { newId } from '../../platform/ids.js';
 import { ADULT_AGE, ageOn, canBeGuardianOf, type Relationship } from './identity.rules.js';
 import { consumeOtp, issueOtp } from './otp.service.js';
 import { requirePatientAccess } from './patient-access.js';
-import { type DependentView, dependentRows, idTaken, validIdentity } from './people.service.js';
+import {
+  type DependentView,
+  dependentRows,
+  idTaken,
+  insertVerifiedPatient,
+  validIdentity,
+} from './people.service.js';
 
 export const MAX_DEPENDENTS = 10;
 
@@ -93,25 +99,7 @@ export async function addDependent(
       if (existing)
         throw new AppError(409, 'DEPENDENT_EXISTS', '就诊人已存在', '该就诊人已在您的就诊人列表中。');
     } else {
-      patientId = newId();
-      await trx
-        .insertInto('patient')
-        .values({
-          id: patientId,
-          account_id: null,
-          name: input.name,
-          id_number_enc: ctx.cipher.encrypt(id.idNumber),
-          id_number_bidx: bidx,
-          birth_date: id.birthDate,
-          sex: id.sex,
-          verified_at: now,
-          created_at: now,
-        })
-        .execute()
-        .catch((err: { code?: string }) => {
-          if (err.code === '23505') throw idTaken();
-          throw err;
-        });
+      patientId = await insertVerifiedPatient(ctx.cipher, trx, null, input.name, id, now);
     }
     const proxyId = newId();
     await trx

@@ -1,6 +1,7 @@
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext, Role } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
+import type { FieldCipher } from '../../platform/crypto/fields.js';
 import { maskIdNumber, maskPhone } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
@@ -134,26 +135,7 @@ export async function verifyRealName(
         .execute();
       patientId = holder.id;
     } else {
-      patientId = newId();
-      await trx
-        .insertInto('patient')
-        .values({
-          id: patientId,
-          account_id: auth.accountId,
-          name: input.name,
-          id_number_enc: ctx.cipher.encrypt(id.idNumber),
-          id_number_bidx: bidx,
-          birth_date: id.birthDate,
-          sex: id.sex,
-          verified_at: now,
-          created_at: now,
-        })
-        .execute()
-        .catch((err: { code?: string }) => {
-          // Unique blind index: a concurrent verification took the number first.
-          if (err.code === '23505') throw idTaken();
-          throw err;
-        });
+      patientId = await insertVerifiedPatient(ctx.cipher, trx, auth.accountId, input.name, id, now);
     }
     await trx.updateTable('account').set({ name: input.name }).where('id', '=', auth.accountId).execute();
     await recordAudit(
@@ -251,6 +233,40 @@ export async function listDependents(
     }
     return items;
   });
+}
+
+/**
+ * Inserts a real-name verified patient record. One ID number is one person: when a concurrent request
+ * took the number first, the unique blind index refuses and this answers ID_NUMBER_TAKEN.
+ */
+export async function insertVerifiedPatient(
+  cipher: FieldCipher,
+  db: Executor,
+  accountId: string | null,
+  name: string,
+  id: { idNumber: string; birthDate: string; sex: 'male' | 'female' },
+  now: Date,
+): Promise<string> {
+  const patientId = newId();
+  await db
+    .insertInto('patient')
+    .values({
+      id: patientId,
+      account_id: accountId,
+      name,
+      id_number_enc: cipher.encrypt(id.idNumber),
+      id_number_bidx: cipher.blindIndex('id_number', id.idNumber),
+      birth_date: id.birthDate,
+      sex: id.sex,
+      verified_at: now,
+      created_at: now,
+    })
+    .execute()
+    .catch((err: { code?: string }) => {
+      if (err.code === '23505') throw idTaken();
+      throw err;
+    });
+  return patientId;
 }
 
 export { dependentRows, idTaken, validIdentity };

@@ -11,10 +11,11 @@ export default defineConfig({
   root,
   plugins: [react()],
   server: {
+    // Anchored patterns: a bare '/api' prefix would also swallow the SPA's own /api.ts module.
     proxy: {
-      '/api': { target: apiTarget, changeOrigin: true },
-      '/healthz': { target: apiTarget, changeOrigin: true },
-      '/ws': { target: apiTarget, changeOrigin: true, ws: true },
+      '^/api/': { target: apiTarget, changeOrigin: true },
+      '^/healthz$': { target: apiTarget, changeOrigin: true },
+      '^/ws(/|$)': { target: apiTarget, changeOrigin: true, ws: true },
     },
   },
   build: {

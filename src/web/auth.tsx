@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { get, getToken, post, setToken, setUnauthorizedListener } from './api.js';
+import { PageLoading } from './components/PageLoading.js';
 import { type Console, canOpen, homePath } from './roles.js';
 import type { LoginResult, Me } from './types.js';
 
@@ -66,14 +67,6 @@ export function useMe(): Me {
   const { me } = useAuth();
   if (!me) throw new Error('useMe outside a protected route');
   return me;
-}
-
-export function PageLoading() {
-  return (
-    <div className="page-loading" role="status" aria-live="polite">
-      <span className="page-loading__dot" />
-    </div>
-  );
 }
 
 /** Gate for a console: log in first, and only the roles that console serves may open it. */

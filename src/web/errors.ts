@@ -24,5 +24,6 @@ export function describeError(error: unknown, t: TFunction): { title: string; de
 /** One line, for toasts. */
 export function errorText(error: unknown, t: TFunction): string {
   const { title, detail } = describeError(error, t);
-  return detail ? `${title}：${detail}` : title;
+  if (!detail) return title;
+  return currentLanguage() === 'zh-CN' ? `${title}：${detail}` : `${title}: ${detail}`;
 }

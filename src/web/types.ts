@@ -1,28 +1,8 @@
 /** Shapes of the /api/v1 answers the SPA reads. */
 
-export const ROLES = [
-  'patient',
-  'doctor',
-  'nurse',
-  'pharmacist',
-  'pharmacy_staff',
-  'org_admin',
-  'regulator',
-  'insurer',
-] as const;
-export type Role = (typeof ROLES)[number];
+import type { Relationship, Role } from '../shared/identity.js';
 
-export const RELATIONSHIPS = [
-  'child',
-  'parent',
-  'spouse',
-  'grandchild',
-  'grandparent',
-  'sibling',
-  'ward',
-  'other',
-] as const;
-export type Relationship = (typeof RELATIONSHIPS)[number];
+export { RELATIONSHIPS, type Relationship, ROLES, type Role } from '../shared/identity.js';
 
 export type Sex = 'male' | 'female';
 

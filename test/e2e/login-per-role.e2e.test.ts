@@ -42,7 +42,7 @@ async function textOf(page: Page, testId: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  await ensureWebBuilt();
+  ensureWebBuilt();
   server = await startTestServer({ demo: true });
   browser = await launchChromium();
 });

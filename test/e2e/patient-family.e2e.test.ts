@@ -29,9 +29,10 @@ async function pickRelationship(page: Page, label: string): Promise<void> {
   await page.getByTestId('dep-relationship').click();
   const picker = page.locator('.adm-picker');
   await picker.waitFor();
-  await picker.getByText(label, { exact: true }).click();
-  // Let the wheel settle on the tapped option before confirming.
-  await page.waitForTimeout(400);
+  // A phone taps the wheel item (a mouse click counts as a drag there), then waits for it to settle.
+  await picker.getByText(label, { exact: true }).tap();
+  await picker.locator('.adm-picker-view-column-item-active', { hasText: label }).waitFor();
+  await page.waitForTimeout(300);
   await picker.getByText('确定', { exact: true }).click();
   await page.getByTestId('dep-relationship').getByText(label).waitFor();
 }
@@ -41,7 +42,7 @@ function dependentItem(page: Page, name: string) {
 }
 
 beforeAll(async () => {
-  await ensureWebBuilt();
+  ensureWebBuilt();
   server = await startTestServer({ demo: true });
   browser = await launchChromium();
 });

@@ -1,8 +1,9 @@
 /** Shared pieces of the browser journeys: Chromium, the two device sizes, login and screenshots. */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { idCheckChar } from '../../src/web/idcard.js';
+import { idCheckChar } from '../../src/shared/identity.js';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
@@ -40,6 +41,10 @@ export const pageErrors: string[] = [];
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // A passing toast would hide the page; wait for it to go (antd-mobile shows one at a time).
+  await page.locator('.adm-toast-main').first().waitFor({ state: 'hidden', timeout: 5_000 });
+  // Dialogs and popups animate in from script (react-spring), which no CSS switch can stop.
+  if (await page.locator('.adm-mask').first().isVisible()) await page.waitForTimeout(400);
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
@@ -69,32 +74,11 @@ export function residentId(birth: string, sequence = '123', area = '110101'): st
   return first17 + idCheckChar(first17);
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
 /**
- * The journeys test the built SPA the server serves; rebuild dist/web when src/web changed since the
- * last build, so a stale bundle is never what passes.
+ * The journeys test the built SPA the server serves: rebuild dist/web if src/web changed since the last
+ * build (the project's own scripts/ensure-web.mjs), so `npm run test:e2e` never passes on a stale bundle.
  */
-export async function ensureWebBuilt(): Promise<void> {
-  const index = path.resolve('dist/web/index.html');
-  let builtAt = 0;
-  try {
-    builtAt = statSync(index).mtimeMs;
-  } catch {
-    // not built yet
-  }
-  const sourcesAt = Math.max(
-    newestMtime(path.resolve('src/web')),
-    statSync(path.resolve('vite.config.ts')).mtimeMs,
-  );
-  if (builtAt > sourcesAt) return;
-  const { build } = await import('vite');
-  await build({ configFile: path.resolve('vite.config.ts'), logLevel: 'warn' });
+export function ensureWebBuilt(): void {
+  const build = spawnSync(process.execPath, ['scripts/ensure-web.mjs'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('building dist/web failed');
 }

@@ -55,7 +55,7 @@ export const enUS: Messages = {
     passwordPlaceholder: 'Password',
     passwordRequired: 'Please enter your password',
     otp: 'Code',
-    otpPlaceholder: 'SMS verification code',
+    otpPlaceholder: '6-digit code',
     otpRequired: 'Please enter the code',
     sendOtp: 'Get code',
     resendIn: 'Resend in {{seconds}}s',
@@ -70,6 +70,7 @@ export const enUS: Messages = {
   patient: {
     tabs: { home: 'Home', messages: 'Messages', mine: 'Me' },
     home: {
+      greetingAnonymous: 'Hello',
       greeting: 'Hello, {{name}}',
       verified: 'Verified',
       unverified: 'Not verified',
@@ -95,6 +96,7 @@ export const enUS: Messages = {
     },
     mine: {
       title: 'Me',
+      unnamed: 'Unverified user',
       realName: 'Real-name verification',
       dependents: 'Family members',
       language: 'Language',
@@ -154,7 +156,7 @@ export const enUS: Messages = {
       remove: 'Remove',
       removeConfirm: 'Remove "{{name}}"?',
       removed: 'Removed',
-      limitHint: 'Used only for medical services; a guardian manages a minor’s account',
+      limitHint: "Used only for medical services; a guardian manages a minor's account",
     },
     dependentForm: {
       title: 'Add family member',
@@ -162,7 +164,7 @@ export const enUS: Messages = {
       relationshipPlaceholder: 'Choose',
       relationshipRequired: 'Please choose the relationship',
       phone: 'Their phone',
-      phonePlaceholder: 'The family member’s own phone',
+      phonePlaceholder: "The family member's own phone",
       phoneRequiredAdult: 'They are an adult: their own phone number is required',
       adultHint: 'An adult confirms by SMS code before it takes effect',
       minorHint: 'You manage a minor as guardian; no phone needed',
@@ -183,8 +185,8 @@ export const enUS: Messages = {
     platformNotice: 'The platform is rolling out in stages; the features below open in later releases.',
     cards: {
       todayVisits: {
-        title: 'Today’s visits',
-        desc: 'See today’s appointments and waiting patients; start chat or video',
+        title: "Today's visits",
+        desc: "See today's appointments and waiting patients; start chat or video",
       },
       onlineVisits: {
         title: 'Online follow-ups',
@@ -194,17 +196,17 @@ export const enUS: Messages = {
       nursing: { title: 'Home nursing', desc: 'Take home-nursing and home sick bed orders' },
       prescriptionReview: {
         title: 'Prescriptions to review',
-        desc: 'Review doctors’ e-prescriptions for safe use',
+        desc: "Review doctors' e-prescriptions for safe use",
       },
       circulation: {
         title: 'Prescription circulation',
         desc: 'Receive prescriptions patients send to you; dispense and deliver',
       },
       traceCodes: { title: 'Drug trace codes', desc: 'Scan trace codes when dispensing and keep the record' },
-      schedules: { title: 'Schedules', desc: 'Doctors’ sessions, tokens and schedule stops' },
+      schedules: { title: 'Schedules', desc: "Doctors' sessions, tokens and schedule stops" },
       departments: {
         title: 'Departments & doctors',
-        desc: 'Departments, doctors’ licences and qualifications',
+        desc: "Departments, doctors' licences and qualifications",
       },
       institution: { title: 'Institution', desc: 'Licences, e-licences and internet hospital filing' },
       institutions: { title: 'Institutions', desc: 'Ongoing supervision of institutions and practitioners' },

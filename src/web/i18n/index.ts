@@ -19,9 +19,14 @@ function storedLanguage(): Language {
   return (LANGUAGES as readonly string[]).includes(saved ?? '') ? (saved as Language) : 'zh-CN';
 }
 
+function applyToDocument(lng: Language): void {
+  document.documentElement.lang = lng;
+  document.title = lng === 'en-US' ? enUS.app.brand : zhCN.app.brand;
+}
+
 export function initI18n(): typeof i18next {
   const lng = storedLanguage();
-  document.documentElement.lang = lng;
+  applyToDocument(lng);
   void i18next.use(initReactI18next).init({
     resources: { 'zh-CN': { translation: zhCN }, 'en-US': { translation: enUS } },
     lng,
@@ -39,6 +44,6 @@ export function currentLanguage(): Language {
 /** Switch the UI language and remember it on this device. */
 export function setLanguage(lng: Language): void {
   localStorage.setItem(LANG_KEY, lng);
-  document.documentElement.lang = lng;
+  applyToDocument(lng);
   void i18next.changeLanguage(lng);
 }

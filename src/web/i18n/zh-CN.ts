@@ -69,6 +69,7 @@ export const zhCN = {
   patient: {
     tabs: { home: '首页', messages: '消息', mine: '我的' },
     home: {
+      greetingAnonymous: '您好',
       greeting: '您好，{{name}}',
       verified: '已实名',
       unverified: '未实名',
@@ -93,6 +94,7 @@ export const zhCN = {
     },
     mine: {
       title: '我的',
+      unnamed: '未实名用户',
       realName: '实名认证',
       dependents: '就诊人管理',
       language: '语言',
@@ -144,7 +146,7 @@ export const zhCN = {
       pendingHint: '待就诊人本人通过短信验证码确认后生效',
       confirmAction: '输入验证码确认',
       confirmTitle: '确认就诊人',
-      confirmDesc: '验证码已发送至 {{name}} 的手机，请输入短信验证码',
+      confirmDesc: '验证码已发送至{{name}}的手机，请输入短信验证码',
       codePlaceholder: '请输入 6 位验证码',
       resend: '重新发送验证码',
       confirmed: '已确认，就诊人已生效',

@@ -4,12 +4,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { post } from '../api.js';
-import { type LoginBody, PageLoading, useAuth } from '../auth.js';
+import { type LoginBody, useAuth } from '../auth.js';
 import { Brand } from '../components/Brand.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
+import { PageLoading } from '../components/PageLoading.js';
 import { useCountdown } from '../components/useCountdown.js';
 import { describeError } from '../errors.js';
-import { type Console, canOpen, homePath } from '../roles.js';
+import { CONSOLE_ROLES, type Console, canOpen, homePath } from '../roles.js';
 import type { Me, OtpResult } from '../types.js';
 import { PHONE_PATTERN } from '../validation.js';
 import './login.css';
@@ -43,10 +44,8 @@ function useSubmit() {
 /** Back to the page that sent the person here, if their roles may open it; else their home. */
 function targetAfterLogin(me: Me, state: unknown): string {
   const from = (state as { from?: string } | null)?.from;
-  const console = from?.split('/')[1] as Console | undefined;
-  if (from && console && ['patient', 'clinic', 'admin', 'regulator', 'insurer'].includes(console)) {
-    if (canOpen(console, me.roles)) return from;
-  }
+  const console = from?.split('/')[1];
+  if (from && console && console in CONSOLE_ROLES && canOpen(console as Console, me.roles)) return from;
   return homePath(me.roles);
 }
 

@@ -4,8 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { post } from '../api.js';
 import { errorText } from '../errors.js';
-import { todayInShanghai } from '../format.js';
-import { ageOn, birthDateOf, isValidIdNumber } from '../idcard.js';
+import { ADULT_AGE, ageOn, checkIdNumber, isValidIdNumber } from '../idcard.js';
 import { type Dependent, RELATIONSHIPS, type Relationship } from '../types.js';
 import { PHONE_PATTERN } from '../validation.js';
 import type { DependentsLocationState } from './DependentsPage.js';
@@ -18,13 +17,10 @@ interface FormValues {
   phone?: string;
 }
 
-const ADULT_AGE = 18;
-
 /** Adult by the birth date in the ID, today in Asia/Shanghai; null while the ID is not complete. */
 function isAdultId(idNumber: string | undefined): boolean | null {
-  if (!idNumber || !isValidIdNumber(idNumber)) return null;
-  const birthDate = birthDateOf(idNumber.toUpperCase());
-  return birthDate ? ageOn(birthDate, todayInShanghai()) >= ADULT_AGE : null;
+  const check = idNumber ? checkIdNumber(idNumber, new Date()) : null;
+  return check?.ok ? ageOn(check.birthDate, new Date()) >= ADULT_AGE : null;
 }
 
 export function DependentFormPage() {

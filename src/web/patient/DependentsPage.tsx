@@ -8,6 +8,7 @@ import { useCountdown } from '../components/useCountdown.js';
 import { errorText } from '../errors.js';
 import type { Dependent, OtpResult, Page } from '../types.js';
 import { PageHeader } from './PageHeader.js';
+import './dependents.css';
 
 const RESEND_SECONDS = 60;
 

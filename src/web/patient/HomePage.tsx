@@ -13,6 +13,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useMe } from '../auth.js';
 import type { Messages } from '../i18n/zh-CN.js';
+import './home.css';
 
 type ServiceKey = keyof Messages['patient']['home'] &
   ('book' | 'followUp' | 'prescriptions' | 'reports' | 'familyDoctor' | 'dependents');
@@ -40,7 +41,7 @@ export function HomePage() {
     <div data-testid="patient-home" className="patient-home">
       <header className="patient-hero">
         <div className="patient-hero__greeting" data-testid="user-name">
-          {t('patient.home.greeting', { name: me.name })}
+          {me.name ? t('patient.home.greeting', { name: me.name }) : t('patient.home.greetingAnonymous')}
         </div>
         <Tag
           className="patient-hero__status"

@@ -1,5 +1,5 @@
 import { Avatar, Button, Dialog, List, Selector, Switch } from 'antd-mobile';
-import { TeamOutline, UserContactOutline } from 'antd-mobile-icons';
+import { TeamOutline, UserContactOutline, UserOutline } from 'antd-mobile-icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useAuth, useMe } from '../auth.js';
@@ -25,10 +25,14 @@ export function MinePage() {
   return (
     <div className="patient-page" data-testid="patient-mine">
       <header className="mine-profile">
-        <Avatar src="" className="mine-profile__avatar" fallback={<span>{me.name.slice(-2)}</span>} />
+        <Avatar
+          src=""
+          className="mine-profile__avatar"
+          fallback={me.name ? <span>{me.name.slice(-2)}</span> : <UserOutline />}
+        />
         <div>
           <div className="mine-profile__name" data-testid="user-name">
-            {me.name}
+            {me.name || t('patient.mine.unnamed')}
           </div>
           <div className="mine-profile__phone" data-testid="masked-phone">
             {me.phone}

@@ -1,5 +1,5 @@
 import { AppstoreOutlined, BankOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { Avatar, Button, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { Avatar, Button, Layout, Menu, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -21,6 +21,8 @@ export default function StaffApp({ console }: { console: StaffConsole }) {
   const navigate = useNavigate();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
+  // Below the lg breakpoint the menu overlays the page, so choosing an entry closes it.
+  const [overlay, setOverlay] = useState(false);
 
   const features = featuresFor(console, me.roles);
   const base = `/${console}`;
@@ -41,6 +43,7 @@ export default function StaffApp({ console }: { console: StaffConsole }) {
         collapsedWidth={0}
         collapsed={collapsed}
         onCollapse={setCollapsed}
+        onBreakpoint={setOverlay}
       >
         <div className="staff-sider__brand">
           <Brand compact light />
@@ -50,7 +53,10 @@ export default function StaffApp({ console }: { console: StaffConsole }) {
           mode="inline"
           selectedKeys={[selected]}
           items={items}
-          onClick={({ key }) => navigate(key === 'home' ? base : `${base}/${key}`)}
+          onClick={({ key }) => {
+            navigate(key === 'home' ? base : `${base}/${key}`);
+            if (overlay) setCollapsed(true);
+          }}
         />
       </Sider>
       <Layout>
@@ -58,7 +64,7 @@ export default function StaffApp({ console }: { console: StaffConsole }) {
           <Typography.Text strong className="staff-header__title">
             {t(`staff.consoles.${console}`)}
           </Typography.Text>
-          <Space size={16} wrap className="staff-header__right">
+          <div className="staff-header__right">
             {me.institutionName && (
               <span className="staff-header__institution" data-testid="institution-name">
                 <BankOutlined /> {me.institutionName}
@@ -74,14 +80,19 @@ export default function StaffApp({ console }: { console: StaffConsole }) {
                 </Tag>
               ))}
             </span>
-            <Button icon={<LogoutOutlined />} onClick={logout} data-testid="logout">
-              {t('common.logout')}
+            <Button
+              icon={<LogoutOutlined />}
+              onClick={logout}
+              data-testid="logout"
+              aria-label={t('common.logout')}
+            >
+              <span className="staff-header__logout-text">{t('common.logout')}</span>
             </Button>
-          </Space>
+          </div>
         </Header>
         <Content className="staff-content">
           <Routes>
-            <Route index element={<StaffHome console={console} features={features} />} />
+            <Route index element={<StaffHome console={console} roles={roles} features={features} />} />
             {features.map((key) => (
               <Route key={key} path={key} element={<StaffComingSoon feature={key} base={base} />} />
             ))}

@@ -4,14 +4,20 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useMe } from '../auth.js';
 import { formatLongDate } from '../format.js';
-import { CONSOLE_ROLES } from '../roles.js';
+import type { Role } from '../types.js';
 import { FEATURE_ICONS, type FeatureKey, type StaffConsole } from './consoles.js';
 
-export function StaffHome({ console, features }: { console: StaffConsole; features: FeatureKey[] }) {
+interface StaffHomeProps {
+  console: StaffConsole;
+  /** The person's roles that this console serves. */
+  roles: Role[];
+  features: FeatureKey[];
+}
+
+export function StaffHome({ console, roles, features }: StaffHomeProps) {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const navigate = useNavigate();
-  const roles = me.roles.filter((role) => CONSOLE_ROLES[console].includes(role));
 
   return (
     <div data-testid={`${console}-home`} className="staff-home">

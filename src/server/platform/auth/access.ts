@@ -1,18 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ROLES, type Role } from '../../../shared/identity.js';
 import type { Actor } from '../audit/audit.js';
 import { AppError, errors } from '../errors.js';
 
-export const ROLES = [
-  'patient',
-  'doctor',
-  'nurse',
-  'pharmacist',
-  'pharmacy_staff',
-  'org_admin',
-  'regulator',
-  'insurer',
-] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 export const STAFF_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'patient');
 
 /** Who may call a route (DJ-7): declared on every route under /api and checked before the handler. */

@@ -1,15 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/server.js';
-import {
-  ensureWebBuilt,
-  launchChromium,
-  loginWithPassword,
-  loginWithSmsCode,
-  newPage,
-  pageErrors,
-  screenshot,
-} from './support.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { journeyHarness, loginWithPassword, loginWithSmsCode, screenshot } from './support.js';
 
 /** The ten demo accounts of the seeded region, the home each lands on and the name it greets. */
 const ACCOUNTS = [
@@ -25,37 +16,14 @@ const ACCOUNTS = [
   { phone: '13400000001', role: 'insurer', name: '周强', home: 'insurer-home', roleLabel: '医保经办' },
 ] as const;
 
-let server: { url: string; close(): Promise<void> };
-let browser: Browser;
-const pages: Page[] = [];
-
-async function open(device: 'desktop' | 'phone'): Promise<Page> {
-  const page = await newPage(browser, device, server.url);
-  pages.push(page);
-  return page;
-}
+const journeys = journeyHarness();
+const open = (device: 'desktop' | 'phone') => journeys.open(device);
 
 async function textOf(page: Page, testId: string): Promise<string> {
   const locator = page.getByTestId(testId).first();
   await locator.waitFor({ state: 'visible' });
   return (await locator.textContent()) ?? '';
 }
-
-beforeAll(async () => {
-  ensureWebBuilt();
-  server = await startTestServer({ demo: true });
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  await Promise.all(pages.splice(0).map((page) => page.context().close()));
-  expect(pageErrors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 describe('login per role', () => {
   for (const account of ACCOUNTS) {

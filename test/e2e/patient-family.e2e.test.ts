@@ -1,26 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/server.js';
-import {
-  ensureWebBuilt,
-  launchChromium,
-  loginWithPassword,
-  loginWithSmsCode,
-  newPage,
-  pageErrors,
-  residentId,
-  screenshot,
-} from './support.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { journeyHarness, loginWithPassword, loginWithSmsCode, residentId, screenshot } from './support.js';
 
-let server: { url: string; close(): Promise<void> };
-let browser: Browser;
-const pages: Page[] = [];
-
-async function openPhone(): Promise<Page> {
-  const page = await newPage(browser, 'phone', server.url);
-  pages.push(page);
-  return page;
-}
+const journeys = journeyHarness();
+const openPhone = () => journeys.open('phone');
 
 /** antd-mobile inputs carry the test id on their wrapper. */
 const input = (page: Page, testId: string) => page.getByTestId(testId).locator('input');
@@ -40,22 +23,6 @@ async function pickRelationship(page: Page, label: string): Promise<void> {
 function dependentItem(page: Page, name: string) {
   return page.getByTestId('dependent-item').filter({ hasText: name });
 }
-
-beforeAll(async () => {
-  ensureWebBuilt();
-  server = await startTestServer({ demo: true });
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  await Promise.all(pages.splice(0).map((page) => page.context().close()));
-  expect(pageErrors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 describe('patient family', () => {
   it('李娜 opens 就诊人管理 from the home grid and sees her child 李小宝', async () => {

@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { idCheckChar } from '../../src/shared/identity.js';
+import { startTestServer } from '../support/server.js';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
@@ -81,4 +83,35 @@ export function residentId(birth: string, sequence = '123', area = '110101'): st
 export function ensureWebBuilt(): void {
   const build = spawnSync(process.execPath, ['scripts/ensure-web.mjs'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('building dist/web failed');
+}
+
+/**
+ * One real server and one Chromium per journey file: registers the hooks, closes each test's pages and
+ * fails a test that left a script error behind. `open` gives a fresh page (own storage) for a device.
+ */
+export function journeyHarness(): { open(device: 'desktop' | 'phone'): Promise<Page> } {
+  let server: { url: string; close(): Promise<void> } | undefined;
+  let browser: Browser | undefined;
+  const pages: Page[] = [];
+  beforeAll(async () => {
+    ensureWebBuilt();
+    server = await startTestServer({ demo: true });
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await Promise.all(pages.splice(0).map((page) => page.context().close()));
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    async open(device) {
+      if (!browser || !server) throw new Error('journey harness not started');
+      const page = await newPage(browser, device, server.url);
+      pages.push(page);
+      return page;
+    },
+  };
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/server/cli.js';
 import { recordAudit } from '../../src/server/platform/audit/audit.js';
 import { verifyChain } from '../../src/server/platform/audit/chain.js';
-import { sealAll, sealOnce } from '../../src/server/platform/audit/sealer.js';
+import { sealAll, sealOnce, startSealer } from '../../src/server/platform/audit/sealer.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import type { Database } from '../../src/server/platform/db/database.js';
 import { openDatabase } from '../../src/server/platform/db/database.js';
@@ -165,6 +165,23 @@ describe('audit hash chain', () => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     expect(r.sealed).toBe(Number(total.n));
+  });
+});
+
+describe('the background sealer', () => {
+  it('chains new events by itself, off the request path, and stops cleanly', async () => {
+    await sealAll(database.db, clock);
+    const errors: unknown[] = [];
+    const sealer = startSealer(database.db, clock, { intervalMs: 20, batchSize: 50, onError: (e) => errors.push(e) });
+    await append(120, 'bg');
+    let r = await verifyChain(database.db);
+    for (let i = 0; i < 100 && r.unsealed > 0; i++) {
+      await new Promise((res) => setTimeout(res, 20));
+      r = await verifyChain(database.db);
+    }
+    await sealer.stop();
+    expect(errors).toEqual([]);
+    expect(r).toMatchObject({ ok: true, unsealed: 0 });
   });
 });
 

@@ -63,28 +63,45 @@ function FailureAlert({ failure }: { failure: Failure }) {
   );
 }
 
+/** The phone field both login forms share. */
+function PhoneField({
+  extra,
+  autoComplete,
+  testId,
+}: {
+  extra?: string;
+  autoComplete: string;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Form.Item
+      name="phone"
+      label={t('login.phone')}
+      extra={extra}
+      rules={[
+        { required: true, message: t('login.phoneRequired') },
+        { pattern: PHONE_PATTERN, message: t('login.phoneInvalid') },
+      ]}
+    >
+      <Input
+        prefix={<MobileOutlined />}
+        placeholder={t('login.phonePlaceholder')}
+        inputMode="numeric"
+        maxLength={11}
+        autoComplete={autoComplete}
+        data-testid={testId}
+      />
+    </Form.Item>
+  );
+}
+
 function PasswordForm() {
   const { t } = useTranslation();
   const { submit, pending, failure } = useSubmit();
   return (
     <Form layout="vertical" size="large" requiredMark={false} onFinish={submit} autoComplete="on">
-      <Form.Item
-        name="phone"
-        label={t('login.phone')}
-        rules={[
-          { required: true, message: t('login.phoneRequired') },
-          { pattern: PHONE_PATTERN, message: t('login.phoneInvalid') },
-        ]}
-      >
-        <Input
-          prefix={<MobileOutlined />}
-          placeholder={t('login.phonePlaceholder')}
-          inputMode="numeric"
-          maxLength={11}
-          autoComplete="username"
-          data-testid="login-phone"
-        />
-      </Form.Item>
+      <PhoneField autoComplete="username" testId="login-phone" />
       <Form.Item
         name="password"
         label={t('login.password')}
@@ -131,24 +148,7 @@ function OtpForm() {
 
   return (
     <Form form={form} layout="vertical" size="large" requiredMark={false} onFinish={submit}>
-      <Form.Item
-        name="phone"
-        label={t('login.phone')}
-        extra={t('login.otpNewUser')}
-        rules={[
-          { required: true, message: t('login.phoneRequired') },
-          { pattern: PHONE_PATTERN, message: t('login.phoneInvalid') },
-        ]}
-      >
-        <Input
-          prefix={<MobileOutlined />}
-          placeholder={t('login.phonePlaceholder')}
-          inputMode="numeric"
-          maxLength={11}
-          autoComplete="tel"
-          data-testid="otp-phone"
-        />
-      </Form.Item>
+      <PhoneField extra={t('login.otpNewUser')} autoComplete="tel" testId="otp-phone" />
       <Form.Item label={t('login.otp')} required>
         <Space.Compact block>
           <Form.Item name="otp" noStyle rules={[{ required: true, message: t('login.otpRequired') }]}>

@@ -4,10 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { post } from '../api.js';
 import { errorText } from '../errors.js';
-import { ADULT_AGE, ageOn, checkIdNumber, isValidIdNumber } from '../idcard.js';
+import { ADULT_AGE, ageOn, checkIdNumber } from '../idcard.js';
 import { type Dependent, RELATIONSHIPS, type Relationship } from '../types.js';
 import { PHONE_PATTERN } from '../validation.js';
 import type { DependentsLocationState } from './DependentsPage.js';
+import { IdentityFields } from './IdentityFields.js';
 import { PageHeader } from './PageHeader.js';
 
 interface FormValues {
@@ -83,32 +84,7 @@ export function DependentFormPage() {
           </Button>
         }
       >
-        <Form.Item
-          name="name"
-          label={t('patient.realName.name')}
-          rules={[{ required: true, whitespace: true, message: t('patient.realName.nameRequired') }]}
-        >
-          <Input placeholder={t('patient.realName.namePlaceholder')} clearable data-testid="dep-name" />
-        </Form.Item>
-        <Form.Item
-          name="idNumber"
-          label={t('patient.realName.idNumber')}
-          rules={[
-            { required: true, message: t('patient.realName.idRequired') },
-            {
-              validator: async (_, value?: string) => {
-                if (value && !isValidIdNumber(value)) throw new Error(t('patient.realName.idInvalid'));
-              },
-            },
-          ]}
-        >
-          <Input
-            placeholder={t('patient.realName.idPlaceholder')}
-            maxLength={18}
-            clearable
-            data-testid="dep-id"
-          />
-        </Form.Item>
+        <IdentityFields testIdPrefix="dep" />
         <Form.Item
           name="relationship"
           label={t('patient.dependentForm.relationship')}

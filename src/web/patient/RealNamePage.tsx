@@ -1,11 +1,11 @@
-import { Button, Form, Input, List, Result, Toast } from 'antd-mobile';
+import { Button, Form, List, Result, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { post } from '../api.js';
 import { useAuth, useMe } from '../auth.js';
 import { errorText } from '../errors.js';
-import { isValidIdNumber } from '../idcard.js';
 import type { Me } from '../types.js';
+import { IdentityFields } from './IdentityFields.js';
 import { PageHeader } from './PageHeader.js';
 
 interface RealNameValues {
@@ -73,32 +73,7 @@ export function RealNamePage() {
               </Button>
             }
           >
-            <Form.Item
-              name="name"
-              label={t('patient.realName.name')}
-              rules={[{ required: true, whitespace: true, message: t('patient.realName.nameRequired') }]}
-            >
-              <Input placeholder={t('patient.realName.namePlaceholder')} clearable data-testid="rn-name" />
-            </Form.Item>
-            <Form.Item
-              name="idNumber"
-              label={t('patient.realName.idNumber')}
-              rules={[
-                { required: true, message: t('patient.realName.idRequired') },
-                {
-                  validator: async (_, value?: string) => {
-                    if (value && !isValidIdNumber(value)) throw new Error(t('patient.realName.idInvalid'));
-                  },
-                },
-              ]}
-            >
-              <Input
-                placeholder={t('patient.realName.idPlaceholder')}
-                maxLength={18}
-                clearable
-                data-testid="rn-id"
-              />
-            </Form.Item>
+            <IdentityFields testIdPrefix="rn" />
           </Form>
         </>
       )}

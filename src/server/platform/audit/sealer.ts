@@ -73,22 +73,33 @@ export interface Sealer {
   stop(): Promise<void>;
 }
 
-/** Runs the sealer every `intervalMs` in the background; errors are logged, never thrown at requests. */
+/**
+ * Runs the sealer `intervalMs` after the previous run ended (runs never overlap); errors are logged,
+ * never thrown at requests. `stop` waits for a run in progress.
+ */
 export function startSealer(
   db: Db,
   clock: Clock,
   opts: { intervalMs: number; batchSize: number; onError: (err: unknown) => void },
 ): Sealer {
-  let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
-  const timer = setInterval(() => {
-    running = running.then(() => (stopped ? 0 : sealAll(db, clock, opts.batchSize).catch(opts.onError)));
-  }, opts.intervalMs);
-  timer.unref();
+  let running: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    timer = setTimeout(() => {
+      running = sealAll(db, clock, opts.batchSize)
+        .catch(opts.onError)
+        .finally(() => {
+          if (!stopped) schedule();
+        });
+    }, opts.intervalMs);
+    timer.unref();
+  };
+  schedule();
   return {
     async stop() {
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
       await running;
     },
   };

@@ -172,7 +172,11 @@ describe('the background sealer', () => {
   it('chains new events by itself, off the request path, and stops cleanly', async () => {
     await sealAll(database.db, clock);
     const errors: unknown[] = [];
-    const sealer = startSealer(database.db, clock, { intervalMs: 20, batchSize: 50, onError: (e) => errors.push(e) });
+    const sealer = startSealer(database.db, clock, {
+      intervalMs: 20,
+      batchSize: 50,
+      onError: (e) => errors.push(e),
+    });
     await append(120, 'bg');
     let r = await verifyChain(database.db);
     for (let i = 0; i < 100 && r.unsealed > 0; i++) {

@@ -13,7 +13,12 @@ afterAll(async () => t.close());
 describe('per-IP rate limit on the auth routes', () => {
   it('refuses the 4th login in a minute from one IP with 429 RATE_LIMITED, other IPs unaffected', async () => {
     const attempt = (ip: string) =>
-      t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { phone: '13812345678', password: 'x' } });
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: ip,
+        payload: { phone: '13812345678', password: 'x' },
+      });
     for (let i = 0; i < 3; i++) expect((await attempt('10.0.0.1')).statusCode).toBe(401);
     const limited = await attempt('10.0.0.1');
     expect(limited.statusCode).toBe(429);

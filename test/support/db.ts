@@ -29,6 +29,13 @@ export async function freshDatabase(): Promise<Database> {
       await database.close();
       const a = new pg.Client({ connectionString: serverUrl });
       await a.connect();
+      // The pool has sent its goodbyes; wait until the server has let those sessions go, so that forcing
+      // the drop never kills a socket the client is still closing (an uncaught 57P01 in the test run).
+      for (let i = 0; i < 50; i++) {
+        const r = await a.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (r.rows[0].n === 0) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
       await a.query(`drop database if exists ${name} with (force)`);
       await a.end();
     },

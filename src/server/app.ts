@@ -9,8 +9,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 import { Type } from 'typebox';
+import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { identityRoutes } from './modules/identity/identity.routes.js';
 import { resolveSession } from './modules/identity/session.service.js';
+import { notificationRoutes } from './modules/notifications/notifications.routes.js';
+import type { Payments } from './modules/payments/payment.service.js';
+import { paymentRoutes } from './modules/payments/payments.routes.js';
+import { SimGateway, SimGatewayAdapter } from './modules/payments/sim-gateway.js';
+import { simGatewayRoutes } from './modules/payments/sim-gateway.routes.js';
+import { onAppointmentPaid } from './modules/scheduling/booking.service.js';
+import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
 import { recordAudit } from './platform/audit/audit.js';
 import { actorOf, registerAccessControl } from './platform/auth/access.js';
 import type { Clock } from './platform/clock.js';
@@ -29,6 +37,8 @@ export interface AppOptions {
   sms?: SmsSender;
   /** Where log lines go (tests capture them to prove no personal data is logged). */
   logStream?: DestinationStream;
+  /** The simulated payment gateway; on by default in demo mode, never in production. */
+  simGateway?: boolean;
 }
 
 // DJ-5, DJ-10: credentials and personal fields never reach the log, whatever a handler logs.
@@ -61,7 +71,9 @@ export function createLogger(config: Config, stream?: DestinationStream) {
   );
 }
 
-export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance; ctx: AppContext }> {
+export async function buildApp(
+  opts: AppOptions,
+): Promise<{ app: FastifyInstance; ctx: AppContext; payments: Payments; sim: SimGateway | null }> {
   const { config } = opts;
   const app = Fastify({
     loggerInstance: createLogger(config, opts.logStream) as FastifyBaseLogger,
@@ -78,6 +90,18 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
     sms: opts.sms ?? new LogSmsSender(app.log),
     log: app.log,
   };
+
+  const sim = (opts.simGateway ?? config.demo) ? new SimGateway('', () => ctx.clock.now()) : null;
+  const payments: Payments = {
+    gateways: new Map(sim ? [['sim', new SimGatewayAdapter(sim, () => ctx.clock.now())]] : []),
+    hooks: new Map([['appointment', { onPaid: onAppointmentPaid }]]),
+  };
+  if (sim) {
+    // In-process delivery until the server listens; server.ts switches it to real HTTP on loopback.
+    sim.deliver = async (headers, body) => {
+      await app.inject({ method: 'POST', url: '/api/v1/payments/notify/sim', headers, payload: body });
+    };
+  }
 
   registerErrorHandling(app);
   registerAccessControl(app, (token) => resolveSession(ctx, token));
@@ -151,6 +175,11 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
     handler: async () => ({ status: 'ok' as const }),
   });
   await app.register(identityRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(schedulingRoutes(ctx, payments), { prefix: '/api/v1' });
+  await app.register(paymentRoutes(ctx, payments), { prefix: '/api/v1' });
+  await app.register(notificationRoutes(ctx), { prefix: '/api/v1' });
+  if (sim) await app.register(simGatewayRoutes(sim));
+  await app.register(directoryRoutes(ctx), { prefix: '/api/v1' });
 
   const indexHtml = path.join(config.webDir, 'index.html');
   const hasWeb = existsSync(indexHtml);
@@ -171,5 +200,5 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
       .send(notFoundProblem(request.method, url));
   });
 
-  return { app, ctx };
+  return { app, ctx, payments, sim };
 }

@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
-import { type Sealer, startSealer } from './platform/audit/sealer.js';
+import { reconcile } from './modules/payments/payment.service.js';
+import { runSchedulingJobs } from './modules/scheduling/schedule-jobs.js';
+import { startSealer } from './platform/audit/sealer.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
 import { FieldCipher } from './platform/crypto/fields.js';
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
+import { startLoop } from './platform/loop.js';
 import type { SmsSender } from './platform/sms/sms.js';
 import { seedDemoRegion } from './seed/demo-region.js';
 
@@ -31,29 +34,62 @@ export interface StartOptions {
 /** config → database → migrations → demo seed → app → listen (architecture.md, main.ts). */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
+  const started = performance.now();
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const result = await fn();
+    timings[name] = Math.round(performance.now() - t0);
+    return result;
+  };
   const database =
     opts.database ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
-  await migrate(database);
+    (await timed('openDatabase', () =>
+      openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }),
+    ));
+  await timed('migrate', () => migrate(database));
   if (config.demo) {
     const cipher = new FieldCipher(config.fieldKeys, config.currentFieldKeyId, config.blindIndexKey);
-    await seedDemoRegion(database.db, cipher, clock);
+    await timed('seed', () => seedDemoRegion(database.db, cipher, clock));
   }
-  const { app, ctx } = await buildApp({
+  const { app, ctx, payments, sim } = await buildApp({
     config,
     db: database.db,
     clock,
     ...(opts.sms ? { sms: opts.sms } : {}),
     ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
-  const sealer: Sealer = startSealer(database.db, clock, {
+  const sealer = startSealer(database.db, clock, {
     intervalMs: config.audit.sealIntervalMs,
     batchSize: config.audit.sealBatchSize,
     onError: (err) => app.log.error({ err }, 'audit sealer failed'),
   });
+  // Holds, quota release, reminders, no-shows, and reconciliation of unsure payments.
+  const jobs = startLoop(
+    config.jobIntervalMs,
+    async () => {
+      await runSchedulingJobs(ctx);
+      await reconcile(ctx, payments);
+    },
+    (err) => app.log.error({ err }, 'background jobs failed'),
+  );
+  app.log.info({ startupMs: { ...timings, total: Math.round(performance.now() - started) } }, 'started');
   let url = '';
-  if (opts.listen !== false) url = await app.listen({ port: config.port, host: config.host });
-  else await app.ready();
+  if (opts.listen !== false) {
+    url = await app.listen({ port: config.port, host: config.host });
+    const port = (app.server.address() as { port: number }).port;
+    if (sim) {
+      // The simulated gateway calls back over real HTTP, like a payment provider would.
+      sim.deliver = async (headers, body) => {
+        const res = await fetch(`http://127.0.0.1:${port}/api/v1/payments/notify/sim`, {
+          method: 'POST',
+          headers,
+          body,
+        });
+        if (!res.ok) throw new Error(`notification answered ${res.status}`);
+      };
+    }
+  } else await app.ready();
   let closed = false;
   return {
     app,
@@ -64,7 +100,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       if (closed) return;
       closed = true;
       await app.close(); // stops accepting, lets in-flight requests finish
-      await sealer.stop();
+      await Promise.all([sealer.stop(), jobs.stop(), sim?.settle()]);
       if (!opts.database) await database.close();
     },
   };

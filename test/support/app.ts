@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
+import type { Payments } from '../../src/server/modules/payments/payment.service.js';
+import type { SimGateway } from '../../src/server/modules/payments/sim-gateway.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { type Config, loadConfig } from '../../src/server/platform/config.js';
 import type { AppContext } from '../../src/server/platform/context.js';
@@ -12,6 +14,9 @@ import { freshDatabase } from './db.js';
 export interface TestApp {
   app: FastifyInstance;
   ctx: AppContext;
+  payments: Payments;
+  /** The simulated payment gateway (demo mode). */
+  sim: SimGateway | null;
   database: Database;
   clock: ManualClock;
   sms: MemorySmsSender;
@@ -59,7 +64,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     }),
     ...opts.config,
   };
-  const { app, ctx } = await buildApp({
+  const { app, ctx, payments, sim } = await buildApp({
     config,
     db: database.db,
     clock,
@@ -81,6 +86,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   return {
     app,
     ctx,
+    payments,
+    sim,
     database,
     clock,
     sms,

@@ -20,6 +20,8 @@ export interface Config {
   trustProxy: boolean;
   auth: AuthSettings;
   audit: { sealIntervalMs: number; sealBatchSize: number };
+  /** How often the background jobs run (hold expiry, quota release, reminders, reconciliation). */
+  jobIntervalMs: number;
   webDir: string;
 }
 
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipRateLimitPerMinute: int(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 60),
     },
     audit: { sealIntervalMs: int(env, 'AUDIT_SEAL_INTERVAL_MS', 2000), sealBatchSize: 1000 },
+    jobIntervalMs: int(env, 'JOB_INTERVAL_MS', 5000),
     webDir: path.resolve(env.WEB_DIR || 'dist/web'),
   };
 }

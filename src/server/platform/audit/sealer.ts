@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
+import { type Loop, startLoop } from '../loop.js';
 import { chainColumns, GENESIS_HASH, linkHash } from './chain.js';
 
 const SEALER_LOCK_KEY = 7_283_002;
@@ -69,38 +70,11 @@ export async function sealAll(db: Db, clock: Clock, batchSize = 1000): Promise<n
   }
 }
 
-export interface Sealer {
-  stop(): Promise<void>;
-}
-
-/**
- * Runs the sealer `intervalMs` after the previous run ended (runs never overlap); errors are logged,
- * never thrown at requests. `stop` waits for a run in progress.
- */
+/** Seals in the background every `intervalMs` (see platform/loop.ts). */
 export function startSealer(
   db: Db,
   clock: Clock,
   opts: { intervalMs: number; batchSize: number; onError: (err: unknown) => void },
-): Sealer {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = () => {
-    timer = setTimeout(() => {
-      running = sealAll(db, clock, opts.batchSize)
-        .catch(opts.onError)
-        .finally(() => {
-          if (!stopped) schedule();
-        });
-    }, opts.intervalMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+): Loop {
+  return startLoop(opts.intervalMs, () => sealAll(db, clock, opts.batchSize), opts.onError);
 }

@@ -1,0 +1,68 @@
+import { AppError } from '../../platform/errors.js';
+
+/** One page of a keyset-paged list: the shape every list endpoint answers. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+
+/**
+ * Cursors are opaque to clients: base64url of the JSON array of the last row's sort key. Paging by key
+ * (not offset) has no duplicates or gaps when rows are added between pages, and each page is an index
+ * range scan however deep the client goes.
+ */
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+const badCursor = () =>
+  new AppError(400, 'VALIDATION_FAILED', '请求参数校验失败', 'query.cursor：分页游标无效', {
+    fields: [{ field: 'query.cursor', message: '分页游标无效，请从第一页重新查询', keyword: 'cursor' }],
+  });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type KeyType = 'string' | 'number' | 'uuid';
+type KeyOf<K extends readonly KeyType[]> = { [I in keyof K]: K[I] extends 'number' ? number : string };
+
+function fits(value: unknown, type: KeyType): boolean {
+  if (type === 'number') return typeof value === 'number' && Number.isInteger(value);
+  if (type === 'uuid') return typeof value === 'string' && UUID.test(value);
+  return typeof value === 'string';
+}
+
+/**
+ * Decodes a cursor whose key has exactly the given element types; anything else is a 400, never a
+ * 500 (a client may send a cursor from another list, or garbage; a uuid that is not one would make
+ * the database refuse the query).
+ */
+export function decodeCursor<const K extends readonly KeyType[]>(
+  cursor: string | undefined,
+  types: K,
+): KeyOf<K> | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (!Array.isArray(key) || key.length !== types.length || key.some((v, i) => !fits(v, types[i]!))) {
+    throw badCursor();
+  }
+  return key as KeyOf<K>;
+}
+
+/** Cuts the `limit + 1` rows a query fetched down to one page, with the cursor after its last row. */
+export function cutPage<R>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => readonly (string | number)[],
+): { rows: R[]; nextCursor: string | null } {
+  if (rows.length <= limit) return { rows, nextCursor: null };
+  const page = rows.slice(0, limit);
+  return { rows: page, nextCursor: encodeCursor(keyOf(page[limit - 1]!)) };
+}

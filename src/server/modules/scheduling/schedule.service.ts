@@ -1,0 +1,262 @@
+import { sql } from 'kysely';
+import { type Actor, recordAudit } from '../../platform/audit/audit.js';
+import type { AuthContext } from '../../platform/auth/access.js';
+import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/database.js';
+import { AppError, errors } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import {
+  type BookingPolicy,
+  channelOfTokens,
+  defaultFeeFen,
+  defaultPolicy,
+  type Mode,
+  quotaCounts,
+  releaseAt,
+  reservedReleaseAt,
+  tokenWindows,
+} from './schedule.rules.js';
+
+export interface ScheduleView {
+  id: string;
+  doctorId: string;
+  departmentId: string;
+  institutionId: string;
+  date: string;
+  startTime: string;
+  endTime: string;
+  mode: Mode;
+  feeFen: number;
+  capacity: number;
+  available: number;
+  releaseAt: string;
+  status: 'open' | 'stopped';
+  quotas: { public: number; referral: number; partner: number };
+}
+
+/** The institution's booking policy: its row, or the defaults for its level. */
+export async function policyOf(db: Executor, institutionId: string): Promise<BookingPolicy> {
+  const row = await db
+    .selectFrom('booking_policy')
+    .selectAll()
+    .where('institution_id', '=', institutionId)
+    .executeTakeFirst();
+  if (row) {
+    return {
+      releaseDaysAhead: row.release_days_ahead,
+      releaseTime: row.release_time.slice(0, 5),
+      referralPercent: row.referral_percent,
+      partnerPercent: row.partner_percent,
+      reservedReleaseHours: row.reserved_release_hours,
+      cancelCutoffMinutes: row.cancel_cutoff_minutes,
+      maxActiveBookings: row.max_active_bookings,
+      noShowLimit: row.no_show_limit,
+      noShowWindowDays: row.no_show_window_days,
+      suspensionDays: row.suspension_days,
+      holdMinutes: row.hold_minutes,
+    };
+  }
+  const inst = await db
+    .selectFrom('institution')
+    .select('level')
+    .where('id', '=', institutionId)
+    .executeTakeFirstOrThrow();
+  return defaultPolicy(inst.level);
+}
+
+export interface CreateScheduleInput {
+  doctorId: string;
+  departmentId?: string;
+  date: string;
+  startTime: string;
+  endTime: string;
+  mode: Mode;
+  feeFen?: number;
+  capacity: number;
+  quotas?: { referral?: number; partner?: number };
+}
+
+/** 出诊排班: an org_admin schedules a doctor of their own institution; tokens and channels are created with it. */
+export async function createSchedule(
+  ctx: AppContext,
+  auth: AuthContext,
+  input: CreateScheduleInput,
+  actor: Actor,
+): Promise<ScheduleView> {
+  if (!auth.institutionId) throw errors.forbidden('机构管理员账号未关联机构。');
+  const institutionId = auth.institutionId;
+  const now = ctx.clock.now();
+  const id = await ctx.db.transaction().execute(async (trx) => {
+    const doctor = await trx
+      .selectFrom('practitioner')
+      .select(['id', 'kind', 'title', 'institution_id', 'department_id', 'status'])
+      .where('id', '=', input.doctorId)
+      .executeTakeFirst();
+    if (doctor?.kind !== 'doctor') throw errors.notFound('医生');
+    // A doctor practises here as their primary institution or a registered second site (ORG-2).
+    const site = await trx
+      .selectFrom('practitioner_site')
+      .select('department_id')
+      .where('practitioner_id', '=', doctor.id)
+      .where('institution_id', '=', institutionId)
+      .execute();
+    const allowedDepartments = [
+      ...(doctor.institution_id === institutionId ? [doctor.department_id] : []),
+      ...site.map((s) => s.department_id),
+    ];
+    if (allowedDepartments.length === 0) {
+      throw new AppError(
+        403,
+        'NOT_YOUR_INSTITUTION',
+        '无权为该医生排班',
+        '该医生未在本机构注册或备案执业（多点执业需先备案）。',
+      );
+    }
+    const departmentId = input.departmentId ?? allowedDepartments[0]!;
+    if (!allowedDepartments.includes(departmentId)) {
+      throw new AppError(422, 'DEPARTMENT_MISMATCH', '科室不符', '该医生未在所选科室执业。');
+    }
+    if (input.endTime <= input.startTime)
+      throw new AppError(422, 'INVALID_TIME_RANGE', '时间段无效', '结束时间须晚于开始时间。');
+    const policy = await policyOf(trx, institutionId);
+    const counts = quotaCounts(input.capacity, policy, input.quotas);
+    if (!counts)
+      throw new AppError(422, 'INVALID_QUOTAS', '号源配额无效', '转诊与合作机构预留号之和不能超过号源总数。');
+    const overlap = await trx
+      .selectFrom('schedule')
+      .select('id')
+      .where('practitioner_id', '=', doctor.id)
+      .where('date', '=', input.date)
+      .where('status', '=', 'open')
+      .where('start_time', '<', input.endTime)
+      .where('end_time', '>', input.startTime)
+      .executeTakeFirst();
+    if (overlap) throw new AppError(409, 'SCHEDULE_OVERLAP', '排班时间冲突', '该医生在此时段已有出诊排班。');
+    const scheduleId = newId();
+    await trx
+      .insertInto('schedule')
+      .values({
+        id: scheduleId,
+        institution_id: institutionId,
+        department_id: departmentId,
+        practitioner_id: doctor.id,
+        date: input.date,
+        start_time: input.startTime,
+        end_time: input.endTime,
+        mode: input.mode,
+        fee_fen: input.feeFen ?? defaultFeeFen(doctor.title),
+        capacity: input.capacity,
+        release_at: releaseAt(input.date, policy),
+        reserved_release_at: reservedReleaseAt(input.date, input.startTime, policy.reservedReleaseHours),
+        created_by: auth.accountId,
+        created_at: now,
+      })
+      .execute();
+    const channels = channelOfTokens(counts);
+    await trx
+      .insertInto('slot')
+      .values(
+        tokenWindows(input.date, input.startTime, input.endTime, input.capacity).map((w, i) => ({
+          id: newId(),
+          schedule_id: scheduleId,
+          token_number: w.tokenNumber,
+          window_start: w.windowStart,
+          window_end: w.windowEnd,
+          channel: channels[i]!,
+        })),
+      )
+      .execute();
+    await recordAudit(
+      trx,
+      actor,
+      {
+        action: 'schedule.create',
+        resourceType: 'schedule',
+        resourceId: scheduleId,
+        details: {
+          doctorId: doctor.id,
+          date: input.date,
+          mode: input.mode,
+          capacity: input.capacity,
+          quotas: counts,
+        },
+      },
+      now,
+    );
+    return scheduleId;
+  });
+  return (await listSchedules(ctx, { id }))[0]!;
+}
+
+export interface ScheduleFilter {
+  id?: string;
+  doctorId?: string;
+  departmentId?: string;
+  institutionId?: string;
+  from?: string;
+  to?: string;
+  mode?: Mode;
+  limit?: number;
+}
+
+/** Schedules with their free public tokens (`available`); before release they are visible, not bookable. */
+export async function listSchedules(ctx: AppContext, f: ScheduleFilter): Promise<ScheduleView[]> {
+  let q = ctx.db
+    .selectFrom('schedule as s')
+    .select([
+      's.id',
+      's.practitioner_id',
+      's.department_id',
+      's.institution_id',
+      's.date',
+      's.start_time',
+      's.end_time',
+      's.mode',
+      's.fee_fen',
+      's.capacity',
+      's.release_at',
+      's.status',
+    ])
+    .select([
+      sql<number>`(select count(*) from slot where slot.schedule_id = s.id and slot.status = 'free' and slot.channel = 'public')::int`.as(
+        'available',
+      ),
+      sql<number>`(select count(*) from slot where slot.schedule_id = s.id and slot.channel = 'public')::int`.as(
+        'q_public',
+      ),
+      sql<number>`(select count(*) from slot where slot.schedule_id = s.id and slot.channel = 'referral')::int`.as(
+        'q_referral',
+      ),
+      sql<number>`(select count(*) from slot where slot.schedule_id = s.id and slot.channel = 'partner')::int`.as(
+        'q_partner',
+      ),
+    ])
+    .orderBy('s.date')
+    .orderBy('s.start_time')
+    .orderBy('s.id')
+    .limit(Math.min(f.limit ?? 200, 500));
+  if (f.id) q = q.where('s.id', '=', f.id);
+  if (f.doctorId) q = q.where('s.practitioner_id', '=', f.doctorId);
+  if (f.departmentId) q = q.where('s.department_id', '=', f.departmentId);
+  if (f.institutionId) q = q.where('s.institution_id', '=', f.institutionId);
+  if (f.from) q = q.where('s.date', '>=', f.from);
+  if (f.to) q = q.where('s.date', '<=', f.to);
+  if (f.mode) q = q.where('s.mode', '=', f.mode);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    doctorId: r.practitioner_id,
+    departmentId: r.department_id,
+    institutionId: r.institution_id,
+    date: r.date,
+    startTime: r.start_time.slice(0, 5),
+    endTime: r.end_time.slice(0, 5),
+    mode: r.mode as Mode,
+    feeFen: r.fee_fen,
+    capacity: r.capacity,
+    available: r.status === 'open' ? Number(r.available) : 0,
+    releaseAt: r.release_at.toISOString(),
+    status: r.status as 'open' | 'stopped',
+    quotas: { public: Number(r.q_public), referral: Number(r.q_referral), partner: Number(r.q_partner) },
+  }));
+}

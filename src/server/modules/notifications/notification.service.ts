@@ -108,18 +108,16 @@ export async function listNotifications(
     .where('account_id', '=', accountId)
     .where('read_at', 'is', null)
     .executeTakeFirstOrThrow();
-  const items = rows
-    .slice(0, limit)
-    .map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      title: r.title,
-      body: r.body,
-      refType: r.ref_type,
-      refId: r.ref_id,
-      read: r.read_at !== null,
-      createdAt: r.created_at.toISOString(),
-    }));
+  const items = rows.slice(0, limit).map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    body: r.body,
+    refType: r.ref_type,
+    refId: r.ref_id,
+    read: r.read_at !== null,
+    createdAt: r.created_at.toISOString(),
+  }));
   return {
     items,
     nextCursor: rows.length > limit ? items[items.length - 1]!.createdAt : null,

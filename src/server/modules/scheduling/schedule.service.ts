@@ -5,6 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { requireOwnInstitution } from '../directory/org-access.js';
 import {
   type BookingPolicy,
   channelOfTokens,
@@ -83,8 +84,7 @@ export async function createSchedule(
   input: CreateScheduleInput,
   actor: Actor,
 ): Promise<ScheduleView> {
-  if (!auth.institutionId) throw errors.forbidden('机构管理员账号未关联机构。');
-  const institutionId = auth.institutionId;
+  const institutionId = requireOwnInstitution(auth);
   const now = ctx.clock.now();
   const id = await ctx.db.transaction().execute(async (trx) => {
     const doctor = await trx

@@ -8,6 +8,7 @@ import { idempotent, requestHash } from '../../platform/idempotency.js';
 import { AfterCommit } from '../notifications/notification.service.js';
 import type { Payments } from '../payments/payment.service.js';
 import { book, cancelAppointment, listAppointments } from './booking.service.js';
+import { checkIn, createFromTemplate, getPolicy, scheduleAppointments, setPolicy } from './clinic.service.js';
 import { CHANNELS, MODES } from './schedule.rules.js';
 import { createSchedule, listSchedules } from './schedule.service.js';
 import { stopSchedule } from './schedule-jobs.js';
@@ -195,6 +196,116 @@ export function schedulingRoutes(ctx: AppContext, payments: Payments): FastifyPl
         if (result.replayed) reply.header('idempotent-replayed', 'true');
         return reply.status(201).send(result.body);
       },
+    });
+
+    app.get('/schedules/:id/appointments', {
+      config: { access: ['doctor', 'nurse', 'org_admin'] },
+      schema: {
+        tags: ['scheduling'],
+        summary: '排班的预约名单（本人或本机构）',
+        params: IdParams,
+        response: { 200: page(Appointment), ...problems(401, 403, 404) },
+      },
+      handler: async (req) => ({
+        items: await scheduleAppointments(ctx, authOf(req), req.params.id, actorOf(req)),
+        nextCursor: null,
+      }),
+    });
+
+    app.post('/appointments/:id/check-in', {
+      config: { access: ['doctor', 'nurse', 'org_admin'] },
+      schema: {
+        tags: ['scheduling'],
+        summary: '到院签到',
+        params: IdParams,
+        response: { 200: Appointment, ...problems(401, 403, 404, 409) },
+      },
+      handler: async (req) => checkIn(ctx, authOf(req), req.params.id, actorOf(req)),
+    });
+
+    app.post('/schedules/bulk', {
+      config: { access: ['org_admin'] },
+      schema: {
+        tags: ['scheduling'],
+        summary: '按周模板批量排班',
+        body: Type.Object(
+          {
+            doctorId: Uuid,
+            departmentId: Type.Optional(Uuid),
+            startDate: DateText,
+            weeks: Type.Integer({ minimum: 1, maximum: 12 }),
+            sessions: Type.Array(
+              Type.Object(
+                {
+                  weekday: Type.Integer({ minimum: 1, maximum: 7 }),
+                  startTime: TimeText,
+                  endTime: TimeText,
+                  mode: Mode,
+                  capacity: Type.Integer({ minimum: 1, maximum: 500 }),
+                  feeFen: Type.Optional(Type.Integer({ minimum: 0 })),
+                },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: 14 },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            created: Type.Array(Uuid),
+            skipped: Type.Array(
+              Type.Object({
+                date: Type.String(),
+                startTime: Type.String(),
+                code: Type.String(),
+                reason: Type.String(),
+              }),
+            ),
+          }),
+          ...problems(400, 401, 403, 404),
+        },
+      },
+      handler: async (req, reply) =>
+        reply.status(201).send(await createFromTemplate(ctx, authOf(req), req.body, actorOf(req))),
+    });
+
+    const Policy = Type.Object(
+      {
+        releaseDaysAhead: Type.Integer({ minimum: 0, maximum: 90 }),
+        releaseTime: TimeText,
+        referralPercent: Type.Integer({ minimum: 0, maximum: 100 }),
+        partnerPercent: Type.Integer({ minimum: 0, maximum: 100 }),
+        reservedReleaseHours: Type.Integer({ minimum: 0, maximum: 168 }),
+        cancelCutoffMinutes: Type.Integer({ minimum: 0, maximum: 2880 }),
+        maxActiveBookings: Type.Integer({ minimum: 1, maximum: 50 }),
+        noShowLimit: Type.Integer({ minimum: 1, maximum: 20 }),
+        noShowWindowDays: Type.Integer({ minimum: 1, maximum: 730 }),
+        suspensionDays: Type.Integer({ minimum: 0, maximum: 730 }),
+        holdMinutes: Type.Integer({ minimum: 1, maximum: 120 }),
+      },
+      { additionalProperties: false },
+    );
+
+    app.get('/booking-policy', {
+      config: { access: ['org_admin'] },
+      schema: {
+        tags: ['scheduling'],
+        summary: '本机构放号与预约规则',
+        response: { 200: Policy, ...problems(401, 403) },
+      },
+      handler: async (req) => getPolicy(ctx, authOf(req)),
+    });
+
+    app.put('/booking-policy', {
+      config: { access: ['org_admin'] },
+      schema: {
+        tags: ['scheduling'],
+        summary: '修改本机构放号与预约规则',
+        body: Policy,
+        response: { 200: Policy, ...problems(400, 401, 403, 422) },
+      },
+      handler: async (req) => setPolicy(ctx, authOf(req), req.body, actorOf(req)),
     });
 
     app.get('/appointments', {

@@ -24,13 +24,22 @@ describe('weekly template and policy', () => {
       weeks: 2,
       sessions: [
         { weekday: 1, startTime: '08:00', endTime: '11:30', mode: 'offline', capacity: 20 },
-        { weekday: 3, startTime: '14:00', endTime: '16:00', mode: 'online_follow_up', capacity: 10, feeFen: 3000 },
+        {
+          weekday: 3,
+          startTime: '14:00',
+          endTime: '16:00',
+          mode: 'online_follow_up',
+          capacity: 10,
+          feeFen: 3000,
+        },
       ],
     };
     const res = await t.request('POST', '/api/v1/schedules/bulk', { token: admin, body });
     expect(res.statusCode).toBe(201);
     expect(res.json().created).toHaveLength(4);
-    const list = (await t.request('GET', `/api/v1/schedules?doctorId=${doctorId}&from=2026-11-23&to=2026-12-06`)).json().items;
+    const list = (
+      await t.request('GET', `/api/v1/schedules?doctorId=${doctorId}&from=2026-11-23&to=2026-12-06`)
+    ).json().items;
     expect(list.map((s: { date: string; mode: string }) => `${s.date} ${s.mode}`)).toEqual([
       '2026-11-23 offline',
       '2026-11-25 online_follow_up',
@@ -39,28 +48,83 @@ describe('weekly template and policy', () => {
     ]);
     expect(list[1].feeFen).toBe(3000);
     expect(list[0].feeFen).toBe(10_000); // 主任医师 default
-    const again = await t.request('POST', '/api/v1/schedules/bulk', { token: admin, body: { ...body, weeks: 1 } });
+    const again = await t.request('POST', '/api/v1/schedules/bulk', {
+      token: admin,
+      body: { ...body, weeks: 1 },
+    });
     expect(again.json().created).toHaveLength(0);
-    expect(again.json().skipped.map((s: { code: string }) => s.code)).toEqual(['SCHEDULE_OVERLAP', 'SCHEDULE_OVERLAP']);
+    expect(again.json().skipped.map((s: { code: string }) => s.code)).toEqual([
+      'SCHEDULE_OVERLAP',
+      'SCHEDULE_OVERLAP',
+    ]);
   });
 
   it('the admin reads and changes the institution policy; new schedules follow it', async () => {
     const policy = (await t.request('GET', '/api/v1/booking-policy', { token: admin })).json();
-    expect(policy).toMatchObject({ releaseDaysAhead: 7, releaseTime: '08:00', referralPercent: 30, partnerPercent: 10 });
-    const put = await t.request('PUT', '/api/v1/booking-policy', { token: admin, body: { ...policy, referralPercent: 50, partnerPercent: 0, releaseDaysAhead: 14 } });
+    expect(policy).toMatchObject({
+      releaseDaysAhead: 7,
+      releaseTime: '08:00',
+      referralPercent: 30,
+      partnerPercent: 10,
+    });
+    const put = await t.request('PUT', '/api/v1/booking-policy', {
+      token: admin,
+      body: { ...policy, referralPercent: 50, partnerPercent: 0, releaseDaysAhead: 14 },
+    });
     expect(put.statusCode).toBe(200);
-    const s = await t.request('POST', '/api/v1/schedules', { token: admin, body: { doctorId, date: '2026-12-04', startTime: '08:00', endTime: '10:00', mode: 'offline', capacity: 10 } });
+    const s = await t.request('POST', '/api/v1/schedules', {
+      token: admin,
+      body: {
+        doctorId,
+        date: '2026-12-04',
+        startTime: '08:00',
+        endTime: '10:00',
+        mode: 'offline',
+        capacity: 10,
+      },
+    });
     expect(s.json().quotas).toEqual({ public: 5, referral: 5, partner: 0 });
     expect(s.json().releaseAt).toBe('2026-11-20T00:00:00.000Z'); // 14 days ahead, 08:00 Shanghai
-    const bad = await t.request('PUT', '/api/v1/booking-policy', { token: admin, body: { ...policy, referralPercent: 70, partnerPercent: 40 } });
+    const bad = await t.request('PUT', '/api/v1/booking-policy', {
+      token: admin,
+      body: { ...policy, referralPercent: 70, partnerPercent: 40 },
+    });
     expect(bad.statusCode).toBe(422);
     await t.request('PUT', '/api/v1/booking-policy', { token: admin, body: policy });
   });
 
-  it('another role cannot schedule; an admin cannot schedule another institution\'s doctor', async () => {
-    expect((await t.request('POST', '/api/v1/schedules', { token: doctorToken, body: { doctorId, date: '2026-11-27', startTime: '08:00', endTime: '09:00', mode: 'offline', capacity: 5 } })).statusCode).toBe(403);
-    const child = await t.ctx.db.selectFrom('account').select('practitioner_id').where('phone_bidx', '=', t.ctx.cipher.blindIndex('phone', '13900000002')).executeTakeFirstOrThrow();
-    const res = await t.request('POST', '/api/v1/schedules', { token: admin, body: { doctorId: child.practitioner_id, date: '2026-11-27', startTime: '08:00', endTime: '09:00', mode: 'offline', capacity: 5 } });
+  it("another role cannot schedule; an admin cannot schedule another institution's doctor", async () => {
+    expect(
+      (
+        await t.request('POST', '/api/v1/schedules', {
+          token: doctorToken,
+          body: {
+            doctorId,
+            date: '2026-11-27',
+            startTime: '08:00',
+            endTime: '09:00',
+            mode: 'offline',
+            capacity: 5,
+          },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const child = await t.ctx.db
+      .selectFrom('account')
+      .select('practitioner_id')
+      .where('phone_bidx', '=', t.ctx.cipher.blindIndex('phone', '13900000002'))
+      .executeTakeFirstOrThrow();
+    const res = await t.request('POST', '/api/v1/schedules', {
+      token: admin,
+      body: {
+        doctorId: child.practitioner_id,
+        date: '2026-11-27',
+        startTime: '08:00',
+        endTime: '09:00',
+        mode: 'offline',
+        capacity: 5,
+      },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe('NOT_YOUR_INSTITUTION');
   });
@@ -68,19 +132,39 @@ describe('weekly template and policy', () => {
 
 describe("the doctor's list and check-in", () => {
   it('the doctor sees who booked; staff check a confirmed patient in on the day; a stranger doctor cannot read it', async () => {
-    const s = (await t.request('POST', '/api/v1/schedules', { token: admin, body: { doctorId, date: '2026-11-22', startTime: '15:00', endTime: '16:00', mode: 'offline', capacity: 4, feeFen: 0, quotas: { referral: 0, partner: 0 } } })).json();
+    const s = (
+      await t.request('POST', '/api/v1/schedules', {
+        token: admin,
+        body: {
+          doctorId,
+          date: '2026-11-22',
+          startTime: '15:00',
+          endTime: '16:00',
+          mode: 'offline',
+          capacity: 4,
+          feeFen: 0,
+          quotas: { referral: 0, partner: 0 },
+        },
+      })
+    ).json();
     const [p] = await makePatients(t, 1);
-    const booked = (await t.request('POST', '/api/v1/appointments', { token: p!.token, body: { scheduleId: s.id } })).json();
+    const booked = (
+      await t.request('POST', '/api/v1/appointments', { token: p!.token, body: { scheduleId: s.id } })
+    ).json();
     expect(booked.status).toBe('confirmed'); // free session: no payment hold
     const list = await t.request('GET', `/api/v1/schedules/${s.id}/appointments`, { token: doctorToken });
     expect(list.statusCode).toBe(200);
     expect(list.json().items).toHaveLength(1);
     expect(list.json().items[0]).toMatchObject({ id: booked.id, tokenNumber: 1, status: 'confirmed' });
     const other = await t.login('13900000002');
-    expect((await t.request('GET', `/api/v1/schedules/${s.id}/appointments`, { token: other })).statusCode).toBe(403);
+    expect(
+      (await t.request('GET', `/api/v1/schedules/${s.id}/appointments`, { token: other })).statusCode,
+    ).toBe(403);
     const checkIn = await t.request('POST', `/api/v1/appointments/${booked.id}/check-in`, { token: admin });
     expect(checkIn.statusCode).toBe(200);
     expect(checkIn.json().status).toBe('checked_in');
-    expect((await t.request('POST', `/api/v1/appointments/${booked.id}/check-in`, { token: admin })).json().code).toBe('NOT_CHECKABLE');
+    expect(
+      (await t.request('POST', `/api/v1/appointments/${booked.id}/check-in`, { token: admin })).json().code,
+    ).toBe('NOT_CHECKABLE');
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordNoShows, sendReminders } from '../../src/server/modules/scheduling/schedule-jobs.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { makePatients } from '../support/people.js';
 
@@ -166,5 +167,69 @@ describe("the doctor's list and check-in", () => {
     expect(
       (await t.request('POST', `/api/v1/appointments/${booked.id}/check-in`, { token: admin })).json().code,
     ).toBe('NOT_CHECKABLE');
+  });
+});
+
+describe('reminders and no-shows (background jobs)', () => {
+  it('reminds the day before, once; an offline visit never checked in becomes a no-show', async () => {
+    const tomorrow = (
+      await t.request('POST', '/api/v1/schedules', {
+        token: admin,
+        body: {
+          doctorId,
+          date: '2026-11-23',
+          startTime: '17:00',
+          endTime: '18:00',
+          mode: 'offline',
+          capacity: 2,
+          feeFen: 0,
+          quotas: { referral: 0, partner: 0 },
+        },
+      })
+    ).json();
+    const today = (
+      await t.request('POST', '/api/v1/schedules', {
+        token: admin,
+        body: {
+          doctorId,
+          date: '2026-11-22',
+          startTime: '17:00',
+          endTime: '18:00',
+          mode: 'offline',
+          capacity: 2,
+          feeFen: 0,
+          quotas: { referral: 0, partner: 0 },
+        },
+      })
+    ).json();
+    const [p, q] = await makePatients(t, 2);
+    const a = (
+      await t.request('POST', '/api/v1/appointments', { token: p!.token, body: { scheduleId: tomorrow.id } })
+    ).json();
+    const b = (
+      await t.request('POST', '/api/v1/appointments', { token: q!.token, body: { scheduleId: today.id } })
+    ).json();
+    expect(await sendReminders(t.ctx)).toBeGreaterThanOrEqual(1);
+    expect(await sendReminders(t.ctx)).toBe(0);
+    const inbox = (await t.request('GET', '/api/v1/notifications', { token: p!.token })).json();
+    expect(
+      inbox.items.some((x: { kind: string; refId: string }) => x.kind === 'reminder' && x.refId === a.id),
+    ).toBe(true);
+    expect(inbox.unread).toBeGreaterThanOrEqual(2);
+    // The session of `today` ends at 18:00; two hours later the patient who never came is a no-show.
+    t.clock.set('2026-11-22T12:30:00Z'); // 20:30 Shanghai
+    await recordNoShows(t.ctx);
+    const status = await t.ctx.db
+      .selectFrom('appointment')
+      .select('status')
+      .where('id', '=', b.id)
+      .executeTakeFirstOrThrow();
+    expect(status.status).toBe('no_show');
+    const stillBooked = await t.ctx.db
+      .selectFrom('appointment')
+      .select('status')
+      .where('id', '=', a.id)
+      .executeTakeFirstOrThrow();
+    expect(stillBooked.status).toBe('confirmed');
   });
 });

@@ -17,7 +17,7 @@ import type { Payments } from './modules/payments/payment.service.js';
 import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { SimGateway, SimGatewayAdapter } from './modules/payments/sim-gateway.js';
 import { simGatewayRoutes } from './modules/payments/sim-gateway.routes.js';
-import { onAppointmentPaid } from './modules/scheduling/booking.service.js';
+import { onAppointmentPaid } from './modules/scheduling/appointments.service.js';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
 import { recordAudit } from './platform/audit/audit.js';
 import { actorOf, registerAccessControl } from './platform/auth/access.js';

@@ -1,9 +1,10 @@
+import { shanghaiDate } from '../../../shared/identity.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { requireOwnInstitution } from '../directory/org-access.js';
-import { type AppointmentView, listAppointments } from './booking.service.js';
+import { type AppointmentView, listAppointments } from './appointments.service.js';
 import { addDays, type BookingPolicy, type Mode } from './schedule.rules.js';
 import { createSchedule, policyOf } from './schedule.service.js';
 
@@ -67,7 +68,7 @@ export async function checkIn(
         a.status === 'checked_in' ? '该预约已签到。' : '只有已支付的预约可以签到。',
       );
     }
-    if (a.date !== new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now)) {
+    if (a.date !== shanghaiDate(now)) {
       throw new AppError(409, 'NOT_TODAY', '不在就诊日', '只能在就诊当天签到。');
     }
     await trx

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
+import { shanghaiDate } from '../../../shared/identity.js';
 import { type Actor, recordAudit, systemActor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { AfterCommit, notify } from '../notifications/notification.service.js';
 import { closeOrder, type Payments, refundOrder } from '../payments/payment.service.js';
-import { releaseToken } from './booking.service.js';
 import { addDays } from './schedule.rules.js';
+import { releaseToken } from './waitlist.service.js';
 
 const logErr = (ctx: AppContext) => (err: unknown) => ctx.log.error({ err }, 'after-commit task failed');
 
@@ -112,7 +113,7 @@ export async function releaseReservedQuotas(ctx: AppContext, limit = 50): Promis
 /** The day-before reminder (once per appointment). */
 export async function sendReminders(ctx: AppContext, limit = 500): Promise<number> {
   const now = ctx.clock.now();
-  const tomorrow = addDays(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now), 1);
+  const tomorrow = addDays(shanghaiDate(now), 1);
   const after = new AfterCommit();
   const n = await ctx.db.transaction().execute(async (trx) => {
     const due = await trx

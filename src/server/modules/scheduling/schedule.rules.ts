@@ -155,3 +155,13 @@ export function suspendedUntil(
   const until = new Date(recent[recent.length - 1]!.getTime() + policy.suspensionDays * 86_400_000);
   return until.getTime() > now.getTime() ? until : null;
 }
+
+export type AppointmentStatus =
+  | 'pending_payment'
+  | 'confirmed'
+  | 'checked_in'
+  | 'completed'
+  | 'cancelled'
+  | 'expired'
+  | 'no_show';
+export const LIVE_STATUSES = ['pending_payment', 'confirmed', 'checked_in'] as const;

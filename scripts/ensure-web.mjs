@@ -20,9 +20,10 @@ if (!existsSync('node_modules/vite')) {
   process.exit(0);
 }
 console.log('building the web app (dist/web)…');
+// Always a production bundle, whoever calls this: Vitest sets NODE_ENV=test, which builds React's dev mode.
 const r = spawnSync(
   process.execPath,
   ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.config.ts', '--logLevel', 'warn'],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
 );
 process.exit(r.status ?? 1);

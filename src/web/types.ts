@@ -18,6 +18,8 @@ export interface Me {
   idNumber?: string;
   birthDate?: string;
   sex?: Sex;
+  /** Set for a doctor, nurse or pharmacist: their practitioner record. */
+  practitionerId?: string;
 }
 
 export interface LoginResult {
@@ -46,4 +48,157 @@ export interface Dependent {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+// --- Directory, scheduling, payments and notifications (booking, issue 2).
+
+export type InstitutionLevel = 'tertiary' | 'secondary' | 'primary';
+export type DoctorTitle = 'resident' | 'attending' | 'associate_chief' | 'chief';
+export type ScheduleMode = 'offline' | 'online_follow_up' | 'online_first_visit' | 'video';
+export type Channel = 'public' | 'referral' | 'partner';
+
+export interface Institution {
+  id: string;
+  code: string;
+  name: string;
+  shortName: string | null;
+  type: string;
+  level: InstitutionLevel | null;
+  isChildrens: boolean;
+  district: string;
+  address: string | null;
+  phone: string | null;
+  status: 'active' | 'suspended';
+}
+
+export interface Department {
+  id: string;
+  institutionId: string;
+  code: string;
+  name: string;
+  specialty: string;
+}
+
+export interface Doctor {
+  id: string;
+  name: string;
+  sex: Sex;
+  title: DoctorTitle | null;
+  professionalTitle: string;
+  specialty: string;
+  bio: string;
+  institution: { id: string; name: string };
+  department: { id: string; name: string };
+  status: 'active' | 'suspended';
+  bookable: boolean;
+  nextAvailable: { date: string; mode: ScheduleMode; available: number } | null;
+}
+
+export interface Schedule {
+  id: string;
+  doctorId: string;
+  departmentId: string;
+  institutionId: string;
+  date: string;
+  startTime: string;
+  endTime: string;
+  mode: ScheduleMode;
+  feeFen: number;
+  capacity: number;
+  /** Free public tokens. */
+  available: number;
+  releaseAt: string;
+  status: 'open' | 'stopped';
+  quotas: Record<Channel, number>;
+}
+
+export type AppointmentStatus =
+  | 'pending_payment'
+  | 'confirmed'
+  | 'checked_in'
+  | 'completed'
+  | 'cancelled'
+  | 'expired'
+  | 'no_show';
+
+export interface Appointment {
+  id: string;
+  status: AppointmentStatus;
+  scheduleId: string;
+  patientId: string;
+  patientName: string;
+  doctorId: string;
+  doctorName: string;
+  departmentName: string;
+  institutionName: string;
+  date: string;
+  mode: ScheduleMode;
+  channel: Channel;
+  tokenNumber: number;
+  windowStart: string;
+  windowEnd: string;
+  feeFen: number;
+  orderId?: string;
+  holdUntil?: string;
+}
+
+export type BookResult = Pick<
+  Appointment,
+  'id' | 'status' | 'tokenNumber' | 'windowStart' | 'windowEnd' | 'orderId' | 'holdUntil'
+>;
+
+export interface WaitlistResult {
+  id: string;
+  position: number;
+}
+
+export type OrderStatus = 'created' | 'paid' | 'partially_refunded' | 'refunded' | 'closed';
+
+export interface Order {
+  id: string;
+  status: OrderStatus;
+  amountFen: number;
+  refundedFen: number;
+  description: string;
+  expiresAt: string;
+  paidAt: string | null;
+}
+
+export interface PayResult {
+  prepayId: string;
+  cashierUrl: string;
+}
+
+export interface AppNotification {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  refType: string | null;
+  refId: string | null;
+  read: boolean;
+  createdAt: string;
+}
+
+export interface NotificationPage extends Page<AppNotification> {
+  unread: number;
+}
+
+export interface BookingPolicy {
+  releaseDaysAhead: number;
+  releaseTime: string;
+  referralPercent: number;
+  partnerPercent: number;
+  reservedReleaseHours: number;
+  cancelCutoffMinutes: number;
+  maxActiveBookings: number;
+  noShowLimit: number;
+  noShowWindowDays: number;
+  suspensionDays: number;
+  holdMinutes: number;
+}
+
+export interface BulkScheduleResult {
+  created: string[];
+  skipped: { date: string; startTime: string; code: string; reason: string }[];
 }

@@ -43,10 +43,26 @@ export const pageErrors: string[] = [];
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  // A passing toast would hide the page; wait for it to go (antd-mobile shows one at a time).
-  await page.locator('.adm-toast-main').first().waitFor({ state: 'hidden', timeout: 5_000 });
-  // Dialogs and popups animate in from script (react-spring), which no CSS switch can stop.
-  if (await page.locator('.adm-mask').first().isVisible()) await page.waitForTimeout(400);
+  // A passing toast would hide the page; wait for it to go (antd-mobile's toast, antd's message).
+  await page
+    .locator('.adm-toast-main, .ant-message-notice')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5_000 });
+  // Let finite CSS transitions settle (tab ink bars, fading panes); spinners run forever and are skipped.
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Number.POSITIVE_INFINITY))
+          .map((a) => a.finished.catch(() => undefined)),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 2_000)),
+    ]),
+  );
+  // Dialogs, drawers and popups animate in from script (react-spring, rc-motion), which no CSS switch stops.
+  const masks = page.locator('.adm-mask, .ant-modal-mask, .ant-drawer-mask').filter({ visible: true });
+  if ((await masks.count()) > 0) await page.waitForTimeout(400);
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
@@ -89,7 +105,7 @@ export function ensureWebBuilt(): void {
  * One real server and one Chromium per journey file: registers the hooks, closes each test's pages and
  * fails a test that left a script error behind. `open` gives a fresh page (own storage) for a device.
  */
-export function journeyHarness(): { open(device: 'desktop' | 'phone'): Promise<Page> } {
+export function journeyHarness(): { open(device: 'desktop' | 'phone'): Promise<Page>; url(): string } {
   let server: { url: string; close(): Promise<void> } | undefined;
   let browser: Browser | undefined;
   const pages: Page[] = [];
@@ -112,6 +128,11 @@ export function journeyHarness(): { open(device: 'desktop' | 'phone'): Promise<P
       const page = await newPage(browser, device, server.url);
       pages.push(page);
       return page;
+    },
+    /** The server's address, for setting data up through the API (after the harness has started). */
+    url() {
+      if (!server) throw new Error('journey harness not started');
+      return server.url;
     },
   };
 }

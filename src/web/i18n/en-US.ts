@@ -1,3 +1,4 @@
+import { bookingEn } from './booking.en-US.js';
 import type { Messages } from './zh-CN.js';
 
 export const enUS: Messages = {
@@ -42,6 +43,20 @@ export const enUS: Messages = {
     LOGIN_LOCKED: 'Too many failed attempts. The account is locked for a while; please try again later.',
     INVALID_ID_NUMBER: 'The ID number is not valid',
     ID_NUMBER_TAKEN: 'This ID number is already verified by another account',
+    REAL_NAME_REQUIRED: 'Verify your real name first',
+    SLOT_FULL: 'No tokens left',
+    SLOT_AVAILABLE: 'Tokens are still available: book directly',
+    DUPLICATE_BOOKING: 'Already booked with this doctor that day',
+    NOT_RELEASED: 'Tokens are not released yet',
+    BOOKING_SUSPENDED: 'Booking is suspended after repeated no-shows',
+    TOO_MANY_BOOKINGS: 'Too many open bookings',
+    ALREADY_WAITLISTED: 'Already on the waitlist',
+    CANCEL_WINDOW_CLOSED: 'Too late to cancel online',
+    SCHEDULE_STOPPED: 'This session was stopped',
+    SCHEDULE_OVERLAP: 'The doctor already has a session at this time',
+    ORDER_EXPIRED: 'Payment time is over',
+    NOT_TODAY: 'Check-in is only possible on the visit day',
+    NOT_CHECKABLE: 'This booking cannot be checked in',
   },
   login: {
     welcome: 'Welcome',
@@ -172,6 +187,7 @@ export const enUS: Messages = {
       createdPending: 'A code was sent to their phone; it takes effect once confirmed',
     },
   },
+  booking: bookingEn,
   staff: {
     consoles: {
       clinic: 'Clinical Workstation',
@@ -182,7 +198,8 @@ export const enUS: Messages = {
     menuHome: 'Dashboard',
     welcome: 'Welcome back, {{name}}',
     today: 'Today is {{date}}',
-    platformNotice: 'The platform is rolling out in stages; the features below open in later releases.',
+    platformNotice:
+      'The platform is rolling out in stages; features marked “Later release” open in later versions.',
     cards: {
       todayVisits: {
         title: "Today's visits",
@@ -204,6 +221,10 @@ export const enUS: Messages = {
       },
       traceCodes: { title: 'Drug trace codes', desc: 'Scan trace codes when dispensing and keep the record' },
       schedules: { title: 'Schedules', desc: "Doctors' sessions, tokens and schedule stops" },
+      bookingPolicy: {
+        title: 'Booking rules',
+        desc: 'Release time, referral and partner quotas, cancelling and no-shows',
+      },
       departments: {
         title: 'Departments & doctors',
         desc: "Departments, doctors' licences and qualifications",

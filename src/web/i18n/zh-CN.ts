@@ -1,4 +1,6 @@
 /** Every user-facing string of the SPA, zh-CN first. en-US.ts must have the same keys. */
+import { bookingZh } from './booking.zh-CN.js';
+
 export const zhCN = {
   app: {
     brand: '云医 Yunyi',
@@ -41,6 +43,20 @@ export const zhCN = {
     LOGIN_LOCKED: '登录失败次数过多，账号已临时锁定，请稍后再试',
     INVALID_ID_NUMBER: '身份证号不正确',
     ID_NUMBER_TAKEN: '该身份证号已被其他账号认证',
+    REAL_NAME_REQUIRED: '请先完成实名认证',
+    SLOT_FULL: '号源已满',
+    SLOT_AVAILABLE: '仍有号源',
+    DUPLICATE_BOOKING: '重复预约',
+    NOT_RELEASED: '号源尚未开放',
+    BOOKING_SUSPENDED: '预约权限已暂停',
+    TOO_MANY_BOOKINGS: '待就诊预约过多',
+    ALREADY_WAITLISTED: '已在候补中',
+    CANCEL_WINDOW_CLOSED: '已过取消时限',
+    SCHEDULE_STOPPED: '该排班已停诊',
+    SCHEDULE_OVERLAP: '排班时间冲突',
+    ORDER_EXPIRED: '订单已超时',
+    NOT_TODAY: '不在就诊日',
+    NOT_CHECKABLE: '无法签到',
   },
   login: {
     welcome: '欢迎登录',
@@ -169,6 +185,7 @@ export const zhCN = {
       createdPending: '已向就诊人手机发送验证码，确认后生效',
     },
   },
+  booking: bookingZh,
   staff: {
     consoles: {
       clinic: '医护工作台',
@@ -179,7 +196,7 @@ export const zhCN = {
     menuHome: '工作台',
     welcome: '欢迎回来，{{name}}',
     today: '今天是 {{date}}',
-    platformNotice: '平台正在分阶段上线，下列功能将在后续版本开放。',
+    platformNotice: '平台正在分阶段上线，标有「后续版本上线」的功能将陆续开放。',
     cards: {
       todayVisits: { title: '今日接诊', desc: '查看今日预约与候诊患者，发起图文或视频问诊' },
       onlineVisits: { title: '在线复诊', desc: '为复诊患者续方、调整用药，书写电子病历' },
@@ -189,6 +206,7 @@ export const zhCN = {
       circulation: { title: '处方流转', desc: '接收患者选择的流转处方，调剂发药与配送' },
       traceCodes: { title: '药品追溯', desc: '发药时扫描药品追溯码，留存流向记录' },
       schedules: { title: '排班管理', desc: '维护医生出诊排班、号源与停诊' },
+      bookingPolicy: { title: '放号规则', desc: '放号时间、转诊与合作号源配额、取消与爽约规则' },
       departments: { title: '科室与医生', desc: '管理科室设置、医生执业信息与资质' },
       institution: { title: '机构信息', desc: '机构资质、电子证照与互联网医院备案' },
       institutions: { title: '机构监管', desc: '辖区医疗机构与医务人员资质的动态监管' },

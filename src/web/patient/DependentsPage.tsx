@@ -1,4 +1,4 @@
-import { Button, Dialog, ErrorBlock, Input, SpinLoading, SwipeAction, Tag, Toast } from 'antd-mobile';
+import { Button, Dialog, Input, SwipeAction, Tag, Toast } from 'antd-mobile';
 import { AddOutline } from 'antd-mobile-icons';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { del, get, post } from '../api.js';
 import { useCountdown } from '../components/useCountdown.js';
 import { errorText } from '../errors.js';
 import type { Dependent, OtpResult, Page } from '../types.js';
+import { Loadable } from './Loadable.js';
 import { PageHeader } from './PageHeader.js';
 import './dependents.css';
 
@@ -177,36 +178,31 @@ export function DependentsPage() {
   return (
     <div className="patient-page" data-testid="dependents-page">
       <PageHeader title={t('patient.dependents.title')} back="/patient" />
-      {items === undefined ? (
-        <div className="patient-loading">
-          <SpinLoading color="primary" />
-        </div>
-      ) : items.length === 0 ? (
-        <ErrorBlock
-          className="patient-empty"
-          status="empty"
-          title={t('patient.dependents.empty')}
-          description={t('patient.dependents.emptyDesc')}
-        />
-      ) : (
-        <div className="dependent-list">
-          {items.map((item) => (
-            <SwipeAction
-              key={item.id}
-              rightActions={[
-                {
-                  key: 'remove',
-                  text: t('patient.dependents.remove'),
-                  color: 'danger',
-                  onClick: () => remove(item),
-                },
-              ]}
-            >
-              <DependentCard item={item} onConfirm={() => setConfirming(item)} />
-            </SwipeAction>
-          ))}
-        </div>
-      )}
+      <Loadable
+        items={items}
+        empty={t('patient.dependents.empty')}
+        emptyDesc={t('patient.dependents.emptyDesc')}
+      >
+        {(list) => (
+          <div className="dependent-list">
+            {list.map((item) => (
+              <SwipeAction
+                key={item.id}
+                rightActions={[
+                  {
+                    key: 'remove',
+                    text: t('patient.dependents.remove'),
+                    color: 'danger',
+                    onClick: () => remove(item),
+                  },
+                ]}
+              >
+                <DependentCard item={item} onConfirm={() => setConfirming(item)} />
+              </SwipeAction>
+            ))}
+          </div>
+        )}
+      </Loadable>
       <p className="patient-page__footnote">{t('patient.dependents.limitHint')}</p>
       <div className="patient-page__actions">
         <Button block color="primary" size="large" onClick={() => navigate('/patient/dependents/new')}>

@@ -1,5 +1,5 @@
 import { Avatar, Button, Dialog, List, Selector, Switch } from 'antd-mobile';
-import { TeamOutline, UserContactOutline, UserOutline } from 'antd-mobile-icons';
+import { CalendarOutline, TeamOutline, UserContactOutline, UserOutline } from 'antd-mobile-icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useAuth, useMe } from '../auth.js';
@@ -41,6 +41,13 @@ export function MinePage() {
       </header>
 
       <List className="patient-list" mode="card">
+        <List.Item
+          prefix={<CalendarOutline />}
+          onClick={() => navigate('/patient/appointments')}
+          data-testid="mine-appointments"
+        >
+          {t('booking.h5.myAppointments')}
+        </List.Item>
         <List.Item
           prefix={<UserContactOutline />}
           extra={me.realNameVerified ? t('patient.home.verified') : t('patient.home.unverified')}

@@ -6,6 +6,11 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { unwrapDefault } from '../esm.js';
+import { AppointmentPage } from './booking/AppointmentPage.js';
+import { AppointmentsPage } from './booking/AppointmentsPage.js';
+import { ConfirmPage } from './booking/ConfirmPage.js';
+import { DepartmentsPage, DoctorsPage, InstitutionsPage } from './booking/DirectoryPages.js';
+import { DoctorPage } from './booking/DoctorPage.js';
 import { ComingSoonPage } from './ComingSoonPage.js';
 import { DependentFormPage } from './DependentFormPage.js';
 import { DependentsPage } from './DependentsPage.js';
@@ -14,7 +19,9 @@ import { HomePage } from './HomePage.js';
 import { MessagesPage } from './MessagesPage.js';
 import { MinePage } from './MinePage.js';
 import { RealNamePage } from './RealNamePage.js';
+import { useUnreadCount } from './unread.js';
 import './patient.css';
+import './booking/booking.css';
 
 const MOBILE_LOCALES = { 'zh-CN': unwrapDefault(zhMobile), 'en-US': unwrapDefault(enMobile) };
 
@@ -28,17 +35,44 @@ function TabLayout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { pathname } = useLocation();
+  const unread = useUnreadCount();
   return (
     <div className="patient-tabs-page">
       <div className="patient-tabs-page__body">{children}</div>
       <TabBar className="patient-tabbar" activeKey={pathname} onChange={(key) => navigate(key)} safeArea>
         {TABS.map((tab) => (
-          <TabBar.Item key={tab.key} icon={tab.icon} title={t(tab.label)} />
+          <TabBar.Item
+            key={tab.key}
+            icon={tab.icon}
+            title={t(tab.label)}
+            badge={tab.key === '/patient/messages' && unread > 0 ? unread : undefined}
+          />
         ))}
       </TabBar>
     </div>
   );
 }
+
+/** Pages reached from the tab bar, and the pages below them (with their own back arrow). */
+const TAB_PAGES: { path: string; page: ReactNode }[] = [
+  { path: '', page: <HomePage /> },
+  { path: 'messages', page: <MessagesPage /> },
+  { path: 'mine', page: <MinePage /> },
+];
+
+const SUB_PAGES: { path: string; page: ReactNode }[] = [
+  { path: 'real-name', page: <RealNamePage /> },
+  { path: 'dependents', page: <DependentsPage /> },
+  { path: 'dependents/new', page: <DependentFormPage /> },
+  { path: 'book', page: <InstitutionsPage /> },
+  { path: 'book/:institutionId', page: <DepartmentsPage /> },
+  { path: 'book/:institutionId/:departmentId', page: <DoctorsPage /> },
+  { path: 'doctors/:doctorId', page: <DoctorPage /> },
+  { path: 'doctors/:doctorId/confirm/:scheduleId', page: <ConfirmPage /> },
+  { path: 'appointments', page: <AppointmentsPage /> },
+  { path: 'appointments/:id', page: <AppointmentPage /> },
+  { path: 'coming-soon/:feature', page: <ComingSoonPage /> },
+];
 
 /** The phone-first H5 for patients (and the family members they act for). */
 export default function PatientApp() {
@@ -51,34 +85,16 @@ export default function PatientApp() {
       <ElderModeContext.Provider value={elderMode}>
         <div className="patient-app">
           <Routes>
-            <Route
-              index
-              element={
-                <TabLayout>
-                  <HomePage />
-                </TabLayout>
-              }
-            />
-            <Route
-              path="messages"
-              element={
-                <TabLayout>
-                  <MessagesPage />
-                </TabLayout>
-              }
-            />
-            <Route
-              path="mine"
-              element={
-                <TabLayout>
-                  <MinePage />
-                </TabLayout>
-              }
-            />
-            <Route path="real-name" element={<RealNamePage />} />
-            <Route path="dependents" element={<DependentsPage />} />
-            <Route path="dependents/new" element={<DependentFormPage />} />
-            <Route path="coming-soon/:feature" element={<ComingSoonPage />} />
+            {TAB_PAGES.map(({ path, page }) => (
+              <Route
+                key={path}
+                {...(path ? { path } : { index: true })}
+                element={<TabLayout>{page}</TabLayout>}
+              />
+            ))}
+            {SUB_PAGES.map(({ path, page }) => (
+              <Route key={path} path={path} element={page} />
+            ))}
             <Route path="*" element={<Navigate to="/patient" replace />} />
           </Routes>
         </div>

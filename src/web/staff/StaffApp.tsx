@@ -1,5 +1,5 @@
 import { AppstoreOutlined, BankOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { Avatar, Button, Layout, Menu, Tag, Typography } from 'antd';
+import { App as AntApp, Avatar, Button, Layout, Menu, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -8,6 +8,7 @@ import { Brand } from '../components/Brand.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { CONSOLE_ROLES } from '../roles.js';
 import { FEATURE_ICONS, featuresFor, type StaffConsole } from './consoles.js';
+import { FEATURE_PAGES } from './features.js';
 import { StaffComingSoon, StaffHome } from './StaffHome.js';
 import './staff.css';
 
@@ -35,71 +36,80 @@ export default function StaffApp({ console }: { console: StaffConsole }) {
   ];
 
   return (
-    <Layout className="staff-layout">
-      <Sider
-        className="staff-sider"
-        width={220}
-        breakpoint="lg"
-        collapsedWidth={0}
-        collapsed={collapsed}
-        onCollapse={setCollapsed}
-        onBreakpoint={setOverlay}
-      >
-        <div className="staff-sider__brand">
-          <Brand compact light />
-        </div>
-        <Menu
-          theme="dark"
-          mode="inline"
-          selectedKeys={[selected]}
-          items={items}
-          onClick={({ key }) => {
-            navigate(key === 'home' ? base : `${base}/${key}`);
-            if (overlay) setCollapsed(true);
-          }}
-        />
-      </Sider>
-      <Layout>
-        <Header className="staff-header">
-          <Typography.Text strong className="staff-header__title">
-            {t(`staff.consoles.${console}`)}
-          </Typography.Text>
-          <div className="staff-header__right">
-            {me.institutionName && (
-              <span className="staff-header__institution" data-testid="institution-name">
-                <BankOutlined /> {me.institutionName}
-              </span>
-            )}
-            <LanguageSwitch />
-            <span className="staff-header__user">
-              <Avatar size="small" icon={<UserOutlined />} className="staff-header__avatar" />
-              <span data-testid="user-name">{me.name}</span>
-              {roles.map((role) => (
-                <Tag key={role} color="cyan" bordered={false}>
-                  {t(`roles.${role}`)}
-                </Tag>
-              ))}
-            </span>
-            <Button
-              icon={<LogoutOutlined />}
-              onClick={logout}
-              data-testid="logout"
-              aria-label={t('common.logout')}
-            >
-              <span className="staff-header__logout-text">{t('common.logout')}</span>
-            </Button>
+    <AntApp component={false}>
+      <Layout className="staff-layout">
+        <Sider
+          className="staff-sider"
+          width={220}
+          breakpoint="lg"
+          collapsedWidth={0}
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          onBreakpoint={setOverlay}
+        >
+          <div className="staff-sider__brand">
+            <Brand compact light />
           </div>
-        </Header>
-        <Content className="staff-content">
-          <Routes>
-            <Route index element={<StaffHome console={console} roles={roles} features={features} />} />
-            {features.map((key) => (
-              <Route key={key} path={key} element={<StaffComingSoon feature={key} base={base} />} />
-            ))}
-            <Route path="*" element={<Navigate to={base} replace />} />
-          </Routes>
-        </Content>
+          <Menu
+            theme="dark"
+            mode="inline"
+            selectedKeys={[selected]}
+            items={items}
+            onClick={({ key }) => {
+              navigate(key === 'home' ? base : `${base}/${key}`);
+              if (overlay) setCollapsed(true);
+            }}
+          />
+        </Sider>
+        <Layout>
+          <Header className="staff-header">
+            <Typography.Text strong className="staff-header__title">
+              {t(`staff.consoles.${console}`)}
+            </Typography.Text>
+            <div className="staff-header__right">
+              {me.institutionName && (
+                <span className="staff-header__institution" data-testid="institution-name">
+                  <BankOutlined /> {me.institutionName}
+                </span>
+              )}
+              <LanguageSwitch />
+              <span className="staff-header__user">
+                <Avatar size="small" icon={<UserOutlined />} className="staff-header__avatar" />
+                <span data-testid="user-name">{me.name}</span>
+                {roles.map((role) => (
+                  <Tag key={role} color="cyan" variant="filled">
+                    {t(`roles.${role}`)}
+                  </Tag>
+                ))}
+              </span>
+              <Button
+                icon={<LogoutOutlined />}
+                onClick={logout}
+                data-testid="logout"
+                aria-label={t('common.logout')}
+              >
+                <span className="staff-header__logout-text">{t('common.logout')}</span>
+              </Button>
+            </div>
+          </Header>
+          <Content className="staff-content">
+            <Routes>
+              <Route index element={<StaffHome console={console} roles={roles} features={features} />} />
+              {features.map((key) => {
+                const Page = FEATURE_PAGES[key];
+                return (
+                  <Route
+                    key={key}
+                    path={key}
+                    element={Page ? <Page /> : <StaffComingSoon feature={key} base={base} />}
+                  />
+                );
+              })}
+              <Route path="*" element={<Navigate to={base} replace />} />
+            </Routes>
+          </Content>
+        </Layout>
       </Layout>
-    </Layout>
+    </AntApp>
   );
 }

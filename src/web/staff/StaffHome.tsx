@@ -1,4 +1,4 @@
-import { ClockCircleOutlined } from '@ant-design/icons';
+import { ClockCircleOutlined, RightOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Result, Row, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
@@ -6,6 +6,7 @@ import { useMe } from '../auth.js';
 import { formatLongDate } from '../format.js';
 import type { Role } from '../types.js';
 import { FEATURE_ICONS, type FeatureKey, type StaffConsole } from './consoles.js';
+import { FEATURE_PAGES } from './features.js';
 
 interface StaffHomeProps {
   console: StaffConsole;
@@ -39,9 +40,11 @@ export function StaffHome({ console, roles, features }: StaffHomeProps) {
         </div>
       </Card>
 
-      <Typography.Paragraph type="secondary" className="staff-home__notice">
-        {t('staff.platformNotice')}
-      </Typography.Paragraph>
+      {features.some((key) => !FEATURE_PAGES[key]) && (
+        <Typography.Paragraph type="secondary" className="staff-home__notice">
+          {t('staff.platformNotice')}
+        </Typography.Paragraph>
+      )}
 
       <Row gutter={[20, 20]}>
         {features.map((key) => (
@@ -54,9 +57,13 @@ export function StaffHome({ console, roles, features }: StaffHomeProps) {
             >
               <div className="staff-feature__head">
                 <span className="staff-feature__icon">{FEATURE_ICONS[key]}</span>
-                <Tag icon={<ClockCircleOutlined />} bordered={false}>
-                  {t('common.laterRelease')}
-                </Tag>
+                {FEATURE_PAGES[key] ? (
+                  <RightOutlined className="staff-feature__open" />
+                ) : (
+                  <Tag icon={<ClockCircleOutlined />} variant="filled">
+                    {t('common.laterRelease')}
+                  </Tag>
+                )}
               </div>
               <Typography.Title level={5} className="staff-feature__title">
                 {t(`staff.cards.${key}.title`)}

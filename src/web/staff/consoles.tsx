@@ -7,6 +7,7 @@ import {
   BarChartOutlined,
   BarcodeOutlined,
   CalendarOutlined,
+  ControlOutlined,
   FileSearchOutlined,
   FileTextOutlined,
   HeartOutlined,
@@ -34,6 +35,7 @@ export const FEATURE_ICONS: Record<FeatureKey, ReactNode> = {
   circulation: <ShopOutlined />,
   traceCodes: <BarcodeOutlined />,
   schedules: <ScheduleOutlined />,
+  bookingPolicy: <ControlOutlined />,
   departments: <TeamOutlined />,
   institution: <BankOutlined />,
   institutions: <ApartmentOutlined />,
@@ -54,7 +56,7 @@ const CLINIC_FEATURES: Partial<Record<Role, FeatureKey[]>> = {
 };
 
 const CONSOLE_FEATURES: Record<Exclude<StaffConsole, 'clinic'>, FeatureKey[]> = {
-  admin: ['schedules', 'departments', 'institution'],
+  admin: ['schedules', 'bookingPolicy', 'departments', 'institution'],
   regulator: ['institutions', 'audit', 'alerts', 'statistics'],
   insurer: ['settlement', 'review', 'reconciliation'],
 };

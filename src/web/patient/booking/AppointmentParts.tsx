@@ -1,0 +1,48 @@
+import { List, Tag } from 'antd-mobile';
+import { useTranslation } from 'react-i18next';
+import { APPOINTMENT_TONE } from '../../booking.js';
+import { useNow } from '../../components/useNow.js';
+import { formatCountdown, formatWindow } from '../../format.js';
+import type { Appointment } from '../../types.js';
+import './appointments.css';
+
+/** Milliseconds left to pay a held token, ticking each second; undefined when nothing is held. */
+export function useHoldLeft(holdUntil: string | undefined): number | undefined {
+  const now = useNow(holdUntil !== undefined);
+  return holdUntil === undefined ? undefined : new Date(holdUntil).getTime() - now.getTime();
+}
+
+/** 待支付 14:32 / 已预约 / 已取消 …; a held booking counts down to the end of its hold. */
+export function AppointmentStatusTag({ appointment }: { appointment: Appointment }) {
+  const { t } = useTranslation();
+  const pending = appointment.status === 'pending_payment';
+  const left = useHoldLeft(pending ? appointment.holdUntil : undefined);
+  return (
+    <Tag color={APPOINTMENT_TONE[appointment.status]} data-testid="appointment-status">
+      {t(`booking.status.${appointment.status}`)}
+      {left !== undefined && left > 0 && ` ${formatCountdown(left)}`}
+    </Tag>
+  );
+}
+
+/** A row of 我的预约: doctor, where, who and when, with the status. */
+export function AppointmentCard({ appointment, onOpen }: { appointment: Appointment; onOpen(): void }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <List.Item className="appointment-card" data-testid="appointment-item" onClick={onOpen}>
+      <div className="appointment-card__head">
+        <span className="appointment-card__doctor">{appointment.doctorName}</span>
+        <span className="appointment-card__dept">{appointment.departmentName}</span>
+        <AppointmentStatusTag appointment={appointment} />
+      </div>
+      <div className="appointment-card__line">{appointment.institutionName}</div>
+      <div className="appointment-card__line">
+        {t('booking.h5.patientLine', { name: appointment.patientName })}
+      </div>
+      <div className="appointment-card__line appointment-card__when">
+        {formatWindow(appointment.windowStart, appointment.windowEnd, i18n.language)} ·{' '}
+        {t('booking.token', { number: appointment.tokenNumber })}
+      </div>
+    </List.Item>
+  );
+}

@@ -1,0 +1,45 @@
+import { Tag } from 'antd-mobile';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Doctor, ScheduleMode } from '../../types.js';
+
+export function ModeTag({ mode }: { mode: ScheduleMode }) {
+  const { t } = useTranslation();
+  return (
+    <Tag color={mode === 'offline' ? 'primary' : 'success'} fill="outline">
+      {t(`booking.mode.${mode}`)}
+    </Tag>
+  );
+}
+
+/** The doctor's initial in a round badge (no photos are stored). */
+export function DoctorAvatar({ name }: { name: string }) {
+  return (
+    <span className="doctor-avatar" aria-hidden>
+      {name.slice(0, 1)}
+    </span>
+  );
+}
+
+/** Name, title, department and institution of a doctor; `children` adds lines below. */
+export function DoctorSummary({ doctor, children }: { doctor: Doctor; children?: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <div className="doctor-summary">
+      <DoctorAvatar name={doctor.name} />
+      <div className="doctor-summary__body">
+        <div className="doctor-summary__head">
+          <span className="doctor-summary__name">{doctor.name}</span>
+          <Tag color="primary" fill="outline">
+            {doctor.professionalTitle}
+          </Tag>
+          {!doctor.bookable && <Tag color="danger">{t('booking.h5.suspended')}</Tag>}
+        </div>
+        <div className="doctor-summary__org">
+          {doctor.department.name} · {doctor.institution.name}
+        </div>
+        {children}
+      </div>
+    </div>
+  );
+}

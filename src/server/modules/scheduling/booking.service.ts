@@ -5,10 +5,9 @@ import type { AppContext } from '../../platform/context.js';
 import type { Executor, Tx } from '../../platform/db/database.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { ownPatientId, requirePatientAccess } from '../identity/patient-access.js';
+import { requirePatientAccess } from '../identity/patient-access.js';
 import { type AfterCommit, notify } from '../notifications/notification.service.js';
 import { createOrder } from '../payments/payment.service.js';
-import { liveBookingOfDay } from './appointment.store.js';
 import {
   type AppointmentStatus,
   type Channel,
@@ -26,21 +25,27 @@ const fmtTime = (d: Date) =>
     hour12: false,
   }).format(d);
 
-/** The patient a request acts for: the caller's own record, or a dependent they are an active proxy for. */
-async function patientFor(db: Executor, auth: AuthContext, patientId: string | undefined): Promise<string> {
-  if (patientId) {
-    await requirePatientAccess(db, auth, patientId);
-    return patientId;
-  }
-  const own = await ownPatientId(db, auth.accountId);
-  if (!own)
+/** The patient a request acts for: the caller's own record, or a dependent they are an active proxy for (one query). */
+async function patientFor(
+  db: Executor,
+  auth: AuthContext,
+  patientId: string | undefined,
+  referral: boolean,
+): Promise<{ id: string; name: string; verified_at: Date | null }> {
+  // A referral names a patient the referring staff care for; anyone else names themself or a dependent.
+  if (patientId && !referral) await requirePatientAccess(db, auth, patientId);
+  let q = db.selectFrom('patient').select(['id', 'name', 'verified_at']);
+  q = patientId ? q.where('id', '=', patientId) : q.where('account_id', '=', auth.accountId);
+  const patient = await q.executeTakeFirst();
+  if (!patient) {
     throw new AppError(
       403,
       'REAL_NAME_REQUIRED',
       '请先完成实名认证',
       '预约挂号须实名（ID-1）：请先完成本人实名认证，或为已添加的就诊人预约。',
     );
-  return own;
+  }
+  return patient;
 }
 
 /**
@@ -119,12 +124,8 @@ export async function book(
   const staffReferral = channel !== 'public';
   if (staffReferral && !input.patientId)
     throw new AppError(400, 'VALIDATION_FAILED', '请求参数校验失败', '转诊预约须指定 patientId。');
-  const patientId = staffReferral ? input.patientId! : await patientFor(trx, auth, input.patientId);
-  const patient = await trx
-    .selectFrom('patient')
-    .select(['id', 'name', 'verified_at', 'account_id'])
-    .where('id', '=', patientId)
-    .executeTakeFirst();
+  const patient = await patientFor(trx, auth, input.patientId, staffReferral);
+  const patientId = patient.id;
   if (!patient?.verified_at)
     throw new AppError(403, 'REAL_NAME_REQUIRED', '请先完成实名认证', '就诊人未实名认证（ID-1）。');
 
@@ -146,6 +147,18 @@ export async function book(
       'p.name as doctor_name',
       'i.status as institution_status',
       'i.name as institution_name',
+      // Whether a token of this channel is still free: most attempts on a sold-out session stop here.
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('slot as sl')
+              .select('sl.id')
+              .whereRef('sl.schedule_id', '=', 's.id')
+              .where('sl.channel', '=', channel)
+              .where('sl.status', '=', 'free'),
+          )
+          .as('has_free'),
     ])
     .where('s.id', '=', input.scheduleId)
     .executeTakeFirst();
@@ -169,19 +182,20 @@ export async function book(
     throw new AppError(409, 'SCHEDULE_PAST', '排班已开始', '该出诊时段已开始或已结束。');
   }
   await checkChannel(trx, auth, schedule, channel);
+  if (!schedule.has_free) throw slotFull();
   const policy = await policyOf(trx, schedule.institution_id);
 
-  const noShows = await trx
-    .selectFrom('appointment')
-    .select('window_end')
-    .where('patient_id', '=', patientId)
-    .where('status', '=', 'no_show')
-    .execute();
-  const until = suspendedUntil(
-    noShows.map((n) => n.window_end),
-    now,
-    policy,
-  );
+  // The patient's standing in one query: recent no-shows (suspension), a live booking with this doctor
+  // that day (duplicate), and live bookings still ahead (the active limit).
+  const live = [...LIVE_STATUSES];
+  const standing = await sql<{ no_shows: Date[]; duplicate: boolean; active: number }>`
+    select coalesce(array_agg(window_end) filter (where status = 'no_show'), '{}') as no_shows,
+           coalesce(bool_or(practitioner_id = ${schedule.practitioner_id} and date = ${schedule.date}
+                            and status = any(${live})), false) as duplicate,
+           (count(*) filter (where status = any(${live}) and window_end > ${now}))::int as active
+      from appointment where patient_id = ${patientId}`.execute(trx);
+  const { no_shows: noShows, duplicate, active } = standing.rows[0]!;
+  const until = suspendedUntil(noShows, now, policy);
   if (until) {
     throw new AppError(
       403,
@@ -191,16 +205,8 @@ export async function book(
       { suspendedUntil: until.toISOString() },
     );
   }
-  const duplicate = await liveBookingOfDay(trx, patientId, schedule.practitioner_id, schedule.date);
   if (duplicate) throw duplicateBooking();
-  const active = await trx
-    .selectFrom('appointment')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('patient_id', '=', patientId)
-    .where('status', 'in', LIVE_STATUSES)
-    .where('window_end', '>', now)
-    .executeTakeFirstOrThrow();
-  if (Number(active.n) >= policy.maxActiveBookings) {
+  if (active >= policy.maxActiveBookings) {
     throw new AppError(
       409,
       'TOO_MANY_BOOKINGS',
@@ -216,8 +222,7 @@ export async function book(
                 order by token_number limit 1 for update skip locked)
     returning id, token_number, window_start, window_end`.execute(trx);
   const token = slot.rows[0];
-  if (!token)
-    throw new AppError(409, 'SLOT_FULL', '号源已满', '该时段号源已约满，可加入候补，有号时将自动为您预约。');
+  if (!token) throw slotFull();
 
   const appointmentId = newId();
   const holdUntil = paid ? new Date(now.getTime() + policy.holdMinutes * 60_000) : null;
@@ -294,6 +299,9 @@ export async function book(
     ...(holdUntil ? { holdUntil: holdUntil.toISOString() } : {}),
   };
 }
+
+const slotFull = () =>
+  new AppError(409, 'SLOT_FULL', '号源已满', '该时段号源已约满，可加入候补，有号时将自动为您预约。');
 
 const duplicateBooking = () =>
   new AppError(409, 'DUPLICATE_BOOKING', '重复预约', '同一就诊人同一天只能预约同一医生一次。');

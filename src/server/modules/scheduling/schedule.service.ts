@@ -37,32 +37,41 @@ export interface ScheduleView {
 
 /** The institution's booking policy: its row, or the defaults for its level. */
 export async function policyOf(db: Executor, institutionId: string): Promise<BookingPolicy> {
+  // One round trip: the institution's level and its policy row, if any.
   const row = await db
-    .selectFrom('booking_policy')
-    .selectAll()
-    .where('institution_id', '=', institutionId)
-    .executeTakeFirst();
-  if (row) {
-    return {
-      releaseDaysAhead: row.release_days_ahead,
-      releaseTime: row.release_time.slice(0, 5),
-      referralPercent: row.referral_percent,
-      partnerPercent: row.partner_percent,
-      reservedReleaseHours: row.reserved_release_hours,
-      cancelCutoffMinutes: row.cancel_cutoff_minutes,
-      maxActiveBookings: row.max_active_bookings,
-      noShowLimit: row.no_show_limit,
-      noShowWindowDays: row.no_show_window_days,
-      suspensionDays: row.suspension_days,
-      holdMinutes: row.hold_minutes,
-    };
-  }
-  const inst = await db
-    .selectFrom('institution')
-    .select('level')
-    .where('id', '=', institutionId)
+    .selectFrom('institution as i')
+    .leftJoin('booking_policy as bp', 'bp.institution_id', 'i.id')
+    .select([
+      'i.level',
+      'bp.institution_id as policy_of',
+      'bp.release_days_ahead',
+      'bp.release_time',
+      'bp.referral_percent',
+      'bp.partner_percent',
+      'bp.reserved_release_hours',
+      'bp.cancel_cutoff_minutes',
+      'bp.max_active_bookings',
+      'bp.no_show_limit',
+      'bp.no_show_window_days',
+      'bp.suspension_days',
+      'bp.hold_minutes',
+    ])
+    .where('i.id', '=', institutionId)
     .executeTakeFirstOrThrow();
-  return defaultPolicy(inst.level);
+  if (row.policy_of === null) return defaultPolicy(row.level);
+  return {
+    releaseDaysAhead: row.release_days_ahead!,
+    releaseTime: row.release_time!.slice(0, 5),
+    referralPercent: row.referral_percent!,
+    partnerPercent: row.partner_percent!,
+    reservedReleaseHours: row.reserved_release_hours!,
+    cancelCutoffMinutes: row.cancel_cutoff_minutes!,
+    maxActiveBookings: row.max_active_bookings!,
+    noShowLimit: row.no_show_limit!,
+    noShowWindowDays: row.no_show_window_days!,
+    suspensionDays: row.suspension_days!,
+    holdMinutes: row.hold_minutes!,
+  };
 }
 
 export interface CreateScheduleInput {

@@ -137,7 +137,7 @@ describe('booking', () => {
     await page.getByTestId('appointment-page').waitFor();
   });
 
-  it('李娜 books for her child 李小宝 with one tap on the 就诊人 switch, and pays', async () => {
+  it('李娜 books for her child 李小宝 with one tap on the 就诊人 switch, pays, and cancels for him', async () => {
     const page = await patientHome('13800000002');
     await chooseSession(page, open.date, open.hours, { search: '冠心病' });
     const child = page.getByTestId('patient-switch').getByText('李小宝');
@@ -157,6 +157,15 @@ describe('booking', () => {
     const item = page.getByTestId('appointment-item').filter({ hasText: '就诊人：李小宝' });
     await item.waitFor();
     expect(await item.textContent()).toContain('已预约');
+
+    // As his guardian she cancels it too; the fee goes back.
+    await item.click();
+    await page.getByTestId('cancel').click();
+    await page.getByRole('dialog').getByRole('button', { name: '取消预约' }).click();
+    await page.getByTestId('appointment-status').filter({ hasText: '已取消' }).waitFor();
+    await page.getByTestId('order-status').filter({ hasText: '已退款' }).waitFor();
+    expect(await page.getByTestId('appointment-patient').textContent()).toBe('李小宝');
+    await screenshot(page, 'booking-dependent-cancelled');
   });
 
   it('a full session offers 加入候补 and joining shows the position', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession } from '../../src/server/modules/identity/session.service.js';
 import { expireHolds, releaseReservedQuotas } from '../../src/server/modules/scheduling/schedule-jobs.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { makePatients } from '../support/people.js';
@@ -202,6 +203,48 @@ describe('booking rules', () => {
     const res = await bookAs(p!.token, (await schedule()).id);
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe('BOOKING_SUSPENDED');
+  });
+
+  it('at most 5 live future bookings per patient (TOO_MANY_BOOKINGS)', async () => {
+    const [p] = await makePatients(t, 1);
+    for (let i = 0; i < 5; i++) expect((await bookAs(p!.token, (await schedule()).id)).statusCode).toBe(201);
+    const sixth = await bookAs(p!.token, (await schedule()).id);
+    expect(sixth.statusCode).toBe(409);
+    expect(sixth.json().code).toBe('TOO_MANY_BOOKINGS');
+  });
+
+  it('FD-4: a community-centre doctor of the alliance books the referral channel for a patient', async () => {
+    const centre = await t.ctx.db
+      .selectFrom('institution as c')
+      .innerJoin('institution as h', 'h.id', 'c.alliance_of')
+      .select('c.id')
+      .where('h.code', '=', 'YC-H01')
+      .where('c.type', '=', 'community_centre')
+      .executeTakeFirstOrThrow();
+    const staff = await makePatients(t, 1);
+    await t.ctx.db
+      .updateTable('account')
+      .set({ roles: ['doctor'], institution_id: centre.id })
+      .where('id', '=', staff[0]!.accountId)
+      .execute();
+    const staffToken = (await createSession(t.ctx, t.ctx.db, { id: staff[0]!.accountId, roles: ['doctor'] }))
+      .token;
+    const [p] = await makePatients(t, 1);
+    const s = await schedule({ capacity: 10, quotas: { referral: 3, partner: 0 } });
+    const res = await bookAs(staffToken, s.id, { channel: 'referral', patientId: p!.patientId });
+    expect(res.statusCode).toBe(201);
+    const row = await t.ctx.db
+      .selectFrom('appointment')
+      .select(['channel', 'patient_id'])
+      .where('id', '=', res.json().id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ channel: 'referral', patient_id: p!.patientId });
+    // Staff book only the reserved channels; the public one is the patients' own.
+    expect((await bookAs(staffToken, s.id, { patientId: p!.patientId })).statusCode).toBe(403);
+    // A hospital doctor (not primary care in the alliance) may not use the referral channel.
+    const hospitalDoctor = await t.login('13900000002');
+    const refused = await bookAs(hospitalDoctor, s.id, { channel: 'referral', patientId: p!.patientId });
+    expect(refused.json().code).toBe('CHANNEL_NOT_ALLOWED');
   });
 
   it('a suspended doctor cannot be booked (ORG-5)', async () => {

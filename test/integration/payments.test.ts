@@ -66,6 +66,8 @@ describe('payment notifications', () => {
     await t.sim!.settle();
     expect(await order(b.p.token, b.orderId)).toMatchObject({ status: 'paid', channel: 'sim' });
     expect(await appointment(b.appointmentId)).toBe('confirmed');
+    const inbox = (await t.request('GET', '/api/v1/notifications', { token: b.p.token })).json();
+    expect(inbox.items.map((x: { kind: string }) => x.kind)).toEqual(['paid', 'booked']);
   });
 
   it('a duplicated notification is applied once', async () => {

@@ -44,21 +44,7 @@ export async function notify(
   notice: Notice,
   after: AfterCommit,
 ): Promise<void> {
-  const now = ctx.clock.now();
-  await db
-    .insertInto('notification')
-    .values({
-      id: newId(),
-      account_id: notice.accountId,
-      patient_id: notice.patientId ?? null,
-      kind: notice.kind,
-      title: notice.title,
-      body: notice.body,
-      ref_type: notice.refType ?? null,
-      ref_id: notice.refId ?? null,
-      created_at: now,
-    })
-    .execute();
+  await insertNotification(db, notice, ctx.clock.now());
   if (notice.sms) {
     after.add(async () => {
       const account = await ctx.db
@@ -74,6 +60,24 @@ export async function notify(
       });
     });
   }
+}
+
+/** The in-app notification alone, in the caller's transaction. */
+export async function insertNotification(db: Executor, notice: Notice, now: Date): Promise<void> {
+  await db
+    .insertInto('notification')
+    .values({
+      id: newId(),
+      account_id: notice.accountId,
+      patient_id: notice.patientId ?? null,
+      kind: notice.kind,
+      title: notice.title,
+      body: notice.body,
+      ref_type: notice.refType ?? null,
+      ref_id: notice.refId ?? null,
+      created_at: now,
+    })
+    .execute();
 }
 
 export interface NotificationView {

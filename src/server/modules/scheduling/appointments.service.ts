@@ -4,7 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { requirePatientAccess } from '../identity/patient-access.js';
-import { AfterCommit, notify } from '../notifications/notification.service.js';
+import { AfterCommit, insertNotification, notify } from '../notifications/notification.service.js';
 import { closeOrder, type Payments, refundOrder } from '../payments/payment.service.js';
 import { type AppointmentStatus, type Channel, canCancel, shanghaiInstant } from './schedule.rules.js';
 import { policyOf } from './schedule.service.js';
@@ -128,9 +128,22 @@ export async function onAppointmentPaid(
     .set({ status: 'confirmed', hold_until: null })
     .where('id', '=', order.ref_id)
     .where('status', '=', 'pending_payment')
-    .returning('slot_id')
+    .returning(['slot_id', 'booked_by', 'date', 'token_number'])
     .executeTakeFirst();
   if (!res) return false;
+  await insertNotification(
+    trx,
+    {
+      accountId: res.booked_by,
+      patientId: order.patient_id,
+      kind: 'paid',
+      title: '支付成功',
+      body: `${res.date} ${res.token_number} 号的挂号费已支付，预约已确认。`,
+      refType: 'appointment',
+      refId: order.ref_id,
+    },
+    now,
+  );
   await trx.updateTable('slot').set({ status: 'booked' }).where('id', '=', res.slot_id).execute();
   await recordAudit(
     trx,

@@ -54,8 +54,18 @@ export interface Page<T> {
 
 export type InstitutionLevel = 'tertiary' | 'secondary' | 'primary';
 export type DoctorTitle = 'resident' | 'attending' | 'associate_chief' | 'chief';
-export type ScheduleMode = 'offline' | 'online_follow_up' | 'online_first_visit' | 'video';
-export type Channel = 'public' | 'referral' | 'partner';
+
+import type { AppointmentView as Appointment, Channel, Mode, OrderStatus } from '../shared/scheduling.js';
+
+export type {
+  AppointmentStatus,
+  AppointmentView as Appointment,
+  BookingPolicy,
+  Channel,
+  OrderStatus,
+} from '../shared/scheduling.js';
+/** A visit mode (门诊, 在线复诊, 在线首诊, 视频问诊). */
+export type ScheduleMode = Mode;
 
 export interface Institution {
   id: string;
@@ -112,36 +122,6 @@ export interface Schedule {
   quotas: Record<Channel, number>;
 }
 
-export type AppointmentStatus =
-  | 'pending_payment'
-  | 'confirmed'
-  | 'checked_in'
-  | 'completed'
-  | 'cancelled'
-  | 'expired'
-  | 'no_show';
-
-export interface Appointment {
-  id: string;
-  status: AppointmentStatus;
-  scheduleId: string;
-  patientId: string;
-  patientName: string;
-  doctorId: string;
-  doctorName: string;
-  departmentName: string;
-  institutionName: string;
-  date: string;
-  mode: ScheduleMode;
-  channel: Channel;
-  tokenNumber: number;
-  windowStart: string;
-  windowEnd: string;
-  feeFen: number;
-  orderId?: string;
-  holdUntil?: string;
-}
-
 export type BookResult = Pick<
   Appointment,
   'id' | 'status' | 'tokenNumber' | 'windowStart' | 'windowEnd' | 'orderId' | 'holdUntil'
@@ -151,8 +131,6 @@ export interface WaitlistResult {
   id: string;
   position: number;
 }
-
-export type OrderStatus = 'created' | 'paid' | 'partially_refunded' | 'refunded' | 'closed';
 
 export interface Order {
   id: string;
@@ -182,20 +160,6 @@ export interface AppNotification {
 
 export interface NotificationPage extends Page<AppNotification> {
   unread: number;
-}
-
-export interface BookingPolicy {
-  releaseDaysAhead: number;
-  releaseTime: string;
-  referralPercent: number;
-  partnerPercent: number;
-  reservedReleaseHours: number;
-  cancelCutoffMinutes: number;
-  maxActiveBookings: number;
-  noShowLimit: number;
-  noShowWindowDays: number;
-  suspensionDays: number;
-  holdMinutes: number;
 }
 
 export interface BulkScheduleResult {

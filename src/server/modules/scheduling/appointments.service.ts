@@ -1,3 +1,4 @@
+import type { AppointmentView, Mode } from '../../../shared/scheduling.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
@@ -10,26 +11,7 @@ import { type AppointmentStatus, type Channel, canCancel, shanghaiInstant } from
 import { policyOf } from './schedule.service.js';
 import { releaseToken } from './waitlist.service.js';
 
-export interface AppointmentView {
-  id: string;
-  status: AppointmentStatus;
-  scheduleId: string;
-  patientId: string;
-  patientName: string;
-  doctorId: string;
-  doctorName: string;
-  departmentName: string;
-  institutionName: string;
-  date: string;
-  mode: string;
-  channel: Channel;
-  tokenNumber: number;
-  windowStart: string;
-  windowEnd: string;
-  feeFen: number;
-  orderId?: string;
-  holdUntil?: string;
-}
+export type { AppointmentView };
 
 /** Patient (or proxy) cancels until the cutoff before the session; a paid fee is refunded in full. */
 export async function cancelAppointment(
@@ -232,7 +214,7 @@ export async function listAppointments(
     departmentName: r.department_name,
     institutionName: r.institution_name,
     date: r.date,
-    mode: r.mode,
+    mode: r.mode as Mode,
     channel: r.channel as Channel,
     tokenNumber: r.token_number,
     windowStart: r.window_start.toISOString(),

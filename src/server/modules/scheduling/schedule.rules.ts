@@ -3,24 +3,17 @@
  * suspension. Times are computed in the business calendar, Asia/Shanghai (UTC+8, no daylight saving).
  */
 
-export const MODES = ['offline', 'online_follow_up', 'online_first_visit', 'video'] as const;
-export type Mode = (typeof MODES)[number];
-export const CHANNELS = ['public', 'referral', 'partner'] as const;
-export type Channel = (typeof CHANNELS)[number];
+import type { BookingPolicy, Channel } from '../../../shared/scheduling.js';
 
-export interface BookingPolicy {
-  releaseDaysAhead: number;
-  releaseTime: string; // 'HH:MM'
-  referralPercent: number;
-  partnerPercent: number;
-  reservedReleaseHours: number;
-  cancelCutoffMinutes: number;
-  maxActiveBookings: number;
-  noShowLimit: number;
-  noShowWindowDays: number;
-  suspensionDays: number;
-  holdMinutes: number;
-}
+export {
+  type AppointmentStatus,
+  type BookingPolicy,
+  CHANNELS,
+  type Channel,
+  LIVE_STATUSES,
+  MODES,
+  type Mode,
+} from '../../../shared/scheduling.js';
 
 /**
  * Defaults by institution level. FD-4: tertiary hospitals reserve ≥30% of tokens for referrals from
@@ -155,13 +148,3 @@ export function suspendedUntil(
   const until = new Date(recent[recent.length - 1]!.getTime() + policy.suspensionDays * 86_400_000);
   return until.getTime() > now.getTime() ? until : null;
 }
-
-export type AppointmentStatus =
-  | 'pending_payment'
-  | 'confirmed'
-  | 'checked_in'
-  | 'completed'
-  | 'cancelled'
-  | 'expired'
-  | 'no_show';
-export const LIVE_STATUSES = ['pending_payment', 'confirmed', 'checked_in'] as const;

@@ -402,6 +402,8 @@ export async function closeOrder(trx: Executor, orderId: string, now: Date): Pro
  * Reconciliation (对账): asks the gateway about orders left unsure — prepaid, still `created`, older than
  * `minAgeMs` — and applies what it says, so a lost notification never loses a payment.
  */
+const RECONCILE_CLOSED_MS = 3600_000;
+
 export async function reconcile(
   ctx: AppContext,
   payments: Payments,
@@ -411,10 +413,19 @@ export async function reconcile(
   const unsure = await ctx.db
     .selectFrom('payment_order')
     .select(['id', 'channel', 'amount_fen'])
-    .where('status', 'in', ['created', 'closed'])
     .where('prepay_id', 'is not', null)
     .where('created_at', '<', new Date(now.getTime() - minAgeMs))
-    .where('created_at', '>', new Date(now.getTime() - 7 * 86_400_000))
+    // Still open, or closed within the last hour (a payment may land just after its hold expired);
+    // older closed orders are settled and are not asked about again on every run.
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'created'),
+        eb.and([
+          eb('status', '=', 'closed'),
+          eb('closed_at', '>', new Date(now.getTime() - RECONCILE_CLOSED_MS)),
+        ]),
+      ]),
+    )
     .limit(500)
     .execute();
   let applied = 0;

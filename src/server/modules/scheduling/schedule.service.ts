@@ -226,20 +226,24 @@ export async function listSchedules(ctx: AppContext, f: ScheduleFilter): Promise
       's.release_at',
       's.status',
     ])
-    .select([
-      sql<number>`(select count(*) from slot where slot.schedule_id = s.id and slot.status = 'free' and slot.channel = 'public')::int`.as(
-        'available',
-      ),
-      sql<number>`(select count(*) from slot where slot.schedule_id = s.id and slot.channel = 'public')::int`.as(
-        'q_public',
-      ),
-      sql<number>`(select count(*) from slot where slot.schedule_id = s.id and slot.channel = 'referral')::int`.as(
-        'q_referral',
-      ),
-      sql<number>`(select count(*) from slot where slot.schedule_id = s.id and slot.channel = 'partner')::int`.as(
-        'q_partner',
-      ),
-    ])
+    // One pass over the schedule's tokens for the free count and the channel split.
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('slot')
+          .select([
+            sql<number>`(count(*) filter (where status = 'free' and channel = 'public'))::int`.as(
+              'available',
+            ),
+            sql<number>`(count(*) filter (where channel = 'public'))::int`.as('q_public'),
+            sql<number>`(count(*) filter (where channel = 'referral'))::int`.as('q_referral'),
+            sql<number>`(count(*) filter (where channel = 'partner'))::int`.as('q_partner'),
+          ])
+          .whereRef('slot.schedule_id', '=', 's.id')
+          .as('c'),
+      (join) => join.onTrue(),
+    )
+    .select(['c.available', 'c.q_public', 'c.q_referral', 'c.q_partner'])
     .orderBy('s.date')
     .orderBy('s.start_time')
     .orderBy('s.id')

@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 import { Type } from 'typebox';
@@ -19,6 +20,11 @@ import { SimGateway, SimGatewayAdapter } from './modules/payments/sim-gateway.js
 import { simGatewayRoutes } from './modules/payments/sim-gateway.routes.js';
 import { onAppointmentPaid } from './modules/scheduling/appointments.service.js';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
+import { type BlobStore, LocalDiskStore, S3Store } from './modules/visits/blob-store.js';
+import { VisitHub } from './modules/visits/hub.js';
+import { registerVisitSocket } from './modules/visits/visit-socket.js';
+import { visitRoutes } from './modules/visits/visits.routes.js';
+import { type VisitsRuntime, visitOrderHooks } from './modules/visits/visits.service.js';
 import { recordAudit } from './platform/audit/audit.js';
 import { actorOf, registerAccessControl } from './platform/auth/access.js';
 import type { Clock } from './platform/clock.js';
@@ -71,9 +77,13 @@ export function createLogger(config: Config, stream?: DestinationStream) {
   );
 }
 
-export async function buildApp(
-  opts: AppOptions,
-): Promise<{ app: FastifyInstance; ctx: AppContext; payments: Payments; sim: SimGateway | null }> {
+export async function buildApp(opts: AppOptions): Promise<{
+  app: FastifyInstance;
+  ctx: AppContext;
+  payments: Payments;
+  sim: SimGateway | null;
+  visits: VisitsRuntime;
+}> {
   const { config } = opts;
   const app = Fastify({
     loggerInstance: createLogger(config, opts.logStream) as FastifyBaseLogger,
@@ -96,6 +106,14 @@ export async function buildApp(
     gateways: new Map(sim ? [['sim', new SimGatewayAdapter(sim, () => ctx.clock.now())]] : []),
     hooks: new Map([['appointment', { onPaid: onAppointmentPaid }]]),
   };
+  const visits: VisitsRuntime = { hub: new VisitHub(), payments };
+  payments.hooks.set(
+    'visit',
+    visitOrderHooks(ctx, () => visits),
+  );
+  const store: BlobStore = config.visits.s3
+    ? new S3Store(config.visits.s3)
+    : new LocalDiskStore(config.visits.attachmentDir);
   if (sim) {
     // In-process delivery until the server listens; server.ts switches it to real HTTP on loopback.
     sim.deliver = async (headers, body) => {
@@ -180,6 +198,11 @@ export async function buildApp(
   await app.register(notificationRoutes(ctx), { prefix: '/api/v1' });
   if (sim) await app.register(simGatewayRoutes(sim));
   await app.register(directoryRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(visitRoutes(ctx, visits, store), { prefix: '/api/v1' });
+  await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
+  await app.register(async (scope) =>
+    registerVisitSocket(scope, ctx, visits, (token) => resolveSession(ctx, token)),
+  );
 
   const indexHtml = path.join(config.webDir, 'index.html');
   const hasWeb = existsSync(indexHtml);
@@ -200,5 +223,5 @@ export async function buildApp(
       .send(notFoundProblem(request.method, url));
   });
 
-  return { app, ctx, payments, sim };
+  return { app, ctx, payments, sim, visits };
 }

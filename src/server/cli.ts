@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { type RecordFile, verifyRecordFile } from './modules/visits/signing.js';
 import { verifyChain } from './platform/audit/chain.js';
 import { sealAll } from './platform/audit/sealer.js';
 import { systemClock } from './platform/clock.js';
@@ -11,7 +13,11 @@ const USAGE = `用法 / usage: npm run cli -- <command>
   migrate          apply pending migrations
   seed             seed the demo region (idempotent)
   audit seal       seal every unsealed audit event into the chain
-  audit verify     recompute the audit hash chain; exit 0 when intact, 1 naming the first bad event`;
+  audit verify     recompute the audit hash chain; exit 0 when intact, 1 naming the first bad event
+  verify-record <file> [--ca <ca.pem>]
+                   verify a signed medical record file (GET /api/v1/visits/{id}/record/export): the
+                   doctor's certificate against the CA, the SM2 signatures and SM3 hashes of the record and
+                   its addenda; exit 0 when valid, 1 naming what fails (SEC-4)`;
 
 /** Runs one CLI command and returns the process exit code. */
 export async function runCli(
@@ -24,6 +30,7 @@ export async function runCli(
     out.log(USAGE);
     return cmd ? 0 : 2;
   }
+  if (cmd === 'verify-record') return verifyRecordCommand(args.slice(1), out);
   const config = loadConfig(env);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -74,4 +81,31 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       console.error(err instanceof ConfigError ? err.message : err);
       process.exit(err instanceof ConfigError ? 2 : 1);
     });
+}
+
+/** `verify-record <file> [--ca <pem>]`: needs no database, only the file (and optionally a trusted CA key). */
+function verifyRecordCommand(args: string[], out: Pick<Console, 'log' | 'error'>): number {
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--ca');
+  const caIndex = args.indexOf('--ca');
+  if (!file) {
+    out.error('用法 / usage: npm run cli -- verify-record <file> [--ca <ca.pem>]');
+    return 2;
+  }
+  let parsed: RecordFile;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as RecordFile;
+  } catch (err) {
+    out.error(`cannot read ${file}: ${(err as Error).message}`);
+    return 2;
+  }
+  const ca = caIndex >= 0 && args[caIndex + 1] ? readFileSync(args[caIndex + 1]!, 'utf8') : undefined;
+  const r = verifyRecordFile(parsed, ca);
+  if (r.ok) {
+    out.log(
+      `signature valid: signed by ${r.signer} at ${r.signedAt ?? '?'}; SM3 and SM2 verified (${1 + (parsed.addenda?.length ?? 0)} part(s))`,
+    );
+    return 0;
+  }
+  out.error(`signature INVALID: ${r.problems.join('; ')}`);
+  return 1;
 }

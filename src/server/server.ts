@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
 import { reconcile } from './modules/payments/payment.service.js';
 import { runSchedulingJobs } from './modules/scheduling/schedule-jobs.js';
+import { runVisitJobs } from './modules/visits/visit-jobs.js';
 import { startSealer } from './platform/audit/sealer.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
@@ -52,7 +53,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const cipher = new FieldCipher(config.fieldKeys, config.currentFieldKeyId, config.blindIndexKey);
     await timed('seed', () => seedDemoRegion(database.db, cipher, clock));
   }
-  const { app, ctx, payments, sim } = await buildApp({
+  const { app, ctx, payments, sim, visits } = await buildApp({
     config,
     db: database.db,
     clock,
@@ -69,6 +70,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     config.jobIntervalMs,
     async () => {
       await runSchedulingJobs(ctx);
+      await runVisitJobs(ctx, visits);
       await reconcile(ctx, payments);
     },
     (err) => app.log.error({ err }, 'background jobs failed'),

@@ -1,8 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import type { Payments } from '../../src/server/modules/payments/payment.service.js';
 import type { SimGateway } from '../../src/server/modules/payments/sim-gateway.js';
+import type { VisitsRuntime } from '../../src/server/modules/visits/visits.service.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { type Config, loadConfig } from '../../src/server/platform/config.js';
 import type { AppContext } from '../../src/server/platform/context.js';
@@ -17,6 +21,7 @@ export interface TestApp {
   payments: Payments;
   /** The simulated payment gateway (demo mode). */
   sim: SimGateway | null;
+  visits: VisitsRuntime;
   database: Database;
   clock: ManualClock;
   sms: MemorySmsSender;
@@ -61,10 +66,11 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       LOG_LEVEL: 'info',
       YUNYI_FIELD_KEY: '00112233445566778899aabbccddeeff',
       YUNYI_INDEX_KEY: 'ab'.repeat(32),
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'yunyi-test-')),
     }),
     ...opts.config,
   };
-  const { app, ctx, payments, sim } = await buildApp({
+  const { app, ctx, payments, sim, visits } = await buildApp({
     config,
     db: database.db,
     clock,
@@ -88,6 +94,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     ctx,
     payments,
     sim,
+    visits,
     database,
     clock,
     sms,

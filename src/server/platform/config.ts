@@ -23,6 +23,33 @@ export interface Config {
   /** How often the background jobs run (hold expiry, quota release, reminders, reconciliation). */
   jobIntervalMs: number;
   webDir: string;
+  visits: VisitSettings;
+}
+
+/** Online visits ([3/6]): timings, refunds, attachments and WebRTC servers. */
+export interface VisitSettings {
+  /** A paid visit no doctor starts within this long of entering the queue expires (full refund). */
+  expiryMs: number;
+  /** A completed text visit's chat closes this long after the last message. */
+  chatCloseMs: number;
+  /** How long an unpaid visit waits for its payment. */
+  paymentHoldMs: number;
+  /** Share of the fee refunded when the doctor refers the patient offline (VISIT-3). */
+  referRefundPercent: number;
+  /** STUN/TURN servers handed to WebRTC clients (RTCIceServer objects). */
+  iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+  /** Attachments on local disk under this directory, unless S3 is configured. */
+  attachmentDir: string;
+  maxAttachmentBytes: number;
+  s3: S3Settings | null;
+}
+
+export interface S3Settings {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
 export interface AuthSettings {
@@ -129,5 +156,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     audit: { sealIntervalMs: int(env, 'AUDIT_SEAL_INTERVAL_MS', 2000), sealBatchSize: 1000 },
     jobIntervalMs: int(env, 'JOB_INTERVAL_MS', 5000),
     webDir: path.resolve(env.WEB_DIR || 'dist/web'),
+    visits: {
+      expiryMs: int(env, 'YUNYI_VISIT_EXPIRY_HOURS', 24) * 3600_000,
+      chatCloseMs: int(env, 'YUNYI_CHAT_CLOSE_HOURS', 48) * 3600_000,
+      paymentHoldMs: int(env, 'YUNYI_VISIT_PAYMENT_MINUTES', 15) * 60_000,
+      referRefundPercent: int(env, 'YUNYI_REFER_REFUND_PERCENT', 100),
+      iceServers: iceServers(env.YUNYI_ICE_SERVERS),
+      attachmentDir: path.resolve(env.YUNYI_ATTACHMENT_DIR || path.join(dataDir, 'attachments')),
+      maxAttachmentBytes: int(env, 'YUNYI_ATTACHMENT_MAX_MB', 10) * 1024 * 1024,
+      s3: env.YUNYI_S3_ENDPOINT
+        ? {
+            endpoint: env.YUNYI_S3_ENDPOINT,
+            bucket: env.YUNYI_S3_BUCKET || 'yunyi',
+            region: env.YUNYI_S3_REGION || 'cn-north-1',
+            accessKeyId: env.YUNYI_S3_ACCESS_KEY || '',
+            secretAccessKey: env.YUNYI_S3_SECRET_KEY || '',
+          }
+        : null,
+    },
   };
+}
+
+/** YUNYI_ICE_SERVERS is a JSON array of RTCIceServer objects; unset means none (loopback and LAN only). */
+function iceServers(raw: string | undefined): VisitSettings['iceServers'] {
+  if (!raw) return [];
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (Array.isArray(parsed)) return parsed as VisitSettings['iceServers'];
+  } catch {
+    // fall through
+  }
+  throw new ConfigError('YUNYI_ICE_SERVERS must be a JSON array like [{"urls":"stun:stun.example.cn:3478"}]');
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { shanghaiDate } from '../../shared/identity.js';
 import { hashPassword } from '../modules/identity/auth.service.js';
 import { checkIdNumber } from '../modules/identity/identity.rules.js';
 import { insertVerifiedPatient } from '../modules/identity/people.service.js';
@@ -7,7 +8,15 @@ import type { Clock } from '../platform/clock.js';
 import type { FieldCipher } from '../platform/crypto/fields.js';
 import type { Db, Tx } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
-import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF, INSTITUTIONS, PRACTITIONERS } from './region-data.js';
+import {
+  DEMO_FIRST_VISIT_WHITELIST,
+  DEMO_PASSWORD,
+  DEMO_PATIENTS,
+  DEMO_PILOT_SCOPES,
+  DEMO_STAFF,
+  INSTITUTIONS,
+  PRACTITIONERS,
+} from './region-data.js';
 
 export interface SeedResult {
   seeded: boolean;
@@ -228,6 +237,32 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
           })
           .execute();
       }
+    }
+    const year = shanghaiDate(now).slice(0, 4);
+    for (const scope of DEMO_PILOT_SCOPES) {
+      await trx
+        .insertInto('pilot_scope')
+        .values({
+          id: newId(),
+          institution_id: inst.get(scope.institution)!,
+          specialty: scope.specialty,
+          starts_on: `${year}-01-01`,
+          ends_on: `${year}-12-31`,
+          created_by: null,
+          created_at: now,
+        })
+        .execute();
+    }
+    for (const w of DEMO_FIRST_VISIT_WHITELIST) {
+      await trx
+        .insertInto('first_visit_whitelist')
+        .values({
+          institution_id: inst.get(w.institution)!,
+          practitioner_id: prac.get(w.practitioner)!,
+          added_by: null,
+          added_at: now,
+        })
+        .execute();
     }
     await recordAudit(
       trx,

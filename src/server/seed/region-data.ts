@@ -173,8 +173,31 @@ export const DEMO_STAFF: SeedStaffAccount[] = [
   { phone: '13700000001', role: 'pharmacist', name: '郑雅琴', institution: 'YC-H01', practitioner: 'P015' },
   { phone: '13700000002', role: 'pharmacy_staff', name: '赵敏', institution: 'YC-R01' },
   { phone: '13600000001', role: 'org_admin', name: '吕芳', institution: 'YC-H01' },
+  { phone: '13600000002', role: 'org_admin', name: '杜凤', institution: 'YC-H03' },
   // 云川区卫生健康委员会 (district health commission), the regulator.
   { phone: '13500000001', role: 'regulator', name: '孙立' },
   // 云川区医疗保障局 (district healthcare security bureau), the insurer.
   { phone: '13400000001', role: 'insurer', name: '周强' },
+];
+
+/**
+ * PILOT-1: the first-visit pilot the regulator opened, modelled on Beijing's 2026 pilot (children's hospitals;
+ * growth and development, nutrition, skin disease). The demo seeds it for the calendar year of the seed, so the
+ * demo keeps working after 2026; no pilot is open at the general hospitals, which shows the refusal.
+ */
+export const DEMO_PILOT_SCOPES: { institution: string; specialty: string }[] = [
+  { institution: 'YC-H03', specialty: '儿童生长发育专业' },
+  { institution: 'YC-H03', specialty: '儿童营养专业' },
+  { institution: 'YC-H03', specialty: '儿童皮肤疾病专业' },
+];
+
+/**
+ * PILOT-2: YC-H03's first-visit whitelist. P033 (trained, meets the bar) is left off to show
+ * `not_whitelisted`; P031 has not passed the training, so the whitelist refuses to add her.
+ */
+export const DEMO_FIRST_VISIT_WHITELIST: { institution: string; practitioner: string }[] = [
+  { institution: 'YC-H03', practitioner: 'P028' },
+  { institution: 'YC-H03', practitioner: 'P029' },
+  { institution: 'YC-H03', practitioner: 'P030' },
+  { institution: 'YC-H03', practitioner: 'P032' },
 ];

@@ -16,6 +16,8 @@ export type OrderStatus = 'created' | 'paid' | 'partially_refunded' | 'refunded'
  */
 export interface OrderHooks {
   onPaid(trx: Tx, order: OrderRow, now: Date): Promise<boolean>;
+  /** After the payment's transaction committed (live pushes, SMS); errors are logged, not raised. */
+  afterPaid?(order: OrderRow): Promise<void>;
 }
 
 export interface Payments {
@@ -73,7 +75,7 @@ export async function createOrder(
   input: {
     patientId: string;
     accountId: string;
-    purpose: 'appointment';
+    purpose: 'appointment' | 'visit';
     refId: string;
     description: string;
     amountFen: number;
@@ -199,7 +201,11 @@ export async function applyGatewayEvent(
       .returning('id')
       .executeTakeFirst();
     if (!inserted)
-      return { outcome: 'duplicate', refund: null as null | { orderId: string; amount: number } };
+      return {
+        outcome: 'duplicate',
+        refund: null as null | { orderId: string; amount: number },
+        paid: null as OrderRow | null,
+      };
     const order = await trx
       .selectFrom('payment_order')
       .selectAll()
@@ -208,6 +214,7 @@ export async function applyGatewayEvent(
       .executeTakeFirst();
     let outcome = 'ignored';
     let refund: null | { orderId: string; amount: number } = null;
+    let paid: OrderRow | null = null;
     if (order && event.kind === 'payment.succeeded') {
       if (event.amountFen !== order.amount_fen) outcome = 'amount_mismatch';
       else if (order.status === 'created') {
@@ -219,6 +226,7 @@ export async function applyGatewayEvent(
         const hooks = payments.hooks.get(order.purpose);
         const kept = hooks ? await hooks.onPaid(trx, { ...order, status: 'paid' }, now) : true;
         outcome = kept ? 'paid' : 'paid_after_release';
+        if (kept) paid = { ...order, status: 'paid' };
         if (!kept) refund = { orderId: order.id, amount: order.amount_fen };
         await recordAudit(
           trx,
@@ -273,8 +281,15 @@ export async function applyGatewayEvent(
       })
       .where('id', '=', inserted.id)
       .execute();
-    return { outcome, refund };
+    return { outcome, refund, paid };
   });
+  if (result.paid) {
+    const order = result.paid;
+    await payments.hooks
+      .get(order.purpose)
+      ?.afterPaid?.(order)
+      .catch((err) => ctx.log.error({ err }, 'after-paid hook failed'));
+  }
   if (result.refund)
     await refundOrder(
       ctx,

@@ -359,6 +359,19 @@ export interface DB {
   refund: RefundTable;
   notification: NotificationTable;
   schema_migration: SchemaMigrationTable;
+  pilot_scope: PilotScopeTable;
+  first_visit_whitelist: FirstVisitWhitelistTable;
+  practitioner_presence: PractitionerPresenceTable;
+  attachment: AttachmentTable;
+  visit: VisitTable;
+  visit_event: VisitEventTable;
+  visit_message: VisitMessageTable;
+  visit_read: VisitReadTable;
+  visit_call: VisitCallTable;
+  signing_key: SigningKeyTable;
+  signing_ca: SigningCaTable;
+  medical_record: MedicalRecordTable;
+  record_addendum: RecordAddendumTable;
 }
 
 // Directory (0005_directory.sql): columns added to tables of 0001. Declaration merging adds them to the
@@ -372,4 +385,170 @@ export interface PractitionerTable {
 export interface InstitutionTable {
   suspended_at: Timestamp | null;
   suspension_reason: string | null;
+}
+
+// Online visits (0007_visits.sql).
+export interface PilotScopeTable {
+  id: string;
+  institution_id: string;
+  specialty: string;
+  starts_on: DateText;
+  ends_on: DateText;
+  created_by: string | null;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+}
+
+export interface FirstVisitWhitelistTable {
+  institution_id: string;
+  practitioner_id: string;
+  added_by: string | null;
+  added_at: Timestamp;
+}
+
+export interface PractitionerPresenceTable {
+  practitioner_id: string;
+  department_id: string;
+  online: boolean;
+  changed_at: Timestamp;
+}
+
+export interface AttachmentTable {
+  id: string;
+  uploaded_by: string;
+  visit_id: string | null;
+  mime: string;
+  size_bytes: number;
+  sm3: string;
+  storage_key: string;
+  thumb_key: string | null;
+  duration_ms: number | null;
+  created_at: Timestamp;
+}
+
+export interface VisitTable {
+  id: string;
+  type: string;
+  channel: string;
+  status: string;
+  patient_id: string;
+  requested_by: string;
+  practitioner_id: string | null;
+  institution_id: string;
+  department_id: string;
+  appointment_id: string | null;
+  condition_code: string | null;
+  condition_name: string | null;
+  description: string;
+  fee_fen: number;
+  order_id: string | null;
+  offline_diagnosis_id: string | null;
+  evidence_attachment_id: string | null;
+  evidence_accepted_at: Timestamp | null;
+  guardian_required: boolean;
+  guardian_account_id: string | null;
+  guardian_confirmed_at: Timestamp | null;
+  consent_at: Timestamp;
+  queue_opens_at: Timestamp | null;
+  queued_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  paid_at: Timestamp | null;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  last_message_at: Timestamp | null;
+  chat_closes_at: Timestamp | null;
+  chat_closed_at: Timestamp | null;
+  cancel_reason: string | null;
+  refer_reason: string | null;
+  refer_recommendation: ColumnType<Record<string, string> | null, string | null, string | null>;
+  rating_stars: number | null;
+  rating_comment: string | null;
+  rated_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface VisitEventTable {
+  id: Generated<number>;
+  visit_id: string;
+  at: Timestamp;
+  kind: string;
+  actor_account_id: string | null;
+  actor_role: string;
+  details: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface VisitMessageTable {
+  id: Generated<number>;
+  visit_id: string;
+  sender_account_id: string | null;
+  sender_role: string;
+  client_id: string | null;
+  kind: string;
+  body: string | null;
+  attachment_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface VisitReadTable {
+  visit_id: string;
+  role: string;
+  last_read_id: number;
+  read_at: Timestamp;
+}
+
+export interface VisitCallTable {
+  id: string;
+  visit_id: string;
+  started_by: string;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  ended_by: string | null;
+  participants: JSONColumnType<
+    { accountId: string; role: string; joinedAt: string; recordingConsent: boolean }[]
+  >;
+}
+
+export interface SigningKeyTable {
+  practitioner_id: string;
+  serial: string;
+  public_key_pem: string;
+  private_key_enc: string;
+  certificate: JSONColumnType<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface SigningCaTable {
+  id: number;
+  name: string;
+  public_key_pem: string;
+  private_key_enc: string;
+  created_at: Timestamp;
+}
+
+export interface MedicalRecordTable {
+  visit_id: string;
+  practitioner_id: string;
+  patient_id: string;
+  content: JSONColumnType<Record<string, unknown>>;
+  status: string;
+  updated_at: Timestamp;
+  signed_at: Timestamp | null;
+  signed_document: string | null;
+  content_hash: string | null;
+  signature: string | null;
+  certificate_serial: string | null;
+}
+
+export interface RecordAddendumTable {
+  id: string;
+  visit_id: string;
+  practitioner_id: string;
+  text: string;
+  signed_at: Timestamp;
+  signed_document: string;
+  content_hash: string;
+  signature: string;
+  certificate_serial: string;
 }

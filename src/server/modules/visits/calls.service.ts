@@ -1,0 +1,189 @@
+/**
+ * Video calls of a visit (WebRTC; the server only signals over /ws): start, join with each side's answer to
+ * recording consent, end. Start, end and participants go on the visit's timeline (VISIT-5). Recording is
+ * not done by the platform (docs/visits.md); the consent answers are kept for when it is.
+ */
+import type { TimelineEntry } from '../../../shared/visits.js';
+import { type Actor, recordAudit } from '../../platform/audit/audit.js';
+import type { AuthContext } from '../../platform/auth/access.js';
+import type { AppContext } from '../../platform/context.js';
+import { AppError, errors } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { requireParticipant, viewerRole } from './visit-access.js';
+import { visitEvent, visitKeys } from './visit-store.js';
+
+export async function startCall(ctx: AppContext, auth: AuthContext, visitId: string, actor: Actor) {
+  const now = ctx.clock.now();
+  const id = await ctx.db.transaction().execute(async (trx) => {
+    const v = await visitKeys(trx, visitId, true);
+    if (!v) throw errors.notFound('问诊');
+    await requireParticipant(trx, auth, v);
+    if (v.status !== 'in_progress')
+      throw new AppError(409, 'VISIT_NOT_IN_PROGRESS', '问诊未在进行中', '医生接诊后才能发起视频通话。');
+    // One live call per visit: a second "start" joins the one that is going.
+    const live = await trx
+      .selectFrom('visit_call')
+      .select('id')
+      .where('visit_id', '=', visitId)
+      .where('ended_at', 'is', null)
+      .executeTakeFirst();
+    if (live) return live.id;
+    const id = newId();
+    await trx
+      .insertInto('visit_call')
+      .values({
+        id,
+        visit_id: visitId,
+        started_by: auth.accountId,
+        started_at: now,
+        participants: JSON.stringify([]),
+      })
+      .execute();
+    await visitEvent(trx, visitId, 'call_started', actor, now, { callId: id });
+    await recordAudit(
+      trx,
+      actor,
+      { action: 'visit.call.start', resourceType: 'visit', resourceId: visitId, patientId: v.patient_id },
+      now,
+    );
+    return id;
+  });
+  return { id, iceServers: ctx.config.visits.iceServers };
+}
+
+export async function joinCall(
+  ctx: AppContext,
+  auth: AuthContext,
+  visitId: string,
+  callId: string,
+  recordingConsent: boolean,
+  actor: Actor,
+) {
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const v = await visitKeys(trx, visitId);
+    if (!v) throw errors.notFound('问诊');
+    const role = await requireParticipant(trx, auth, v);
+    const call = await trx
+      .selectFrom('visit_call')
+      .selectAll()
+      .where('id', '=', callId)
+      .where('visit_id', '=', visitId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!call) throw errors.notFound('通话');
+    if (call.ended_at) throw new AppError(409, 'CALL_ENDED', '通话已结束', '该视频通话已结束，请重新发起。');
+    const participants = call.participants.filter((p) => p.accountId !== auth.accountId);
+    participants.push({ accountId: auth.accountId, role, joinedAt: now.toISOString(), recordingConsent });
+    await trx
+      .updateTable('visit_call')
+      .set({ participants: JSON.stringify(participants) })
+      .where('id', '=', callId)
+      .execute();
+    await visitEvent(trx, visitId, 'call_joined', actor, now, { callId, role, recordingConsent });
+  });
+  return { id: callId, iceServers: ctx.config.visits.iceServers };
+}
+
+export async function endCall(
+  ctx: AppContext,
+  auth: AuthContext,
+  visitId: string,
+  callId: string,
+  actor: Actor,
+) {
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const v = await visitKeys(trx, visitId);
+    if (!v) throw errors.notFound('问诊');
+    await requireParticipant(trx, auth, v);
+    const call = await trx
+      .selectFrom('visit_call')
+      .selectAll()
+      .where('id', '=', callId)
+      .where('visit_id', '=', visitId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!call) throw errors.notFound('通话');
+    if (call.ended_at) return;
+    await trx
+      .updateTable('visit_call')
+      .set({ ended_at: now, ended_by: auth.accountId })
+      .where('id', '=', callId)
+      .execute();
+    await visitEvent(trx, visitId, 'call_ended', actor, now, {
+      callId,
+      durationSeconds: Math.round((now.getTime() - call.started_at.getTime()) / 1000),
+      participants: call.participants.map((p) => ({ role: p.role, recordingConsent: p.recordingConsent })),
+    });
+    await recordAudit(
+      trx,
+      actor,
+      { action: 'visit.call.end', resourceType: 'visit', resourceId: visitId, patientId: v.patient_id },
+      now,
+    );
+  });
+}
+
+/** VISIT-5: the visit's whole process in time order: state changes, calls, record events and messages. */
+export async function timeline(
+  ctx: AppContext,
+  auth: AuthContext,
+  visitId: string,
+  actor: Actor,
+): Promise<TimelineEntry[]> {
+  const v = await visitKeys(ctx.db, visitId);
+  if (!v) throw errors.notFound('问诊');
+  const viewer = await viewerRole(ctx.db, auth, v);
+  const events = await ctx.db
+    .selectFrom('visit_event as e')
+    .leftJoin('account as a', 'a.id', 'e.actor_account_id')
+    .select(['e.id', 'e.at', 'e.kind', 'e.actor_role', 'e.details', 'a.name'])
+    .where('e.visit_id', '=', visitId)
+    .orderBy('e.id')
+    .execute();
+  const messages = await ctx.db
+    .selectFrom('visit_message as m')
+    .leftJoin('account as a', 'a.id', 'm.sender_account_id')
+    .select(['m.id', 'm.created_at', 'm.kind', 'm.sender_role', 'a.name', 'm.body'])
+    .where('m.visit_id', '=', visitId)
+    .orderBy('m.id')
+    .execute();
+  await recordAudit(
+    ctx.db,
+    actor,
+    {
+      action: 'visit.timeline.read',
+      resourceType: 'visit',
+      resourceId: visitId,
+      patientId: v.patient_id,
+      details: { viewer },
+    },
+    ctx.clock.now(),
+  );
+  const entries: (TimelineEntry & { order: number })[] = [
+    ...events.map((e) => ({
+      order: e.at.getTime(),
+      at: e.at.toISOString(),
+      kind: e.kind,
+      actorRole: e.actor_role,
+      ...(e.name ? { actorName: e.name } : {}),
+      details: e.details,
+    })),
+    ...messages.map((m) => ({
+      order: m.created_at.getTime(),
+      at: m.created_at.toISOString(),
+      kind: 'message',
+      actorRole: m.sender_role,
+      ...(m.name ? { actorName: m.name } : {}),
+      // Oversight sees that a message was sent and its kind, not its words.
+      details: {
+        messageId: Number(m.id),
+        messageKind: m.kind,
+        ...(viewer !== 'oversight' && m.body ? { length: m.body.length } : {}),
+        ...(m.kind === 'system' && m.body ? { text: m.body } : {}),
+      },
+    })),
+  ];
+  return entries.sort((a, b) => a.order - b.order).map(({ order: _o, ...e }) => e);
+}

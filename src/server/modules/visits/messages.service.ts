@@ -1,0 +1,265 @@
+/**
+ * The visit chat: messages kept in order with platform-wide increasing ids, stored once per client id
+ * (a resent message never duplicates), read receipts, paging after an id for resume, and audited.
+ * REC-1: process records (chat, pictures, audio) are kept; nothing here deletes.
+ */
+import type { VisitMessage } from '../../../shared/visits.js';
+import { type Actor, recordAudit } from '../../platform/audit/audit.js';
+import type { AuthContext } from '../../platform/auth/access.js';
+import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/database.js';
+import { AppError, errors } from '../../platform/errors.js';
+import { attachmentView } from './attachments.service.js';
+import type { ParticipantRole } from './hub.js';
+import { requireParticipant } from './visit-access.js';
+import { visitKeys } from './visit-store.js';
+
+export const MAX_TEXT = 2000;
+
+export interface PostMessageInput {
+  clientId: string;
+  kind: 'text' | 'image' | 'voice';
+  text?: string;
+  attachmentId?: string;
+}
+
+type Row = {
+  id: number;
+  visit_id: string;
+  sender_role: string;
+  client_id: string | null;
+  kind: string;
+  body: string | null;
+  created_at: Date;
+  sender_name: string | null;
+  att_id: string | null;
+  att_mime: string | null;
+  att_size: number | null;
+  att_thumb: string | null;
+  att_duration: number | null;
+};
+
+function toMessage(r: Row): VisitMessage {
+  return {
+    id: Number(r.id),
+    visitId: r.visit_id,
+    kind: r.kind as VisitMessage['kind'],
+    senderRole: r.sender_role as VisitMessage['senderRole'],
+    senderName: r.sender_role === 'system' ? '系统' : (r.sender_name ?? ''),
+    ...(r.client_id ? { clientId: r.client_id } : {}),
+    ...(r.body !== null ? { text: r.body } : {}),
+    ...(r.att_id
+      ? {
+          attachment: attachmentView({
+            id: r.att_id,
+            mime: r.att_mime ?? '',
+            size_bytes: r.att_size ?? 0,
+            thumb_key: r.att_thumb,
+            duration_ms: r.att_duration,
+          }),
+        }
+      : {}),
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+function messages(db: Executor) {
+  return db
+    .selectFrom('visit_message as m')
+    .leftJoin('account as a', 'a.id', 'm.sender_account_id')
+    .leftJoin('attachment as t', 't.id', 'm.attachment_id')
+    .select([
+      'm.id',
+      'm.visit_id',
+      'm.sender_role',
+      'm.client_id',
+      'm.kind',
+      'm.body',
+      'm.created_at',
+      'a.name as sender_name',
+      't.id as att_id',
+      't.mime as att_mime',
+      't.size_bytes as att_size',
+      't.thumb_key as att_thumb',
+      't.duration_ms as att_duration',
+    ]);
+}
+
+/** Messages after `after`, ascending, at most `limit`. */
+export async function messagesAfter(db: Executor, visitId: string, after: number, limit: number) {
+  const rows = await messages(db)
+    .where('m.visit_id', '=', visitId)
+    .where('m.id', '>', after)
+    .orderBy('m.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => toMessage(r as Row));
+}
+
+export async function listMessages(
+  ctx: AppContext,
+  auth: AuthContext,
+  visitId: string,
+  after: number,
+  limit: number,
+  actor: Actor,
+): Promise<VisitMessage[]> {
+  const v = await visitKeys(ctx.db, visitId);
+  if (!v) throw errors.notFound('问诊');
+  await requireParticipant(ctx.db, auth, v);
+  const items = await messagesAfter(ctx.db, visitId, after, limit);
+  await recordAudit(
+    ctx.db,
+    actor,
+    {
+      action: 'visit.messages.read',
+      resourceType: 'visit',
+      resourceId: visitId,
+      patientId: v.patient_id,
+      details: { after, count: items.length },
+    },
+    ctx.clock.now(),
+  );
+  return items;
+}
+
+const closed = (detail: string) => new AppError(409, 'VISIT_CLOSED', '问诊已结束', detail);
+
+/**
+ * Stores a message and answers it with `created: true`; a resent client id answers the stored message with
+ * `created: false`. Patients may write from the queue on; doctors once they started; nobody after the chat
+ * closed (48 h after the last message of a completed visit) or the visit ended otherwise.
+ */
+export async function postMessage(
+  ctx: AppContext,
+  auth: AuthContext,
+  visitId: string,
+  input: PostMessageInput,
+  actor: Actor,
+): Promise<{ message: VisitMessage; created: boolean; role: ParticipantRole }> {
+  const now = ctx.clock.now();
+  if (input.kind === 'text') {
+    const text = input.text?.trim() ?? '';
+    if (!text) throw new AppError(422, 'EMPTY_MESSAGE', '消息为空', '请输入消息内容。');
+    if (text.length > MAX_TEXT)
+      throw new AppError(422, 'MESSAGE_TOO_LONG', '消息过长', `每条消息不超过 ${MAX_TEXT} 个字。`);
+  } else if (!input.attachmentId) {
+    throw new AppError(422, 'ATTACHMENT_REQUIRED', '缺少附件', '图片或语音消息须附带已上传的文件。');
+  }
+  return ctx.db.transaction().execute(async (trx) => {
+    const v = await trx
+      .selectFrom('visit')
+      .select([
+        'id',
+        'patient_id',
+        'practitioner_id',
+        'department_id',
+        'institution_id',
+        'status',
+        'type',
+        'chat_closed_at',
+      ])
+      .where('id', '=', visitId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!v) throw errors.notFound('问诊');
+    const role = await requireParticipant(trx, auth, v);
+    const existing = await messages(trx)
+      .where('m.visit_id', '=', visitId)
+      .where('m.sender_account_id', '=', auth.accountId)
+      .where('m.client_id', '=', input.clientId)
+      .executeTakeFirst();
+    if (existing) return { message: toMessage(existing as Row), created: false, role };
+    if (['cancelled', 'expired', 'referred_offline'].includes(v.status) || v.chat_closed_at)
+      throw closed('该问诊已结束，不能再发送消息。');
+    if (role === 'doctor' && v.status !== 'in_progress' && v.status !== 'completed')
+      throw new AppError(409, 'VISIT_NOT_STARTED', '尚未接诊', '请先接诊再发送消息。');
+    if (role === 'patient' && (v.status === 'requested' || v.status === 'paid'))
+      throw new AppError(409, 'VISIT_NOT_STARTED', '问诊尚未开始', '支付完成并进入候诊后才能发送消息。');
+    if (role === 'doctor' && v.practitioner_id !== auth.practitionerId)
+      throw new AppError(403, 'NOT_YOUR_VISIT', '不是您的问诊', '只有接诊医生可以发送消息。');
+    if (input.attachmentId) {
+      const a = await trx
+        .selectFrom('attachment')
+        .select(['id', 'mime', 'visit_id', 'uploaded_by'])
+        .where('id', '=', input.attachmentId)
+        .executeTakeFirst();
+      const fits = input.kind === 'image' ? a?.mime.startsWith('image/') : a?.mime.startsWith('audio/');
+      if (!a || a.uploaded_by !== auth.accountId || (a.visit_id !== null && a.visit_id !== visitId) || !fits)
+        throw new AppError(422, 'ATTACHMENT_NOT_FOUND', '附件无效', '附件不存在、类型不符或不属于您。');
+      if (a.visit_id === null)
+        await trx.updateTable('attachment').set({ visit_id: visitId }).where('id', '=', a.id).execute();
+    }
+    const inserted = await trx
+      .insertInto('visit_message')
+      .values({
+        visit_id: visitId,
+        sender_account_id: auth.accountId,
+        sender_role: role,
+        client_id: input.clientId,
+        kind: input.kind,
+        body: input.kind === 'text' ? (input.text ?? '').trim() : null,
+        attachment_id: input.attachmentId ?? null,
+        created_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('visit')
+      .set({
+        last_message_at: now,
+        ...(v.status === 'completed'
+          ? { chat_closes_at: new Date(now.getTime() + ctx.config.visits.chatCloseMs) }
+          : {}),
+      })
+      .where('id', '=', visitId)
+      .execute();
+    await recordAudit(
+      trx,
+      actor,
+      {
+        action: 'visit.message',
+        resourceType: 'visit',
+        resourceId: visitId,
+        patientId: v.patient_id,
+        details: { messageId: Number(inserted.id), kind: input.kind },
+      },
+      now,
+    );
+    const row = await messages(trx).where('m.id', '=', inserted.id).executeTakeFirstOrThrow();
+    return { message: toMessage(row as Row), created: true, role };
+  });
+}
+
+/** Read receipt: the highest message id the side has read (never goes back). */
+export async function markRead(
+  ctx: AppContext,
+  visitId: string,
+  role: ParticipantRole,
+  lastReadId: number,
+): Promise<number> {
+  const now = ctx.clock.now();
+  const row = await ctx.db
+    .insertInto('visit_read')
+    .values({ visit_id: visitId, role, last_read_id: lastReadId, read_at: now })
+    .onConflict((oc) =>
+      oc.columns(['visit_id', 'role']).doUpdateSet((eb) => ({
+        last_read_id: eb.fn('greatest', [eb.ref('visit_read.last_read_id'), eb.ref('excluded.last_read_id')]),
+        read_at: now,
+      })),
+    )
+    .returning('last_read_id')
+    .executeTakeFirstOrThrow();
+  return Number(row.last_read_id);
+}
+
+export async function readState(db: Executor, visitId: string) {
+  const rows = await db
+    .selectFrom('visit_read')
+    .select(['role', 'last_read_id'])
+    .where('visit_id', '=', visitId)
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.role, Number(r.last_read_id)])) as Partial<
+    Record<ParticipantRole, number>
+  >;
+}

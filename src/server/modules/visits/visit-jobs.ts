@@ -1,0 +1,168 @@
+/**
+ * Background moves of the visit lifecycle, run by the job loop (and by tests with a moved clock):
+ * booked visits enter the queue, unpaid ones lapse, unstarted ones expire with a full refund, and completed
+ * text visits' chats close 48 h after the last message. Each move is one conditional UPDATE, so a move
+ * that raced with a user's action (start, cancel) simply does not happen.
+ */
+import { type Actor, recordAudit, systemActor } from '../../platform/audit/audit.js';
+import type { AppContext } from '../../platform/context.js';
+import { AfterCommit, notify } from '../notifications/notification.service.js';
+import { closeOrder, refundOrder } from '../payments/payment.service.js';
+import { releaseToken } from '../scheduling/waitlist.service.js';
+import { systemMessage, visitEvent } from './visit-store.js';
+import type { VisitsRuntime } from './visits.service.js';
+
+const BATCH = 100;
+
+export async function openBookedQueues(ctx: AppContext, rt: VisitsRuntime): Promise<number> {
+  const now = ctx.clock.now();
+  const rows = await ctx.db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('visit')
+      .select('id')
+      .where('status', '=', 'paid')
+      .where('queue_opens_at', '<=', now)
+      .limit(BATCH)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    if (due.length === 0) return [];
+    const moved = await trx
+      .updateTable('visit')
+      .set({
+        status: 'waiting',
+        queued_at: now,
+        expires_at: new Date(now.getTime() + ctx.config.visits.expiryMs),
+      })
+      .where(
+        'id',
+        'in',
+        due.map((d) => d.id),
+      )
+      .where('status', '=', 'paid')
+      .returning('id')
+      .execute();
+    for (const m of moved) await visitEvent(trx, m.id, 'queued', systemActor, now);
+    return moved;
+  });
+  for (const r of rows) rt.hub.publish(r.id, { type: 'visit', visitId: r.id, status: 'waiting' });
+  return rows.length;
+}
+
+export async function lapseUnpaid(ctx: AppContext): Promise<number> {
+  const now = ctx.clock.now();
+  const cutoff = new Date(now.getTime() - ctx.config.visits.paymentHoldMs);
+  return ctx.db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .updateTable('visit')
+      .set({ status: 'cancelled', cancel_reason: 'unpaid', ended_at: now })
+      .where('status', '=', 'requested')
+      .where('created_at', '<=', cutoff)
+      .returning(['id', 'order_id'])
+      .execute();
+    for (const r of rows) {
+      if (r.order_id) await closeOrder(trx, r.order_id, now);
+      await visitEvent(trx, r.id, 'cancelled', systemActor, now, { reason: 'unpaid' });
+    }
+    return rows.length;
+  });
+}
+
+/** No doctor started in time: the visit expires and the fee goes back in full. */
+export async function expireUnstarted(ctx: AppContext, rt: VisitsRuntime): Promise<number> {
+  const now = ctx.clock.now();
+  const after = new AfterCommit();
+  const expired = await ctx.db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .updateTable('visit')
+      .set({ status: 'expired', ended_at: now })
+      .where('status', 'in', ['paid', 'waiting'])
+      .where('expires_at', '<=', now)
+      .returning(['id', 'order_id', 'fee_fen', 'appointment_id', 'patient_id', 'requested_by'])
+      .execute();
+    const out: {
+      id: string;
+      orderId: string | null;
+      amount: number;
+      message: Awaited<ReturnType<typeof systemMessage>>;
+    }[] = [];
+    for (const r of rows) {
+      if (r.appointment_id) {
+        const a = await trx
+          .updateTable('appointment')
+          .set({ status: 'cancelled', cancelled_at: now, cancel_reason: 'visit_expired' })
+          .where('id', '=', r.appointment_id)
+          .where('status', 'in', ['confirmed', 'checked_in'])
+          .returning('slot_id')
+          .executeTakeFirst();
+        if (a) await releaseToken(ctx, trx, a.slot_id, after);
+      }
+      await visitEvent(trx, r.id, 'expired', systemActor, now, { refundFen: r.fee_fen });
+      await recordAudit(
+        trx,
+        systemActor,
+        { action: 'visit.expire', resourceType: 'visit', resourceId: r.id, patientId: r.patient_id },
+        now,
+      );
+      await notify(
+        ctx,
+        trx,
+        {
+          accountId: r.requested_by,
+          patientId: r.patient_id,
+          kind: 'cancelled',
+          title: '问诊已超时',
+          body: `医生未能在规定时间内接诊，问诊已关闭${r.fee_fen > 0 ? '，费用将全额退回' : ''}。`,
+          refType: 'visit',
+          refId: r.id,
+          sms: true,
+        },
+        after,
+      );
+      const message = await systemMessage(
+        trx,
+        r.id,
+        '医生未能在规定时间内接诊，问诊已关闭，费用全额退回。',
+        now,
+      );
+      out.push({ id: r.id, orderId: r.order_id, amount: r.fee_fen, message });
+    }
+    return out;
+  });
+  const actor: Actor = systemActor;
+  for (const e of expired) {
+    if (e.orderId && e.amount > 0) {
+      await refundOrder(ctx, rt.payments, e.orderId, e.amount, 'visit_expired', actor);
+      await visitEvent(ctx.db, e.id, 'refunded', actor, ctx.clock.now(), { amountFen: e.amount });
+    }
+    rt.hub.publish(e.id, { type: 'message', visitId: e.id, message: e.message });
+    rt.hub.publish(e.id, { type: 'visit', visitId: e.id, status: 'expired' });
+  }
+  await after.run((err) => ctx.log.error({ err }, 'after-commit task failed'));
+  return expired.length;
+}
+
+export async function closeChats(ctx: AppContext, rt: VisitsRuntime): Promise<number> {
+  const now = ctx.clock.now();
+  const rows = await ctx.db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .updateTable('visit')
+      .set({ chat_closed_at: now })
+      .where('status', '=', 'completed')
+      .where('chat_closed_at', 'is', null)
+      .where('chat_closes_at', '<=', now)
+      .returning('id')
+      .execute();
+    for (const r of rows) await visitEvent(trx, r.id, 'chat_closed', systemActor, now);
+    return rows;
+  });
+  for (const r of rows) rt.hub.publish(r.id, { type: 'visit', visitId: r.id, status: 'completed' });
+  return rows.length;
+}
+
+export async function runVisitJobs(ctx: AppContext, rt: VisitsRuntime): Promise<void> {
+  await openBookedQueues(ctx, rt);
+  await lapseUnpaid(ctx);
+  await expireUnstarted(ctx, rt);
+  await closeChats(ctx, rt);
+}

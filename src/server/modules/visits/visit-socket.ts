@@ -1,0 +1,164 @@
+/**
+ * The visit WebSocket `/ws?token=`: JSON frames (src/shared/visits.ts). `resume` checks the caller is a
+ * participant, replays every message after the given id and follows the visit; `message` stores through
+ * the same service as HTTP (a resent clientId is stored once); `read`, `typing` and `signal` (WebRTC offers,
+ * answers, candidates) go to the other side. No frame is trusted for who sent it: the session says.
+ */
+import '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { ClientFrame, ServerFrame, VisitStatus } from '../../../shared/visits.js';
+import { recordAudit } from '../../platform/audit/audit.js';
+import type { AuthContext } from '../../platform/auth/access.js';
+import type { AppContext } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import type { HubClient, ParticipantRole } from './hub.js';
+import { markRead, messagesAfter, postMessage } from './messages.service.js';
+import { participantRole } from './visit-access.js';
+import { visitKeys } from './visit-store.js';
+import type { VisitsRuntime } from './visits.service.js';
+
+const MAX_FRAME = 64 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function registerVisitSocket(
+  app: FastifyInstance,
+  ctx: AppContext,
+  rt: VisitsRuntime,
+  resolve: (token: string) => Promise<AuthContext | null>,
+): void {
+  app.get('/ws', { websocket: true, schema: { hide: true } }, async (socket: WebSocket, req) => {
+    const token = new URL(req.url, 'http://x').searchParams.get('token') ?? '';
+    const auth = /^[A-Za-z0-9_-]{20,200}$/.test(token) ? await resolve(token).catch(() => null) : null;
+    const send = (frame: ServerFrame) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    };
+    if (!auth) {
+      send({ type: 'error', code: 'UNAUTHENTICATED', detail: '登录已过期，请重新登录。' });
+      socket.close(4401, 'unauthenticated');
+      return;
+    }
+    const client: HubClient = { accountId: auth.accountId, send };
+    const actor = { accountId: auth.accountId, role: auth.roles[0] ?? null, ip: req.ip };
+    const roles = new Map<string, ParticipantRole>();
+    // Frames of one socket are handled one after another, so a resume finishes before the next frame.
+    let chain = Promise.resolve();
+
+    const follow = async (visitId: string): Promise<ParticipantRole> => {
+      const known = roles.get(visitId);
+      if (known) return known;
+      const v = await visitKeys(ctx.db, visitId);
+      const role = v ? await participantRole(ctx.db, auth, v) : null;
+      if (!v || !role)
+        throw new AppError(403, 'NOT_A_PARTICIPANT', '无权查看该问诊', '只有问诊的参与者可以加入。');
+      roles.set(visitId, role);
+      rt.hub.follow(visitId, client, role);
+      return role;
+    };
+
+    const handle = async (frame: ClientFrame) => {
+      if (frame.type === 'ping') return send({ type: 'pong' });
+      if (typeof frame.visitId !== 'string' || !UUID.test(frame.visitId))
+        throw new AppError(400, 'BAD_FRAME', '消息格式错误', '缺少有效的 visitId。');
+      const visitId = frame.visitId;
+      const role = await follow(visitId);
+      switch (frame.type) {
+        case 'resume': {
+          let after = Math.max(0, Number(frame.after) || 0);
+          for (;;) {
+            const batch = await messagesAfter(ctx.db, visitId, after, 200);
+            for (const message of batch) send({ type: 'message', visitId, message });
+            if (batch.length < 200) break;
+            after = batch[batch.length - 1]!.id;
+          }
+          const last = await messagesAfter(ctx.db, visitId, after, 1_000_000).then((rest) => {
+            for (const message of rest) send({ type: 'message', visitId, message });
+            return rest.length ? rest[rest.length - 1]!.id : after;
+          });
+          const v = await visitKeys(ctx.db, visitId);
+          await recordAudit(
+            ctx.db,
+            actor,
+            {
+              action: 'visit.messages.read',
+              resourceType: 'visit',
+              resourceId: visitId,
+              patientId: v?.patient_id ?? null,
+              details: { via: 'ws', after: Number(frame.after) || 0 },
+            },
+            ctx.clock.now(),
+          );
+          send({ type: 'resumed', visitId, lastId: last });
+          if (v) send({ type: 'visit', visitId, status: v.status as VisitStatus });
+          return;
+        }
+        case 'message': {
+          const { message, created } = await postMessage(
+            ctx,
+            auth,
+            visitId,
+            {
+              clientId: String(frame.clientId ?? '').slice(0, 64),
+              kind: frame.kind,
+              ...(frame.kind === 'text'
+                ? { text: String(frame.text ?? '') }
+                : { attachmentId: String(frame.attachmentId ?? '') }),
+            },
+            actor,
+          );
+          if (created) rt.hub.publish(visitId, { type: 'message', visitId, message });
+          else send({ type: 'message', visitId, message });
+          return;
+        }
+        case 'read': {
+          const lastReadId = await markRead(ctx, visitId, role, Math.max(0, Number(frame.lastReadId) || 0));
+          rt.hub.publish(visitId, { type: 'read', visitId, role, lastReadId });
+          return;
+        }
+        case 'typing':
+          rt.hub.publish(visitId, { type: 'typing', visitId, role }, client);
+          return;
+        case 'signal':
+          rt.hub.publish(visitId, { type: 'signal', visitId, from: role, data: frame.data }, client);
+          return;
+        default:
+          throw new AppError(400, 'BAD_FRAME', '消息格式错误', '未知的消息类型。');
+      }
+    };
+
+    socket.on('message', (raw: Buffer, isBinary: boolean) => {
+      chain = chain.then(async () => {
+        let frame: ClientFrame;
+        try {
+          if (isBinary || raw.length > MAX_FRAME) throw new Error('bad');
+          frame = JSON.parse(raw.toString('utf8')) as ClientFrame;
+          if (!frame || typeof frame !== 'object') throw new Error('bad');
+        } catch {
+          return send({ type: 'error', code: 'BAD_FRAME', detail: '消息格式错误：须为 JSON 文本。' });
+        }
+        try {
+          await handle(frame);
+        } catch (err) {
+          const visitId = (frame as { visitId?: string }).visitId;
+          if (err instanceof AppError)
+            send({
+              type: 'error',
+              ...(visitId ? { visitId } : {}),
+              code: err.code,
+              detail: err.detail ?? err.title,
+            });
+          else {
+            req.log.error({ err }, 'ws frame failed');
+            send({
+              type: 'error',
+              ...(visitId ? { visitId } : {}),
+              code: 'INTERNAL',
+              detail: '服务器内部错误',
+            });
+          }
+        }
+      });
+    });
+    socket.on('close', () => rt.hub.leave(client));
+  });
+}

@@ -1,0 +1,236 @@
+/**
+ * Reading visits into their API view, and the two appends every change makes: a timeline event
+ * (VISIT-5) and, where the chat should show it, a system message.
+ */
+import { ageOn, shanghaiDate } from '../../../shared/identity.js';
+import type { VisitMessage, VisitStatus, VisitType, VisitView } from '../../../shared/visits.js';
+import type { Actor } from '../../platform/audit/audit.js';
+import type { Executor } from '../../platform/db/database.js';
+import type { VisitKeys } from './visit-access.js';
+
+export async function visitEvent(
+  db: Executor,
+  visitId: string,
+  kind: string,
+  actor: Actor,
+  at: Date,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await db
+    .insertInto('visit_event')
+    .values({
+      visit_id: visitId,
+      at,
+      kind,
+      actor_account_id: actor.accountId,
+      actor_role: actor.role ?? 'system',
+      details: JSON.stringify(details),
+    })
+    .execute();
+}
+
+export async function systemMessage(
+  db: Executor,
+  visitId: string,
+  text: string,
+  at: Date,
+): Promise<VisitMessage> {
+  const row = await db
+    .insertInto('visit_message')
+    .values({
+      visit_id: visitId,
+      sender_account_id: null,
+      sender_role: 'system',
+      client_id: null,
+      kind: 'system',
+      body: text,
+      attachment_id: null,
+      created_at: at,
+    })
+    .returning(['id', 'created_at'])
+    .executeTakeFirstOrThrow();
+  return {
+    id: Number(row.id),
+    visitId,
+    kind: 'system',
+    senderRole: 'system',
+    senderName: '系统',
+    text,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export async function visitKeys(db: Executor, id: string, lock = false): Promise<VisitKeys | undefined> {
+  let q = db
+    .selectFrom('visit')
+    .select(['id', 'patient_id', 'practitioner_id', 'department_id', 'institution_id', 'status', 'type'])
+    .where('id', '=', id);
+  if (lock) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+function maskName(name: string): string {
+  return name.length <= 1 ? name : `${name[0]}${'*'.repeat(name.length - 1)}`;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
+
+/** Visits as the API shows them; `mask` hides the patient's name (oversight lists). */
+export async function visitViews(
+  db: Executor,
+  filter: (q: ReturnType<typeof base>) => ReturnType<typeof base>,
+  now: Date,
+  opts: { mask?: boolean; limit?: number } = {},
+): Promise<VisitView[]> {
+  const rows = await filter(base(db))
+    .orderBy('v.created_at', 'desc')
+    .limit(opts.limit ?? 200)
+    .execute();
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const attachments = await db
+    .selectFrom('attachment')
+    .select(['id', 'visit_id'])
+    .where('visit_id', 'in', ids)
+    .orderBy('created_at')
+    .execute();
+  // Attachments that arrived in the chat are not the request's pictures: keep only those linked at creation.
+  const chatAttachments = new Set(
+    (
+      await db
+        .selectFrom('visit_message')
+        .select('attachment_id')
+        .where('visit_id', 'in', ids)
+        .where('attachment_id', 'is not', null)
+        .execute()
+    ).map((m) => m.attachment_id),
+  );
+  const today = now;
+  const out: VisitView[] = [];
+  for (const r of rows) {
+    let queuePosition: number | undefined;
+    if (r.status === 'waiting' && r.queued_at) {
+      const ahead = await db
+        .selectFrom('visit')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'waiting')
+        .where('queued_at', '<', r.queued_at)
+        .where((eb) =>
+          r.practitioner_id
+            ? eb('practitioner_id', '=', r.practitioner_id)
+            : eb.and([eb('practitioner_id', 'is', null), eb('department_id', '=', r.department_id)]),
+        )
+        .executeTakeFirst();
+      queuePosition = Number(ahead?.n ?? 0) + 1;
+    }
+    const birth = r.birth_date ? String(r.birth_date) : shanghaiDate(now);
+    const age = ageOn(birth, today);
+    const rec = r.refer_recommendation as Record<string, string> | null;
+    out.push({
+      id: r.id,
+      type: r.type as VisitType,
+      status: r.status as VisitStatus,
+      channel: r.channel as 'text' | 'video',
+      patientId: r.patient_id,
+      patientName: opts.mask ? maskName(r.patient_name) : r.patient_name,
+      patientSex: (r.patient_sex ?? 'male') as 'male' | 'female',
+      patientAge: age,
+      isMinor: age < 18,
+      ...(r.practitioner_id
+        ? { doctorId: r.practitioner_id, doctorName: r.doctor_name ?? '', doctorTitle: r.doctor_title ?? '' }
+        : {}),
+      departmentId: r.department_id,
+      departmentName: r.department_name,
+      institutionId: r.institution_id,
+      institutionName: r.institution_name,
+      ...(r.appointment_id ? { appointmentId: r.appointment_id } : {}),
+      ...(r.condition_code ? { conditionCode: r.condition_code } : {}),
+      ...(r.condition_name ? { conditionName: r.condition_name } : {}),
+      description: r.description,
+      feeFen: r.fee_fen,
+      ...(r.order_id ? { orderId: r.order_id } : {}),
+      ...(r.offline_diagnosis_id
+        ? {
+            evidence: {
+              kind: 'offline_diagnosis' as const,
+              offlineDiagnosisId: r.offline_diagnosis_id,
+              icd10: r.dx_icd10 ?? '',
+              name: r.dx_name ?? '',
+              institutionName: r.dx_institution ?? '',
+              diagnosedAt: r.dx_date ? String(r.dx_date) : '',
+            },
+          }
+        : r.evidence_attachment_id
+          ? {
+              evidence: {
+                kind: 'document' as const,
+                attachmentId: r.evidence_attachment_id,
+                ...(r.evidence_accepted_at ? { acceptedAt: r.evidence_accepted_at.toISOString() } : {}),
+              },
+            }
+          : {}),
+      guardianRequired: r.guardian_required,
+      ...(r.guardian_confirmed_at ? { guardianConfirmedAt: r.guardian_confirmed_at.toISOString() } : {}),
+      consentAt: r.consent_at.toISOString(),
+      ...(queuePosition !== undefined ? { queuePosition } : {}),
+      createdAt: r.created_at.toISOString(),
+      paidAt: iso(r.paid_at),
+      startedAt: iso(r.started_at),
+      completedAt: iso(r.completed_at),
+      endedAt: iso(r.ended_at),
+      expiresAt: iso(r.expires_at),
+      chatClosesAt: iso(r.chat_closes_at),
+      chatClosed:
+        r.chat_closed_at !== null || ['cancelled', 'expired', 'referred_offline'].includes(r.status),
+      ...(r.refer_reason
+        ? {
+            referral: {
+              reason: r.refer_reason,
+              recommendation: {
+                ...(rec?.institutionId ? { institutionId: rec.institutionId } : {}),
+                ...(rec?.institutionName ? { institutionName: rec.institutionName } : {}),
+                ...(rec?.departmentId ? { departmentId: rec.departmentId } : {}),
+                ...(rec?.departmentName ? { departmentName: rec.departmentName } : {}),
+                ...(rec?.note ? { note: rec.note } : {}),
+              },
+            },
+          }
+        : {}),
+      ...(r.cancel_reason ? { cancelReason: r.cancel_reason } : {}),
+      ...(r.rating_stars
+        ? { rating: { stars: r.rating_stars, ...(r.rating_comment ? { comment: r.rating_comment } : {}) } }
+        : {}),
+      attachmentIds: attachments
+        .filter((a) => a.visit_id === r.id && a.id !== r.evidence_attachment_id && !chatAttachments.has(a.id))
+        .map((a) => a.id),
+    });
+  }
+  return out;
+}
+
+function base(db: Executor) {
+  return db
+    .selectFrom('visit as v')
+    .innerJoin('patient as pt', 'pt.id', 'v.patient_id')
+    .innerJoin('department as d', 'd.id', 'v.department_id')
+    .innerJoin('institution as i', 'i.id', 'v.institution_id')
+    .leftJoin('practitioner as pr', 'pr.id', 'v.practitioner_id')
+    .leftJoin('offline_diagnosis as dx', 'dx.id', 'v.offline_diagnosis_id')
+    .leftJoin('institution as dxi', 'dxi.id', 'dx.institution_id')
+    .selectAll('v')
+    .select([
+      'pt.name as patient_name',
+      'pt.sex as patient_sex',
+      'pt.birth_date',
+      'd.name as department_name',
+      'i.name as institution_name',
+      'pr.name as doctor_name',
+      'pr.professional_title as doctor_title',
+      'dx.icd10 as dx_icd10',
+      'dx.name as dx_name',
+      'dx.diagnosed_at as dx_date',
+      'dxi.name as dx_institution',
+    ]);
+}
+
+export type VisitQuery = ReturnType<typeof base>;

@@ -706,3 +706,39 @@ describe('chat, attachments and records', () => {
     expect(region.find((x: { id: string }) => x.id === v.id).patientName).toBe('张*');
   });
 });
+
+describe('offline diagnoses', () => {
+  it('a hospital doctor records an offline diagnosis, after which the follow-up is allowed; the patient sees it', async () => {
+    const patient = await t.ctx.db
+      .selectFrom('patient')
+      .select('id')
+      .where('name', '=', '张伟')
+      .executeTakeFirstOrThrow();
+    const before = await create(zhang, { type: 'follow_up', doctorId: ids.P001, conditionCode: 'E78.5' });
+    expect(before.json().code).toBe('FOLLOW_UP_REQUIRES_OFFLINE_DIAGNOSIS');
+    const bad = await t.request('POST', `/api/v1/patients/${patient.id}/offline-diagnoses`, {
+      token: chen,
+      body: { icd10: 'X99.99', diagnosedAt: '2026-10-01' },
+    });
+    expect(bad.json().code).toBe('UNKNOWN_ICD10');
+    const rec = await t.request('POST', `/api/v1/patients/${patient.id}/offline-diagnoses`, {
+      token: chen,
+      body: { icd10: 'e78.5', diagnosedAt: '2026-10-01' },
+    });
+    expect(rec.statusCode, rec.body).toBe(201);
+    expect(rec.json()).toMatchObject({ icd10: 'E78.5', source: 'staff' });
+    const mine = (
+      await t.request('GET', `/api/v1/patients/${patient.id}/offline-diagnoses`, { token: zhang })
+    ).json();
+    expect(mine.items.map((d: { icd10: string }) => d.icd10)).toEqual(
+      expect.arrayContaining(['I10', 'E78.5']),
+    );
+    expect(
+      (await t.request('GET', `/api/v1/patients/${patient.id}/offline-diagnoses`, { token: lina }))
+        .statusCode,
+    ).toBe(403);
+    const after = await create(zhang, { type: 'follow_up', doctorId: ids.P001, conditionCode: 'E78.5' });
+    expect(after.statusCode, after.body).toBe(201);
+    await cancelOpen(zhang, after.json().id);
+  });
+});

@@ -18,6 +18,7 @@ import type { BlobStore } from './blob-store.js';
 import { endCall, joinCall, startCall, timeline } from './calls.service.js';
 import { searchIcd10 } from './icd10.js';
 import { listMessages, postMessage } from './messages.service.js';
+import { listOfflineDiagnoses, recordOfflineDiagnosis } from './offline-diagnosis.service.js';
 import {
   addToWhitelist,
   createPilotScope,
@@ -93,6 +94,15 @@ const RecordBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const OfflineDiagnosis = Type.Object({
+  id: Uuid,
+  icd10: Type.String(),
+  name: Type.String(),
+  diagnosedAt: Type.String(),
+  institutionName: Type.String(),
+  departmentName: Type.Optional(Type.String()),
+  source: Type.String(),
+});
 const PATIENT = ['patient'] as const;
 const PRACTITIONERS = ['doctor', 'nurse'] as const;
 const VIEWERS = ['patient', 'doctor', 'nurse', 'org_admin', 'regulator'] as const;
@@ -517,6 +527,36 @@ export function visitRoutes(ctx: AppContext, rt: VisitsRuntime, store: BlobStore
           feeFen: visitFeeFen('follow_up', 'attending'),
         };
       },
+    });
+
+    app.get('/patients/:id/offline-diagnoses', {
+      config: { access: PATIENT },
+      schema: {
+        tags: ['visits'],
+        summary: '就诊人的线下确诊记录（复诊依据，VISIT-1）',
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(OfflineDiagnosis) }), ...problems(401, 403) },
+      },
+      handler: async (req) => ({
+        items: await listOfflineDiagnoses(ctx, authOf(req), req.params.id, actorOf(req)),
+      }),
+    });
+    app.post('/patients/:id/offline-diagnoses', {
+      config: { access: ['doctor'] },
+      schema: {
+        tags: ['visits'],
+        summary: '医院医生录入线下门诊 / 住院诊断（复诊依据）',
+        params: IdParams,
+        body: Type.Object({
+          icd10: Type.String({ minLength: 3, maxLength: 10 }),
+          diagnosedAt: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+        }),
+        response: { 201: OfflineDiagnosis, ...problems(400, 401, 403, 404, 422) },
+      },
+      handler: async (req, reply) =>
+        reply
+          .status(201)
+          .send(await recordOfflineDiagnosis(ctx, authOf(req), req.params.id, req.body, actorOf(req))),
     });
 
     app.get('/pilot-scopes', {

@@ -5,7 +5,7 @@
  * answers, candidates) go to the other side. No frame is trusted for who sent it: the session says.
  */
 import '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { ClientFrame, ServerFrame, VisitStatus } from '../../../shared/visits.js';
 import { recordAudit } from '../../platform/audit/audit.js';
@@ -27,7 +27,23 @@ export function registerVisitSocket(
   rt: VisitsRuntime,
   resolve: (token: string) => Promise<AuthContext | null>,
 ): void {
-  app.get('/ws', { websocket: true, schema: { hide: true } }, async (socket: WebSocket, req) => {
+  app.get('/ws', { websocket: true, schema: { hide: true } }, (socket: WebSocket, req) => {
+    // Frames that arrive while the session is being looked up are kept and handled after it, in order.
+    const early: [Buffer, boolean][] = [];
+    const keep = (raw: Buffer, isBinary: boolean) => early.push([raw, isBinary]);
+    socket.on('message', keep);
+    void accept(socket, req, early, keep).catch((err) => {
+      req.log.error({ err }, 'ws setup failed');
+      socket.close(1011, 'internal error');
+    });
+  });
+
+  async function accept(
+    socket: WebSocket,
+    req: FastifyRequest,
+    early: [Buffer, boolean][],
+    keep: (raw: Buffer, isBinary: boolean) => void,
+  ): Promise<void> {
     const token = new URL(req.url, 'http://x').searchParams.get('token') ?? '';
     const auth = /^[A-Za-z0-9_-]{20,200}$/.test(token) ? await resolve(token).catch(() => null) : null;
     const send = (frame: ServerFrame) => {
@@ -126,7 +142,7 @@ export function registerVisitSocket(
       }
     };
 
-    socket.on('message', (raw: Buffer, isBinary: boolean) => {
+    const onFrame = (raw: Buffer, isBinary: boolean) => {
       chain = chain.then(async () => {
         let frame: ClientFrame;
         try {
@@ -158,7 +174,11 @@ export function registerVisitSocket(
           }
         }
       });
-    });
+    };
+    socket.off('message', keep);
+    socket.on('message', onFrame);
+    for (const [raw, isBinary] of early.splice(0)) onFrame(raw, isBinary);
     socket.on('close', () => rt.hub.leave(client));
-  });
+    if (socket.readyState !== socket.OPEN) rt.hub.leave(client);
+  }
 }

@@ -742,3 +742,43 @@ describe('offline diagnoses', () => {
     await cancelOpen(zhang, after.json().id);
   });
 });
+
+describe('lists', () => {
+  it('page with a cursor and filter by type and day; the regulator sees masked names in the timeline', async () => {
+    const page1 = (
+      await t.request('GET', '/api/v1/visits?scope=region&limit=2', { token: regulator })
+    ).json();
+    expect(page1.items).toHaveLength(2);
+    expect(page1.nextCursor).toBeTruthy();
+    const page2 = (
+      await t.request(
+        'GET',
+        `/api/v1/visits?scope=region&limit=2&before=${encodeURIComponent(page1.nextCursor)}`,
+        {
+          token: regulator,
+        },
+      )
+    ).json();
+    const seen = new Set(page1.items.map((v: { id: string }) => v.id));
+    expect(page2.items.some((v: { id: string }) => seen.has(v.id))).toBe(false);
+    const firsts = (
+      await t.request('GET', '/api/v1/visits?scope=region&type=first_visit', { token: regulator })
+    ).json();
+    expect(firsts.items.length).toBeGreaterThan(0);
+    expect(firsts.items.every((v: { type: string }) => v.type === 'first_visit')).toBe(true);
+    const none = (
+      await t.request('GET', '/api/v1/visits?scope=region&to=2020-01-01', { token: regulator })
+    ).json();
+    expect(none.items).toHaveLength(0);
+    const zhangVisit = (await t.request('GET', '/api/v1/visits?scope=mine', { token: zhang })).json()
+      .items[0];
+    const tl = (
+      await t.request('GET', `/api/v1/visits/${zhangVisit.id}/timeline`, { token: regulator })
+    ).json();
+    const names = tl.items
+      .filter((e: { actorRole: string }) => e.actorRole === 'patient')
+      .map((e: { actorName: string }) => e.actorName);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.every((n: string) => n === '张*')).toBe(true);
+  });
+});

@@ -135,6 +135,12 @@ export async function timeline(
   const v = await visitKeys(ctx.db, visitId);
   if (!v) throw errors.notFound('问诊');
   const viewer = await viewerRole(ctx.db, auth, v);
+  // The regulator sees the process, not who the patient is (names masked as in its lists).
+  const maskPatient = viewer === 'oversight' && !auth.roles.includes('org_admin');
+  const nameOf = (role: string, name: string | null) =>
+    !name
+      ? {}
+      : { actorName: maskPatient && role === 'patient' ? `${name[0]}${'*'.repeat(name.length - 1)}` : name };
   const events = await ctx.db
     .selectFrom('visit_event as e')
     .leftJoin('account as a', 'a.id', 'e.actor_account_id')
@@ -167,7 +173,7 @@ export async function timeline(
       at: e.at.toISOString(),
       kind: e.kind,
       actorRole: e.actor_role,
-      ...(e.name ? { actorName: e.name } : {}),
+      ...nameOf(e.actor_role, e.name),
       details: e.details,
     })),
     ...messages.map((m) => ({
@@ -175,7 +181,7 @@ export async function timeline(
       at: m.created_at.toISOString(),
       kind: 'message',
       actorRole: m.sender_role,
-      ...(m.name ? { actorName: m.name } : {}),
+      ...nameOf(m.sender_role, m.name),
       // Oversight sees that a message was sent and its kind, not its words.
       details: {
         messageId: Number(m.id),

@@ -148,11 +148,19 @@ export function visitRoutes(ctx: AppContext, rt: VisitsRuntime, store: BlobStore
         querystring: Type.Object({
           scope: Type.Optional(Type.Enum(['mine', 'queue', 'history', 'institution', 'region'] as const)),
           status: Type.Optional(Type.Enum(VISIT_STATUSES)),
+          type: Type.Optional(Type.Enum(VISIT_TYPES)),
           patientId: Type.Optional(Uuid),
+          from: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+          to: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+          before: Type.Optional(Type.String({ format: 'date-time' })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
         }),
-        response: { 200: Items(Visit), ...problems(400, 401, 403) },
+        response: {
+          200: Type.Object({ items: Type.Array(Visit), nextCursor: Type.Optional(Type.String()) }),
+          ...problems(400, 401, 403),
+        },
       },
-      handler: async (req) => ({ items: await listVisits(ctx, authOf(req), req.query, actorOf(req)) }),
+      handler: async (req) => listVisits(ctx, authOf(req), req.query, actorOf(req)),
     });
 
     app.get('/visits/:id', {

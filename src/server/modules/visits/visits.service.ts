@@ -22,6 +22,7 @@ import {
   type Payments,
   refundOrder,
 } from '../payments/payment.service.js';
+import { shanghaiInstant } from '../scheduling/schedule.rules.js';
 import { releaseToken } from '../scheduling/waitlist.service.js';
 import type { VisitHub } from './hub.js';
 import { icd10Name } from './icd10.js';
@@ -482,14 +483,31 @@ export async function listVisits(
   query: {
     scope?: 'mine' | 'queue' | 'history' | 'institution' | 'region';
     status?: string;
+    type?: string;
     patientId?: string;
+    /** Created on or after / on or before these days (Asia/Shanghai, YYYY-MM-DD). */
+    from?: string;
+    to?: string;
+    /** Keyset paging: visits created before this instant (the previous page's nextCursor). */
+    before?: string;
+    limit?: number;
   },
   actor: Actor,
-): Promise<VisitView[]> {
+): Promise<{ items: VisitView[]; nextCursor?: string }> {
   const now = ctx.clock.now();
   const scope =
     query.scope ?? (auth.practitionerId ? 'queue' : auth.roles.includes('patient') ? 'mine' : 'institution');
-  const withStatus = (q: VisitQuery) => (query.status ? q.where('v.status', '=', query.status) : q);
+  const limit = query.limit ?? 50;
+  const withStatus = (q: VisitQuery) => {
+    let r = q;
+    if (query.status) r = r.where('v.status', '=', query.status);
+    if (query.type) r = r.where('v.type', '=', query.type);
+    if (query.from) r = r.where('v.created_at', '>=', shanghaiInstant(query.from, '00:00'));
+    if (query.to)
+      r = r.where('v.created_at', '<', new Date(shanghaiInstant(query.to, '00:00').getTime() + 86_400_000));
+    if (query.before) r = r.where('v.created_at', '<', new Date(query.before));
+    return r;
+  };
   let views: VisitView[];
   if (scope === 'mine') {
     if (!auth.roles.includes('patient')) throw errors.forbidden();
@@ -503,8 +521,10 @@ export async function listVisits(
     const ids = [...(own ? [own] : []), ...proxied.map((p) => p.patient_id)].filter(
       (p) => !query.patientId || p === query.patientId,
     );
-    if (ids.length === 0) return [];
-    views = await visitViews(ctx.db, (q) => withStatus(q.where('v.patient_id', 'in', ids)), now);
+    if (ids.length === 0) return { items: [] };
+    views = await visitViews(ctx.db, (q) => withStatus(q.where('v.patient_id', 'in', ids)), now, {
+      limit: limit + 1,
+    });
   } else if (scope === 'queue' || scope === 'history') {
     const me = auth.practitionerId;
     if (!me) throw errors.forbidden('只有医生和护士有接诊队列。');
@@ -535,6 +555,7 @@ export async function listVisits(
             : q.where('v.practitioner_id', '=', me).where('v.status', 'not in', OPEN),
         ),
       now,
+      { limit: scope === 'queue' ? 500 : limit + 1 },
     );
     if (scope === 'queue')
       views.sort(
@@ -544,10 +565,12 @@ export async function listVisits(
   } else if (scope === 'institution') {
     if (!auth.roles.includes('org_admin') || !auth.institutionId) throw errors.forbidden();
     const inst = auth.institutionId;
-    views = await visitViews(ctx.db, (q) => withStatus(q.where('v.institution_id', '=', inst)), now);
+    views = await visitViews(ctx.db, (q) => withStatus(q.where('v.institution_id', '=', inst)), now, {
+      limit: limit + 1,
+    });
   } else {
     if (!auth.roles.includes('regulator')) throw errors.forbidden();
-    views = await visitViews(ctx.db, (q) => withStatus(q), now, { mask: true });
+    views = await visitViews(ctx.db, (q) => withStatus(q), now, { mask: true, limit: limit + 1 });
   }
   await recordAudit(
     ctx.db,
@@ -555,7 +578,11 @@ export async function listVisits(
     { action: 'visit.list', resourceType: 'visit', details: { scope, count: views.length } },
     now,
   );
-  return views;
+  if (scope !== 'queue' && views.length > limit) {
+    const items = views.slice(0, limit);
+    return { items, nextCursor: items[items.length - 1]!.createdAt };
+  }
+  return { items: views };
 }
 
 function statusRank(s: string): number {

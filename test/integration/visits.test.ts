@@ -782,3 +782,70 @@ describe('lists', () => {
     expect(names.every((n: string) => n === '张*')).toBe(true);
   });
 });
+
+describe('booked online visits', () => {
+  it('a visit from a paid online appointment waits as paid until 30 min before its window, then queues', async () => {
+    const admin = await t.login('13600000001');
+    const now = new Date(t.clock.now());
+    const date = new Date(now.getTime() + 3 * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    const sched = await t.request('POST', '/api/v1/schedules', {
+      token: admin,
+      body: {
+        doctorId: ids.P001,
+        date,
+        startTime: '14:00',
+        endTime: '15:00',
+        mode: 'online_follow_up',
+        capacity: 4,
+        quotas: { referral: 0, partner: 0 },
+      },
+    });
+    expect(sched.statusCode, sched.body).toBe(201);
+    const booked = await t.request('POST', '/api/v1/appointments', {
+      token: zhang,
+      body: { scheduleId: sched.json().id },
+    });
+    expect(booked.statusCode, booked.body).toBe(201);
+    await pay(zhang, booked.json().orderId);
+    // Nobody else can turn this appointment into a visit.
+    const stranger = await create(lina, {
+      type: 'follow_up',
+      appointmentId: booked.json().id,
+      conditionCode: 'I10',
+    });
+    expect(stranger.statusCode).toBe(404);
+    const res = await create(zhang, {
+      type: 'follow_up',
+      appointmentId: booked.json().id,
+      conditionCode: 'I10',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'paid', orderId: booked.json().orderId });
+    const again = await create(zhang, {
+      type: 'follow_up',
+      appointmentId: booked.json().id,
+      conditionCode: 'I10',
+    });
+    expect(again.statusCode).toBe(409);
+
+    const windowStart = new Date(booked.json().windowStart).getTime();
+    t.clock.set(new Date(windowStart - 31 * 60_000));
+    await runVisitJobs(t.ctx, t.visits);
+    await relogin();
+    expect((await visit(zhang, res.json().id)).status).toBe('paid');
+    t.clock.set(new Date(windowStart - 29 * 60_000));
+    await runVisitJobs(t.ctx, t.visits);
+    await relogin();
+    expect(await visit(zhang, res.json().id)).toMatchObject({ status: 'waiting', queuePosition: 1 });
+    expect(
+      (await t.request('POST', `/api/v1/visits/${res.json().id}/start`, { token: chen })).statusCode,
+    ).toBe(200);
+    await finish(res.json().id);
+    const appt = await t.ctx.db
+      .selectFrom('appointment')
+      .select('status')
+      .where('id', '=', booked.json().id)
+      .executeTakeFirstOrThrow();
+    expect(appt.status).toBe('completed');
+  });
+});

@@ -10,10 +10,17 @@ import { startTestServer } from '../support/server.js';
 export const DEMO_PASSWORD = 'Demo@2026';
 const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
 
-export function launchChromium(): Promise<Browser> {
+/** `fakeMedia`: a synthetic camera and microphone, granted without a prompt (the video call journeys). */
+export function launchChromium({ fakeMedia = false }: { fakeMedia?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      ...(fakeMedia ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] : []),
+    ],
   });
 }
 
@@ -105,14 +112,17 @@ export function ensureWebBuilt(): void {
  * One real server and one Chromium per journey file: registers the hooks, closes each test's pages and
  * fails a test that left a script error behind. `open` gives a fresh page (own storage) for a device.
  */
-export function journeyHarness(): { open(device: 'desktop' | 'phone'): Promise<Page>; url(): string } {
+export function journeyHarness(options: { fakeMedia?: boolean } = {}): {
+  open(device: 'desktop' | 'phone'): Promise<Page>;
+  url(): string;
+} {
   let server: { url: string; close(): Promise<void> } | undefined;
   let browser: Browser | undefined;
   const pages: Page[] = [];
   beforeAll(async () => {
     ensureWebBuilt();
     server = await startTestServer({ demo: true });
-    browser = await launchChromium();
+    browser = await launchChromium(options);
   });
   afterEach(async () => {
     await Promise.all(pages.splice(0).map((page) => page.context().close()));

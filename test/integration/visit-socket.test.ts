@@ -27,7 +27,9 @@ class Client {
     c.ws.on('message', (raw) => {
       const f = JSON.parse(String(raw)) as ServerFrame;
       c.frames.push(f);
-      c.waiters = c.waiters.filter((w) => (w.pred(f) ? (w.resolve(f), false) : true));
+      const due = c.waiters.filter((w) => w.pred(f));
+      c.waiters = c.waiters.filter((w) => !due.includes(w));
+      for (const w of due) w.resolve(f);
     });
     await new Promise((resolve, reject) => {
       c.ws.once('open', resolve);

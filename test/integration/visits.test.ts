@@ -602,7 +602,7 @@ describe('chat, attachments and records', () => {
       body: { clientId: 'c-2', kind: 'image', attachmentId: up.json().id },
     });
     expect(pic.json().attachment).toMatchObject({ id: up.json().id });
-    const thumb = await t.request('GET', `/api/v1/attachments/${up.json().id}?thumb=true`, { token: chen });
+    const thumb = await t.request('GET', `/api/v1/attachments/${up.json().id}?thumb=1`, { token: chen });
     expect(thumb.statusCode).toBe(200);
     expect(thumb.headers['content-type']).toBe('image/jpeg');
     const meta = await sharp(thumb.rawPayload).metadata();

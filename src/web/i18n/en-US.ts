@@ -1,4 +1,8 @@
 import { bookingEn } from './booking.en-US.js';
+import { oversightEn } from './oversight.en-US.js';
+import { videoEn } from './video.en-US.js';
+import { visitsEn } from './visits.en-US.js';
+import { workstationEn } from './workstation.en-US.js';
 import type { Messages } from './zh-CN.js';
 
 export const enUS: Messages = {
@@ -95,7 +99,7 @@ export const enUS: Messages = {
       bannerDesc: 'Repeat prescriptions · Home delivery · Reports',
       services: 'Services',
       book: 'Appointments',
-      followUp: 'Online follow-up',
+      followUp: 'Online visit',
       prescriptions: 'Prescriptions',
       reports: 'Reports',
       familyDoctor: 'Family doctor',
@@ -188,6 +192,10 @@ export const enUS: Messages = {
     },
   },
   booking: bookingEn,
+  oversight: oversightEn,
+  video: videoEn,
+  visits: visitsEn,
+  workstation: workstationEn,
   staff: {
     consoles: {
       clinic: 'Clinical Workstation',
@@ -246,6 +254,15 @@ export const enUS: Messages = {
       settlement: { title: 'Settlement', desc: 'Insurance pre-settlement and settlement for online care' },
       review: { title: 'Smart review', desc: 'Rule-based review of insurance fund use' },
       reconciliation: { title: 'Reconciliation', desc: 'Reconcile settlements with designated institutions' },
+      firstVisitPilot: {
+        title: 'First-visit pilot',
+        desc: 'Open and revoke online first-visit pilots per institution and specialty',
+      },
+      firstVisitWhitelist: {
+        title: 'First-visit whitelist',
+        desc: 'Doctors allowed online first visits, each condition of the bar checked',
+      },
+      visitOversight: { title: 'Visit oversight', desc: 'Online visits and their full timelines' },
     },
   },
 };

@@ -1,5 +1,9 @@
 /** Every user-facing string of the SPA, zh-CN first. en-US.ts must have the same keys. */
 import { bookingZh } from './booking.zh-CN.js';
+import { oversightZh } from './oversight.zh-CN.js';
+import { videoZh } from './video.zh-CN.js';
+import { visitsZh } from './visits.zh-CN.js';
+import { workstationZh } from './workstation.zh-CN.js';
 
 export const zhCN = {
   app: {
@@ -95,7 +99,7 @@ export const zhCN = {
       bannerDesc: '复诊续方 · 送药到家 · 报告查询',
       services: '医疗服务',
       book: '预约挂号',
-      followUp: '在线复诊',
+      followUp: '在线问诊',
       prescriptions: '我的处方',
       reports: '检查报告',
       familyDoctor: '家庭医生',
@@ -186,6 +190,10 @@ export const zhCN = {
     },
   },
   booking: bookingZh,
+  oversight: oversightZh,
+  video: videoZh,
+  visits: visitsZh,
+  workstation: workstationZh,
   staff: {
     consoles: {
       clinic: '医护工作台',
@@ -216,6 +224,9 @@ export const zhCN = {
       settlement: { title: '医保结算', desc: '线上复诊与处方费用的医保预结算与结算' },
       review: { title: '智能审核', desc: '基于规则的医保基金使用智能审核' },
       reconciliation: { title: '对账', desc: '与定点机构的结算对账与差错处理' },
+      firstVisitPilot: { title: '首诊试点', desc: '按机构与诊疗科目开放、撤销互联网首诊试点' },
+      firstVisitWhitelist: { title: '首诊医生白名单', desc: '首诊试点医生名单与准入条件逐项核验' },
+      visitOversight: { title: '问诊监管', desc: '线上问诊列表与全程时间线追溯' },
     },
   },
 };

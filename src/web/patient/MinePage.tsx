@@ -1,5 +1,11 @@
 import { Avatar, Button, Dialog, List, Selector, Switch } from 'antd-mobile';
-import { CalendarOutline, TeamOutline, UserContactOutline, UserOutline } from 'antd-mobile-icons';
+import {
+  CalendarOutline,
+  MessageOutline,
+  TeamOutline,
+  UserContactOutline,
+  UserOutline,
+} from 'antd-mobile-icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useAuth, useMe } from '../auth.js';
@@ -47,6 +53,13 @@ export function MinePage() {
           data-testid="mine-appointments"
         >
           {t('booking.h5.myAppointments')}
+        </List.Item>
+        <List.Item
+          prefix={<MessageOutline />}
+          onClick={() => navigate('/patient/visits')}
+          data-testid="mine-visits"
+        >
+          {t('visits.h5.myVisits')}
         </List.Item>
         <List.Item
           prefix={<UserContactOutline />}

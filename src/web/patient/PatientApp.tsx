@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { unwrapDefault } from '../esm.js';
+import { PatientVideoCallPage } from '../visits/VideoCallPage.js';
 import { AppointmentPage } from './booking/AppointmentPage.js';
 import { AppointmentsPage } from './booking/AppointmentsPage.js';
 import { ConfirmPage } from './booking/ConfirmPage.js';
@@ -20,6 +21,10 @@ import { MessagesPage } from './MessagesPage.js';
 import { MinePage } from './MinePage.js';
 import { RealNamePage } from './RealNamePage.js';
 import { useUnreadCount } from './unread.js';
+import { NewVisitPage } from './visits/NewVisitPage.js';
+import { RecordPage } from './visits/RecordPage.js';
+import { VisitPage } from './visits/VisitPage.js';
+import { VisitsPage } from './visits/VisitsPage.js';
 import './patient.css';
 import './booking/booking.css';
 
@@ -72,6 +77,11 @@ const SUB_PAGES: { path: string; page: ReactNode }[] = [
   { path: 'appointments', page: <AppointmentsPage /> },
   { path: 'appointments/:id', page: <AppointmentPage /> },
   { path: 'coming-soon/:feature', page: <ComingSoonPage /> },
+  { path: 'visits', page: <VisitsPage /> },
+  { path: 'visits/new', page: <NewVisitPage /> },
+  { path: 'visits/:id', page: <VisitPage /> },
+  { path: 'visits/:id/record', page: <RecordPage /> },
+  { path: 'visits/:id/video', page: <PatientVideoCallPage /> },
 ];
 
 /** The phone-first H5 for patients (and the family members they act for). */

@@ -7,6 +7,7 @@ import { useAuth, useMe } from '../auth.js';
 import { Brand } from '../components/Brand.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { CONSOLE_ROLES } from '../roles.js';
+import { ClinicVideoCallPage } from '../visits/VideoCallPage.js';
 import { FEATURE_ICONS, featuresFor, type StaffConsole } from './consoles.js';
 import { FEATURE_PAGES } from './features.js';
 import { StaffComingSoon, StaffHome } from './StaffHome.js';
@@ -95,12 +96,15 @@ export default function StaffApp({ console }: { console: StaffConsole }) {
           <Content className="staff-content">
             <Routes>
               <Route index element={<StaffHome console={console} roles={roles} features={features} />} />
+              {features.includes('onlineVisits') && (
+                <Route path="onlineVisits/:visitId/video" element={<ClinicVideoCallPage />} />
+              )}
               {features.map((key) => {
                 const Page = FEATURE_PAGES[key];
                 return (
                   <Route
                     key={key}
-                    path={key}
+                    path={`${key}/*`}
                     element={Page ? <Page /> : <StaffComingSoon feature={key} base={base} />}
                   />
                 );

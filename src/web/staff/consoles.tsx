@@ -8,13 +8,16 @@ import {
   BarcodeOutlined,
   CalendarOutlined,
   ControlOutlined,
+  ExperimentOutlined,
   FileSearchOutlined,
   FileTextOutlined,
   HeartOutlined,
+  MonitorOutlined,
   ReconciliationOutlined,
   SafetyCertificateOutlined,
   ScheduleOutlined,
   ShopOutlined,
+  SolutionOutlined,
   TeamOutlined,
   VideoCameraOutlined,
 } from '@ant-design/icons';
@@ -45,6 +48,9 @@ export const FEATURE_ICONS: Record<FeatureKey, ReactNode> = {
   settlement: <AccountBookOutlined />,
   review: <FileSearchOutlined />,
   reconciliation: <ReconciliationOutlined />,
+  firstVisitPilot: <ExperimentOutlined />,
+  firstVisitWhitelist: <SolutionOutlined />,
+  visitOversight: <MonitorOutlined />,
 };
 
 /** What each clinic role works on; a person with several roles sees the union. */
@@ -56,8 +62,15 @@ const CLINIC_FEATURES: Partial<Record<Role, FeatureKey[]>> = {
 };
 
 const CONSOLE_FEATURES: Record<Exclude<StaffConsole, 'clinic'>, FeatureKey[]> = {
-  admin: ['schedules', 'bookingPolicy', 'departments', 'institution'],
-  regulator: ['institutions', 'audit', 'alerts', 'statistics'],
+  admin: [
+    'schedules',
+    'bookingPolicy',
+    'firstVisitWhitelist',
+    'visitOversight',
+    'departments',
+    'institution',
+  ],
+  regulator: ['firstVisitPilot', 'visitOversight', 'institutions', 'audit', 'alerts', 'statistics'],
   insurer: ['settlement', 'review', 'reconciliation'],
 };
 

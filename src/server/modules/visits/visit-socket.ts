@@ -13,7 +13,7 @@ import type { AuthContext } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import type { HubClient, ParticipantRole } from './hub.js';
-import { markRead, messagesAfter, postMessage } from './messages.service.js';
+import { markRead, messagesAfter, postMessage, readState } from './messages.service.js';
 import { participantRole } from './visit-access.js';
 import { visitKeys } from './visit-store.js';
 import type { VisitsRuntime } from './visits.service.js';
@@ -105,6 +105,12 @@ export function registerVisitSocket(
             ctx.clock.now(),
           );
           send({ type: 'resumed', visitId, lastId: last });
+          // Read receipts survive a reconnect: the other side's last read id comes right after the replay.
+          const reads = await readState(ctx.db, visitId);
+          for (const side of ['patient', 'doctor'] as const) {
+            const lastReadId = reads[side];
+            if (lastReadId !== undefined) send({ type: 'read', visitId, role: side, lastReadId });
+          }
           if (v) send({ type: 'visit', visitId, status: v.status as VisitStatus });
           return;
         }

@@ -451,7 +451,7 @@ export function visitRoutes(ctx: AppContext, rt: VisitsRuntime, store: BlobStore
         tags: ['visits'],
         summary: '读取附件（仅上传者与问诊参与者）',
         params: IdParams,
-        querystring: Type.Object({ thumb: Type.Optional(Type.Boolean()) }),
+        querystring: Type.Object({ thumb: Type.Optional(Type.Enum(['1', 'true', '0', 'false'] as const)) }),
       },
       handler: async (req, reply) => {
         const auth = authOf(req);
@@ -460,7 +460,7 @@ export function visitRoutes(ctx: AppContext, rt: VisitsRuntime, store: BlobStore
           store,
           auth,
           req.params.id,
-          req.query.thumb === true,
+          req.query.thumb === '1' || req.query.thumb === 'true',
           actorOf(req),
           (visitId) => ensureParticipant(ctx, auth, visitId),
         );

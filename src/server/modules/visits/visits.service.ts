@@ -880,7 +880,7 @@ export async function referOffline(
     const message = await systemMessage(
       trx,
       id,
-      `医生建议您到${where}线下就诊：${input.reason}${amount > 0 ? `。问诊费 ¥${(amount / 100).toFixed(2)} 将原路退回。` : ''}`,
+      `医生建议您到${where}线下就诊：${input.reason.replace(/[。.！!]+$/, '')}。${amount > 0 ? `问诊费 ¥${(amount / 100).toFixed(2)} 将原路退回。` : ''}`,
       now,
     );
     await notify(

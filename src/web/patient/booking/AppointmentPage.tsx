@@ -2,7 +2,7 @@ import { QRCode } from 'antd';
 import { Button, Dialog, List, SpinLoading, Tag, Toast } from 'antd-mobile';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { post } from '../../api.js';
 import { checkInCode, isCancellable, ORDER_TONE } from '../../booking.js';
 import { useApiData } from '../../components/useApiData.js';
@@ -52,6 +52,7 @@ function StatusHint({ appointment, confirming }: { appointment: Appointment; con
 export function AppointmentPage() {
   const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
+  const navigate = useNavigate();
   const list = useApiData<Page<Appointment>>('/appointments');
   const appointment = list.data?.items.find((a) => a.id === id);
   const orderPath = appointment?.orderId ? `/orders/${appointment.orderId}` : null;
@@ -153,6 +154,17 @@ export function AppointmentPage() {
             </List>
 
             <div className="patient-page__actions booking-actions">
+              {a.status === 'confirmed' && a.mode !== 'offline' && (
+                <Button
+                  block
+                  color="primary"
+                  size="large"
+                  onClick={() => navigate(`/patient/visits/new?appointmentId=${a.id}`)}
+                  data-testid="enter-visit"
+                >
+                  {t('visits.h5.enterVisit')}
+                </Button>
+              )}
               {a.status === 'pending_payment' && a.orderId && (left ?? 0) > 0 && !confirming && (
                 <Button block color="primary" size="large" onClick={pay} data-testid="pay">
                   {t('booking.h5.payNow', { amount: formatYuan(a.feeFen) })}

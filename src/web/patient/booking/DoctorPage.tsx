@@ -1,4 +1,5 @@
-import { Ellipsis, ErrorBlock } from 'antd-mobile';
+import { Button, Ellipsis, ErrorBlock } from 'antd-mobile';
+import { VideoOutline } from 'antd-mobile-icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { type SessionState, sessionState } from '../../booking.js';
@@ -8,6 +9,7 @@ import { addDays, shanghaiDate } from '../../format.js';
 import type { Doctor, Page, Schedule } from '../../types.js';
 import { Loadable } from '../Loadable.js';
 import { PageHeader } from '../PageHeader.js';
+import { offersOnline } from '../visits/visitApi.js';
 import { DateStrip, type DayMark } from './DateStrip.js';
 import { DoctorSummary } from './DoctorSummary.js';
 import { SessionCard } from './SessionCard.js';
@@ -71,6 +73,18 @@ export function DoctorPage() {
               expandText={t('booking.h5.expand')}
               collapseText={t('booking.h5.collapse')}
             />
+          )}
+          {offersOnline(doctor.data) && doctor.data.bookable && (
+            <Button
+              className="doctor-profile__online"
+              block
+              color="primary"
+              fill="outline"
+              onClick={() => navigate(`/patient/visits/new?doctorId=${doctorId}`)}
+              data-testid="doctor-online-visit"
+            >
+              <VideoOutline /> {t('visits.h5.entry')}
+            </Button>
           )}
         </section>
       )}

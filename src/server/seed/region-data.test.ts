@@ -274,6 +274,7 @@ describe('demo accounts', () => {
       '13700000001': 'pharmacist',
       '13700000002': 'pharmacy_staff',
       '13600000001': 'org_admin',
+      '13600000002': 'org_admin',
       '13500000001': 'regulator',
       '13400000001': 'insurer',
     });
@@ -289,6 +290,8 @@ describe('demo accounts', () => {
     const staff = (phone: string) => DEMO_STAFF.find((s) => s.phone === phone);
     expect(byCode.get(staff('13700000002')?.institution ?? '')?.type).toBe('pharmacy');
     expect(staff('13600000001')?.institution).toBe(practitionerWithPhone('13900000001').institution);
+    // The children's hospital's admin manages its first-visit whitelist (PILOT-2).
+    expect(byCode.get(staff('13600000002')?.institution ?? '')?.isChildrens).toBe(true);
     expect(staff('13500000001')?.institution).toBeUndefined();
     expect(staff('13400000001')?.institution).toBeUndefined();
     expect(DEMO_PASSWORD).toBe('Demo@2026');

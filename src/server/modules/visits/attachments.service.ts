@@ -83,6 +83,7 @@ export async function uploadAttachment(
   declared: string,
   bytes: Buffer,
   actor: Actor,
+  durationMs?: number,
 ): Promise<AttachmentView> {
   if (bytes.length === 0) throw new AppError(422, 'EMPTY_ATTACHMENT', '文件为空', '上传的文件没有内容。');
   const type = sniffType(bytes);
@@ -120,7 +121,7 @@ export async function uploadAttachment(
     sm3: createHash('sm3').update(bytes).digest('hex'),
     storage_key: key,
     thumb_key: thumb ? `${key}-thumb` : null,
-    duration_ms: null,
+    duration_ms: type.startsWith('audio/') && durationMs !== undefined ? durationMs : null,
     created_at: now,
   };
   await ctx.db.transaction().execute(async (trx) => {

@@ -20,7 +20,7 @@ export class LocalDiskStore implements BlobStore {
     return path.join(this.dir, key);
   }
 
-  async put(key: string, bytes: Buffer): Promise<void> {
+  async put(key: string, bytes: Buffer, _contentType?: string): Promise<void> {
     const file = this.file(key);
     await mkdir(path.dirname(file), { recursive: true });
     // Written to a temporary name and renamed: a crash never leaves half a file under the real key.

@@ -426,6 +426,11 @@ export function visitRoutes(ctx: AppContext, rt: VisitsRuntime, store: BlobStore
       schema: {
         tags: ['visits'],
         summary: '上传图片或语音（JPEG/PNG/HEIC、WebM/Ogg/M4A；按内容识别）',
+        querystring: Type.Object({
+          durationMs: Type.Optional(
+            Type.Integer({ minimum: 0, maximum: 600_000, description: '语音时长（毫秒）' }),
+          ),
+        }),
         response: {
           201: Open<AttachmentView>({ id: Uuid, mime: Type.String() }, 'AttachmentView'),
           ...problems(400, 401, 413, 415, 422),
@@ -441,6 +446,7 @@ export function visitRoutes(ctx: AppContext, rt: VisitsRuntime, store: BlobStore
           req.headers['content-type'] ?? '',
           body,
           actorOf(req),
+          req.query.durationMs,
         );
         return reply.status(201).send(view);
       },

@@ -849,3 +849,65 @@ describe('booked online visits', () => {
     expect(appt.status).toBe('completed');
   });
 });
+
+describe('under concurrency', () => {
+  it('five simultaneous requests for the same doctor make one visit; the others are told it exists', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        create(zhang, { type: 'follow_up', doctorId: ids.P001, conditionCode: 'I10' }),
+      ),
+    );
+    expect(results.filter((r) => r.statusCode === 201)).toHaveLength(1);
+    const refused = results.filter((r) => r.statusCode !== 201);
+    expect(refused.map((r) => r.json().code)).toEqual(Array(4).fill('DUPLICATE_VISIT'));
+    await cancelOpen(zhang, results.find((r) => r.statusCode === 201)!.json().id);
+  });
+
+  it('a cancel racing the doctor’s start: exactly one wins, and money moves only if the cancel won', async () => {
+    for (let round = 0; round < 4; round++) {
+      const id = await paidVisit(zhang, { type: 'follow_up', doctorId: ids.P001, conditionCode: 'I10' });
+      const [start, cancel] = await Promise.all([
+        t.request('POST', `/api/v1/visits/${id}/start`, { token: chen }),
+        t.request('POST', `/api/v1/visits/${id}/cancel`, { token: zhang, body: {} }),
+      ]);
+      expect([start.statusCode, cancel.statusCode].sort()).toEqual([200, 409]);
+      await t.sim!.settle();
+      const v = await visit(zhang, id);
+      const o = await order(zhang, v.orderId);
+      if (cancel.statusCode === 200) {
+        expect(v.status).toBe('cancelled');
+        expect(o.status).toBe('refunded');
+      } else {
+        expect(v.status).toBe('in_progress');
+        expect(o.status).toBe('paid');
+        await t.request('POST', `/api/v1/visits/${id}/refer-offline`, {
+          token: chen,
+          body: { reason: '测试结束', recommendation: { note: '线下复诊' } },
+        });
+      }
+    }
+  });
+
+  it('twenty messages sent twice at once are each stored exactly once', async () => {
+    const id = await paidVisit(zhang, { type: 'follow_up', doctorId: ids.P001, conditionCode: 'I10' });
+    await t.request('POST', `/api/v1/visits/${id}/start`, { token: chen });
+    const sends = Array.from({ length: 20 }, (_, i) => ({
+      clientId: `burst-${i}`,
+      kind: 'text',
+      text: `第${i}条`,
+    }));
+    const results = await Promise.all(
+      [...sends, ...sends].map((body) =>
+        t.request('POST', `/api/v1/visits/${id}/messages`, { token: zhang, body }),
+      ),
+    );
+    expect(results.every((r) => r.statusCode === 201 || r.statusCode === 200)).toBe(true);
+    const all = (await t.request('GET', `/api/v1/visits/${id}/messages`, { token: zhang })).json().items;
+    const burst = all.filter((m: { clientId?: string }) => m.clientId?.startsWith('burst-'));
+    expect(burst).toHaveLength(20);
+    await t.request('POST', `/api/v1/visits/${id}/refer-offline`, {
+      token: chen,
+      body: { reason: '测试结束', recommendation: { note: '线下复诊' } },
+    });
+  });
+});

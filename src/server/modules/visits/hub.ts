@@ -28,6 +28,17 @@ export class VisitHub {
     return this.subs.get(visitId)?.get(client);
   }
 
+  /**
+   * Stops pushing a visit to the practitioners who are no longer its participants (a colleague took an
+   * on-demand visit they were previewing): every doctor-side follower except `keepAccountId`.
+   */
+  dropOtherDoctors(visitId: string, keepAccountId: string): void {
+    const m = this.subs.get(visitId);
+    if (!m) return;
+    for (const [client, role] of m)
+      if (role === 'doctor' && client.accountId !== keepAccountId) m.delete(client);
+  }
+
   leave(client: HubClient): void {
     for (const [visitId, m] of this.subs) {
       m.delete(client);

@@ -56,18 +56,17 @@ export function registerVisitSocket(
     }
     const client: HubClient = { accountId: auth.accountId, send };
     const actor = { accountId: auth.accountId, role: auth.roles[0] ?? null, ip: req.ip };
-    const roles = new Map<string, ParticipantRole>();
     // Frames of one socket are handled one after another, so a resume finishes before the next frame.
     let chain = Promise.resolve();
 
     const follow = async (visitId: string): Promise<ParticipantRole> => {
-      const known = roles.get(visitId);
+      // The hub is the one record of what this socket follows (a visit taken by a colleague is dropped there).
+      const known = rt.hub.roleOf(visitId, client);
       if (known) return known;
       const v = await visitKeys(ctx.db, visitId);
       const role = v ? await participantRole(ctx.db, auth, v) : null;
       if (!v || !role)
         throw new AppError(403, 'NOT_A_PARTICIPANT', '无权查看该问诊', '只有问诊的参与者可以加入。');
-      roles.set(visitId, role);
       rt.hub.follow(visitId, client, role);
       return role;
     };

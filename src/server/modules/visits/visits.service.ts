@@ -684,6 +684,7 @@ export async function startVisit(
     return systemMessage(trx, id, `${doctor.name}医生已接诊。`, now);
   });
   if (message) {
+    rt.hub.dropOtherDoctors(id, auth.accountId);
     rt.hub.publish(id, { type: 'message', visitId: id, message });
     rt.hub.publish(id, { type: 'visit', visitId: id, status: 'in_progress' });
   }

@@ -158,8 +158,26 @@ describe('online visits', () => {
     await page.getByTestId('visit-type').locator('.adm-selector-item-active', { hasText: '复诊' }).waitFor();
     await screenshot(page, 'visits-new');
 
-    await page.getByTestId('condition-picker').getByText('原发性高血压').click();
-    expect(await page.getByTestId('condition-code').locator('input').inputValue()).toBe('I10');
+    // His own hospital diagnosis is offered first: one tap, no document (VISIT-1).
+    const card = page
+      .getByTestId('condition-records')
+      .getByTestId('condition-record')
+      .filter({ hasText: '原发性高血压' });
+    await card.waitFor();
+    const cardText = await card.textContent();
+    expect(cardText).toContain('I10');
+    expect(cardText).toContain('云澜医科大学附属云川医院');
+    expect(cardText).toContain('2026-03-12');
+    expect(await page.getByTestId('visit-condition').textContent()).toContain(
+      '其他疾病（需上传线下诊断资料）',
+    );
+    await page.getByTestId('visit-condition').scrollIntoViewIfNeeded();
+    await screenshot(page, 'visits-new-records');
+    await card.click();
+    await card.and(page.locator('[data-chosen="true"]')).waitFor();
+    expect(await card.locator('input[type=radio]').isChecked()).toBe(true);
+    expect(await page.getByTestId('condition-code').locator('input').inputValue()).toBe('');
+    await screenshot(page, 'visits-new-record-chosen');
     await page
       .getByTestId('visit-description')
       .locator('textarea:not([aria-hidden])')
@@ -368,6 +386,9 @@ describe('online visits', () => {
     // Her diabetes (diagnosed at the hospital's endocrinology) may be followed up online; the
     // cardiologist finds it is not his field and sends her to endocrinology (VISIT-3), refunded.
     await page.goto(`/patient/visits/new?doctorId=${chen}`);
+    await page.getByTestId('condition-record').filter({ hasText: 'E11.9' }).waitFor();
+    await page.getByTestId('visit-condition').scrollIntoViewIfNeeded();
+    await screenshot(page, 'visits-new-records-elder');
     await page.getByTestId('condition-picker').getByText('2型糖尿病').click();
     await page
       .getByTestId('visit-description')

@@ -2,6 +2,7 @@ import { bookingEn } from './booking.en-US.js';
 import { oversightEn } from './oversight.en-US.js';
 import { videoEn } from './video.en-US.js';
 import { visitsEn } from './visits.en-US.js';
+import { voiceEn } from './voice.en-US.js';
 import { workstationEn } from './workstation.en-US.js';
 import type { Messages } from './zh-CN.js';
 
@@ -61,6 +62,33 @@ export const enUS: Messages = {
     ORDER_EXPIRED: 'Payment time is over',
     NOT_TODAY: 'Check-in is only possible on the visit day',
     NOT_CHECKABLE: 'This booking cannot be checked in',
+    FOLLOW_UP_REQUIRES_OFFLINE_DIAGNOSIS:
+      'An online follow-up needs a diagnosis of the condition made at a hospital',
+    FIRST_VISIT_NOT_ALLOWED: 'An online first visit is not possible here',
+    GUARDIAN_REQUIRED: 'A guardian is required for a minor',
+    DOCTOR_NOT_AVAILABLE: 'The doctor cannot see patients right now',
+    NOT_YOUR_PATIENT: 'You may not act for this patient',
+    CONSENT_REQUIRED: 'Read and accept the informed consent first',
+    DUPLICATE_VISIT: 'This patient already has an open visit with this doctor or department',
+    VISIT_NOT_WAITING: 'The visit is not waiting to be seen',
+    VISIT_NOT_IN_PROGRESS: 'The visit is not in progress',
+    VISIT_NOT_OPEN: 'The visit is no longer open',
+    VISIT_CLOSED: 'The visit has ended',
+    VISIT_NOT_STARTED: 'The visit has not started yet',
+    NOT_CANCELLABLE: 'This can no longer be cancelled',
+    NOT_A_PARTICIPANT: 'You are not part of this visit',
+    NOT_YOUR_VISIT: 'Only the doctor seeing this visit can do this',
+    RECORD_SIGNED: 'The record is signed; add an addendum instead',
+    RECORD_INCOMPLETE: 'The record is not complete',
+    RECORD_NOT_READY: 'The record shows once the doctor has signed it',
+    DIAGNOSIS_NOT_ALLOWED: 'A consultation cannot carry a diagnosis',
+    UNKNOWN_ICD10: 'Not a valid ICD-10 code',
+    UNSUPPORTED_ATTACHMENT: 'This file type is not supported',
+    IMAGE_UNREADABLE: 'The picture cannot be read; take or choose another one',
+    ATTACHMENT_NOT_FOUND: 'The attachment is missing, of the wrong type or not yours',
+    ALREADY_RATED: 'This visit is already rated',
+    FIRST_VISIT_BAR_NOT_MET: 'The doctor does not meet the requirements of the first-visit pilot',
+    CALL_ENDED: 'The call has ended',
   },
   login: {
     welcome: 'Welcome',
@@ -194,6 +222,7 @@ export const enUS: Messages = {
   booking: bookingEn,
   oversight: oversightEn,
   video: videoEn,
+  voice: voiceEn,
   visits: visitsEn,
   workstation: workstationEn,
   staff: {

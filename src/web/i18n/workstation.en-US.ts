@@ -118,7 +118,6 @@ export const workstationEn: typeof workstationZh = {
     closed: 'The chat is closed',
     notStarted: 'Start the visit to chat with the patient',
     image: '[Picture]',
-    voice: 'Voice {{seconds}} s',
     imageFailed: 'The picture could not be loaded',
   },
   record: {

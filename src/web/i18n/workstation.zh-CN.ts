@@ -110,7 +110,6 @@ export const workstationZh = {
     closed: '会话已关闭',
     notStarted: '接诊后即可与患者沟通',
     image: '[图片]',
-    voice: '语音 {{seconds}} 秒',
     imageFailed: '图片加载失败',
   },
   record: {

@@ -3,6 +3,7 @@ import { bookingZh } from './booking.zh-CN.js';
 import { oversightZh } from './oversight.zh-CN.js';
 import { videoZh } from './video.zh-CN.js';
 import { visitsZh } from './visits.zh-CN.js';
+import { voiceZh } from './voice.zh-CN.js';
 import { workstationZh } from './workstation.zh-CN.js';
 
 export const zhCN = {
@@ -61,6 +62,32 @@ export const zhCN = {
     ORDER_EXPIRED: '订单已超时',
     NOT_TODAY: '不在就诊日',
     NOT_CHECKABLE: '无法签到',
+    FOLLOW_UP_REQUIRES_OFFLINE_DIAGNOSIS: '复诊需要线下确诊记录',
+    FIRST_VISIT_NOT_ALLOWED: '不能进行互联网首诊',
+    GUARDIAN_REQUIRED: '需要监护人陪同',
+    DOCTOR_NOT_AVAILABLE: '医生暂不可接诊',
+    NOT_YOUR_PATIENT: '无权代理该就诊人',
+    CONSENT_REQUIRED: '请先阅读并同意知情同意书',
+    DUPLICATE_VISIT: '已有进行中的问诊',
+    VISIT_NOT_WAITING: '问诊不在候诊中',
+    VISIT_NOT_IN_PROGRESS: '问诊未在进行中',
+    VISIT_NOT_OPEN: '问诊不在进行中',
+    VISIT_CLOSED: '问诊已结束',
+    VISIT_NOT_STARTED: '问诊尚未开始',
+    NOT_CANCELLABLE: '无法取消',
+    NOT_A_PARTICIPANT: '无权查看该问诊',
+    NOT_YOUR_VISIT: '不是您的问诊',
+    RECORD_SIGNED: '病历已签名',
+    RECORD_INCOMPLETE: '病历未完成',
+    RECORD_NOT_READY: '病历尚未完成',
+    DIAGNOSIS_NOT_ALLOWED: '咨询不能下诊断',
+    UNKNOWN_ICD10: '疾病编码不正确',
+    UNSUPPORTED_ATTACHMENT: '不支持的文件类型',
+    IMAGE_UNREADABLE: '图片无法识别',
+    ATTACHMENT_NOT_FOUND: '附件无效',
+    ALREADY_RATED: '已评价',
+    FIRST_VISIT_BAR_NOT_MET: '不符合互联网首诊医生条件',
+    CALL_ENDED: '通话已结束',
   },
   login: {
     welcome: '欢迎登录',
@@ -192,6 +219,7 @@ export const zhCN = {
   booking: bookingZh,
   oversight: oversightZh,
   video: videoZh,
+  voice: voiceZh,
   visits: visitsZh,
   workstation: workstationZh,
   staff: {

@@ -1,5 +1,9 @@
 import { Input, Selector } from 'antd-mobile';
+import { CheckCircleFill } from 'antd-mobile-icons';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { get } from '../../api.js';
+import { shanghaiDate } from '../../format.js';
 import type { Messages } from '../../i18n/zh-CN.js';
 
 type ConditionKey = keyof Messages['visits']['conditions'];
@@ -69,6 +73,134 @@ export function ConditionField({ value, onChange }: { value: string; onChange(co
           clearable
         />
       </div>
+    </div>
+  );
+}
+
+/** A diagnosis made at a physical hospital, as GET /patients/{id}/offline-diagnoses answers (VISIT-1). */
+export interface OfflineDiagnosis {
+  id: string;
+  icd10: string;
+  name: string;
+  diagnosedAt: string;
+  institutionName: string;
+  departmentName?: string;
+  source: string;
+}
+
+export interface OfflineDiagnoses {
+  /** undefined while the answer for this patient is awaited (or failed). */
+  items: OfflineDiagnosis[] | undefined;
+  failed: boolean;
+  reload(): void;
+}
+
+/**
+ * The offline diagnoses of one patient; a null patient waits. An answer counts only for the patient it
+ * was asked for, so switching patients never shows the previous one's records.
+ */
+export function useOfflineDiagnoses(patientId: string | undefined): OfflineDiagnoses {
+  const path = patientId ? `/patients/${patientId}/offline-diagnoses` : null;
+  const [answer, setAnswer] = useState<{ path: string; items?: OfflineDiagnosis[] }>();
+  const [version, setVersion] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the reload trigger.
+  useEffect(() => {
+    if (!path) return;
+    let current = true;
+    get<{ items: OfflineDiagnosis[] }>(path).then(
+      (a) => current && setAnswer({ path, items: a.items }),
+      () => current && setAnswer({ path }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [path, version]);
+
+  const reload = useCallback(() => {
+    setAnswer(undefined);
+    setVersion((v) => v + 1);
+  }, []);
+  const mine = path && answer?.path === path ? answer : undefined;
+  return { items: mine?.items, failed: Boolean(mine && !mine.items), reload };
+}
+
+/** The calendar date of a diagnosis, whether the server sends a date or an instant. */
+function dayOf(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : shanghaiDate(value);
+}
+
+/** 您的线下确诊记录: one card per diagnosis; a tap makes it the condition of the follow-up. */
+export function DiagnosisRecords({
+  diagnoses,
+  value,
+  onChange,
+}: {
+  diagnoses: OfflineDiagnoses;
+  value: string | undefined;
+  onChange(diagnosis: OfflineDiagnosis): void;
+}) {
+  const { t } = useTranslation();
+  const { items, failed, reload } = diagnoses;
+
+  if (failed)
+    return (
+      <div className="condition-records__note" data-testid="condition-records-failed">
+        {t('visits.h5.recordsFailed')}
+        <button type="button" className="link-button" onClick={reload}>
+          {t('common.retry')}
+        </button>
+      </div>
+    );
+  if (!items) return <div className="condition-records__note">{t('visits.h5.recordsLoading')}</div>;
+  if (items.length === 0)
+    return (
+      <div className="condition-records__note" data-testid="condition-records-empty">
+        {t('visits.h5.recordsEmpty')}
+      </div>
+    );
+
+  return (
+    <div
+      className="condition-records"
+      data-testid="condition-records"
+      role="radiogroup"
+      aria-label={t('visits.h5.records')}
+    >
+      {items.map((d) => {
+        const chosen = d.id === value;
+        const where = [d.institutionName, d.departmentName].filter(Boolean).join(' · ');
+        return (
+          <label
+            key={d.id}
+            className={`condition-record${chosen ? ' condition-record--chosen' : ''}`}
+            data-testid="condition-record"
+            data-icd10={d.icd10}
+            data-chosen={chosen}
+          >
+            <input
+              type="radio"
+              name="offline-diagnosis"
+              className="condition-record__input"
+              checked={chosen}
+              onChange={() => onChange(d)}
+            />
+            <span className="condition-record__mark" aria-hidden>
+              {chosen && <CheckCircleFill />}
+            </span>
+            <span className="condition-record__body">
+              <span className="condition-record__head">
+                <span className="condition-record__name">{d.name}</span>
+                <span className="condition-record__code">{d.icd10}</span>
+              </span>
+              <span className="condition-record__where">{where}</span>
+              <span className="condition-record__when">
+                {t('visits.h5.recordDiagnosedAt', { date: dayOf(d.diagnosedAt) })}
+              </span>
+            </span>
+          </label>
+        );
+      })}
     </div>
   );
 }

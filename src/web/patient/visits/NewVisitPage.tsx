@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { VisitChannel, VisitStatus, VisitType, VisitView } from '../../../shared/visits.js';
 import { ApiError } from '../../api.js';
+import { useMe } from '../../auth.js';
 import { useApiData } from '../../components/useApiData.js';
 import { formatWindow, formatYuan } from '../../format.js';
 import type { Appointment, Page } from '../../types.js';
@@ -12,7 +13,12 @@ import { DoctorSummary } from '../booking/DoctorSummary.js';
 import { type PatientChoice, PatientSwitch } from '../booking/PatientSwitch.js';
 import { goToCashier } from '../booking/payment.js';
 import { PageHeader } from '../PageHeader.js';
-import { ConditionField } from './ConditionField.js';
+import {
+  ConditionField,
+  DiagnosisRecords,
+  type OfflineDiagnosis,
+  useOfflineDiagnoses,
+} from './ConditionField.js';
 import { attachmentIds, PhotoUploader } from './PhotoUploader.js';
 import { type OnlineDoctor, postKeepingReason, TYPE_ORDER, visitErrorText } from './visitApi.js';
 import './visits.css';
@@ -152,7 +158,23 @@ function VisitForm({
   const [chosenType, setType] = useState<VisitType>();
   const preferred = chosenType ?? typeOfAppointment(appointment) ?? (askedType as VisitType | null);
   const type = preferred && types.includes(preferred) ? preferred : types[0];
-  const [conditionCode, setConditionCode] = useState('');
+  const me = useMe();
+  // Whose offline diagnoses a follow-up may rest on: the appointment's patient, else the one chosen.
+  const subjectId = appointment?.patientId ?? (patient ? (patient.patientId ?? me.patientId) : undefined);
+  const diagnoses = useOfflineDiagnoses(type === 'follow_up' ? subjectId : undefined);
+  // The condition: one of the patient's own records, or (without one) a code with a document.
+  const [recordId, setRecordId] = useState<string>();
+  const [otherCode, setOtherCode] = useState('');
+  const record = diagnoses.items?.find((d) => d.id === recordId);
+  const conditionCode = record ? record.icd10 : otherCode.trim().toUpperCase();
+  const pickRecord = (d: OfflineDiagnosis) => {
+    setRecordId(d.id);
+    setOtherCode('');
+  };
+  const pickOther = (code: string) => {
+    setOtherCode(code);
+    setRecordId(undefined);
+  };
   const [evidence, setEvidence] = useState<ImageUploadItem[]>([]);
   const [description, setDescription] = useState('');
   const [photos, setPhotos] = useState<ImageUploadItem[]>([]);
@@ -178,7 +200,7 @@ function VisitForm({
       : '/patient/visits';
 
   function missing(): string | undefined {
-    if (type === 'follow_up' && !conditionCode.trim()) return t('visits.h5.conditionRequired');
+    if (type === 'follow_up' && !conditionCode) return t('visits.h5.conditionRequired');
     if (!description.trim()) return t('visits.h5.descriptionRequired');
     if (!consent) return t('visits.h5.consentRequired');
     return undefined;
@@ -197,8 +219,8 @@ function VisitForm({
       type,
       ...(appointmentId ? { appointmentId } : doctorId ? { doctorId } : departmentId ? { departmentId } : {}),
       ...(!appointmentId && patient?.patientId ? { patientId: patient.patientId } : {}),
-      ...(type === 'follow_up' ? { conditionCode: conditionCode.trim().toUpperCase() } : {}),
-      ...(type === 'follow_up' && evidenceId ? { evidenceAttachmentId: evidenceId } : {}),
+      ...(type === 'follow_up' ? { conditionCode } : {}),
+      ...(type === 'follow_up' && !record && evidenceId ? { evidenceAttachmentId: evidenceId } : {}),
       description: description.trim(),
       channel,
       attachmentIds: attachmentIds(photos),
@@ -287,10 +309,14 @@ function VisitForm({
           </section>
 
           {type === 'follow_up' && (
-            <section className="booking-card">
+            <section className="booking-card" data-testid="visit-condition">
               <h2 className="booking-card__title">{t('visits.h5.condition')}</h2>
+              <div className="visit-subtitle visit-subtitle--first">{t('visits.h5.records')}</div>
+              <p className="visit-hint visit-hint--top">{t('visits.h5.recordsHint')}</p>
+              <DiagnosisRecords diagnoses={diagnoses} value={record?.id} onChange={pickRecord} />
+              <div className="visit-subtitle visit-subtitle--other">{t('visits.h5.conditionOther')}</div>
               <p className="visit-hint visit-hint--top">{t('visits.h5.conditionHint')}</p>
-              <ConditionField value={conditionCode} onChange={setConditionCode} />
+              <ConditionField value={otherCode} onChange={pickOther} />
               <div className="visit-subtitle">{t('visits.h5.evidence')}</div>
               <p className="visit-hint visit-hint--top">{t('visits.h5.evidenceHint')}</p>
               <PhotoUploader

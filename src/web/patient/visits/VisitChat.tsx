@@ -1,26 +1,18 @@
 import { Button, Input, SpinLoading, Toast } from 'antd-mobile';
-import { PictureOutline } from 'antd-mobile-icons';
+import { AudioOutline, PictureOutline } from 'antd-mobile-icons';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VisitMessage } from '../../../shared/visits.js';
 import { formatDateTime } from '../../format.js';
+import { useVoiceRecorder } from '../../visits/useVoiceRecorder.js';
+import { VoiceNote, VoiceRecordingStatus } from '../../visits/VoiceNote.js';
+import { VoiceError, type VoiceErrorCode } from '../../visits/voice.js';
 import type { PendingMessage, VisitChat } from './useVisitChat.js';
 import { AttachmentThumb } from './VisitParts.js';
-import { uploadAttachment, useAttachmentUrl, visitErrorText } from './visitApi.js';
+import { uploadAttachment, visitErrorText } from './visitApi.js';
 
 /** A time line is shown above a message more than five minutes after the one before. */
 const TIME_GAP_MS = 5 * 60_000;
-
-function VoiceNote({ attachmentId }: { attachmentId: string }) {
-  const { url } = useAttachmentUrl(attachmentId, false);
-  return url ? (
-    <audio className="chat-voice" controls src={url}>
-      <track kind="captions" />
-    </audio>
-  ) : (
-    <SpinLoading />
-  );
-}
 
 function Bubble({ message, read }: { message: VisitMessage; read?: boolean }) {
   const { t } = useTranslation();
@@ -48,7 +40,9 @@ function Bubble({ message, read }: { message: VisitMessage; read?: boolean }) {
         {message.kind === 'image' && message.attachment ? (
           <AttachmentThumb attachmentId={message.attachment.id} className="chat-image" />
         ) : message.kind === 'voice' && message.attachment ? (
-          <VoiceNote attachmentId={message.attachment.id} />
+          <div className="chat-bubble chat-bubble--voice">
+            <VoiceNote attachmentId={message.attachment.id} durationMs={message.attachment.durationMs} />
+          </div>
         ) : (
           <div className="chat-bubble">{message.text}</div>
         )}
@@ -69,6 +63,10 @@ function PendingBubble({ pending }: { pending: PendingMessage }) {
       <div className="chat-row__body">
         {pending.kind === 'image' && pending.attachmentId ? (
           <AttachmentThumb attachmentId={pending.attachmentId} className="chat-image" />
+        ) : pending.kind === 'voice' && pending.attachmentId ? (
+          <div className="chat-bubble chat-bubble--voice">
+            <VoiceNote attachmentId={pending.attachmentId} durationMs={pending.durationMs} />
+          </div>
         ) : (
           <div className="chat-bubble">{pending.text}</div>
         )}
@@ -122,12 +120,26 @@ export function ChatMessages({ chat }: { chat: VisitChat }) {
   );
 }
 
-/** Text and a picture button; a picture is uploaded first, then sent as an image message. */
+/**
+ * Text, a picture button and a voice button. A picture is uploaded first, then sent as an image message;
+ * a voice note is recorded (a bar in place of the input: elapsed time, 取消 and 发送), uploaded and sent as
+ * a voice message. A refused microphone is said above the input, which stays usable.
+ */
 export function ChatInput({ chat }: { chat: VisitChat }) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [uploading, setUploading] = useState(false);
+  const [micProblem, setMicProblem] = useState<VoiceErrorCode>();
   const fileInput = useRef<HTMLInputElement>(null);
+  const voice = useVoiceRecorder(
+    (attachment) => chat.sendVoice(attachment.id, attachment.durationMs),
+    (error) => {
+      if (!(error instanceof VoiceError))
+        Toast.show({ content: `${t('voice.uploadFailed')}：${visitErrorText(error, t)}` });
+      else if (error.code === 'TOO_SHORT') Toast.show({ content: t('voice.errors.TOO_SHORT') });
+      else setMicProblem(error.code);
+    },
+  );
 
   function send() {
     const value = text.trim();
@@ -150,49 +162,103 @@ export function ChatInput({ chat }: { chat: VisitChat }) {
     }
   }
 
+  function record() {
+    setMicProblem(undefined);
+    voice.start();
+  }
+
+  if (voice.phase !== 'idle') {
+    return (
+      <div className="voice-recorder" data-testid="voice-recorder">
+        <VoiceRecordingStatus phase={voice.phase} elapsedMs={voice.elapsedMs} />
+        <div className="voice-recorder__actions">
+          <Button
+            size="large"
+            disabled={voice.phase === 'sending'}
+            onClick={voice.cancel}
+            data-testid="voice-cancel"
+          >
+            {t('voice.cancel')}
+          </Button>
+          <Button
+            size="large"
+            color="primary"
+            disabled={voice.phase === 'starting'}
+            loading={voice.phase === 'sending'}
+            onClick={voice.send}
+            data-testid="voice-send"
+          >
+            {t('voice.send')}
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
   return (
-    <div className="chat-input">
-      <button
-        type="button"
-        className="chat-input__picture"
-        aria-label={t('visits.h5.picture')}
-        disabled={uploading || !chat.ready}
-        onClick={() => fileInput.current?.click()}
-        data-testid="chat-picture"
-      >
-        {uploading ? <SpinLoading style={{ '--size': '22px' }} /> : <PictureOutline />}
-      </button>
-      <input
-        ref={fileInput}
-        type="file"
-        accept="image/jpeg,image/png,image/heic"
-        hidden
-        data-testid="chat-picture-input"
-        onChange={(event) => void sendPicture(event.target.files?.[0])}
-      />
-      <Input
-        className="chat-input__text"
-        data-testid="chat-input"
-        value={text}
-        placeholder={t('visits.h5.inputPlaceholder')}
-        onChange={(value) => {
-          setText(value);
-          if (value) chat.typing();
-        }}
-        onEnterPress={send}
-        enterKeyHint="send"
-        maxLength={2000}
-      />
-      <Button
-        color="primary"
-        size="small"
-        className="chat-input__send"
-        disabled={!text.trim() || !chat.ready}
-        onClick={send}
-        data-testid="chat-send"
-      >
-        {t('visits.h5.send')}
-      </Button>
+    <div className="voice-composer">
+      {micProblem && (
+        <div className="voice-notice" role="alert" data-testid="voice-notice">
+          <span className="voice-notice__text">{t(`voice.errors.${micProblem}`)}</span>
+          <button type="button" className="voice-notice__close" onClick={() => setMicProblem(undefined)}>
+            {t('voice.dismiss')}
+          </button>
+        </div>
+      )}
+      <div className="chat-input">
+        <button
+          type="button"
+          className="chat-input__picture"
+          aria-label={t('visits.h5.picture')}
+          disabled={uploading || !chat.ready}
+          onClick={() => fileInput.current?.click()}
+          data-testid="chat-picture"
+        >
+          {uploading ? <SpinLoading style={{ '--size': '22px' }} /> : <PictureOutline />}
+        </button>
+        <button
+          type="button"
+          className="chat-input__picture chat-input__voice"
+          aria-label={t('voice.recordHint')}
+          title={t('voice.record')}
+          disabled={!chat.ready}
+          onClick={record}
+          data-testid="chat-voice"
+        >
+          <AudioOutline />
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept="image/jpeg,image/png,image/heic"
+          hidden
+          data-testid="chat-picture-input"
+          onChange={(event) => void sendPicture(event.target.files?.[0])}
+        />
+        <Input
+          className="chat-input__text"
+          data-testid="chat-input"
+          value={text}
+          placeholder={t('visits.h5.inputPlaceholder')}
+          onChange={(value) => {
+            setText(value);
+            if (value) chat.typing();
+          }}
+          onEnterPress={send}
+          enterKeyHint="send"
+          maxLength={2000}
+        />
+        <Button
+          color="primary"
+          size="small"
+          className="chat-input__send"
+          disabled={!text.trim() || !chat.ready}
+          onClick={send}
+          data-testid="chat-send"
+        >
+          {t('visits.h5.send')}
+        </Button>
+      </div>
     </div>
   );
 }

@@ -7,9 +7,11 @@ import { mergeMessages, VisitSocket } from '../../visits/socket.js';
 /** A message sent but not yet echoed back by the server. */
 export interface PendingMessage {
   clientId: string;
-  kind: 'text' | 'image';
+  kind: 'text' | 'image' | 'voice';
   text?: string;
   attachmentId?: string;
+  /** A voice note's length. */
+  durationMs?: number;
 }
 
 export interface VisitChat {
@@ -26,6 +28,7 @@ export interface VisitChat {
   ready: boolean;
   sendText(text: string): void;
   sendImage(attachmentId: string): void;
+  sendVoice(attachmentId: string, durationMs?: number): void;
   typing(): void;
 }
 
@@ -164,6 +167,16 @@ export function useVisitChat(visitId: string, onVisit: () => void): VisitChat {
     [visitId],
   );
 
+  const sendVoice = useCallback(
+    (attachmentId: string, durationMs?: number) => {
+      const socket = socketRef.current;
+      if (!socket) return;
+      const clientId = socket.sendAttachment(visitId, 'voice', attachmentId);
+      setPending((list) => [...list, { clientId, kind: 'voice', attachmentId, durationMs }]);
+    },
+    [visitId],
+  );
+
   const typing = useCallback(() => {
     const now = Date.now();
     if (now - lastTypingSent.current < TYPING_SENT_EVERY_MS) return;
@@ -181,6 +194,7 @@ export function useVisitChat(visitId: string, onVisit: () => void): VisitChat {
     ready,
     sendText,
     sendImage,
+    sendVoice,
     typing,
   };
 }

@@ -1,5 +1,11 @@
-import { DisconnectOutlined, PictureOutlined, SendOutlined, VideoCameraOutlined } from '@ant-design/icons';
-import { App, Button, Card, Empty, Image, Input, Spin, Tooltip, Typography } from 'antd';
+import {
+  AudioOutlined,
+  DisconnectOutlined,
+  PictureOutlined,
+  SendOutlined,
+  VideoCameraOutlined,
+} from '@ant-design/icons';
+import { Alert, App, Button, Card, Empty, Image, Input, Spin, Tooltip, Typography } from 'antd';
 import { type ChangeEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
@@ -7,28 +13,26 @@ import type { VisitMessage, VisitView } from '../../../shared/visits.js';
 import { get } from '../../api.js';
 import { formatTime } from '../../format.js';
 import { mergeMessages, type VisitSocket } from '../../visits/socket.js';
+import { useVoiceRecorder } from '../../visits/useVoiceRecorder.js';
+import { VoiceNote, VoiceRecordingStatus } from '../../visits/VoiceNote.js';
+import { VoiceError, type VoiceErrorCode } from '../../visits/voice.js';
 import { Thumbnail } from './Thumbnail.js';
-import { MAX_ATTACHMENT_BYTES, uploadAttachment, useAttachmentUrl, visitErrorText } from './visitApi.js';
+import { MAX_ATTACHMENT_BYTES, uploadAttachment, visitErrorText } from './visitApi.js';
 
 /** A message sent but not yet echoed back by the server (kept by its clientId). */
 interface Pending {
   clientId: string;
   text?: string;
   attachmentId?: string;
+  /** Set for a voice note: its length. */
+  voice?: { durationMs?: number };
 }
 
 const TYPING_SHOWN_MS = 4000;
 const TYPING_SENT_EVERY_MS = 3000;
 const PICTURE_TYPES = 'image/jpeg,image/png,image/heic';
 
-function Voice({ id }: { id: string }) {
-  const { url } = useAttachmentUrl(id, false);
-  // biome-ignore lint/a11y/useMediaCaption: a patient's voice message has no caption track.
-  return url ? <audio controls src={url} className="chat-voice" /> : <Spin size="small" />;
-}
-
 function Body({ message }: { message: VisitMessage }) {
-  const { t } = useTranslation();
   if (message.kind === 'image' && message.attachment) {
     return (
       <Image.PreviewGroup>
@@ -37,14 +41,7 @@ function Body({ message }: { message: VisitMessage }) {
     );
   }
   if (message.kind === 'voice' && message.attachment) {
-    return (
-      <span className="chat-voice-wrap">
-        <Typography.Text type="secondary">
-          {t('workstation.chat.voice', { seconds: Math.round((message.attachment.durationMs ?? 0) / 1000) })}
-        </Typography.Text>
-        <Voice id={message.attachment.id} />
-      </span>
-    );
+    return <VoiceNote attachmentId={message.attachment.id} durationMs={message.attachment.durationMs} />;
   }
   return <span className="chat-text">{message.text}</span>;
 }
@@ -67,6 +64,7 @@ export function ChatPanel({ visit, socket }: { visit: VisitView; socket: VisitSo
   const [dropped, setDropped] = useState(false);
   const [text, setText] = useState('');
   const [uploading, setUploading] = useState(false);
+  const [micProblem, setMicProblem] = useState<VoiceErrorCode>();
   const listRef = useRef<HTMLDivElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const lastTypingSent = useRef(0);
@@ -136,6 +134,24 @@ export function ChatPanel({ visit, socket }: { visit: VisitView; socket: VisitSo
   }, [messages, online, socket, visitId]);
 
   const canSend = (visit.status === 'in_progress' || visit.status === 'completed') && !visit.chatClosed;
+
+  const voice = useVoiceRecorder(
+    (attachment) => {
+      const clientId = socket.sendAttachment(visitId, 'voice', attachment.id);
+      setPending((list) => [...list, { clientId, attachmentId: attachment.id, voice: attachment }]);
+    },
+    (error) => {
+      if (!(error instanceof VoiceError))
+        toast.error(`${t('voice.uploadFailed')}：${visitErrorText(error, t)}`);
+      else if (error.code === 'TOO_SHORT') toast.warning(t('voice.errors.TOO_SHORT'));
+      else setMicProblem(error.code);
+    },
+  );
+
+  function record() {
+    setMicProblem(undefined);
+    voice.start();
+  }
 
   function send() {
     const body = text.trim();
@@ -255,7 +271,9 @@ export function ChatPanel({ visit, socket }: { visit: VisitView; socket: VisitSo
             data-testid="chat-pending"
           >
             <div className="chat-bubble">
-              {p.attachmentId ? (
+              {p.attachmentId && p.voice ? (
+                <VoiceNote attachmentId={p.attachmentId} durationMs={p.voice.durationMs} />
+              ) : p.attachmentId ? (
                 <Thumbnail id={p.attachmentId} size={120} />
               ) : (
                 <span className="chat-text">{p.text}</span>
@@ -271,43 +289,84 @@ export function ChatPanel({ visit, socket }: { visit: VisitView; socket: VisitSo
         )}
       </div>
       {hint && <div className="chat__hint">{hint}</div>}
+      {micProblem && (
+        <Alert
+          type="warning"
+          showIcon
+          closable
+          className="chat__voice-notice"
+          message={t(`voice.errors.${micProblem}`)}
+          onClose={() => setMicProblem(undefined)}
+          data-testid="voice-notice"
+        />
+      )}
       <div className="chat__composer">
-        <input
-          ref={fileRef}
-          type="file"
-          accept={PICTURE_TYPES}
-          hidden
-          onChange={sendPicture}
-          data-testid="chat-file"
-        />
-        <Tooltip title={t('workstation.chat.picture')}>
-          <Button
-            icon={<PictureOutlined />}
-            loading={uploading}
-            disabled={!canSend}
-            onClick={() => fileRef.current?.click()}
-            aria-label={t('workstation.chat.picture')}
-            data-testid="chat-picture"
-          />
-        </Tooltip>
-        <Input.TextArea
-          value={text}
-          onChange={onChange}
-          onKeyDown={onKeyDown}
-          disabled={!canSend}
-          autoSize={{ minRows: 1, maxRows: 4 }}
-          placeholder={t('workstation.chat.placeholder')}
-          data-testid="chat-input"
-        />
-        <Button
-          type="primary"
-          icon={<SendOutlined />}
-          onClick={send}
-          disabled={!canSend || text.trim() === ''}
-          data-testid="chat-send"
-        >
-          {t('workstation.chat.send')}
-        </Button>
+        {voice.phase !== 'idle' ? (
+          <div className="voice-recorder--inline" data-testid="voice-recorder">
+            <VoiceRecordingStatus phase={voice.phase} elapsedMs={voice.elapsedMs} />
+            <Button disabled={voice.phase === 'sending'} onClick={voice.cancel} data-testid="voice-cancel">
+              {t('voice.cancel')}
+            </Button>
+            <Button
+              type="primary"
+              icon={<SendOutlined />}
+              disabled={voice.phase === 'starting'}
+              loading={voice.phase === 'sending'}
+              onClick={voice.send}
+              data-testid="voice-send"
+            >
+              {t('voice.send')}
+            </Button>
+          </div>
+        ) : (
+          <>
+            <input
+              ref={fileRef}
+              type="file"
+              accept={PICTURE_TYPES}
+              hidden
+              onChange={sendPicture}
+              data-testid="chat-file"
+            />
+            <Tooltip title={t('workstation.chat.picture')}>
+              <Button
+                icon={<PictureOutlined />}
+                loading={uploading}
+                disabled={!canSend}
+                onClick={() => fileRef.current?.click()}
+                aria-label={t('workstation.chat.picture')}
+                data-testid="chat-picture"
+              />
+            </Tooltip>
+            <Tooltip title={t('voice.recordHint')}>
+              <Button
+                icon={<AudioOutlined />}
+                disabled={!canSend}
+                onClick={record}
+                aria-label={t('voice.recordHint')}
+                data-testid="chat-voice"
+              />
+            </Tooltip>
+            <Input.TextArea
+              value={text}
+              onChange={onChange}
+              onKeyDown={onKeyDown}
+              disabled={!canSend}
+              autoSize={{ minRows: 1, maxRows: 4 }}
+              placeholder={t('workstation.chat.placeholder')}
+              data-testid="chat-input"
+            />
+            <Button
+              type="primary"
+              icon={<SendOutlined />}
+              onClick={send}
+              disabled={!canSend || text.trim() === ''}
+              data-testid="chat-send"
+            >
+              {t('workstation.chat.send')}
+            </Button>
+          </>
+        )}
       </div>
     </Card>
   );

@@ -1,0 +1,223 @@
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { VisitMessage, VisitView } from '../../src/shared/visits.js';
+import { type ApiClient, apiAs, doctorId } from './api.js';
+import { DEMO_PASSWORD, journeyHarness, loginWithPassword, screenshot } from './support.js';
+
+/**
+ * 语音消息: 张伟 records a voice note on his phone in his follow-up with 陈建国 and sends it; the doctor's
+ * workstation shows it live, plays it, and answers with one of his own, which the patient sees. Chromium's
+ * fake microphone (a beep) stands for the voices. A patient whose microphone is refused is told so and can
+ * still type.
+ */
+const journeys = journeyHarness({ fakeMedia: true });
+let visitId = '';
+let patientApi: ApiClient;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 50): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Pays an order on the simulated gateway's cashier, as the patient would, until it is paid. */
+async function pay(patient: ApiClient, orderId: string): Promise<void> {
+  const { prepayId } = await patient.post<{ prepayId: string }>(`/orders/${orderId}/pay`, { channel: 'sim' });
+  const res = await fetch(`${journeys.url()}/sim-gateway/cashier/${prepayId}/confirm`, { method: 'POST' });
+  expect(res.ok).toBe(true);
+  await until('the order to be paid', async () => {
+    const order = await patient.get<{ status: string }>(`/orders/${orderId}`);
+    return order.status === 'paid' ? order : undefined;
+  });
+}
+
+beforeAll(async () => {
+  const admin = await apiAs(journeys.url(), '13600000001');
+  const chen = await doctorId(admin, '陈建国');
+  const doctorApi = await apiAs(journeys.url(), '13900000001');
+  patientApi = await apiAs(journeys.url(), '13800000001');
+  const requested = await patientApi.post<{ id: string; status: string; orderId?: string }>('/visits', {
+    type: 'follow_up',
+    doctorId: chen,
+    conditionCode: 'I10',
+    description: '高血压复诊，打字不方便，想发语音说说最近的情况。',
+    consent: true,
+  });
+  visitId = requested.id;
+  if (requested.orderId) await pay(patientApi, requested.orderId);
+  await until('the visit to wait for its doctor', async () => {
+    const visit = await patientApi.get<VisitView>(`/visits/${visitId}`);
+    return visit.status === 'waiting' ? visit : undefined;
+  });
+  const started = await doctorApi.post<VisitView>(`/visits/${visitId}/start`);
+  expect(started.status).toBe('in_progress');
+});
+
+async function grantMicrophone(page: Page): Promise<void> {
+  await page.context().grantPermissions(['microphone'], { origin: journeys.url() });
+}
+
+/** Records about two seconds with the chat's voice button and sends it. */
+async function recordAndSend(page: Page, shot: string): Promise<void> {
+  await page.getByTestId('chat-voice').click();
+  const recorder = page.getByTestId('voice-recorder');
+  await recorder.waitFor();
+  await recorder.locator('[data-testid="voice-status"][data-phase="recording"]').waitFor();
+  await page.getByTestId('voice-elapsed').filter({ hasText: '0:02' }).waitFor();
+  expect(await recorder.textContent()).toContain('正在录音');
+  expect(await recorder.textContent()).toContain('最长 1:00');
+  await screenshot(page, shot);
+  await page.getByTestId('voice-send').click();
+  await recorder.waitFor({ state: 'detached' });
+}
+
+/** The note's <audio> has loaded and knows its real length (seconds). */
+async function audioDuration(note: Locator): Promise<number> {
+  const audio = note.getByTestId('voice-note-audio');
+  await audio.waitFor({ state: 'attached' });
+  await audio.evaluate(
+    (el: HTMLAudioElement) =>
+      new Promise<void>((resolve) => {
+        const done = () => Number.isFinite(el.duration) && el.duration > 0 && resolve();
+        if (el.readyState >= 1) done();
+        el.addEventListener('loadedmetadata', done);
+        el.addEventListener('durationchange', done);
+      }),
+  );
+  return audio.evaluate((el: HTMLAudioElement) => el.duration);
+}
+
+describe('voice notes', () => {
+  it('the patient sends a voice note, the doctor plays it live and answers with one', async () => {
+    // 陈建国 has the visit open on the clinic console.
+    const doctor = await journeys.open('desktop');
+    await grantMicrophone(doctor);
+    await loginWithPassword(doctor, '13900000001');
+    await doctor.waitForURL(/\/clinic/);
+    await doctor.goto(`/clinic/onlineVisits/${visitId}`);
+    const doctorChat = doctor.getByTestId('chat-list');
+    await doctorChat.waitFor();
+
+    // 张伟 records about two seconds on his phone and sends it.
+    const patient = await journeys.open('phone');
+    await grantMicrophone(patient);
+    await loginWithPassword(patient, '13800000001');
+    await patient.getByTestId('patient-home').waitFor();
+    await patient.goto(`/patient/visits/${visitId}`);
+    await patient.getByTestId('chat-input').waitFor();
+    expect(await patient.getByTestId('chat-voice').getAttribute('aria-label')).toBe('录一段语音');
+    await recordAndSend(patient, 'voice-patient-recording');
+    const mine = patient.locator('.chat-row--mine[data-testid="chat-message"] [data-testid="voice-note"]');
+    await mine.waitFor();
+    expect(await mine.getByTestId('voice-note-duration').textContent()).toMatch(/^0:0[23]$/);
+    await patient.locator('.chat-row--mine [data-testid="voice-note"][data-state="ready"]').waitFor();
+    await screenshot(patient, 'voice-patient-sent');
+
+    // The server keeps it as WebM, with its length.
+    const messages = await patientApi.get<{ items: VisitMessage[] }>(`/visits/${visitId}/messages?after=0`);
+    const sent = messages.items.filter((m) => m.kind === 'voice');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.senderRole).toBe('patient');
+    expect(sent[0]?.attachment?.mime).toBe('audio/webm');
+    expect(sent[0]?.attachment?.durationMs).toBeGreaterThan(1_500);
+    expect(sent[0]?.attachment?.durationMs).toBeLessThan(5_000);
+    const login = await fetch(`${journeys.url()}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: '13900000001', password: DEMO_PASSWORD }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const bytes = await fetch(`${journeys.url()}/api/v1/attachments/${sent[0]?.attachment?.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(bytes.status).toBe(200);
+    expect(bytes.headers.get('content-type')).toContain('audio/webm');
+    const head = new Uint8Array(await bytes.arrayBuffer()).subarray(0, 4);
+    expect([...head]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
+
+    // The doctor's chat shows it live, with its length, and plays it.
+    const heard = doctorChat.locator(
+      '[data-testid="chat-message"][data-role="patient"] [data-testid="voice-note"]',
+    );
+    await heard.waitFor();
+    expect(await heard.getByTestId('voice-note-duration').textContent()).toMatch(/^0:0[23]$/);
+    expect(await heard.getByTestId('voice-note-play').getAttribute('aria-label')).toMatch(
+      /^播放语音，时长 0:0[23]$/,
+    );
+    await heard.locator('xpath=self::*[@data-state="ready"]').waitFor();
+    expect(await audioDuration(heard)).toBeGreaterThan(1);
+    await heard.getByTestId('voice-note-play').click();
+    await heard.locator('xpath=self::*[@data-state="playing"]').waitFor();
+    expect(await heard.getByTestId('voice-note-play').getAttribute('aria-pressed')).toBe('true');
+    await doctor.waitForFunction(
+      () =>
+        (document.querySelector<HTMLAudioElement>('[data-testid="voice-note-audio"]')?.currentTime ?? 0) >
+        0.3,
+    );
+    await screenshot(doctor, 'voice-doctor-playing');
+    // It plays to the end and is ready to play again.
+    await heard.locator('xpath=self::*[@data-state="ready"]').waitFor({ timeout: 10_000 });
+
+    // The doctor answers with a voice note of his own; the patient sees it arrive.
+    await recordAndSend(doctor, 'voice-doctor-recording');
+    const answer = doctorChat.locator(
+      '[data-testid="chat-message"][data-role="doctor"] [data-testid="voice-note"]',
+    );
+    await answer.waitFor();
+    expect(await answer.getByTestId('voice-note-duration').textContent()).toMatch(/^0:0[23]$/);
+    await screenshot(doctor, 'voice-doctor-sent');
+
+    const received = patient.locator(
+      '[data-testid="chat-message"]:not(.chat-row--mine) [data-testid="voice-note"]',
+    );
+    await received.locator('xpath=self::*[@data-state="ready"]').waitFor();
+    expect(await received.getByTestId('voice-note-duration').textContent()).toMatch(/^0:0[23]$/);
+    expect(await audioDuration(received)).toBeGreaterThan(1);
+    await received.getByTestId('voice-note-play').click();
+    await received.locator('xpath=self::*[@data-state="playing"]').waitFor();
+    await screenshot(patient, 'voice-patient-received');
+
+    const after = await patientApi.get<{ items: VisitMessage[] }>(`/visits/${visitId}/messages?after=0`);
+    const voices = after.items.filter((m) => m.kind === 'voice');
+    expect(voices.map((m) => [m.senderRole, m.attachment?.mime])).toEqual([
+      ['patient', 'audio/webm'],
+      ['doctor', 'audio/webm'],
+    ]);
+  });
+
+  it('a refused microphone is said plainly and the chat stays usable (长辈模式)', async () => {
+    const patient = await journeys.open('phone');
+    // The microphone is refused, as when the user taps 不允许 on the browser's prompt.
+    await patient.addInitScript(() => {
+      localStorage.setItem('yunyi.elderMode', '1');
+      navigator.mediaDevices.getUserMedia = () =>
+        Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    });
+    await loginWithPassword(patient, '13800000001');
+    await patient.getByTestId('patient-home').waitFor();
+    await patient.goto(`/patient/visits/${visitId}`);
+    await patient.getByTestId('chat-input').waitFor();
+    await patient.getByTestId('chat-voice').click();
+    const notice = patient.getByTestId('voice-notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('无法使用麦克风：您拒绝了麦克风权限');
+    expect(await notice.textContent()).toContain('仍可发送文字和图片');
+    expect(await patient.getByTestId('voice-recorder').count()).toBe(0);
+    // Large targets in 长辈模式.
+    const box = await patient.getByTestId('chat-voice').boundingBox();
+    expect(box?.height).toBeGreaterThanOrEqual(44);
+    await screenshot(patient, 'voice-patient-mic-refused');
+
+    await patient.getByTestId('chat-input').locator('input').fill('麦克风用不了，我打字说吧。');
+    await patient.getByTestId('chat-send').click();
+    await patient
+      .locator('.chat-row--mine[data-testid="chat-message"]')
+      .filter({ hasText: '麦克风用不了，我打字说吧。' })
+      .waitFor();
+    await notice.getByRole('button', { name: '知道了' }).click();
+    await notice.waitFor({ state: 'detached' });
+  });
+});

@@ -911,3 +911,60 @@ describe('under concurrency', () => {
     });
   });
 });
+
+describe('remaining lifecycle edges', () => {
+  it('a booked visit cancelled while paid returns its token and fee; a waiting visit can be referred before start', async () => {
+    const admin = await t.login('13600000001');
+    const date = new Date(t.clock.now().getTime() + 5 * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    const sched = await t.request('POST', '/api/v1/schedules', {
+      token: admin,
+      body: {
+        doctorId: ids.P001,
+        date,
+        startTime: '09:00',
+        endTime: '10:00',
+        mode: 'video',
+        capacity: 2,
+        quotas: { referral: 0, partner: 0 },
+      },
+    });
+    expect(sched.statusCode, sched.body).toBe(201);
+    const booked = await t.request('POST', '/api/v1/appointments', {
+      token: zhang,
+      body: { scheduleId: sched.json().id },
+    });
+    await pay(zhang, booked.json().orderId);
+    const created = await create(zhang, {
+      type: 'follow_up',
+      appointmentId: booked.json().id,
+      conditionCode: 'I10',
+    });
+    expect(created.json().status).toBe('paid');
+    expect((await visit(zhang, created.json().id)).channel).toBe('video');
+    const cancelled = await t.request('POST', `/api/v1/visits/${created.json().id}/cancel`, {
+      token: zhang,
+      body: {},
+    });
+    expect(cancelled.json().status).toBe('cancelled');
+    await t.sim!.settle();
+    expect((await order(zhang, booked.json().orderId)).status).toBe('refunded');
+    const appt = await t.ctx.db
+      .selectFrom('appointment')
+      .select('status')
+      .where('id', '=', booked.json().id)
+      .executeTakeFirstOrThrow();
+    expect(appt.status).toBe('cancelled');
+    const after = (
+      await t.request('GET', `/api/v1/schedules?doctorId=${ids.P001}&date=${date}`, { token: zhang })
+    ).json();
+    const row = (after.items ?? after).find((s: { id: string }) => s.id === sched.json().id);
+    expect(row.available).toBe(2);
+
+    const id = await paidVisit(zhang, { type: 'follow_up', doctorId: ids.P001, conditionCode: 'I10' });
+    const referred = await t.request('POST', `/api/v1/visits/${id}/refer-offline`, {
+      token: chen,
+      body: { reason: '描述提示急症', recommendation: { note: '请立即到急诊就诊' } },
+    });
+    expect(referred.json()).toMatchObject({ status: 'referred_offline', doctorName: '陈建国' });
+  });
+});

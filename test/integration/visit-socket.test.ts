@@ -159,7 +159,9 @@ describe('/ws', () => {
     const patient = await Client.open(zhang);
     patient.send({ type: 'resume', visitId, after: 0 });
     await patient.wait(isResumed);
-    const lastSeen = Math.max(...patient.messages().map((m) => m.id));
+    const first = patient.messages().map((m) => m.id);
+    expect(new Set(first).size).toBe(first.length);
+    const lastSeen = Math.max(...first);
     patient.ws.terminate(); // the network drops, no close handshake
 
     // While the patient is away the doctor writes twice (over HTTP).
@@ -189,6 +191,9 @@ describe('/ws', () => {
     );
     const replayed = back.messages();
     expect(replayed.every((m) => m.id > lastSeen)).toBe(true);
+    // The replay itself sends each missed message once (the echo of the resent clientId is the only repeat).
+    const replayIds = replayed.filter((m) => m.clientId !== 'p-offline').map((m) => m.id);
+    expect(new Set(replayIds).size).toBe(replayIds.length);
     expect(replayed.map((m) => m.text)).toEqual(
       expect.arrayContaining(['请测一下血压', '另外记录心率', '血压 150/95']),
     );

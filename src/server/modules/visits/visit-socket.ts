@@ -80,16 +80,14 @@ export function registerVisitSocket(
       switch (frame.type) {
         case 'resume': {
           let after = Math.max(0, Number(frame.after) || 0);
+          // Replays in pages of 200 until a short page: every message after `after` exactly once.
           for (;;) {
             const batch = await messagesAfter(ctx.db, visitId, after, 200);
             for (const message of batch) send({ type: 'message', visitId, message });
+            if (batch.length > 0) after = batch[batch.length - 1]!.id;
             if (batch.length < 200) break;
-            after = batch[batch.length - 1]!.id;
           }
-          const last = await messagesAfter(ctx.db, visitId, after, 1_000_000).then((rest) => {
-            for (const message of rest) send({ type: 'message', visitId, message });
-            return rest.length ? rest[rest.length - 1]!.id : after;
-          });
+          const last = after;
           const v = await visitKeys(ctx.db, visitId);
           await recordAudit(
             ctx.db,

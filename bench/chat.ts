@@ -1,0 +1,239 @@
+/**
+ * `npm run bench:chat` — the visit chat over the real server's WebSocket (/ws) on PostgreSQL: N patients,
+ * each in a follow-up visit with the same doctor, send M text messages at a steady pace; per message the
+ * time to the sender's own echo and to the doctor's socket. Then every patient's connection drops, the
+ * doctor writes to each visit over HTTP, and the patients resume after the last id they saw.
+ * Progress goes to stderr; the last line of stdout is one JSON object. Exits non-zero when a message is
+ * lost or duplicated (on a socket or in the database), or any error frame, 5xx or failed request appears.
+ * Method and results: docs/performance.md.
+ */
+import os from 'node:os';
+import pg from 'pg';
+import { loadConfig } from '../src/server/platform/config.js';
+import { type Database, openDatabase } from '../src/server/platform/db/database.js';
+import { type RunningServer, startServer } from '../src/server/server.js';
+import { benchDatabase, serverVersion } from './bench-db.js';
+import { makeBenchPatients, patientOffset } from './booking-setup.js';
+import { type ChatPhaseOutput, type ResumePhaseOutput, startChatLoad } from './chat-load.js';
+import { giveOfflineDiagnoses, loginDoctor, openVisits } from './chat-setup.js';
+import { type PhaseCost, startPhase } from './cpu.js';
+import { profiled } from './profile.js';
+import { countQueries } from './query-count.js';
+import { percentile, progress, round } from './stats.js';
+
+const env = process.env;
+const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
+const PATIENTS = num('BENCH_PATIENTS', 200);
+const MESSAGES = num('BENCH_MESSAGES', 20);
+const INTERVAL_MS = num('BENCH_INTERVAL_MS', 50);
+const POOL_SIZE = num('BENCH_POOL_SIZE', 20);
+const TIMEOUT_MS = num('BENCH_TIMEOUT_MS', 120_000);
+/** 陈建国, chief cardiologist of 云川医院 (YC-H01), who offers online follow-ups. */
+const DOCTOR = { phone: '13900000001', password: 'Demo@2026' };
+
+const queries = countQueries();
+const ms = (v: number) => round(v, 1);
+const load1 = () => round(os.loadavg()[0]!, 2);
+
+function describeCost(cost: PhaseCost, per: number, unit: string): string {
+  const each = (v: number | null) => (v === null ? '?' : round(v / per, 3));
+  return (
+    `per ${unit} ${round(cost.queries / per, 1)} queries; CPU ms: server thread ${each(cost.mainThreadMs)}, ` +
+    `other threads (clients, GC) ${each(cost.otherThreadsMs)}, PostgreSQL ${each(cost.postgresMs)}`
+  );
+}
+
+/** Every message the patients sent is stored exactly once in the visit it was sent to. */
+async function verifyStored(db: pg.Pool, visitIds: string[]) {
+  const rows = await db.query<{ visit_id: string; client_id: string; n: number }>(
+    `select visit_id, client_id, count(*)::int as n from visit_message
+      where visit_id = any($1) and sender_role = 'patient' group by visit_id, client_id`,
+    [visitIds],
+  );
+  const stored = new Map(rows.rows.map((r) => [`${r.visit_id} ${r.client_id}`, r.n]));
+  let missing = 0;
+  let duplicated = 0;
+  visitIds.forEach((visitId, i) => {
+    for (let k = 0; k < MESSAGES; k++) {
+      const n = stored.get(`${visitId} bench-${i}-${k}`) ?? 0;
+      if (n === 0) missing++;
+      else duplicated += n - 1;
+    }
+  });
+  const extra = rows.rows.filter((r) => !/^bench-\d+-\d+$/.test(r.client_id)).length;
+  return { missing, duplicated: duplicated + extra };
+}
+
+/** After the resume each patient has exactly the messages stored after the id it resumed from. */
+async function verifyResumed(db: pg.Pool, out: ResumePhaseOutput) {
+  const rows = await db.query<{ visit_id: string; ids: string[] }>(
+    'select visit_id, array_agg(id order by id) as ids from visit_message where visit_id = any($1) group by visit_id',
+    [out.outcomes.map((o) => o.visitId)],
+  );
+  const idsOf = new Map(rows.rows.map((r) => [r.visit_id, r.ids.map(Number)]));
+  let lost = 0;
+  let duplicated = 0;
+  let wrongLastId = 0;
+  out.outcomes.forEach((o, i) => {
+    const expected = (idsOf.get(o.visitId) ?? []).filter((id) => id > o.after);
+    const got = new Set(o.received);
+    lost += expected.filter((id) => !got.has(id)).length;
+    // A copy of an id it already had before the drop, or the same id twice, is a duplicate.
+    const want = new Set(expected);
+    duplicated += o.received.length - got.size + [...got].filter((id) => !want.has(id)).length;
+    const doctorId = out.doctorMessageIds[i];
+    if (doctorId != null && !want.has(doctorId)) lost++;
+    if (o.resumedLastId !== (expected.at(-1) ?? o.after)) wrongLastId++;
+  });
+  return { lost, duplicated, wrongLastId };
+}
+
+async function main(): Promise<number> {
+  const loadBefore = load1();
+  const bench = await benchDatabase('yunyi_bench_chat');
+  progress(
+    `machine: ${os.cpus().length} cpus, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ` +
+      `PostgreSQL ${await serverVersion(bench.url)}; database ${bench.owned ? 'fresh' : 'from DATABASE_URL'}; ` +
+      `load average ${os
+        .loadavg()
+        .map((l) => round(l, 2))
+        .join(' ')}`,
+  );
+  progress(
+    `patients ${PATIENTS}, ${MESSAGES} messages each, one every ${INTERVAL_MS} ms ` +
+      `(offered ${round((PATIENTS * 1000) / INTERVAL_MS, 1)}/s), pool ${POOL_SIZE}`,
+  );
+  let server: RunningServer | null = null;
+  let database: Database | null = null;
+  const direct = new pg.Pool({ connectionString: bench.url, max: 4 });
+  try {
+    // --- Setup: the real server on the bench database with the demo region; visits through the API.
+    const config = loadConfig({
+      ...env,
+      DATABASE_URL: bench.url,
+      YUNYI_DEMO: '1',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: env.LOG_LEVEL || 'warn',
+    });
+    let t0 = performance.now();
+    database = await openDatabase({ databaseUrl: bench.url, poolSize: POOL_SIZE });
+    server = await startServer(config, { database });
+    progress(`server up at ${server.url} (migrate + demo seed ${Math.round(performance.now() - t0)} ms)`);
+
+    t0 = performance.now();
+    const offset = bench.owned ? 0 : patientOffset();
+    const patients = await makeBenchPatients(server.ctx, PATIENTS, { sessions: true, offset });
+    const doctor = await loginDoctor(server.url, DOCTOR.phone, DOCTOR.password);
+    await giveOfflineDiagnoses(server.ctx, patients, doctor.practitionerId);
+    progress(
+      `made ${PATIENTS} verified patients with an offline I10 diagnosis in ${Math.round(performance.now() - t0)} ms`,
+    );
+    t0 = performance.now();
+    const chatPatients = await openVisits(server.url, patients, doctor);
+    progress(
+      `${PATIENTS} follow-ups requested, paid on the sim cashier and started by the doctor over HTTP in ` +
+        `${Math.round(performance.now() - t0)} ms`,
+    );
+
+    // --- Load: the sockets in a worker thread.
+    const load = startChatLoad({
+      baseUrl: server.url,
+      doctorToken: doctor.token,
+      patients: chatPatients,
+      messages: MESSAGES,
+      intervalMs: INTERVAL_MS,
+      timeoutMs: TIMEOUT_MS,
+    });
+    await load.ready;
+
+    let phase = await startPhase(direct, queries);
+    const chat: ChatPhaseOutput = await profiled(env.BENCH_CPU_PROFILE, () => load.chat());
+    const chatCost = await phase.stop();
+    const messages = chat.sent;
+    const messagesPerSec = chat.echoMs.length / (chat.wallMs / 1000);
+    progress(
+      `chat: ${messages} sent, ${chat.echoMs.length} echoed, ${chat.deliverMs.length} delivered to the doctor in ` +
+        `${Math.round(chat.wallMs)} ms (${ms(messagesPerSec)}/s); echo p50 ${ms(percentile(chat.echoMs, 0.5))} ms, ` +
+        `p99 ${ms(percentile(chat.echoMs, 0.99))} ms; delivery p50 ${ms(percentile(chat.deliverMs, 0.5))} ms, ` +
+        `p99 ${ms(percentile(chat.deliverMs, 0.99))} ms`,
+    );
+    progress(`chat: ${describeCost(chatCost, Math.max(1, messages), 'message')}`);
+    const stored = await verifyStored(
+      direct,
+      chatPatients.map((p) => p.visitId),
+    );
+    progress(
+      `chat verdict: missing echoes ${chat.missingEchoes}, deliveries ${chat.missingDeliveries}; duplicate ` +
+        `echoes ${chat.duplicateEchoes}, deliveries ${chat.duplicateDeliveries}, on the first resume of the ` +
+        `sockets ${chat.duplicatesOnFollow}; stored ${JSON.stringify(stored)}`,
+    );
+
+    phase = await startPhase(direct, queries);
+    const { output: resume, problems } = await load.resume();
+    const resumeCost = await phase.stop();
+    const resumeMs = resume.outcomes.flatMap((o) => (o.resumeMs === null ? [] : [o.resumeMs]));
+    progress(
+      `resume: doctor's HTTP posts ${JSON.stringify(resume.doctorStatuses)}; ${resumeMs.length}/${PATIENTS} ` +
+        `resumed, p50 ${ms(percentile(resumeMs, 0.5))} ms, p99 ${ms(percentile(resumeMs, 0.99))} ms; ` +
+        `phase ${Math.round(resume.wallMs)} ms`,
+    );
+    progress(`resume: ${describeCost(resumeCost, PATIENTS, 'patient (one doctor POST + one reconnect)')}`);
+    const resumed = await verifyResumed(direct, resume);
+    progress(
+      `resume verdict: ${JSON.stringify(resumed)}; doctor socket missing ${resume.doctorSocketMissing}, ` +
+        `duplicates ${resume.doctorSocketDuplicates}`,
+    );
+    if (resumed.wrongLastId > 0)
+      problems.push({ where: 'resume', code: `${resumed.wrongLastId} resumed frames with a wrong lastId` });
+    if (resumeMs.length < PATIENTS)
+      problems.push({ where: 'resume', code: `${PATIENTS - resumeMs.length} patients never resumed` });
+
+    const lost =
+      chat.missingEchoes +
+      chat.missingDeliveries +
+      stored.missing +
+      resumed.lost +
+      resume.doctorSocketMissing;
+    const duplicated =
+      chat.duplicateEchoes +
+      chat.duplicateDeliveries +
+      chat.duplicatesOnFollow +
+      stored.duplicated +
+      resumed.duplicated +
+      resume.doctorSocketDuplicates;
+    const cpu = (chatCost.mainThreadMs ?? 0) + (chatCost.postgresMs ?? 0);
+    const loadAfter = load1();
+    const result = {
+      patients: PATIENTS,
+      messages,
+      intervalMs: INTERVAL_MS,
+      messagesPerSec: ms(messagesPerSec),
+      echoP50Ms: ms(percentile(chat.echoMs, 0.5)),
+      echoP99Ms: ms(percentile(chat.echoMs, 0.99)),
+      deliverP50Ms: ms(percentile(chat.deliverMs, 0.5)),
+      deliverP99Ms: ms(percentile(chat.deliverMs, 0.99)),
+      resumeP50Ms: ms(percentile(resumeMs, 0.5)),
+      resumeP99Ms: ms(percentile(resumeMs, 0.99)),
+      lost,
+      duplicated,
+      cpuMsPerMessage: round(cpu / Math.max(1, messages), 2),
+      queriesPerMessage: round(chatCost.queries / Math.max(1, messages), 1),
+      load1: [loadBefore, loadAfter],
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    for (const p of problems.slice(0, 20)) progress(`problem: ${p.where}: ${p.code}`);
+    if (problems.length > 20) progress(`… and ${problems.length - 20} more problems`);
+    const failed = lost > 0 || duplicated > 0 || problems.length > 0;
+    if (failed) progress(`FAIL: lost ${lost}, duplicated ${duplicated}, problems ${problems.length}`);
+    return failed ? 1 : 0;
+  } finally {
+    await server?.close();
+    await database?.close();
+    await direct.end();
+    await bench.drop();
+    if (bench.owned) progress('dropped the bench database');
+  }
+}
+
+process.exitCode = await main();

@@ -29,7 +29,7 @@ import {
 } from './signing.js';
 import { followUpRequiresOfflineDiagnosis, mayDiagnose } from './visit.rules.js';
 import { requireDoctor, requireParticipant } from './visit-access.js';
-import { systemMessage, visitEvent, visitKeys, visitViews } from './visit-store.js';
+import { lockedVisit, systemMessage, visitEvent, visitKeys, visitViews } from './visit-store.js';
 import type { VisitsRuntime } from './visits.service.js';
 
 const FIELD_MAX = 4000;
@@ -169,13 +169,7 @@ export async function saveRecord(
 ): Promise<MedicalRecordView> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    const v = await trx
-      .selectFrom('visit')
-      .selectAll()
-      .where('id', '=', visitId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!v) throw errors.notFound('问诊');
+    const v = await lockedVisit(trx, visitId);
     const me = await requireDoctor(trx, auth, v);
     const existing = await trx
       .selectFrom('medical_record')
@@ -255,13 +249,7 @@ export async function completeVisit(
   const now = ctx.clock.now();
   const after = new AfterCommit();
   const message = await ctx.db.transaction().execute(async (trx) => {
-    const v = await trx
-      .selectFrom('visit')
-      .selectAll()
-      .where('id', '=', visitId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!v) throw errors.notFound('问诊');
+    const v = await lockedVisit(trx, visitId);
     const me = await requireDoctor(trx, auth, v);
     if (v.status !== 'in_progress')
       throw new AppError(409, 'VISIT_NOT_IN_PROGRESS', '问诊未在进行中', '只能完成进行中的问诊。');
@@ -409,13 +397,7 @@ export async function addAddendum(
   const body = text.trim();
   if (!body) throw new AppError(422, 'EMPTY_ADDENDUM', '补充内容为空', '请填写补充记录的内容。');
   await ctx.db.transaction().execute(async (trx) => {
-    const v = await trx
-      .selectFrom('visit')
-      .selectAll()
-      .where('id', '=', visitId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!v) throw errors.notFound('问诊');
+    const v = await lockedVisit(trx, visitId);
     const me = await requireDoctor(trx, auth, v);
     const rec = await trx
       .selectFrom('medical_record')

@@ -6,6 +6,7 @@ import { ageOn, shanghaiDate } from '../../../shared/identity.js';
 import type { VisitMessage, VisitStatus, VisitType, VisitView } from '../../../shared/visits.js';
 import type { Actor } from '../../platform/audit/audit.js';
 import type { Executor } from '../../platform/db/database.js';
+import { errors } from '../../platform/errors.js';
 import type { VisitKeys } from './visit-access.js';
 
 export async function visitEvent(
@@ -67,6 +68,13 @@ export async function visitKeys(db: Executor, id: string, lock = false): Promise
     .where('id', '=', id);
   if (lock) q = q.forUpdate();
   return q.executeTakeFirst();
+}
+
+/** The whole visit row, locked for the caller's transaction; 404 when there is none. */
+export async function lockedVisit(db: Executor, id: string) {
+  const v = await db.selectFrom('visit').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!v) throw errors.notFound('问诊');
+  return v;
 }
 
 function maskName(name: string): string {

@@ -4,6 +4,7 @@
  */
 import type { VisitStatus, VisitType } from '../../../shared/visits.js';
 import { AppError } from '../../platform/errors.js';
+import { defaultFeeFen } from '../scheduling/schedule.rules.js';
 
 export type FirstVisitRefusal =
   | 'no_pilot_scope'
@@ -150,14 +151,7 @@ export function mayDiagnose(type: VisitType): boolean {
 export function visitFeeFen(type: VisitType, title: string | null): number {
   if (type === 'consultation') return 2_000;
   if (type === 'nursing_consultation') return 1_500;
-  switch (title) {
-    case 'chief':
-      return 10_000;
-    case 'associate_chief':
-      return 8_000;
-    default:
-      return 5_000;
-  }
+  return defaultFeeFen(title);
 }
 
 /** The lifecycle's moves: from which states each action may be taken. */

@@ -46,7 +46,14 @@ import {
   type VisitKeys,
   viewerRole,
 } from './visit-access.js';
-import { systemMessage, type VisitQuery, visitEvent, visitKeys, visitViews } from './visit-store.js';
+import {
+  lockedVisit,
+  systemMessage,
+  type VisitQuery,
+  visitEvent,
+  visitKeys,
+  visitViews,
+} from './visit-store.js';
 
 export interface VisitsRuntime {
   hub: VisitHub;
@@ -604,8 +611,7 @@ export async function confirmGuardianPresence(
 ): Promise<VisitView> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    const v = await trx.selectFrom('visit').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!v) throw notFoundVisit();
+    const v = await lockedVisit(trx, id);
     await requirePatientSide(trx, auth, v);
     if (!v.guardian_required)
       throw conflict('GUARDIAN_NOT_NEEDED', '无需监护人确认', '该就诊人已成年，无需监护人陪同确认。');
@@ -646,8 +652,7 @@ export async function startVisit(
 ): Promise<VisitView> {
   const now = ctx.clock.now();
   const message = await ctx.db.transaction().execute(async (trx) => {
-    const v = await trx.selectFrom('visit').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!v) throw notFoundVisit();
+    const v = await lockedVisit(trx, id);
     const me = await requireDoctor(trx, auth, v);
     if (v.status === 'in_progress' && v.practitioner_id === me) return null;
     if (!canMove('start', v.status))
@@ -701,8 +706,7 @@ export async function acceptEvidence(
 ): Promise<VisitView> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    const v = await trx.selectFrom('visit').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!v) throw notFoundVisit();
+    const v = await lockedVisit(trx, id);
     await requireDoctor(trx, auth, v);
     if (!v.evidence_attachment_id)
       throw conflict('NO_EVIDENCE_DOCUMENT', '没有待确认的资料', '该问诊没有患者上传的线下诊断资料。');
@@ -761,8 +765,7 @@ export async function cancelVisit(
   const now = ctx.clock.now();
   const after = new AfterCommit();
   const refund = await ctx.db.transaction().execute(async (trx) => {
-    const v = await trx.selectFrom('visit').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!v) throw notFoundVisit();
+    const v = await lockedVisit(trx, id);
     await requirePatientSide(trx, auth, v);
     if (v.status === 'cancelled') return null;
     if (!canMove('cancel', v.status))
@@ -814,8 +817,7 @@ export async function referOffline(
   const now = ctx.clock.now();
   const after = new AfterCommit();
   const result = await ctx.db.transaction().execute(async (trx) => {
-    const v = await trx.selectFrom('visit').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!v) throw notFoundVisit();
+    const v = await lockedVisit(trx, id);
     await requireDoctor(trx, auth, v);
     if (!canMove('referOffline', v.status))
       throw conflict('VISIT_NOT_OPEN', '问诊不在进行中', '只能在候诊或问诊进行中转为线下就诊。');
@@ -926,8 +928,7 @@ export async function rateVisit(
 ): Promise<VisitView> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    const v = await trx.selectFrom('visit').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!v) throw notFoundVisit();
+    const v = await lockedVisit(trx, id);
     await requirePatientSide(trx, auth, v);
     if (v.status !== 'completed') throw conflict('VISIT_NOT_COMPLETED', '问诊未完成', '问诊完成后才能评价。');
     if (v.rated_at) throw conflict('ALREADY_RATED', '已评价', '每次问诊只能评价一次。');

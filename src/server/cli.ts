@@ -101,6 +101,10 @@ function verifyRecordCommand(args: string[], out: Pick<Console, 'log' | 'error'>
   const ca = caIndex >= 0 && args[caIndex + 1] ? readFileSync(args[caIndex + 1]!, 'utf8') : undefined;
   const r = verifyRecordFile(parsed, ca);
   if (r.ok) {
+    if (!r.caPinned)
+      out.log(
+        'note: the CA key was taken from the file itself; pass --ca <platform CA public key> to pin it (GET the CA from the platform operator)',
+      );
     out.log(
       `signature valid: signed by ${r.signer} at ${r.signedAt ?? '?'}; SM3 and SM2 verified (${1 + (parsed.addenda?.length ?? 0)} part(s))`,
     );

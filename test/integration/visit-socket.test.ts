@@ -227,3 +227,65 @@ describe('/ws', () => {
     c.close();
   });
 });
+
+describe('/ws keeps checking rights while a socket stays open', () => {
+  it('a socket whose session ended is closed, and a revoked proxy stops receiving the child’s visit', async () => {
+    t.ctx.config.visits.socketRecheckMs = 200;
+    const su = await t.login('13900000002');
+    const child = await t.ctx.db
+      .selectFrom('patient')
+      .select('id')
+      .where('name', '=', '李小宝')
+      .executeTakeFirstOrThrow();
+    const doctor = await t.ctx.db
+      .selectFrom('practitioner')
+      .select('id')
+      .where('code', '=', 'P029')
+      .executeTakeFirstOrThrow();
+    const res = await t.request('POST', '/api/v1/visits', {
+      token: lina,
+      body: {
+        type: 'first_visit',
+        doctorId: doctor.id,
+        patientId: child.id,
+        description: '身高',
+        consent: true,
+      },
+    });
+    const pay = await t.request('POST', `/api/v1/orders/${res.json().orderId}/pay`, {
+      token: lina,
+      body: { channel: 'sim' },
+    });
+    t.sim!.confirm(pay.json().prepayId);
+    await t.sim!.settle();
+    const childVisit = res.json().id;
+    await t.request('POST', `/api/v1/visits/${childVisit}/guardian-presence`, { token: lina });
+    expect((await t.request('POST', `/api/v1/visits/${childVisit}/start`, { token: su })).statusCode).toBe(
+      200,
+    );
+
+    // A second session of 李娜 follows the visit, then the proxy is revoked.
+    const lina2 = await t.login('13800000002');
+    const guardian = await Client.open(lina2);
+    guardian.send({ type: 'resume', visitId: childVisit, after: 0 });
+    await guardian.wait(isResumed);
+    await t.ctx.db
+      .updateTable('family_proxy')
+      .set({ status: 'revoked' })
+      .where('patient_id', '=', child.id)
+      .execute();
+    await new Promise((r) => setTimeout(r, 600));
+    await t.request('POST', `/api/v1/visits/${childVisit}/messages`, {
+      token: su,
+      body: { clientId: 'after-revoke', kind: 'text', text: '撤销后的消息' },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(guardian.messages().some((m) => m.text === '撤销后的消息')).toBe(false);
+
+    // Logging out closes the socket of that session.
+    const closed = new Promise<number>((resolve) => guardian.ws.on('close', (code) => resolve(code)));
+    await t.request('POST', '/api/v1/auth/logout', { token: lina2 });
+    expect(await closed).toBe(4401);
+    t.ctx.config.visits.socketRecheckMs = 30_000;
+  });
+});

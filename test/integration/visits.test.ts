@@ -670,6 +670,30 @@ describe('chat, attachments and records', () => {
     forgedAddendum.addenda[0]!.document = forgedAddendum.addenda[0]!.document.replace('肾功能', '肝功能');
     expect(verifyRecordFile(forgedAddendum).ok).toBe(false);
 
+    // An addendum taken from another record of the same doctor, and a record re-labelled with another
+    // certificate serial, are both caught.
+    const other = await paidVisit(zhang, {
+      type: 'consultation',
+      doctorId: ids.P001,
+      description: '饮食咨询',
+    });
+    await t.request('POST', `/api/v1/visits/${other}/start`, { token: chen });
+    await finish(other, chen, { ...RECORD, diagnoses: [] });
+    await t.request('POST', `/api/v1/visits/${other}/record/addenda`, {
+      token: chen,
+      body: { text: '另一份病历的补充' },
+    });
+    const otherFile = (
+      await t.request('GET', `/api/v1/visits/${other}/record/export`, { token: zhang })
+    ).json() as RecordFile;
+    const spliced = structuredClone(file);
+    spliced.addenda.push(otherFile.addenda[0]!);
+    expect(verifyRecordFile(spliced)).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/another record/)],
+    });
+    expect(verifyRecordFile(file, file.ca.publicKeyPem)).toMatchObject({ ok: true, caPinned: true });
+
     const dir = mkdtempSync(path.join(tmpdir(), 'yunyi-record-'));
     writeFileSync(path.join(dir, 'good.json'), JSON.stringify(file));
     writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(tampered));
@@ -827,6 +851,12 @@ describe('booked online visits', () => {
       conditionCode: 'I10',
     });
     expect(again.statusCode).toBe(409);
+    // The appointment is now the visit's: cancelling it from the booking side would leave a free visit.
+    const cancelAppt = await t.request('POST', `/api/v1/appointments/${booked.json().id}/cancel`, {
+      token: zhang,
+    });
+    expect(cancelAppt.statusCode).toBe(409);
+    expect(cancelAppt.json().code).toBe('VISIT_IN_PROGRESS');
 
     const windowStart = new Date(booked.json().windowStart).getTime();
     t.clock.set(new Date(windowStart - 31 * 60_000));

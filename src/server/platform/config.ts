@@ -42,6 +42,8 @@ export interface VisitSettings {
   attachmentDir: string;
   maxAttachmentBytes: number;
   s3: S3Settings | null;
+  /** How often an open /ws socket's session and participations are checked again. */
+  socketRecheckMs: number;
 }
 
 export interface S3Settings {
@@ -164,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       iceServers: iceServers(env.YUNYI_ICE_SERVERS),
       attachmentDir: path.resolve(env.YUNYI_ATTACHMENT_DIR || path.join(dataDir, 'attachments')),
       maxAttachmentBytes: int(env, 'YUNYI_ATTACHMENT_MAX_MB', 10) * 1024 * 1024,
+      socketRecheckMs: int(env, 'YUNYI_WS_RECHECK_MS', 30_000),
       s3: env.YUNYI_S3_ENDPOINT
         ? {
             endpoint: env.YUNYI_S3_ENDPOINT,

@@ -51,6 +51,21 @@ export async function cancelAppointment(
         a.status === 'cancelled' ? '该预约已取消。' : '该预约当前状态不可取消。',
       );
     }
+    // An online appointment that became a visit is cancelled from the visit (its fee is the visit's).
+    const visit = await trx
+      .selectFrom('visit')
+      .select('id')
+      .where('appointment_id', '=', a.id)
+      .where('status', 'in', ['requested', 'paid', 'waiting', 'in_progress'])
+      .executeTakeFirst();
+    if (visit)
+      throw new AppError(
+        409,
+        'VISIT_IN_PROGRESS',
+        '请在问诊中取消',
+        '该预约已进入线上问诊，请在问诊页面取消（医生接诊前可全额退款）。',
+        { visitId: visit.id },
+      );
     const policy = await policyOf(trx, a.institution_id);
     if (!canCancel(shanghaiInstant(a.date, a.start_time), now, policy.cancelCutoffMinutes)) {
       throw new AppError(

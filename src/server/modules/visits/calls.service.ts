@@ -7,6 +7,7 @@ import type { TimelineEntry } from '../../../shared/visits.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/database.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { requireParticipant, viewerRole } from './visit-access.js';
@@ -64,6 +65,8 @@ export async function joinCall(
     const v = await visitKeys(trx, visitId);
     if (!v) throw errors.notFound('问诊');
     const role = await requireParticipant(trx, auth, v);
+    if (v.status !== 'in_progress')
+      throw new AppError(409, 'VISIT_NOT_IN_PROGRESS', '问诊未在进行中', '问诊已结束，不能再加入视频通话。');
     const call = await trx
       .selectFrom('visit_call')
       .selectAll()
@@ -192,4 +195,21 @@ export async function timeline(
     })),
   ];
   return entries.sort((a, b) => a.order - b.order).map(({ order: _o, ...e }) => e);
+}
+
+/** Ends the visit's open calls when the visit itself ends (completed, referred offline). */
+export async function endOpenCalls(trx: Executor, visitId: string, actor: Actor, now: Date): Promise<void> {
+  const open = await trx
+    .updateTable('visit_call')
+    .set({ ended_at: now, ended_by: actor.accountId })
+    .where('visit_id', '=', visitId)
+    .where('ended_at', 'is', null)
+    .returning(['id', 'started_at'])
+    .execute();
+  for (const c of open)
+    await visitEvent(trx, visitId, 'call_ended', actor, now, {
+      callId: c.id,
+      durationSeconds: Math.round((now.getTime() - c.started_at.getTime()) / 1000),
+      reason: 'visit_ended',
+    });
 }

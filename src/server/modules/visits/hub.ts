@@ -39,6 +39,17 @@ export class VisitHub {
       if (role === 'doctor' && client.accountId !== keepAccountId) m.delete(client);
   }
 
+  /** The visits a socket follows. */
+  followed(client: HubClient): string[] {
+    return [...this.subs].filter(([, m]) => m.has(client)).map(([visitId]) => visitId);
+  }
+
+  unfollow(visitId: string, client: HubClient): void {
+    const m = this.subs.get(visitId);
+    m?.delete(client);
+    if (m?.size === 0) this.subs.delete(visitId);
+  }
+
   leave(client: HubClient): void {
     for (const [visitId, m] of this.subs) {
       m.delete(client);

@@ -11,6 +11,7 @@ import { AppError, errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { requirePatientAccess } from '../identity/patient-access.js';
 import { icd10Name } from './icd10.js';
+import { invalidDate, isRealDate } from './visit.rules.js';
 
 export interface OfflineDiagnosisView {
   id: string;
@@ -81,6 +82,7 @@ export async function recordOfflineDiagnosis(
   const name = icd10Name(code);
   if (!name)
     throw new AppError(422, 'UNKNOWN_ICD10', '疾病编码不正确', `“${input.icd10}”不在 ICD-10 目录中。`);
+  if (!isRealDate(input.diagnosedAt)) throw invalidDate(input.diagnosedAt);
   if (input.diagnosedAt > shanghaiDate(now))
     throw new AppError(422, 'DATE_IN_FUTURE', '日期不正确', '诊断日期不能晚于今天。');
   const patient = await ctx.db

@@ -15,6 +15,8 @@ import {
   type FirstVisitRefusal,
   firstVisitBar,
   firstVisitBarRefusal,
+  invalidDate,
+  isRealDate,
   pilotRefusal,
 } from './visit.rules.js';
 
@@ -177,6 +179,7 @@ export async function createPilotScope(
   input: { institutionId: string; specialty: string; startsOn: string; endsOn: string },
   actor: Actor,
 ): Promise<PilotScopeView> {
+  for (const d of [input.startsOn, input.endsOn]) if (!isRealDate(d)) throw invalidDate(d);
   if (input.endsOn < input.startsOn)
     throw new AppError(422, 'INVALID_PERIOD', '试点期限不正确', '结束日期不能早于开始日期。');
   const now = ctx.clock.now();

@@ -18,6 +18,7 @@ import type { Executor, Tx } from '../../platform/db/database.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { AfterCommit, notify } from '../notifications/notification.service.js';
+import { endOpenCalls } from './calls.service.js';
 import { icd10Name } from './icd10.js';
 import {
   type Certificate,
@@ -350,6 +351,7 @@ export async function completeVisit(
       certificateSerial: signed.certificateSerial,
     });
     await visitEvent(trx, visitId, 'completed', actor, now);
+    await endOpenCalls(trx, visitId, actor, now);
     await notify(
       ctx,
       trx,

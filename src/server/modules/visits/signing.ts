@@ -181,6 +181,8 @@ export async function caPublic(db: Executor) {
 export interface VerifyResult {
   ok: boolean;
   problems: string[];
+  /** False when the CA key came from the file itself: the signatures are consistent, but who vouches? */
+  caPinned?: boolean;
   signer?: string;
   signedAt?: string;
 }
@@ -203,6 +205,27 @@ export function verifyRecordFile(file: RecordFile, trustedCaPem?: string): Verif
     ...file.addenda.map((a, i) => [`addendum ${i + 1}`, a] as [string, SignedPart]),
   ];
   let signedAt: string | undefined;
+  let record: { visitId?: string; certificateSerial?: string; doctor?: { id?: string } } = {};
+  try {
+    record = JSON.parse(file.record.document) as typeof record;
+  } catch {
+    problems.push('record: content is not JSON');
+  }
+  // The document must name the certificate it was signed under and its holder.
+  if (record.certificateSerial !== file.certificate.serial)
+    problems.push('record: names another certificate than the one that signed it');
+  if (record.doctor?.id !== file.certificate.subject.practitionerId)
+    problems.push('record: the doctor in the record is not the certificate holder');
+  // Every addendum amends this record: same visit, and the SM3 of this record's document.
+  file.addenda.forEach((a, i) => {
+    try {
+      const add = JSON.parse(a.document) as { visitId?: string; amends?: string };
+      if (add.visitId !== record.visitId || add.amends !== file.record.contentHash)
+        problems.push(`addendum ${i + 1}: belongs to another record`);
+    } catch {
+      problems.push(`addendum ${i + 1}: content is not JSON`);
+    }
+  });
   for (const [name, part] of parts) {
     if (part.certificateSerial !== file.certificate.serial)
       problems.push(`${name}: signed under certificate ${part.certificateSerial}, not the one in the file`);
@@ -214,13 +237,16 @@ export function verifyRecordFile(file: RecordFile, trustedCaPem?: string): Verif
       try {
         signedAt = (JSON.parse(part.document) as { signedAt?: string }).signedAt;
       } catch {
-        problems.push('record: content is not JSON');
+        // reported above
       }
+      if (signedAt && (signedAt < file.certificate.notBefore || signedAt > file.certificate.notAfter))
+        problems.push('record: signed outside the certificate’s validity');
     }
   }
   return {
     ok: problems.length === 0,
     problems,
+    caPinned: trustedCaPem !== undefined,
     signer: `${file.certificate.subject.name} (${file.certificate.subject.licenceNo})`,
     ...(signedAt ? { signedAt } : {}),
   };

@@ -35,13 +35,12 @@ async function patientSide(db: Executor, auth: AuthContext, patientId: string): 
   return !!row && (row.account_id === auth.accountId || row.proxy_id !== null);
 }
 
-async function practitionerDepartment(db: Executor, practitionerId: string): Promise<string | null> {
-  const row = await db
+async function practitioner(db: Executor, practitionerId: string) {
+  return db
     .selectFrom('practitioner')
-    .select('department_id')
+    .select(['department_id', 'kind'])
     .where('id', '=', practitionerId)
     .executeTakeFirst();
-  return row?.department_id ?? null;
 }
 
 /** The caller's role in the visit, or null when they have none. */
@@ -52,11 +51,12 @@ export async function participantRole(
 ): Promise<ParticipantRole | null> {
   if (auth.practitionerId) {
     if (v.practitioner_id === auth.practitionerId) return 'doctor';
-    if (
-      v.practitioner_id === null &&
-      (await practitionerDepartment(db, auth.practitionerId)) === v.department_id
-    )
-      return 'doctor';
+    // An untaken on-demand visit is open to the department's practitioners of the right kind while it waits.
+    if (v.practitioner_id === null && v.status === 'waiting') {
+      const p = await practitioner(db, auth.practitionerId);
+      const kindFits = v.type === 'nursing_consultation' ? p?.kind === 'nurse' : p?.kind === 'doctor';
+      if (p?.department_id === v.department_id && kindFits) return 'doctor';
+    }
   }
   if (auth.roles.includes('patient') && (await patientSide(db, auth, v.patient_id))) return 'patient';
   return null;

@@ -52,20 +52,32 @@ export async function openBookedQueues(ctx: AppContext, rt: VisitsRuntime): Prom
 export async function lapseUnpaid(ctx: AppContext): Promise<number> {
   const now = ctx.clock.now();
   const cutoff = new Date(now.getTime() - ctx.config.visits.paymentHoldMs);
-  return ctx.db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .updateTable('visit')
-      .set({ status: 'cancelled', cancel_reason: 'unpaid', ended_at: now })
-      .where('status', '=', 'requested')
-      .where('created_at', '<=', cutoff)
-      .returning(['id', 'order_id'])
-      .execute();
-    for (const r of rows) {
-      if (r.order_id) await closeOrder(trx, r.order_id, now);
-      await visitEvent(trx, r.id, 'cancelled', systemActor, now, { reason: 'unpaid' });
-    }
-    return rows.length;
-  });
+  const due = await ctx.db
+    .selectFrom('visit')
+    .select(['id', 'order_id'])
+    .where('status', '=', 'requested')
+    .where('created_at', '<=', cutoff)
+    .limit(BATCH)
+    .execute();
+  let lapsed = 0;
+  for (const d of due) {
+    lapsed += await ctx.db.transaction().execute(async (trx) => {
+      // Order before visit, as a payment notification locks them (no deadlock with a payment arriving now).
+      if (d.order_id)
+        await trx.selectFrom('payment_order').select('id').where('id', '=', d.order_id).forUpdate().execute();
+      const r = await trx
+        .updateTable('visit')
+        .set({ status: 'cancelled', cancel_reason: 'unpaid', ended_at: now })
+        .where('id', '=', d.id)
+        .where('status', '=', 'requested')
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return 0;
+      if (d.order_id) await closeOrder(trx, d.order_id, now);
+      await visitEvent(trx, d.id, 'cancelled', systemActor, now, { reason: 'unpaid' });
+      return 1;
+    });
+  }
+  return lapsed;
 }
 
 /** No doctor started in time: the visit expires and the fee goes back in full. */

@@ -19,6 +19,10 @@ import { visitKeys } from './visit-store.js';
 import type { VisitsRuntime } from './visits.service.js';
 
 const MAX_FRAME = 64 * 1024;
+/** A client that sends faster than it is served, or stops reading, is cut off (memory stays bounded). */
+const MAX_PENDING_FRAMES = 50;
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function registerVisitSocket(
@@ -79,7 +83,10 @@ export function registerVisitSocket(
       const role = await follow(visitId);
       switch (frame.type) {
         case 'resume': {
-          let after = Math.max(0, Number(frame.after) || 0);
+          const from = Number(frame.after ?? 0);
+          if (!Number.isSafeInteger(from) || from < 0)
+            throw new AppError(400, 'BAD_FRAME', '消息格式错误', 'after 须为非负整数。');
+          let after = from;
           // Replays in pages of 200 until a short page: every message after `after` exactly once.
           for (;;) {
             const batch = await messagesAfter(ctx.db, visitId, after, 200);
@@ -112,6 +119,13 @@ export function registerVisitSocket(
           return;
         }
         case 'message': {
+          const f = frame as { clientId?: unknown; kind?: unknown; text?: unknown; attachmentId?: unknown };
+          if (typeof f.clientId !== 'string' || f.clientId.length === 0 || f.clientId.length > 64)
+            throw new AppError(400, 'BAD_FRAME', '消息格式错误', '消息须带 1–64 个字符的 clientId。');
+          if (f.kind !== 'text' && f.kind !== 'image' && f.kind !== 'voice')
+            throw new AppError(400, 'BAD_FRAME', '消息格式错误', 'kind 须为 text、image 或 voice。');
+          if (f.kind !== 'text' && (typeof f.attachmentId !== 'string' || !UUID.test(f.attachmentId)))
+            throw new AppError(400, 'BAD_FRAME', '消息格式错误', '图片或语音消息须带有效的 attachmentId。');
           const { message, created } = await postMessage(
             ctx,
             auth,
@@ -130,7 +144,10 @@ export function registerVisitSocket(
           return;
         }
         case 'read': {
-          const lastReadId = await markRead(ctx, visitId, role, Math.max(0, Number(frame.lastReadId) || 0));
+          const wanted = Number(frame.lastReadId);
+          if (!Number.isSafeInteger(wanted) || wanted < 0)
+            throw new AppError(400, 'BAD_FRAME', '消息格式错误', 'lastReadId 须为非负整数。');
+          const lastReadId = await markRead(ctx, visitId, role, wanted);
           rt.hub.publish(visitId, { type: 'read', visitId, role, lastReadId });
           return;
         }
@@ -145,43 +162,76 @@ export function registerVisitSocket(
       }
     };
 
+    let pending = 0;
     const onFrame = (raw: Buffer, isBinary: boolean) => {
-      chain = chain.then(async () => {
-        let frame: ClientFrame;
-        try {
-          if (isBinary || raw.length > MAX_FRAME) throw new Error('bad');
-          frame = JSON.parse(raw.toString('utf8')) as ClientFrame;
-          if (!frame || typeof frame !== 'object') throw new Error('bad');
-        } catch {
-          return send({ type: 'error', code: 'BAD_FRAME', detail: '消息格式错误：须为 JSON 文本。' });
-        }
-        try {
-          await handle(frame);
-        } catch (err) {
-          const visitId = (frame as { visitId?: string }).visitId;
-          if (err instanceof AppError)
-            send({
-              type: 'error',
-              ...(visitId ? { visitId } : {}),
-              code: err.code,
-              detail: err.detail ?? err.title,
-            });
-          else {
-            req.log.error({ err }, 'ws frame failed');
-            send({
-              type: 'error',
-              ...(visitId ? { visitId } : {}),
-              code: 'INTERNAL',
-              detail: '服务器内部错误',
-            });
+      if (pending >= MAX_PENDING_FRAMES || socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        send({ type: 'error', code: 'TOO_MANY_FRAMES', detail: '发送过快，连接已断开，请稍后重连。' });
+        socket.close(1008, 'too many frames');
+        return;
+      }
+      pending += 1;
+      chain = chain
+        .then(async () => {
+          let frame: ClientFrame;
+          try {
+            if (isBinary || raw.length > MAX_FRAME) throw new Error('bad');
+            frame = JSON.parse(raw.toString('utf8')) as ClientFrame;
+            if (!frame || typeof frame !== 'object') throw new Error('bad');
+          } catch {
+            return send({ type: 'error', code: 'BAD_FRAME', detail: '消息格式错误：须为 JSON 文本。' });
           }
-        }
-      });
+          try {
+            await handle(frame);
+          } catch (err) {
+            const visitId = (frame as { visitId?: string }).visitId;
+            if (err instanceof AppError)
+              send({
+                type: 'error',
+                ...(visitId ? { visitId } : {}),
+                code: err.code,
+                detail: err.detail ?? err.title,
+              });
+            else {
+              req.log.error({ err }, 'ws frame failed');
+              send({
+                type: 'error',
+                ...(visitId ? { visitId } : {}),
+                code: 'INTERNAL',
+                detail: '服务器内部错误',
+              });
+            }
+          }
+        })
+        .finally(() => {
+          pending -= 1;
+        });
     };
     socket.off('message', keep);
     socket.on('message', onFrame);
     for (const [raw, isBinary] of early.splice(0)) onFrame(raw, isBinary);
-    socket.on('close', () => rt.hub.leave(client));
+    // Rights change while a socket stays open: the session may end, a proxy be revoked, a visit be taken by
+    // a colleague. Check again now and then and stop pushing what the caller may no longer see.
+    const recheck = setInterval(() => {
+      chain = chain
+        .then(async () => {
+          const still = await resolve(token).catch(() => null);
+          if (!still) {
+            send({ type: 'error', code: 'UNAUTHENTICATED', detail: '登录已过期，请重新登录。' });
+            socket.close(4401, 'unauthenticated');
+            return;
+          }
+          for (const visitId of rt.hub.followed(client)) {
+            const v = await visitKeys(ctx.db, visitId);
+            if (!v || !(await participantRole(ctx.db, still, v))) rt.hub.unfollow(visitId, client);
+          }
+        })
+        .catch((err) => req.log.error({ err }, 'ws recheck failed'));
+    }, ctx.config.visits.socketRecheckMs);
+    recheck.unref();
+    socket.on('close', () => {
+      clearInterval(recheck);
+      rt.hub.leave(client);
+    });
     if (socket.readyState !== socket.OPEN) rt.hub.leave(client);
   }
 }

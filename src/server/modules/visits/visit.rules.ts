@@ -173,3 +173,13 @@ export function canMove(action: keyof typeof MOVES, status: string): boolean {
 export function referRefundFen(feeFen: number, percent: number): number {
   return Math.floor((feeFen * Math.max(0, Math.min(100, percent))) / 100);
 }
+
+/** A real calendar day written YYYY-MM-DD (2026-02-30 is not). */
+export function isRealDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+export const invalidDate = (text: string) =>
+  new AppError(422, 'INVALID_DATE', '日期不正确', `“${text}”不是有效的日期。`);

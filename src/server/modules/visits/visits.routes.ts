@@ -265,7 +265,7 @@ export function visitRoutes(ctx: AppContext, rt: VisitsRuntime, store: BlobStore
         summary: '聊天记录（after 之后，按 id 升序）',
         params: IdParams,
         querystring: Type.Object({
-          after: Type.Optional(Type.Integer({ minimum: 0 })),
+          after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
         }),
         response: { 200: Items(Message), ...problems(400, 401, 403, 404) },

@@ -24,6 +24,7 @@ import {
 } from '../payments/payment.service.js';
 import { shanghaiInstant } from '../scheduling/schedule.rules.js';
 import { releaseToken } from '../scheduling/waitlist.service.js';
+import { endOpenCalls } from './calls.service.js';
 import type { VisitHub } from './hub.js';
 import { icd10Name } from './icd10.js';
 import { doctorFacts, firstVisitRefusal, onlineCount } from './pilot.service.js';
@@ -674,11 +675,21 @@ export async function startVisit(
       .select('name')
       .where('id', '=', me)
       .executeTakeFirstOrThrow();
-    await trx
-      .updateTable('visit')
-      .set({ status: 'in_progress', practitioner_id: me, started_at: now })
-      .where('id', '=', id)
-      .execute();
+    try {
+      await trx
+        .updateTable('visit')
+        .set({ status: 'in_progress', practitioner_id: me, started_at: now })
+        .where('id', '=', id)
+        .execute();
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505')
+        throw conflict(
+          'DUPLICATE_VISIT',
+          '患者已有与您的问诊',
+          '该患者已有一个与您进行中的问诊，请在那次问诊中继续。',
+        );
+      throw err;
+    }
     await visitEvent(trx, id, 'started', actor, now, { practitionerId: me });
     await recordAudit(
       trx,
@@ -765,6 +776,10 @@ export async function cancelVisit(
   const now = ctx.clock.now();
   const after = new AfterCommit();
   const refund = await ctx.db.transaction().execute(async (trx) => {
+    // Order before visit, the order a payment notification takes its locks in (no deadlock with it).
+    const pre = await trx.selectFrom('visit').select('order_id').where('id', '=', id).executeTakeFirst();
+    if (pre?.order_id)
+      await trx.selectFrom('payment_order').select('id').where('id', '=', pre.order_id).forUpdate().execute();
     const v = await lockedVisit(trx, id);
     await requirePatientSide(trx, auth, v);
     if (v.status === 'cancelled') return null;
@@ -855,6 +870,10 @@ export async function referOffline(
         '请推荐线下就诊的机构或科室，或写明建议。',
       );
     const me = auth.practitionerId!;
+    if (!v.practitioner_id) {
+      const dept = await specialtyOf(trx, v.department_id);
+      await checkDoctor(trx, v.type as VisitType, me, v.institution_id, dept.specialty, now);
+    }
     await trx
       .updateTable('visit')
       .set({
@@ -874,6 +893,7 @@ export async function referOffline(
         .where('status', 'in', ['confirmed', 'checked_in'])
         .execute();
     const amount = v.order_id ? referRefundFen(v.fee_fen, ctx.config.visits.referRefundPercent) : 0;
+    await endOpenCalls(trx, id, actor, now);
     await visitEvent(trx, id, 'referred_offline', actor, now, {
       reason: input.reason,
       recommendation: rec,

@@ -149,7 +149,9 @@ export async function createPractitioner(
   const id = newId();
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    await ensureUnique(trx, input.licenceNo, code);
+    // A code derived from the licence number clashes only when the licence number does (a racing
+    // registration may commit between the two checks): only a given code is checked on its own.
+    await ensureUnique(trx, input.licenceNo, input.code);
     await trx
       .insertInto('practitioner')
       .values({

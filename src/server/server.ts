@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
-import { reconcile } from './modules/payments/payment.service.js';
+import { reconcile, resubmitPendingRefunds } from './modules/payments/payment.service.js';
 import { runSchedulingJobs } from './modules/scheduling/schedule-jobs.js';
 import { runVisitJobs } from './modules/visits/visit-jobs.js';
 import { startSealer } from './platform/audit/sealer.js';
@@ -72,6 +72,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await runSchedulingJobs(ctx);
       await runVisitJobs(ctx, visits);
       await reconcile(ctx, payments);
+      await resubmitPendingRefunds(ctx, payments);
     },
     (err) => app.log.error({ err }, 'background jobs failed'),
   );

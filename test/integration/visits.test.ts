@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resubmitPendingRefunds } from '../../src/server/modules/payments/payment.service.js';
 import { type RecordFile, verifyRecordFile } from '../../src/server/modules/visits/signing.js';
 import { runVisitJobs } from '../../src/server/modules/visits/visit-jobs.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -996,5 +997,44 @@ describe('remaining lifecycle edges', () => {
       body: { reason: '描述提示急症', recommendation: { note: '请立即到急诊就诊' } },
     });
     expect(referred.json()).toMatchObject({ status: 'referred_offline', doctorName: '陈建国' });
+  });
+});
+
+describe('refunds survive a gateway outage', () => {
+  it('a cancel while the gateway is down still cancels; the recorded refund is submitted again later', async () => {
+    const id = await paidVisit(zhang, { type: 'follow_up', doctorId: ids.P001, conditionCode: 'I10' });
+    const v = await visit(zhang, id);
+    const gateways = t.payments.gateways;
+    const real = gateways.get('sim')!;
+    gateways.set('sim', {
+      channel: 'sim',
+      prepay: (r) => real.prepay(r),
+      query: (o) => real.query(o),
+      parseNotification: (h, b) => real.parseNotification(h, b),
+      refund: async () => {
+        throw new Error('gateway unreachable');
+      },
+    });
+    const res = await t.request('POST', `/api/v1/visits/${id}/cancel`, { token: zhang, body: {} });
+    gateways.set('sim', real);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('cancelled');
+    const pending = await t.ctx.db
+      .selectFrom('refund')
+      .selectAll()
+      .where('order_id', '=', v.orderId)
+      .executeTakeFirstOrThrow();
+    expect(pending).toMatchObject({ status: 'pending', gateway_refund_id: null, amount_fen: v.feeFen });
+    t.clock.advance(60_000);
+    expect(await resubmitPendingRefunds(t.ctx, t.payments)).toBe(1);
+    await t.sim!.settle();
+    const done = await t.ctx.db
+      .selectFrom('refund')
+      .selectAll()
+      .where('order_id', '=', v.orderId)
+      .executeTakeFirstOrThrow();
+    expect(done.status).toBe('succeeded');
+    expect(await resubmitPendingRefunds(t.ctx, t.payments)).toBe(0);
+    await relogin();
   });
 });

@@ -323,10 +323,126 @@ export async function recordForgedNotification(
 }
 
 /**
- * Refunds through the order's gateway; idempotent by refund number (`<order>:<reason>`), so a retried
- * cancellation never refunds twice. The order moves to partially_refunded or refunded at once; the
- * refund row becomes final when the gateway reports it.
+ * Records a refund in the caller's transaction (the order moves to partially_refunded or refunded at
+ * once) and answers its refund number, or null when there is nothing to refund. Idempotent by refund
+ * number (`<order>:<reason>`), so a retried cancellation never refunds twice. The gateway is asked after
+ * the commit (`submitRefund`); a refund the process never got to submit is picked up by
+ * `resubmitPendingRefunds`, so a crash between the two loses no money.
  */
+export async function recordRefund(
+  trx: Executor,
+  orderId: string,
+  amountFen: number,
+  reason: string,
+  actor: Actor,
+  now: Date,
+): Promise<string | null> {
+  const refundNo = `${orderId}:${reason}`;
+  const o = await trx
+    .selectFrom('payment_order')
+    .selectAll()
+    .where('id', '=', orderId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const existing = await trx
+    .selectFrom('refund')
+    .select('id')
+    .where('refund_no', '=', refundNo)
+    .executeTakeFirst();
+  if (existing || (o.status !== 'paid' && o.status !== 'partially_refunded')) return null;
+  const amount = Math.min(amountFen, o.amount_fen - o.refunded_fen);
+  if (amount <= 0) return null;
+  await trx
+    .insertInto('refund')
+    .values({
+      id: newId(),
+      order_id: o.id,
+      refund_no: refundNo,
+      amount_fen: amount,
+      reason,
+      status: 'pending',
+      created_at: now,
+    })
+    .execute();
+  const refunded = o.refunded_fen + amount;
+  await trx
+    .updateTable('payment_order')
+    .set({ refunded_fen: refunded, status: refunded === o.amount_fen ? 'refunded' : 'partially_refunded' })
+    .where('id', '=', o.id)
+    .execute();
+  await recordAudit(
+    trx,
+    actor,
+    {
+      action: 'order.refund',
+      resourceType: 'payment_order',
+      resourceId: o.id,
+      patientId: o.patient_id,
+      details: { amountFen: amount, reason },
+    },
+    now,
+  );
+  return refundNo;
+}
+
+/** Asks the order's gateway to pay a recorded refund back (idempotent by refund number at the gateway). */
+export async function submitRefund(ctx: AppContext, payments: Payments, refundNo: string): Promise<void> {
+  const r = await ctx.db
+    .selectFrom('refund as r')
+    .innerJoin('payment_order as o', 'o.id', 'r.order_id')
+    .select(['r.order_id', 'r.amount_fen', 'r.status', 'o.channel', 'o.amount_fen as total_fen'])
+    .where('r.refund_no', '=', refundNo)
+    .executeTakeFirst();
+  if (r?.status !== 'pending') return;
+  const gateway = payments.gateways.get(r.channel ?? '');
+  if (!gateway) return; // free or never-prepaid orders have nothing at a gateway
+  const result = await gateway.refund({
+    orderId: r.order_id,
+    refundNo,
+    amountFen: r.amount_fen,
+    totalFen: r.total_fen,
+  });
+  await ctx.db
+    .updateTable('refund')
+    .set({
+      gateway_refund_id: result.refundId ?? null,
+      ...(result.state !== 'pending' ? { status: result.state, finished_at: ctx.clock.now() } : {}),
+    })
+    .where('refund_no', '=', refundNo)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** Submits, after the commit, the refunds a transaction recorded; a failure is left for the job to retry. */
+export async function submitRefunds(ctx: AppContext, payments: Payments, refundNos: (string | null)[]) {
+  for (const no of refundNos) {
+    if (!no) continue;
+    await submitRefund(ctx, payments, no).catch((err) =>
+      ctx.log.error({ err, refundNo: no }, 'refund submission failed; the job will retry'),
+    );
+  }
+}
+
+/** Job: refunds recorded but never accepted by the gateway (crash, gateway down) are submitted again. */
+export async function resubmitPendingRefunds(ctx: AppContext, payments: Payments, minAgeMs = 30_000) {
+  const due = await ctx.db
+    .selectFrom('refund')
+    .select('refund_no')
+    .where('status', '=', 'pending')
+    .where('gateway_refund_id', 'is', null)
+    .where('created_at', '<=', new Date(ctx.clock.now().getTime() - minAgeMs))
+    .orderBy('created_at')
+    .limit(100)
+    .execute();
+  await submitRefunds(
+    ctx,
+    payments,
+    due.map((d) => d.refund_no),
+  );
+  return due.length;
+}
+
+/** Records and submits a refund in one go (callers with no transaction of their own). */
 export async function refundOrder(
   ctx: AppContext,
   payments: Payments,
@@ -335,72 +451,11 @@ export async function refundOrder(
   reason: string,
   actor: Actor,
 ): Promise<void> {
-  const refundNo = `${orderId}:${reason}`;
   const now = ctx.clock.now();
-  const order = await ctx.db.transaction().execute(async (trx) => {
-    const o = await trx
-      .selectFrom('payment_order')
-      .selectAll()
-      .where('id', '=', orderId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const existing = await trx
-      .selectFrom('refund')
-      .select('id')
-      .where('refund_no', '=', refundNo)
-      .executeTakeFirst();
-    if (existing || (o.status !== 'paid' && o.status !== 'partially_refunded')) return null;
-    const amount = Math.min(amountFen, o.amount_fen - o.refunded_fen);
-    if (amount <= 0) return null;
-    await trx
-      .insertInto('refund')
-      .values({
-        id: newId(),
-        order_id: o.id,
-        refund_no: refundNo,
-        amount_fen: amount,
-        reason,
-        status: 'pending',
-        created_at: now,
-      })
-      .execute();
-    const refunded = o.refunded_fen + amount;
-    await trx
-      .updateTable('payment_order')
-      .set({ refunded_fen: refunded, status: refunded === o.amount_fen ? 'refunded' : 'partially_refunded' })
-      .where('id', '=', o.id)
-      .execute();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'order.refund',
-        resourceType: 'payment_order',
-        resourceId: o.id,
-        patientId: o.patient_id,
-        details: { amountFen: amount, reason },
-      },
-      now,
-    );
-    return { ...o, amount };
-  });
-  if (!order) return;
-  const gateway = payments.gateways.get(order.channel ?? '');
-  if (!gateway) return; // free or never-prepaid orders have nothing at a gateway
-  const result = await gateway.refund({
-    orderId: order.id,
-    refundNo,
-    amountFen: order.amount,
-    totalFen: order.amount_fen,
-  });
-  await ctx.db
-    .updateTable('refund')
-    .set({
-      gateway_refund_id: result.refundId ?? null,
-      ...(result.state !== 'pending' ? { status: result.state, finished_at: now } : {}),
-    })
-    .where('refund_no', '=', refundNo)
-    .execute();
+  const refundNo = await ctx.db
+    .transaction()
+    .execute((trx) => recordRefund(trx, orderId, amountFen, reason, actor, now));
+  if (refundNo) await submitRefund(ctx, payments, refundNo);
 }
 
 /** Closes an unpaid order (hold expired, booking cancelled) in the caller's transaction. */

@@ -4,13 +4,14 @@
  * text visits' chats close 48 h after the last message. Each move is one conditional UPDATE, so a move
  * that raced with a user's action (start, cancel) simply does not happen.
  */
-import { type Actor, recordAudit, systemActor } from '../../platform/audit/audit.js';
+import { recordAudit, systemActor } from '../../platform/audit/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { AfterCommit, notify } from '../notifications/notification.service.js';
-import { closeOrder, refundOrder } from '../payments/payment.service.js';
+import { closeOrder, submitRefunds } from '../payments/payment.service.js';
 import { releaseToken } from '../scheduling/waitlist.service.js';
 import { systemMessage, visitEvent } from './visit-store.js';
 import type { VisitsRuntime } from './visits.service.js';
+import { refundInTransaction } from './visits.service.js';
 
 const BATCH = 100;
 
@@ -94,8 +95,7 @@ export async function expireUnstarted(ctx: AppContext, rt: VisitsRuntime): Promi
       .execute();
     const out: {
       id: string;
-      orderId: string | null;
-      amount: number;
+      refundNo: string | null;
       message: Awaited<ReturnType<typeof systemMessage>>;
     }[] = [];
     for (const r of rows) {
@@ -137,16 +137,27 @@ export async function expireUnstarted(ctx: AppContext, rt: VisitsRuntime): Promi
         '医生未能在规定时间内接诊，问诊已关闭，费用全额退回。',
         now,
       );
-      out.push({ id: r.id, orderId: r.order_id, amount: r.fee_fen, message });
+      const refundNo =
+        r.order_id && r.fee_fen > 0
+          ? await refundInTransaction(
+              trx,
+              r.id,
+              { orderId: r.order_id, amount: r.fee_fen },
+              'visit_expired',
+              systemActor,
+              now,
+            )
+          : null;
+      out.push({ id: r.id, refundNo, message });
     }
     return out;
   });
-  const actor: Actor = systemActor;
+  await submitRefunds(
+    ctx,
+    rt.payments,
+    expired.map((e) => e.refundNo),
+  );
   for (const e of expired) {
-    if (e.orderId && e.amount > 0) {
-      await refundOrder(ctx, rt.payments, e.orderId, e.amount, 'visit_expired', actor);
-      await visitEvent(ctx.db, e.id, 'refunded', actor, ctx.clock.now(), { amountFen: e.amount });
-    }
     rt.hub.publish(e.id, { type: 'message', visitId: e.id, message: e.message });
     rt.hub.publish(e.id, { type: 'visit', visitId: e.id, status: 'expired' });
   }

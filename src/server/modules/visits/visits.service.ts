@@ -20,7 +20,8 @@ import {
   type OrderHooks,
   type OrderRow,
   type Payments,
-  refundOrder,
+  recordRefund,
+  submitRefunds,
 } from '../payments/payment.service.js';
 import { shanghaiInstant } from '../scheduling/schedule.rules.js';
 import { releaseToken } from '../scheduling/waitlist.service.js';
@@ -805,20 +806,29 @@ export async function cancelVisit(
       { action: 'visit.cancel', resourceType: 'visit', resourceId: id, patientId: v.patient_id },
       now,
     );
-    return refund;
+    return refund ? refundInTransaction(trx, id, refund, 'visit_cancelled', actor, now) : null;
   });
-  if (refund) {
-    await refundOrder(ctx, rt.payments, refund.orderId, refund.amount, 'visit_cancelled', actor);
-    await recordRefunded(ctx, id, refund.amount, actor);
-  }
+  await submitRefunds(ctx, rt.payments, [refund]);
   await after.run((err) => ctx.log.error({ err }, 'after-commit task failed'));
   rt.hub.publish(id, { type: 'visit', visitId: id, status: 'cancelled' });
   return viewOf(ctx, id);
 }
 
-async function recordRefunded(ctx: AppContext, id: string, amountFen: number, actor: Actor) {
-  await visitEvent(ctx.db, id, 'refunded', actor, ctx.clock.now(), { amountFen });
+/** The refund of a visit's fee, recorded in the visit's own transaction (the gateway is asked after it). */
+async function refundInTransaction(
+  trx: Tx,
+  visitId: string,
+  refund: { orderId: string; amount: number },
+  reason: string,
+  actor: Actor,
+  now: Date,
+): Promise<string | null> {
+  const refundNo = await recordRefund(trx, refund.orderId, refund.amount, reason, actor, now);
+  if (refundNo) await visitEvent(trx, visitId, 'refunded', actor, now, { amountFen: refund.amount });
+  return refundNo;
 }
+
+export { refundInTransaction };
 
 /** VISIT-3: the doctor stops the visit as unsuitable online and sends the patient to a physical hospital. */
 export async function referOffline(
@@ -927,12 +937,13 @@ export async function referOffline(
       { action: 'visit.refer_offline', resourceType: 'visit', resourceId: id, patientId: v.patient_id },
       now,
     );
-    return { message, refund: amount > 0 && v.order_id ? { orderId: v.order_id, amount } : null };
+    const refundNo =
+      amount > 0 && v.order_id
+        ? await refundInTransaction(trx, id, { orderId: v.order_id, amount }, 'visit_referred', actor, now)
+        : null;
+    return { message, refundNo };
   });
-  if (result.refund) {
-    await refundOrder(ctx, rt.payments, result.refund.orderId, result.refund.amount, 'visit_referred', actor);
-    await recordRefunded(ctx, id, result.refund.amount, actor);
-  }
+  await submitRefunds(ctx, rt.payments, [result.refundNo]);
   await after.run((err) => ctx.log.error({ err }, 'after-commit task failed'));
   rt.hub.publish(id, { type: 'message', visitId: id, message: result.message });
   rt.hub.publish(id, { type: 'visit', visitId: id, status: 'referred_offline' });

@@ -6,7 +6,7 @@ import type { Tx } from '../../platform/db/database.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { requirePatientAccess } from '../identity/patient-access.js';
 import { AfterCommit, insertNotification, notify } from '../notifications/notification.service.js';
-import { closeOrder, type Payments, refundOrder } from '../payments/payment.service.js';
+import { closeOrder, type Payments, recordRefund, submitRefunds } from '../payments/payment.service.js';
 import { type AppointmentStatus, type Channel, canCancel, shanghaiInstant } from './schedule.rules.js';
 import { policyOf } from './schedule.service.js';
 import { releaseToken } from './waitlist.service.js';
@@ -107,9 +107,12 @@ export async function cancelAppointment(
       },
       after,
     );
-    return a.status === 'confirmed' && a.order_id ? { orderId: a.order_id, amount: a.fee_fen } : null;
+    // The refund is recorded with the cancellation; the gateway is asked after the commit (retried by a job).
+    return a.status === 'confirmed' && a.order_id
+      ? recordRefund(trx, a.order_id, a.fee_fen, 'cancelled', actor, now)
+      : null;
   });
-  if (refund) await refundOrder(ctx, payments, refund.orderId, refund.amount, 'cancelled', actor);
+  await submitRefunds(ctx, payments, [refund]);
   await after.run((err) => ctx.log.error({ err }, 'after-commit task failed'));
   return (await listAppointments(ctx, { appointmentId }))[0]!;
 }

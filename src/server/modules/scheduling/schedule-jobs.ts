@@ -5,7 +5,7 @@ import type { AuthContext } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { AfterCommit, notify } from '../notifications/notification.service.js';
-import { closeOrder, type Payments, refundOrder } from '../payments/payment.service.js';
+import { closeOrder, type Payments, recordRefund, submitRefunds } from '../payments/payment.service.js';
 import { addDays } from './schedule.rules.js';
 import { releaseToken } from './waitlist.service.js';
 
@@ -220,11 +220,12 @@ export async function stopSchedule(
       .where('schedule_id', '=', s.id)
       .where('status', '=', 'waiting')
       .execute();
-    const toRefund: { orderId: string; amount: number }[] = [];
+    const refundNos: (string | null)[] = [];
     for (const a of live) {
       if (a.order_id) {
+        // Unpaid orders close; paid ones are refunded in full, recorded in this transaction.
         await closeOrder(trx, a.order_id, now);
-        toRefund.push({ orderId: a.order_id, amount: a.fee_fen });
+        refundNos.push(await recordRefund(trx, a.order_id, a.fee_fen, 'schedule_stopped', actor, now));
       }
       await notify(
         ctx,
@@ -253,11 +254,9 @@ export async function stopSchedule(
       },
       now,
     );
-    return { toRefund, cancelled: live.length };
+    return { refundNos, cancelled: live.length };
   });
-  // closeOrder left paid orders alone; they are refunded (refundOrder skips unpaid ones).
-  for (const r of refunds.toRefund)
-    await refundOrder(ctx, payments, r.orderId, r.amount, 'schedule_stopped', actor);
+  await submitRefunds(ctx, payments, refunds.refundNos);
   await after.run(logErr(ctx));
   return { id: scheduleId, status: 'stopped' as const, cancelled: refunds.cancelled };
 }

@@ -82,6 +82,26 @@ export async function createSchedule(
   return admin.post('/schedules', { mode: 'offline', ...body });
 }
 
+/** Polls until `probe` answers something (every 200 ms, 50 tries by default). */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 50): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Pays an order on the simulated gateway's cashier, as the patient would, until the order is paid. */
+export async function payOrder(baseURL: string, patient: ApiClient, orderId: string): Promise<void> {
+  const { prepayId } = await patient.post<{ prepayId: string }>(`/orders/${orderId}/pay`, { channel: 'sim' });
+  await call(baseURL, 'POST', `/sim-gateway/cashier/${prepayId}/confirm`);
+  await until(`order ${orderId} to be paid`, async () => {
+    const order = await patient.get<{ status: string }>(`/orders/${orderId}`);
+    return order.status === 'paid' ? order : undefined;
+  });
+}
+
 /** Books a schedule and pays on the simulated gateway, as a patient would, until the order is paid. */
 export async function bookAndPay(
   baseURL: string,
@@ -93,14 +113,24 @@ export async function bookAndPay(
     { scheduleId },
     { 'Idempotency-Key': randomUUID() },
   );
-  const { prepayId } = await patient.post<{ prepayId: string }>(`/orders/${booking.orderId}/pay`, {
-    channel: 'sim',
+  await payOrder(baseURL, patient, booking.orderId);
+  return booking;
+}
+
+/** The patient requests an online visit (with consent) and pays for it, until it waits in the queue. */
+export async function requestPaidVisit<T extends { id: string; status: string }>(
+  baseURL: string,
+  patient: ApiClient,
+  body: Record<string, unknown>,
+): Promise<T> {
+  const requested = await patient.post<{ id: string; status: string; orderId?: string }>('/visits', {
+    consent: true,
+    ...body,
   });
-  await call(baseURL, 'POST', `/sim-gateway/cashier/${prepayId}/confirm`);
-  for (let i = 0; i < 50; i++) {
-    const order = await patient.get<{ status: string }>(`/orders/${booking.orderId}`);
-    if (order.status === 'paid') return booking;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`order ${booking.orderId} not paid`);
+  if (requested.orderId && requested.status === 'requested')
+    await payOrder(baseURL, patient, requested.orderId);
+  return until(`visit ${requested.id} to wait for its doctor`, async () => {
+    const visit = await patient.get<T>(`/visits/${requested.id}`);
+    return visit.status === 'waiting' ? visit : undefined;
+  });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { apiAs, doctorId, shanghaiDay, zhMonthDay } from './api.js';
+import { apiAs, doctorId, requestPaidVisit, shanghaiDay, zhMonthDay } from './api.js';
 import { DEMO_PASSWORD, journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 const journeys = journeyHarness();
@@ -59,25 +59,13 @@ async function completedFollowUp(): Promise<string> {
   const patient = await apiAs(base, '13800000001');
   const doctor = await apiAs(base, '13900000001');
   const chen = await doctorId(admin, '陈建国');
-  const visit = await patient.post<{ id: string; orderId: string }>('/visits', {
+  const visit = await requestPaidVisit<{ id: string; status: string }>(base, patient, {
     type: 'follow_up',
     doctorId: chen,
     conditionCode: 'I10',
     description: '高血压复诊，近一周血压 135/85 左右，想调整用药',
     channel: 'text',
-    consent: true,
   });
-  const { prepayId } = await patient.post<{ prepayId: string }>(`/orders/${visit.orderId}/pay`, {
-    channel: 'sim',
-  });
-  const paid = await fetch(`${base}/sim-gateway/cashier/${prepayId}/confirm`, { method: 'POST' });
-  if (!paid.ok) throw new Error(`sim cashier → ${paid.status} ${await paid.text()}`);
-  for (let i = 0; ; i++) {
-    const { status } = await patient.get<{ status: string }>(`/visits/${visit.id}`);
-    if (status === 'waiting' || status === 'paid') break;
-    if (i > 50) throw new Error(`visit ${visit.id} not paid: ${status}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
   await doctor.post(`/visits/${visit.id}/start`);
   await patient.post(`/visits/${visit.id}/messages`, {
     clientId: randomUUID(),

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineEntry, VisitView } from '../../src/shared/visits.js';
-import { type ApiClient, apiAs, doctorId } from './api.js';
+import { type ApiClient, apiAs, doctorId, requestPaidVisit, until } from './api.js';
 import { journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 /**
@@ -14,45 +14,19 @@ const CONSENT_QUESTION = '是否同意本次视频问诊录音录像？（用于
 let visitId = '';
 let patientApi: ApiClient;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 50): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Pays an order on the simulated gateway's cashier, as the patient would, until it is paid. */
-async function pay(patient: ApiClient, orderId: string): Promise<void> {
-  const { prepayId } = await patient.post<{ prepayId: string }>(`/orders/${orderId}/pay`, { channel: 'sim' });
-  const res = await fetch(`${journeys.url()}/sim-gateway/cashier/${prepayId}/confirm`, { method: 'POST' });
-  expect(res.ok).toBe(true);
-  await until('the order to be paid', async () => {
-    const order = await patient.get<{ status: string }>(`/orders/${orderId}`);
-    return order.status === 'paid' ? order : undefined;
-  });
-}
-
 beforeAll(async () => {
   const admin = await apiAs(journeys.url(), '13600000001');
   const chen = await doctorId(admin, '陈建国');
   const doctorApi = await apiAs(journeys.url(), '13900000001');
   patientApi = await apiAs(journeys.url(), '13800000001');
-  const requested = await patientApi.post<{ id: string; status: string; orderId?: string }>('/visits', {
+  const waiting = await requestPaidVisit<VisitView>(journeys.url(), patientApi, {
     type: 'follow_up',
     doctorId: chen,
     conditionCode: 'I10',
     description: '高血压复诊，近一周血压 150/95 左右，想视频问诊调整用药。',
     channel: 'video',
-    consent: true,
   });
-  visitId = requested.id;
-  if (requested.orderId) await pay(patientApi, requested.orderId);
-  await until('the visit to wait for its doctor', async () => {
-    const visit = await patientApi.get<VisitView>(`/visits/${visitId}`);
-    return visit.status === 'waiting' ? visit : undefined;
-  });
+  visitId = waiting.id;
   const started = await doctorApi.post<VisitView>(`/visits/${visitId}/start`);
   expect(started.status).toBe('in_progress');
 });

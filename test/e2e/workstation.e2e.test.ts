@@ -8,7 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type ApiClient, apiAs } from './api.js';
+import { type ApiClient, apiAs, requestPaidVisit } from './api.js';
 import { DEMO_PASSWORD, journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 const journeys = journeyHarness();
@@ -82,22 +82,9 @@ async function cardiology(patient: ApiClient): Promise<string> {
   return department.id;
 }
 
-/** The patient asks for an on-demand visit and pays on the simulated gateway, until it waits in the queue. */
-async function requestAndPay(patient: ApiClient, body: Record<string, unknown>): Promise<Visit> {
-  const visit = await patient.post<Visit>('/visits', { channel: 'text', consent: true, ...body });
-  if (visit.orderId && visit.status === 'requested') {
-    const { prepayId } = await patient.post<{ prepayId: string }>(`/orders/${visit.orderId}/pay`, {
-      channel: 'sim',
-    });
-    const res = await fetch(`${journeys.url()}/sim-gateway/cashier/${prepayId}/confirm`, { method: 'POST' });
-    if (!res.ok) throw new Error(`sim confirm → ${res.status} ${await res.text()}`);
-  }
-  for (let i = 0; i < 50; i++) {
-    const now = await patient.get<Visit>(`/visits/${visit.id}`);
-    if (now.status === 'waiting') return now;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`visit ${visit.id} never reached the queue`);
+/** The patient asks for a visit and pays on the simulated gateway, until it waits in the queue. */
+function requestAndPay(patient: ApiClient, body: Record<string, unknown>): Promise<Visit> {
+  return requestPaidVisit<Visit>(journeys.url(), patient, { channel: 'text', ...body });
 }
 
 async function doctorQueue(): Promise<Page> {

@@ -7,11 +7,44 @@ import type { TimelineEntry } from '../../../shared/visits.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
+import { maskName } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { requireParticipant, viewerRole } from './visit-access.js';
 import { visitEvent, visitKeys } from './visit-store.js';
+
+/** The visit and its call, locked, for one of the visit's participants. */
+async function participantCall(trx: Executor, auth: AuthContext, visitId: string, callId: string) {
+  const v = await visitKeys(trx, visitId);
+  if (!v) throw errors.notFound('问诊');
+  const role = await requireParticipant(trx, auth, v);
+  const call = await trx
+    .selectFrom('visit_call')
+    .selectAll()
+    .where('id', '=', callId)
+    .where('visit_id', '=', visitId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!call) throw errors.notFound('通话');
+  return { v, role, call };
+}
+
+/** The timeline entry of a call that ended, with its length (VISIT-5). */
+async function callEnded(
+  trx: Executor,
+  visitId: string,
+  call: { id: string; started_at: Date },
+  actor: Actor,
+  now: Date,
+  details: Record<string, unknown>,
+) {
+  await visitEvent(trx, visitId, 'call_ended', actor, now, {
+    callId: call.id,
+    durationSeconds: Math.round((now.getTime() - call.started_at.getTime()) / 1000),
+    ...details,
+  });
+}
 
 export async function startCall(ctx: AppContext, auth: AuthContext, visitId: string, actor: Actor) {
   const now = ctx.clock.now();
@@ -62,19 +95,9 @@ export async function joinCall(
 ) {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    const v = await visitKeys(trx, visitId);
-    if (!v) throw errors.notFound('问诊');
-    const role = await requireParticipant(trx, auth, v);
+    const { v, role, call } = await participantCall(trx, auth, visitId, callId);
     if (v.status !== 'in_progress')
       throw new AppError(409, 'VISIT_NOT_IN_PROGRESS', '问诊未在进行中', '问诊已结束，不能再加入视频通话。');
-    const call = await trx
-      .selectFrom('visit_call')
-      .selectAll()
-      .where('id', '=', callId)
-      .where('visit_id', '=', visitId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!call) throw errors.notFound('通话');
     if (call.ended_at) throw new AppError(409, 'CALL_ENDED', '通话已结束', '该视频通话已结束，请重新发起。');
     const participants = call.participants.filter((p) => p.accountId !== auth.accountId);
     participants.push({ accountId: auth.accountId, role, joinedAt: now.toISOString(), recordingConsent });
@@ -97,26 +120,14 @@ export async function endCall(
 ) {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    const v = await visitKeys(trx, visitId);
-    if (!v) throw errors.notFound('问诊');
-    await requireParticipant(trx, auth, v);
-    const call = await trx
-      .selectFrom('visit_call')
-      .selectAll()
-      .where('id', '=', callId)
-      .where('visit_id', '=', visitId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!call) throw errors.notFound('通话');
+    const { v, call } = await participantCall(trx, auth, visitId, callId);
     if (call.ended_at) return;
     await trx
       .updateTable('visit_call')
       .set({ ended_at: now, ended_by: auth.accountId })
       .where('id', '=', callId)
       .execute();
-    await visitEvent(trx, visitId, 'call_ended', actor, now, {
-      callId,
-      durationSeconds: Math.round((now.getTime() - call.started_at.getTime()) / 1000),
+    await callEnded(trx, visitId, call, actor, now, {
       participants: call.participants.map((p) => ({ role: p.role, recordingConsent: p.recordingConsent })),
     });
     await recordAudit(
@@ -141,9 +152,7 @@ export async function timeline(
   // The regulator sees the process, not who the patient is (names masked as in its lists).
   const maskPatient = viewer === 'oversight' && !auth.roles.includes('org_admin');
   const nameOf = (role: string, name: string | null) =>
-    !name
-      ? {}
-      : { actorName: maskPatient && role === 'patient' ? `${name[0]}${'*'.repeat(name.length - 1)}` : name };
+    !name ? {} : { actorName: maskPatient && role === 'patient' ? maskName(name) : name };
   const events = await ctx.db
     .selectFrom('visit_event as e')
     .leftJoin('account as a', 'a.id', 'e.actor_account_id')
@@ -206,10 +215,5 @@ export async function endOpenCalls(trx: Executor, visitId: string, actor: Actor,
     .where('ended_at', 'is', null)
     .returning(['id', 'started_at'])
     .execute();
-  for (const c of open)
-    await visitEvent(trx, visitId, 'call_ended', actor, now, {
-      callId: c.id,
-      durationSeconds: Math.round((now.getTime() - c.started_at.getTime()) / 1000),
-      reason: 'visit_ended',
-    });
+  for (const c of open) await callEnded(trx, visitId, c, actor, now, { reason: 'visit_ended' });
 }

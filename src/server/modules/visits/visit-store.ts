@@ -2,9 +2,12 @@
  * Reading visits into their API view, and the two appends every change makes: a timeline event
  * (VISIT-5) and, where the chat should show it, a system message.
  */
+
+import { sql } from 'kysely';
 import { ageOn, shanghaiDate } from '../../../shared/identity.js';
 import type { VisitMessage, VisitStatus, VisitType, VisitView } from '../../../shared/visits.js';
 import type { Actor } from '../../platform/audit/audit.js';
+import { maskName } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
 import { errors } from '../../platform/errors.js';
 import type { VisitKeys } from './visit-access.js';
@@ -77,10 +80,6 @@ export async function lockedVisit(db: Executor, id: string) {
   return v;
 }
 
-function maskName(name: string): string {
-  return name.length <= 1 ? name : `${name[0]}${'*'.repeat(name.length - 1)}`;
-}
-
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
 
 /** Visits as the API shows them; `mask` hides the patient's name (oversight lists). */
@@ -113,24 +112,11 @@ export async function visitViews(
         .execute()
     ).map((m) => m.attachment_id),
   );
+  const positions = await queuePositions(db, rows);
   const today = now;
   const out: VisitView[] = [];
   for (const r of rows) {
-    let queuePosition: number | undefined;
-    if (r.status === 'waiting' && r.queued_at) {
-      const ahead = await db
-        .selectFrom('visit')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('status', '=', 'waiting')
-        .where('queued_at', '<', r.queued_at)
-        .where((eb) =>
-          r.practitioner_id
-            ? eb('practitioner_id', '=', r.practitioner_id)
-            : eb.and([eb('practitioner_id', 'is', null), eb('department_id', '=', r.department_id)]),
-        )
-        .executeTakeFirst();
-      queuePosition = Number(ahead?.n ?? 0) + 1;
-    }
+    const queuePosition = positions.get(r.id);
     const birth = r.birth_date ? String(r.birth_date) : shanghaiDate(now);
     const age = ageOn(birth, today);
     const rec = r.refer_recommendation as Record<string, string> | null;
@@ -214,6 +200,38 @@ export async function visitViews(
     });
   }
   return out;
+}
+
+/**
+ * Place in the queue of each waiting visit (1 = next), in one query for the whole page: a doctor's own
+ * queue, or the department's untaken on-demand queue.
+ */
+async function queuePositions(
+  db: Executor,
+  rows: { id: string; status: string; practitioner_id: string | null; department_id: string }[],
+): Promise<Map<string, number>> {
+  const waiting = rows.filter((r) => r.status === 'waiting');
+  if (waiting.length === 0) return new Map();
+  const doctors = [...new Set(waiting.flatMap((r) => (r.practitioner_id ? [r.practitioner_id] : [])))];
+  const departments = [...new Set(waiting.filter((r) => !r.practitioner_id).map((r) => r.department_id))];
+  const ranked = await db
+    .selectFrom('visit')
+    .select([
+      'id',
+      sql<number>`row_number() over (partition by practitioner_id,
+        case when practitioner_id is null then department_id end order by queued_at, id)`.as('position'),
+    ])
+    .where('status', '=', 'waiting')
+    .where((eb) =>
+      eb.or([
+        ...(doctors.length > 0 ? [eb('practitioner_id', 'in', doctors)] : []),
+        ...(departments.length > 0
+          ? [eb.and([eb('practitioner_id', 'is', null), eb('department_id', 'in', departments)])]
+          : []),
+      ]),
+    )
+    .execute();
+  return new Map(ranked.map((r) => [r.id, Number(r.position)]));
 }
 
 function base(db: Executor) {

@@ -39,19 +39,19 @@ export async function runCeiling(
     try {
       await client.query('begin');
       const now = new Date();
-      const slot = await client.query<{
+      const taken = await client.query<{
         id: string;
         token_number: number;
         window_start: Date;
         window_end: Date;
       }>(
-        `update slot set status = 'held'
-          where id = (select id from slot where schedule_id = $1 and channel = 'public' and status = 'free'
+        `update token set status = 'held'
+          where id = (select id from token where schedule_id = $1 and channel = 'public' and status = 'free'
                       order by token_number limit 1 for update skip locked)
           returning id, token_number, window_start, window_end`,
         [a.schedule.id],
       );
-      const token = slot.rows[0];
+      const token = taken.rows[0];
       if (!token) {
         await client.query('rollback');
         out.full++;
@@ -76,7 +76,7 @@ export async function runCeiling(
         ],
       );
       await client.query(
-        `insert into appointment (id, schedule_id, slot_id, patient_id, booked_by, practitioner_id, date,
+        `insert into appointment (id, schedule_id, token_id, patient_id, booked_by, practitioner_id, date,
                                   channel, status, token_number, window_start, window_end, fee_fen, order_id,
                                   hold_until, created_at)
          values ($1, $2, $3, $4, $5, $6, $7, 'public', 'pending_payment', $8, $9, $10, $11, $12, $13, $14)`,

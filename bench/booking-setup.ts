@@ -53,7 +53,7 @@ interface Doctor {
  * Releases schedule sets through the API as the institution administrator (POST /schedules), so the
  * schedules, tokens and audit rows are exactly what the product makes. Dates are 1–6 days ahead
  * (Asia/Shanghai), inside the 7-day release window; a doctor gets one-hour sessions at different hours
- * of a day, and a slot that overlaps an existing schedule is skipped.
+ * of a day, and an hour that overlaps an existing schedule is skipped.
  */
 export async function releaseScheduleSets(
   base: string,
@@ -71,13 +71,15 @@ export async function releaseScheduleSets(
   let cursor: string | null = null;
   do {
     const q: string = `/doctors?institutionId=${institutionId}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page: { body: { items: Doctor[]; nextCursor: string | null } } = await api(base, 'GET', q);
+    const page: { status: number; body: { items: Doctor[]; nextCursor: string | null; code?: string } } =
+      await api(base, 'GET', q);
+    if (page.status !== 200) throw new Error(`GET ${q} answered ${page.status} ${page.body.code ?? ''}`);
     doctors.push(...page.body.items.filter((d) => d.kind === 'doctor' && d.institution.id === institutionId));
     cursor = page.body.nextCursor;
   } while (cursor);
   if (doctors.length === 0) throw new Error('no doctors at the administrator’s institution');
 
-  // Candidate (doctor, day, hour) slots: all doctors on a day-hour before the next hour or day.
+  // Candidate (doctor, day, hour) sessions: all doctors on a day-hour before the next hour or day.
   function* candidates() {
     for (let hour = 8; hour < 22; hour++)
       for (let day = 1; day <= 6; day++)
@@ -87,10 +89,10 @@ export async function releaseScheduleSets(
           yield { doctor, date, startTime: hh(hour), endTime: hh(hour + 1) };
         }
   }
-  const slots = candidates();
+  const hours = candidates();
   const create = async (capacity: number): Promise<BenchSchedule> => {
     for (;;) {
-      const next = slots.next();
+      const next = hours.next();
       if (next.done) throw new Error('ran out of free doctor-hours for bench schedules');
       const { doctor, date, startTime, endTime } = next.value;
       const res = await api<{ id: string; feeFen: number; capacity: number; quotas: { public: number } }>(

@@ -2,14 +2,14 @@ import type pg from 'pg';
 import { LIVE_STATUSES } from '../src/server/modules/scheduling/schedule.rules.js';
 
 export interface Verdict {
-  /** Σ over schedules of max(0, live − capacity), plus Σ over slots of (live − 1) where a slot has >1. */
+  /** Σ over schedules of max(0, live − capacity), plus Σ over tokens of (live − 1) where a token has >1. */
   overbooked: number;
   /** Acknowledged (201) but not live in the database, plus live in the database but never acknowledged. */
   lostAcks: number;
   /** Live appointments in the database on these schedules. */
   live: number;
   /** Tokens held or booked with no live appointment: not a correctness failure, but a leaked token. */
-  strandedSlots: number;
+  strandedTokens: number;
 }
 
 /** Checks the bench schedules against what the clients were told. */
@@ -25,9 +25,9 @@ export async function verify(
       where s.id = any($1) group by s.id, s.capacity`,
     [scheduleIds, live],
   );
-  const perSlot = await db.query<{ excess: number }>(
+  const perToken = await db.query<{ excess: number }>(
     `select (count(*) - 1)::int as excess from appointment
-      where schedule_id = any($1) and status = any($2) group by slot_id having count(*) > 1`,
+      where schedule_id = any($1) and status = any($2) group by token_id having count(*) > 1`,
     [scheduleIds, live],
   );
   const rows = await db.query<{ id: string }>(
@@ -35,9 +35,9 @@ export async function verify(
     [scheduleIds, live],
   );
   const stranded = await db.query<{ n: number }>(
-    `select count(*)::int as n from slot sl
-      where sl.schedule_id = any($1) and sl.status in ('held', 'booked')
-        and not exists (select 1 from appointment a where a.slot_id = sl.id and a.status = any($2))`,
+    `select count(*)::int as n from token t
+      where t.schedule_id = any($1) and t.status in ('held', 'booked')
+        and not exists (select 1 from appointment a where a.token_id = t.id and a.status = any($2))`,
     [scheduleIds, live],
   );
   const inDb = new Set(rows.rows.map((r) => r.id));
@@ -47,9 +47,9 @@ export async function verify(
   for (const id of inDb) if (!acked.has(id)) lostAcks++;
   const sum = (r: pg.QueryResult<{ excess: number }>) => r.rows.reduce((s, x) => s + x.excess, 0);
   return {
-    overbooked: sum(perSchedule) + sum(perSlot),
+    overbooked: sum(perSchedule) + sum(perToken),
     lostAcks,
     live: inDb.size,
-    strandedSlots: stranded.rows[0]!.n,
+    strandedTokens: stranded.rows[0]!.n,
   };
 }

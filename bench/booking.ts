@@ -26,16 +26,20 @@ import { verify } from './booking-verify.js';
 import { type PhaseCost, startPhase } from './cpu.js';
 import { profiled } from './profile.js';
 import { countQueries } from './query-count.js';
+import { knob, SMOKE } from './smoke.js';
 import { percentile, progress, round, shuffle, tally } from './stats.js';
 
 const env = process.env;
-const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
-const ATTEMPTS = num('BENCH_ATTEMPTS', 5000);
-const CONCURRENCY = num('BENCH_CONCURRENCY', 1000);
+/** Full run, smoke run (BENCH_SMOKE=1: the same phases and checks with tiny counts). */
+const ATTEMPTS = knob('BENCH_ATTEMPTS', 5000, 200);
+const CONCURRENCY = knob('BENCH_CONCURRENCY', 1000, 50);
 /** The server's pool and the ceiling's: the app's default (10 and 40 measured no better on 2 cores). */
-const POOL_SIZE = num('BENCH_POOL_SIZE', 20);
-const HOT_SHARE = num('BENCH_HOT_SHARE', 0.3);
-const SHAPE: SetShape = { schedules: 50, perSchedule: 10, hotCapacity: 20 };
+const POOL_SIZE = knob('BENCH_POOL_SIZE', 20, 20);
+const HOT_SHARE = knob('BENCH_HOT_SHARE', 0.3, 0.3);
+/** Fewer tokens than attempts, so a smoke run still races for them and refuses most. */
+const SHAPE: SetShape = SMOKE
+  ? { schedules: 5, perSchedule: 4, hotCapacity: 5 }
+  : { schedules: 50, perSchedule: 10, hotCapacity: 20 };
 const ADMIN = { phone: '13600000001', password: 'Demo@2026' };
 
 const queries = countQueries();
@@ -66,7 +70,10 @@ async function main(): Promise<number> {
     `machine: ${os.cpus().length} cpus, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ` +
       `PostgreSQL ${await serverVersion(bench.url)}; database ${bench.owned ? 'fresh' : 'from DATABASE_URL'}`,
   );
-  progress(`attempts ${ATTEMPTS}, in flight ${CONCURRENCY}, pool ${POOL_SIZE}, hot share ${HOT_SHARE}`);
+  progress(
+    `${SMOKE ? 'SMOKE run (numbers mean nothing): ' : ''}attempts ${ATTEMPTS}, in flight ${CONCURRENCY}, ` +
+      `pool ${POOL_SIZE}, hot share ${HOT_SHARE}`,
+  );
   let server: RunningServer | null = null;
   let database: Database | null = null;
   const direct = new pg.Pool({ connectionString: bench.url, max: POOL_SIZE });
@@ -169,6 +176,7 @@ async function main(): Promise<number> {
       p99Ms: ms(percentile(latencies, 0.99)),
       ceilingTps: ms(ceilingTps),
       ratio: round(ceilingTps > 0 ? bookingsPerSec / ceilingTps : 0, 2),
+      ...(SMOKE ? { smoke: true } : {}),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     const serverErrors = load.results.filter((r) => r.status === 0 || r.status >= 500).length;

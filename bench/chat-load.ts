@@ -17,6 +17,8 @@ export interface ChatLoadInput {
   intervalMs: number;
   /** How long to wait for the last echo and delivery after the last send, and for a resume. */
   timeoutMs: number;
+  /** How the doctor's socket follows the visits: one multi-visit resume frame, or one frame per visit. */
+  doctorResume: 'one-frame' | 'per-visit';
 }
 
 /** A frame the bench did not expect: an `error` frame, a socket error or close, an HTTP failure. */

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
-import type { ClientFrame, ServerFrame } from '../src/shared/visits.js';
+import { type ClientFrame, MAX_RESUME_VISITS, type ServerFrame } from '../src/shared/visits.js';
 import type {
   ChatLoadInput,
   ChatPhaseOutput,
@@ -115,7 +115,17 @@ watch(doctor, 'doctor', (f, at) => {
   }
 });
 doctor.on('close', (code) => problems.push({ where: 'doctor', code: `closed ${code}` }));
-for (const p of input.patients) send(doctor, { type: 'resume', visitId: p.visitId, after: 0 });
+// The doctor follows every visit: one resume frame for up to MAX_RESUME_VISITS of them, as the web does, or
+// (BENCH_DOCTOR_RESUME=per-visit) one frame per visit, all written at once, which the server slows down.
+if (input.doctorResume === 'per-visit')
+  for (const p of input.patients) send(doctor, { type: 'resume', visitId: p.visitId, after: 0 });
+else
+  for (let start = 0; start < N; start += MAX_RESUME_VISITS) {
+    const visits = input.patients
+      .slice(start, start + MAX_RESUME_VISITS)
+      .map((p) => ({ visitId: p.visitId, after: 0 }));
+    send(doctor, { type: 'resume', visits });
+  }
 const doctorWait = until(() => doctorResumed === N, input.timeoutMs);
 poke = doctorWait.poke;
 if (!(await doctorWait.done)) throw new Error(`the doctor resumed ${doctorResumed} of ${N} visits`);

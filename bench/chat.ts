@@ -19,15 +19,17 @@ import { giveOfflineDiagnoses, loginDoctor, openVisits } from './chat-setup.js';
 import { type PhaseCost, startPhase } from './cpu.js';
 import { profiled } from './profile.js';
 import { countQueries } from './query-count.js';
+import { knob, SMOKE } from './smoke.js';
 import { percentile, progress, round } from './stats.js';
 
 const env = process.env;
-const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
-const PATIENTS = num('BENCH_PATIENTS', 200);
-const MESSAGES = num('BENCH_MESSAGES', 20);
-const INTERVAL_MS = num('BENCH_INTERVAL_MS', 50);
-const POOL_SIZE = num('BENCH_POOL_SIZE', 20);
-const TIMEOUT_MS = num('BENCH_TIMEOUT_MS', 120_000);
+/** Full run, smoke run (BENCH_SMOKE=1: the same phases and checks with tiny counts). */
+const PATIENTS = knob('BENCH_PATIENTS', 200, 12);
+const MESSAGES = knob('BENCH_MESSAGES', 20, 3);
+const INTERVAL_MS = knob('BENCH_INTERVAL_MS', 50, 50);
+const POOL_SIZE = knob('BENCH_POOL_SIZE', 20, 20);
+const TIMEOUT_MS = knob('BENCH_TIMEOUT_MS', 120_000, 20_000);
+const DOCTOR_RESUME = env.BENCH_DOCTOR_RESUME === 'per-visit' ? 'per-visit' : 'one-frame';
 /** 陈建国, chief cardiologist of 云川医院 (YC-H01), who offers online follow-ups. */
 const DOCTOR = { phone: '13900000001', password: 'Demo@2026' };
 
@@ -100,8 +102,8 @@ async function main(): Promise<number> {
         .join(' ')}`,
   );
   progress(
-    `patients ${PATIENTS}, ${MESSAGES} messages each, one every ${INTERVAL_MS} ms ` +
-      `(offered ${round((PATIENTS * 1000) / INTERVAL_MS, 1)}/s), pool ${POOL_SIZE}`,
+    `${SMOKE ? 'SMOKE run (numbers mean nothing): ' : ''}patients ${PATIENTS}, ${MESSAGES} messages each, one every ${INTERVAL_MS} ms ` +
+      `(offered ${round((PATIENTS * 1000) / INTERVAL_MS, 1)}/s), pool ${POOL_SIZE}; the doctor resumes ${DOCTOR_RESUME}`,
   );
   let server: RunningServer | null = null;
   let database: Database | null = null;
@@ -144,6 +146,7 @@ async function main(): Promise<number> {
       messages: MESSAGES,
       intervalMs: INTERVAL_MS,
       timeoutMs: TIMEOUT_MS,
+      doctorResume: DOCTOR_RESUME,
     });
     await load.ready;
 
@@ -220,6 +223,7 @@ async function main(): Promise<number> {
       cpuMsPerMessage: round(cpu / Math.max(1, messages), 2),
       queriesPerMessage: round(chatCost.queries / Math.max(1, messages), 1),
       load1: [loadBefore, loadAfter],
+      ...(SMOKE ? { smoke: true } : {}),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     for (const p of problems.slice(0, 20)) progress(`problem: ${p.where}: ${p.code}`);

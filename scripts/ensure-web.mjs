@@ -13,7 +13,7 @@ function newest(dir) {
   }
   return t;
 }
-const sources = Math.max(newest('src/web'), statSync('vite.config.ts').mtimeMs);
+const sources = Math.max(newest('src/web'), newest('src/shared'), statSync('vite.config.ts').mtimeMs);
 if (existsSync(out) && statSync(out).mtimeMs >= sources && !process.argv.includes('--force')) process.exit(0);
 if (!existsSync('node_modules/vite')) {
   console.warn('vite is not installed (production install?): skipping the web build');

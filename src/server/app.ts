@@ -14,25 +14,34 @@ import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { identityRoutes } from './modules/identity/identity.routes.js';
 import { resolveSession } from './modules/identity/session.service.js';
 import { notificationRoutes } from './modules/notifications/notifications.routes.js';
+import { registerNotificationSubscribers } from './modules/notifications/notify.js';
 import type { Payments } from './modules/payments/payment.service.js';
+import { registerPaymentSubscribers } from './modules/payments/payments.events.js';
 import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { SimGateway, SimGatewayAdapter } from './modules/payments/sim-gateway.js';
 import { simGatewayRoutes } from './modules/payments/sim-gateway.routes.js';
-import { onAppointmentPaid } from './modules/scheduling/appointments.service.js';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
+import { registerSchedulingSubscribers } from './modules/scheduling/scheduling.subscribers.js';
+import { attachmentRoutes } from './modules/visits/attachments.routes.js';
 import { type BlobStore, LocalDiskStore, S3Store } from './modules/visits/blob-store.js';
+import { callRoutes } from './modules/visits/calls.routes.js';
+import { firstVisitPilotRoutes } from './modules/visits/first-visit-pilot.routes.js';
 import { VisitHub } from './modules/visits/hub.js';
+import { recordRoutes } from './modules/visits/records.routes.js';
 import { registerVisitSocket } from './modules/visits/visit-socket.js';
 import { visitRoutes } from './modules/visits/visits.routes.js';
-import { type VisitsRuntime, visitOrderHooks } from './modules/visits/visits.service.js';
+import type { VisitsRuntime } from './modules/visits/visits.runtime.js';
+import { registerVisitSubscribers } from './modules/visits/visits.subscribers.js';
 import { recordAudit } from './platform/audit/audit.js';
-import { actorOf, registerAccessControl } from './platform/auth/access.js';
+import { registerAccessControl, registerRefusalAudit } from './platform/auth/access.js';
 import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
 import { FieldCipher } from './platform/crypto/fields.js';
 import type { Db } from './platform/db/database.js';
-import { AppError, notFoundProblem, registerErrorHandling } from './platform/errors.js';
+import { notFoundProblem, platformErrors, registerErrorHandling } from './platform/errors.js';
+import { registerRouteContracts } from './platform/http.js';
+import { Outbox } from './platform/outbox.js';
 import { LogSmsSender, type SmsSender } from './platform/sms/sms.js';
 
 export interface AppOptions {
@@ -99,18 +108,19 @@ export async function buildApp(opts: AppOptions): Promise<{
     cipher: new FieldCipher(config.fieldKeys, config.currentFieldKeyId, config.blindIndexKey),
     sms: opts.sms ?? new LogSmsSender(app.log),
     log: app.log,
+    outbox: new Outbox(() => ctx),
   };
+  registerNotificationSubscribers(ctx);
 
   const sim = (opts.simGateway ?? config.demo) ? new SimGateway('', () => ctx.clock.now()) : null;
   const payments: Payments = {
     gateways: new Map(sim ? [['sim', new SimGatewayAdapter(sim, () => ctx.clock.now())]] : []),
-    hooks: new Map([['appointment', { onPaid: onAppointmentPaid }]]),
   };
+  registerPaymentSubscribers(ctx, payments);
   const visits: VisitsRuntime = { hub: new VisitHub(), payments };
-  payments.hooks.set(
-    'visit',
-    visitOrderHooks(ctx, () => visits),
-  );
+  // The payment of an appointment or a visit reaches its module as the outbox event payments.order_paid.
+  registerSchedulingSubscribers(ctx);
+  registerVisitSubscribers(ctx, visits);
   const store: BlobStore = config.visits.s3
     ? new S3Store(config.visits.s3)
     : new LocalDiskStore(config.visits.attachmentDir);
@@ -123,6 +133,7 @@ export async function buildApp(opts: AppOptions): Promise<{
 
   registerErrorHandling(app);
   registerAccessControl(app, (token) => resolveSession(ctx, token));
+  registerRouteContracts(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -141,12 +152,7 @@ export async function buildApp(opts: AppOptions): Promise<{
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, context) =>
-      new AppError(
-        429,
-        'RATE_LIMITED',
-        '请求过于频繁',
-        `请求过于频繁，请 ${Math.ceil(context.ttl / 1000)} 秒后再试。`,
-      ),
+      platformErrors.rateLimited(`请求过于频繁，请 ${Math.ceil(context.ttl / 1000)} 秒后再试。`),
   });
   await app.register(swagger, {
     openapi: {
@@ -154,28 +160,17 @@ export async function buildApp(opts: AppOptions): Promise<{
         title: '云医 Yunyi API',
         version: '0.1.0',
         description: '区域互联网医院平台接口。错误均为 application/problem+json。',
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       },
+      // Relative: the API is served from the origin that serves this document.
+      servers: [{ url: '/', description: '本服务（与本文档同源）' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  // Refused access is a security event (DJ-12, DJ-17): audited even though the request changed nothing.
-  app.addHook('onError', async (request, _reply, error) => {
-    if (error instanceof AppError && error.status === 403 && request.auth) {
-      await recordAudit(
-        ctx.db,
-        actorOf(request),
-        {
-          action: 'access.denied',
-          outcome: 'failure',
-          details: { code: error.code, route: request.routeOptions.url ?? '' },
-        },
-        ctx.clock.now(),
-      ).catch((err) => request.log.error({ err }, 'audit of refused access failed'));
-    }
-  });
+  registerRefusalAudit(app, (actor, entry) => recordAudit(ctx.db, actor, entry, ctx.clock.now()));
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/api/') || request.url === '/healthz')
       reply.header('cache-control', 'no-store');
@@ -193,12 +188,16 @@ export async function buildApp(opts: AppOptions): Promise<{
     handler: async () => ({ status: 'ok' as const }),
   });
   await app.register(identityRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(schedulingRoutes(ctx, payments), { prefix: '/api/v1' });
+  await app.register(schedulingRoutes(ctx), { prefix: '/api/v1' });
   await app.register(paymentRoutes(ctx, payments), { prefix: '/api/v1' });
   await app.register(notificationRoutes(ctx), { prefix: '/api/v1' });
   if (sim) await app.register(simGatewayRoutes(sim));
   await app.register(directoryRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(visitRoutes(ctx, visits, store), { prefix: '/api/v1' });
+  await app.register(visitRoutes(ctx, visits), { prefix: '/api/v1' });
+  await app.register(recordRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(callRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(attachmentRoutes(ctx, store), { prefix: '/api/v1' });
+  await app.register(firstVisitPilotRoutes(ctx), { prefix: '/api/v1' });
   await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
   await app.register(async (scope) =>
     registerVisitSocket(scope, ctx, visits, (token) => resolveSession(ctx, token)),

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { type RecordFile, verifyRecordFile } from './modules/visits/signing.js';
 import { verifyChain } from './platform/audit/chain.js';
 import { sealAll } from './platform/audit/sealer.js';
 import { systemClock } from './platform/clock.js';
-import { ConfigError, loadConfig } from './platform/config.js';
+import { type Config, ConfigError, loadConfig } from './platform/config.js';
 import { FieldCipher } from './platform/crypto/fields.js';
-import { openDatabase } from './platform/db/database.js';
+import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
+import { type RecordFile, verifyRecordFile } from './platform/signing/index.js';
 import { seedDemoRegion } from './seed/demo-region.js';
 
 const USAGE = `用法 / usage: npm run cli -- <command>
@@ -16,14 +16,23 @@ const USAGE = `用法 / usage: npm run cli -- <command>
   audit verify     recompute the audit hash chain; exit 0 when intact, 1 naming the first bad event
   verify-record <file> [--ca <ca.pem>]
                    verify a signed medical record file (GET /api/v1/visits/{id}/record/export): the
-                   doctor's certificate against the CA, the SM2 signatures and SM3 hashes of the record and
-                   its addenda; exit 0 when valid, 1 naming what fails (SEC-4)`;
+                   doctor's certificate against the CA, the SM2 signatures (signer id 1234567812345678, GM/T
+                   0009) and SM3 hashes of the record and its addenda; exit 0 when valid, 1 naming what fails
+                   (SEC-4). Signatures made before the id was explicit (empty id) are accepted and named.`;
 
-/** Runs one CLI command and returns the process exit code. */
+/** The database the configuration names: DATABASE_URL, or PGlite under DATA_DIR. */
+const openConfigured = (config: Config) =>
+  openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+
+/**
+ * Runs one CLI command and returns the process exit code. `open` is the database to run it on (tests
+ * pass one already open, so they need not create a PGlite cluster on disk for each command).
+ */
 export async function runCli(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
   out = console,
+  open: (config: Config) => Promise<Database> = openConfigured,
 ): Promise<number> {
   const [cmd, sub] = args;
   if (!cmd || cmd === 'help' || cmd === '--help') {
@@ -32,10 +41,7 @@ export async function runCli(
   }
   if (cmd === 'verify-record') return verifyRecordCommand(args.slice(1), out);
   const config = loadConfig(env);
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: `${config.dataDir}/pglite`,
-  });
+  const database = await open(config);
   try {
     await migrate(database);
     if (cmd === 'migrate') {
@@ -108,6 +114,10 @@ function verifyRecordCommand(args: string[], out: Pick<Console, 'log' | 'error'>
     out.log(
       `signature valid: signed by ${r.signer} at ${r.signedAt ?? '?'}; SM3 and SM2 verified (${1 + (parsed.addenda?.length ?? 0)} part(s))`,
     );
+    if (r.legacyEmptySignerId)
+      out.log(
+        `legacyEmptySignerId: true — ${r.legacyEmptySignerIdIn?.join(', ')} signed with an empty SM2 signer id (before the GM/T 0009 default 1234567812345678 was used): valid here, but standard SM2 verifiers reject it`,
+      );
     return 0;
   }
   out.error(`signature INVALID: ${r.problems.join('; ')}`);

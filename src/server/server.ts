@@ -65,6 +65,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     batchSize: config.audit.sealBatchSize,
     onError: (err) => app.log.error({ err }, 'audit sealer failed'),
   });
+  // Events a crash, an outage or a failing subscriber left undelivered (the outbox's second chance).
+  const outbox = startLoop(
+    config.outboxIntervalMs,
+    () => ctx.outbox.drain(),
+    (err) => app.log.error({ err }, 'outbox dispatcher failed'),
+  );
   // Holds, quota release, reminders, no-shows, and reconciliation of unsure payments.
   const jobs = startLoop(
     config.jobIntervalMs,
@@ -103,7 +109,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       if (closed) return;
       closed = true;
       await app.close(); // stops accepting, lets in-flight requests finish
-      await Promise.all([sealer.stop(), jobs.stop(), sim?.settle()]);
+      await Promise.all([sealer.stop(), jobs.stop(), outbox.stop(), sim?.settle()]);
       if (!opts.database) await database.close();
     },
   };

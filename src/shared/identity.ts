@@ -1,7 +1,10 @@
 /**
  * Pure identity rules shared by the server and the web app: roles, resident ID numbers (ID-2), ages and
- * guardianship (ID-6), phone and name shapes. No Node or browser API here.
+ * guardianship (ID-6), phone and name shapes; and the identity API's contract (TypeBox schemas the
+ * routes validate with, `Static` types the web reads). No Node or browser API here.
  */
+import { type Static, Type } from 'typebox';
+import { page, Sex, Uuid } from './http.js';
 
 export const ROLES = [
   'patient',
@@ -13,9 +16,27 @@ export const ROLES = [
   'regulator',
   'insurer',
 ] as const;
-export type Role = (typeof ROLES)[number];
+export const Role = Type.Enum(ROLES);
+export type Role = Static<typeof Role>;
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/**
+ * ID-2: the first two digits of a region code are a province-level division of GB/T 2260; 71 is
+ * Taiwan, 81 and 82 the residence permits of Hong Kong and Macao residents (region 810000, 820000),
+ * 83 that of Taiwan residents (830000) — 港澳台居民居住证 carry a number of the same form.
+ */
+const PROVINCES = new Set(
+  [
+    '11 12 13 14 15', // 华北
+    '21 22 23', // 东北
+    '31 32 33 34 35 36 37', // 华东
+    '41 42 43 44 45 46', // 中南
+    '50 51 52 53 54', // 西南
+    '61 62 63 64 65', // 西北
+    '71 81 82 83', // 台湾，港澳台居民居住证
+  ].flatMap((group) => group.split(' ')),
+);
 const CHECK_CHARS = '10X98765432';
 
 export type IdNumberProblem =
@@ -51,9 +72,8 @@ export function checkIdNumber(raw: string, today: Date): IdNumberCheck {
   const id = raw.trim().toUpperCase();
   if (id.length !== 18) return { ok: false, problem: 'length' };
   if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, problem: 'characters' };
-  // Region code form: province 11–82 (GB/T 2260), then a city and county part.
-  const province = Number(id.slice(0, 2));
-  if (province < 11 || province > 82 || id.slice(0, 6) === '000000') return { ok: false, problem: 'region' };
+  // ID-2: the region code starts with a province of GB/T 2260, then a city and county part.
+  if (!PROVINCES.has(id.slice(0, 2))) return { ok: false, problem: 'region' };
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
@@ -96,7 +116,8 @@ export const RELATIONSHIPS = [
   'ward',
   'other',
 ] as const;
-export type Relationship = (typeof RELATIONSHIPS)[number];
+export const Relationship = Type.Enum(RELATIONSHIPS);
+export type Relationship = Static<typeof Relationship>;
 
 /**
  * ID-6: who may act for a minor — their guardian. We accept the relationships under which the account
@@ -121,3 +142,101 @@ export function isMobilePhone(phone: string): boolean {
 export function isPersonName(name: string): boolean {
   return /^[\p{Script=Han}A-Za-z·•. ]{2,30}$/u.test(name) && name.trim() === name;
 }
+
+// --- The identity API's contract (/auth, /me, /patients).
+
+export const Phone = Type.String({
+  pattern: '^1[3-9][0-9]{9}$',
+  description: '中国大陆手机号（11 位）',
+  examples: ['13800000001'],
+});
+const Name = Type.String({ minLength: 1, maxLength: 30, description: '与身份证一致的姓名' });
+const IdNumber = Type.String({ minLength: 1, maxLength: 32, description: '18 位居民身份证号码' });
+const Otp = Type.String({ pattern: '^[0-9]{6}$', description: '6 位短信验证码' });
+
+export const OtpBody = Type.Object({ phone: Phone }, { additionalProperties: false });
+export type OtpBody = Static<typeof OtpBody>;
+
+/** What a call that sends an SMS code answers (202); `devCode` only in demo mode. */
+export const CodeSent = Type.Object({
+  sent: Type.Boolean(),
+  devCode: Type.Optional(Type.String({ description: '仅演示模式：发出的短信验证码' })),
+});
+export type CodeSent = Static<typeof CodeSent>;
+
+// Exactly one of password or otp; the route checks it so the validation error names the field.
+export const LoginBody = Type.Object(
+  {
+    phone: Phone,
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    otp: Type.Optional(Otp),
+  },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+export const LoginResult = Type.Object({
+  token: Type.String(),
+  user: Type.Object({ id: Uuid, name: Type.String(), roles: Type.Array(Role) }),
+});
+export type LoginResult = Static<typeof LoginResult>;
+
+/** GET /me: the account, its institution and practitioner record (staff), its patient record. */
+export const Me = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  roles: Type.Array(Role),
+  phone: Type.String({ description: '脱敏手机号，如 138****0001' }),
+  institutionId: Type.Optional(Uuid),
+  institutionName: Type.Optional(Type.String()),
+  /** Set for a doctor, nurse or pharmacist: their practitioner record. */
+  practitionerId: Type.Optional(Uuid),
+  realNameVerified: Type.Boolean(),
+  patientId: Type.Optional(Uuid),
+  idNumber: Type.Optional(Type.String({ description: '脱敏身份证号，如 1101**********1234' })),
+  birthDate: Type.Optional(Type.String()),
+  sex: Type.Optional(Sex),
+});
+export type Me = Static<typeof Me>;
+
+export const RealNameBody = Type.Object({ name: Name, idNumber: IdNumber }, { additionalProperties: false });
+export type RealNameBody = Static<typeof RealNameBody>;
+
+/** A person the account acts for (亲情账户, ID-6). */
+export const Dependent = Type.Object({
+  id: Uuid,
+  patientId: Uuid,
+  name: Type.String(),
+  idNumber: Type.String({ description: '脱敏身份证号' }),
+  birthDate: Type.String(),
+  sex: Sex,
+  age: Type.Integer(),
+  relationship: Relationship,
+  status: Type.Enum(['active', 'pending_confirmation'] as const),
+  isMinor: Type.Boolean(),
+  isGuardian: Type.Boolean(),
+  devCode: Type.Optional(Type.String({ description: '仅演示模式：发给成年就诊人的确认验证码' })),
+});
+export type Dependent = Static<typeof Dependent>;
+export const DependentPage = page(Dependent);
+
+export const DependentBody = Type.Object(
+  { name: Name, idNumber: IdNumber, relationship: Relationship, phone: Type.Optional(Phone) },
+  { additionalProperties: false },
+);
+export type DependentBody = Static<typeof DependentBody>;
+
+export const ConfirmDependentBody = Type.Object({ code: Otp }, { additionalProperties: false });
+export type ConfirmDependentBody = Static<typeof ConfirmDependentBody>;
+
+/** GET /patients/{id}: the patient as its holder or an active proxy sees it. */
+export const PatientProfile = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  idNumber: Type.String({ description: '脱敏身份证号；未实名时为空串' }),
+  birthDate: Type.String({ description: '未实名时为空串' }),
+  sex: Type.Union([Sex, Type.Literal('')], { description: '未实名时为空串' }),
+  age: Type.Integer(),
+  relation: Type.Enum(['self', 'proxy'] as const),
+});
+export type PatientProfile = Static<typeof PatientProfile>;

@@ -1,4 +1,8 @@
-/** The one way the SPA talks to /api/v1: bearer token in, problem+json errors out as ApiError. */
+/**
+ * The one way the SPA talks to /api/v1: bearer token in, JSON or raw bytes out, and every refusal —
+ * an RFC 9457 problem+json body — parsed here, into an ApiError. No page calls fetch() on /api itself
+ * (the visit WebSocket is the one other channel). Response types come from the contracts in src/shared/.
+ */
 
 const TOKEN_KEY = 'yunyi.token';
 const BASE = '/api/v1';
@@ -12,20 +16,26 @@ export function setToken(token: string | null): void {
   else localStorage.removeItem(TOKEN_KEY);
 }
 
-/** An error answered by the API (RFC 9457 problem+json) or a network failure (status 0). */
+/**
+ * An error answered by the API (problem+json) or a network failure (status 0). `extensions` holds the
+ * problem's other members: `fields` of a validation failure, the `reason` a visit was refused…
+ */
 export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly title: string;
-  readonly detail?: string;
-
-  constructor(status: number, code: string, title: string, detail?: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+  ) {
     super(detail ?? title);
     this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.title = title;
-    this.detail = detail;
+  }
+
+  /** A string extension member, or undefined when the problem has none (or not a string). */
+  extension(name: string): string | undefined {
+    const value = this.extensions[name];
+    return typeof value === 'string' ? value : undefined;
   }
 }
 
@@ -39,56 +49,60 @@ export function setUnauthorizedListener(listener: UnauthorizedListener): void {
   onUnauthorized = listener;
 }
 
-interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  code?: string;
-}
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-async function toApiError(res: Response): Promise<ApiError> {
-  let problem: Problem = {};
+/** The refusal in a response that is not ok: its problem+json body, or just its HTTP status. */
+async function problemOf(res: Response): Promise<ApiError> {
+  let body: unknown;
   try {
-    problem = (await res.json()) as Problem;
+    body = await res.json();
   } catch {
     // Not JSON (a proxy's HTML error page, say): keep the HTTP status only.
   }
+  const problem = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const { type: _type, title, status: _status, detail, code, ...extensions } = problem;
   return new ApiError(
     res.status,
-    problem.code ?? `HTTP_${res.status}`,
-    problem.title ?? res.statusText ?? 'Error',
-    problem.detail,
+    text(code) ?? `HTTP_${res.status}`,
+    text(title) ?? (res.statusText || 'Error'),
+    text(detail),
+    extensions,
   );
 }
 
-export async function api<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  extraHeaders: Record<string, string> = {},
-): Promise<T> {
+interface Outgoing {
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Sent as the raw body (an upload), with `contentType`. */
+  bytes?: Blob;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+async function send(method: string, path: string, request: Outgoing = {}): Promise<Response> {
   const token = getToken();
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
-    ...extraHeaders,
+    ...request.headers,
   };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let body: BodyInit | undefined;
+  if (request.bytes !== undefined) {
+    body = request.bytes;
+    headers['Content-Type'] = request.contentType || 'application/octet-stream';
+  } else if (request.json !== undefined) {
+    body = JSON.stringify(request.json);
+    headers['Content-Type'] = 'application/json';
+  }
   if (token) headers.Authorization = `Bearer ${token}`;
 
   let res: Response;
   try {
-    res = await fetch(`${BASE}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    res = await fetch(`${BASE}${path}`, { method, headers, body });
   } catch {
     throw new ApiError(0, 'NETWORK_ERROR', 'Network error');
   }
-
   if (!res.ok) {
-    const error = await toApiError(res);
+    const error = await problemOf(res);
     // A 401 on an authenticated call means the session is gone; a 401 on login is just a wrong password.
     if (res.status === 401 && token) {
       setToken(null);
@@ -96,13 +110,26 @@ export async function api<T>(
     }
     throw error;
   }
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  return res;
 }
 
-export const get = <T>(path: string) => api<T>('GET', path);
-export const post = <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
-  api<T>('POST', path, body ?? {}, headers);
-export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
-export const del = <T = void>(path: string) => api<T>('DELETE', path);
+async function json<T>(res: Response): Promise<T> {
+  if (res.status === 204) return undefined as T;
+  const body = await res.text();
+  return (body ? JSON.parse(body) : undefined) as T;
+}
+
+export const get = async <T>(path: string) => json<T>(await send('GET', path));
+export const post = async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
+  json<T>(await send('POST', path, { json: body ?? {}, headers }));
+export const put = async <T>(path: string, body: unknown) => json<T>(await send('PUT', path, { json: body }));
+export const patch = async <T>(path: string, body: unknown) =>
+  json<T>(await send('PATCH', path, { json: body }));
+export const del = async <T = void>(path: string) => json<T>(await send('DELETE', path));
+
+/** POSTs bytes as the raw body (the API takes no multipart), answered with JSON. */
+export const upload = async <T>(path: string, bytes: Blob, contentType: string) =>
+  json<T>(await send('POST', path, { bytes, contentType }));
+
+/** GETs bytes (an attachment): an <img> or <audio> cannot send the bearer token itself. */
+export const getBlob = async (path: string) => (await send('GET', path)).blob();

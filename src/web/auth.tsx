@@ -1,11 +1,9 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
+import type { LoginBody, LoginResult, Me } from '../shared/identity.js';
 import { get, getToken, post, setToken, setUnauthorizedListener } from './api.js';
 import { PageLoading } from './components/PageLoading.js';
 import { type Console, canOpen, homePath } from './roles.js';
-import type { LoginResult, Me } from './types.js';
-
-export type LoginBody = { phone: string; password: string } | { phone: string; otp: string };
 
 interface AuthState {
   /** undefined while the stored token is being checked; null when logged out. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Schedule } from '../shared/scheduling.js';
 import { checkInCode, isCancellable, sessionState } from './booking.js';
-import type { Schedule } from './types.js';
 
 const schedule = (over: Partial<Schedule> = {}): Schedule => ({
   id: 's1',

@@ -1,6 +1,8 @@
 /** Booking rules the patient H5 and the staff consoles share: colours of states, what a session allows. */
+
+import type { OrderStatus } from '../shared/payments.js';
+import type { AppointmentStatus, Schedule } from '../shared/scheduling.js';
 import { shanghaiInstant } from './format.js';
-import type { AppointmentStatus, OrderStatus, Schedule, ScheduleMode } from './types.js';
 
 /** A colour family, mapped to antd-mobile's and antd's tag colours by each UI. */
 export type Tone = 'default' | 'primary' | 'success' | 'warning' | 'danger';
@@ -22,8 +24,6 @@ export const ORDER_TONE: Record<OrderStatus, Tone> = {
   refunded: 'primary',
   closed: 'default',
 };
-
-export const MODES: readonly ScheduleMode[] = ['offline', 'online_follow_up', 'online_first_visit', 'video'];
 
 /** What a patient can do with a session right now. */
 export type SessionState = 'bookable' | 'full' | 'not_released' | 'stopped' | 'past';

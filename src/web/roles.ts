@@ -1,4 +1,4 @@
-import type { Role } from './types.js';
+import type { Role } from '../shared/identity.js';
 
 export type Console = 'patient' | 'clinic' | 'admin' | 'regulator' | 'insurer';
 

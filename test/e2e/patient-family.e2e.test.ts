@@ -114,13 +114,13 @@ describe('patient family', () => {
     const greeting = page.getByTestId('user-name');
     const before = await greeting.evaluate((el) => Number.parseFloat(getComputedStyle(el).fontSize));
     await page.goto('/patient/mine');
-    await page.getByTestId('elder-mode').click();
+    await page.getByTestId('elderly-mode').click();
     await page.goto('/patient');
     await page.getByTestId('patient-home').waitFor();
     const after = await greeting.evaluate((el) => Number.parseFloat(getComputedStyle(el).fontSize));
     expect(after).toBeGreaterThan(before);
-    expect(await page.evaluate(() => document.documentElement.classList.contains('elder-mode'))).toBe(true);
-    await screenshot(page, 'patient-home-elder-mode');
+    expect(await page.evaluate(() => document.documentElement.classList.contains('elderly-mode'))).toBe(true);
+    await screenshot(page, 'patient-home-elderly-mode');
   });
 
   it('the patient H5 switches to English from 我的', async () => {

@@ -3,54 +3,12 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { apiAs, bookAndPay, shanghaiDay } from './api.js';
-import { DEMO_PASSWORD, journeyHarness, loginWithPassword, screenshot } from './support.js';
+import type { Practitioner } from '../../src/shared/directory.js';
+import type { Page as ListPage } from '../../src/shared/http.js';
+import { apiAs, bookAndPay, publicGet, shanghaiDay } from './api.js';
+import { journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 const journeys = journeyHarness();
-
-interface Answer<T = Record<string, unknown>> {
-  status: number;
-  body: T;
-}
-
-/** A clinician driven through the HTTP API (the workstation UI has journeys of its own). */
-interface Clinician {
-  token: string;
-  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<Answer<T>>;
-  ok<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
-}
-
-async function clinicianAs(phone: string): Promise<Clinician> {
-  const base = `${journeys.url()}/api/v1`;
-  const login = await fetch(`${base}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone, password: DEMO_PASSWORD }),
-  });
-  const { token } = (await login.json()) as { token: string };
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<Answer<T>> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
-  return {
-    token,
-    call,
-    async ok<T>(method: string, path: string, body?: unknown) {
-      const answer = await call<T>(method, path, body);
-      if (answer.status >= 300)
-        throw new Error(`${method} ${path} → ${answer.status} ${JSON.stringify(answer.body)}`);
-      return answer.body;
-    },
-  };
-}
 
 /** The doctor's own socket on the visit, to type and to read as the workstation would. */
 async function doctorSocket(token: string, visitId: string): Promise<WebSocket> {
@@ -128,8 +86,10 @@ let su = '';
 
 beforeAll(async () => {
   const doctors = async (q: string) => {
-    const res = await fetch(`${journeys.url()}/api/v1/doctors?q=${encodeURIComponent(q)}`);
-    const page = (await res.json()) as { items: { id: string; name: string }[] };
+    const page = await publicGet<ListPage<Practitioner>>(
+      journeys.url(),
+      `/doctors?q=${encodeURIComponent(q)}`,
+    );
     const doctor = page.items.find((d) => d.name === q);
     if (!doctor) throw new Error(`no doctor ${q}`);
     return doctor.id;
@@ -209,8 +169,8 @@ describe('online visits', () => {
     await screenshot(page, 'visits-waiting');
 
     // 陈建国 takes the visit at his workstation: the patient's page follows live.
-    const doctor = await clinicianAs('13900000001');
-    await doctor.ok('POST', `/visits/${visitId}/start`);
+    const doctor = await apiAs(journeys.url(), '13900000001');
+    await doctor.post(`/visits/${visitId}/start`);
     await statusIs(page, '问诊中');
     await page.getByTestId('visit-video').waitFor();
 
@@ -231,10 +191,10 @@ describe('online visits', () => {
     const ws = await doctorSocket(doctor.token, visitId);
     ws.send(JSON.stringify({ type: 'typing', visitId }));
     await page.getByTestId('chat-typing').filter({ hasText: '对方正在输入…' }).waitFor();
-    const messages = await doctor.ok<{ items: { id: number }[] }>('GET', `/visits/${visitId}/messages`);
+    const messages = await doctor.get<{ items: { id: number }[] }>(`/visits/${visitId}/messages`);
     ws.send(JSON.stringify({ type: 'read', visitId, lastReadId: messages.items.at(-1)?.id }));
     await mine.getByTestId('chat-receipt').filter({ hasText: '已读' }).waitFor();
-    await doctor.ok('POST', `/visits/${visitId}/messages`, {
+    await doctor.post(`/visits/${visitId}/messages`, {
       clientId: randomUUID(),
       kind: 'text',
       text: '血压控制尚可，早晨偏高，建议氨氯地平维持 5mg，加测晨起血压。',
@@ -249,12 +209,11 @@ describe('online visits', () => {
     ws.close();
 
     // He writes and signs the record.
-    await doctor.ok(
-      'PUT',
+    await doctor.put(
       `/visits/${visitId}/record`,
       record({ icd10: 'I10', name: '原发性高血压' }, '氨氯地平 5mg 每日一次；低盐饮食；两周后复诊。'),
     );
-    await doctor.ok('POST', `/visits/${visitId}/complete`);
+    await doctor.post(`/visits/${visitId}/complete`);
     await statusIs(page, '已完成');
     await page.getByTestId('rating-card').waitFor();
     await screenshot(page, 'visits-completed');
@@ -319,20 +278,20 @@ describe('online visits', () => {
     await screenshot(page, 'visits-guardian');
 
     // The doctor cannot start before the guardian says she is there (PILOT-3).
-    const doctor = await clinicianAs('13900000002');
-    const refused = await doctor.call<{ code: string }>('POST', `/visits/${visitId}/start`);
+    const doctor = await apiAs(journeys.url(), '13900000002');
+    const refused = await doctor.answer<{ code: string }>('POST', `/visits/${visitId}/start`);
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('GUARDIAN_REQUIRED');
 
     await page.getByTestId('guardian-confirm').click();
     await page.getByTestId('guardian-banner').waitFor({ state: 'detached' });
-    await doctor.ok('POST', `/visits/${visitId}/start`);
+    await doctor.post(`/visits/${visitId}/start`);
     await statusIs(page, '问诊中');
     await screenshot(page, 'visits-first-visit-started');
 
-    const icd = await doctor.ok<{ items: { code: string; name: string }[] }>('GET', '/icd10?q=E34.3');
+    const icd = await doctor.get<{ items: { code: string; name: string }[] }>('/icd10?q=E34.3');
     const shortStature = icd.items.find((e) => e.code === 'E34.3') ?? { code: 'E34.3', name: '矮小症' };
-    await doctor.ok('PUT', `/visits/${visitId}/record`, {
+    await doctor.put(`/visits/${visitId}/record`, {
       ...record(
         { icd10: shortStature.code, name: shortStature.name },
         '完善骨龄片及生长激素激发试验，1 个月后复诊。',
@@ -342,7 +301,7 @@ describe('online visits', () => {
       pastHistory: '足月顺产，既往体健。',
       onlineObservation: '监护人（母亲）陪同，患儿精神好。',
     });
-    await doctor.ok('POST', `/visits/${visitId}/complete`);
+    await doctor.post(`/visits/${visitId}/complete`);
     await statusIs(page, '已完成');
     await page.getByTestId('visit-record').click();
     await page.getByTestId('record-signature').getByText('已电子签名（SM2）').waitFor();
@@ -354,7 +313,7 @@ describe('online visits', () => {
   it('王秀英 in 长辈模式: refused a first visit at 陈建国 and a follow-up without diagnosis, then referred offline', async () => {
     const page = await journeys.open('phone');
     // 王秀英 uses 长辈模式 (larger text).
-    await page.addInitScript(() => localStorage.setItem('yunyi.elderMode', '1'));
+    await page.addInitScript(() => localStorage.setItem('yunyi.elderlyMode', '1'));
     await loginWithPassword(page, '13800000003');
     await page.getByTestId('patient-home').waitFor();
 
@@ -381,14 +340,14 @@ describe('online visits', () => {
 
     await page.goto('/patient/visits');
     await page.getByTestId('visits-page').getByText('还没有问诊').waitFor();
-    await screenshot(page, 'visits-list-empty-elder');
+    await screenshot(page, 'visits-list-empty-elderly');
 
     // Her diabetes (diagnosed at the hospital's endocrinology) may be followed up online; the
     // cardiologist finds it is not his field and sends her to endocrinology (VISIT-3), refunded.
     await page.goto(`/patient/visits/new?doctorId=${chen}`);
     await page.getByTestId('condition-record').filter({ hasText: 'E11.9' }).waitFor();
     await page.getByTestId('visit-condition').scrollIntoViewIfNeeded();
-    await screenshot(page, 'visits-new-records-elder');
+    await screenshot(page, 'visits-new-records-elderly');
     await page.getByTestId('condition-picker').getByText('2型糖尿病').click();
     await page
       .getByTestId('visit-description')
@@ -399,17 +358,16 @@ describe('online visits', () => {
     await payOnCashier(page);
     const visitId = await visitIdOf(page);
     await statusIs(page, '候诊中');
-    await screenshot(page, 'visits-waiting-elder');
-    const doctor = await clinicianAs('13900000001');
-    const visit = await doctor.ok<{ institutionId: string }>('GET', `/visits/${visitId}`);
-    const departments = await doctor.ok<{ items: { id: string; name: string }[] }>(
-      'GET',
+    await screenshot(page, 'visits-waiting-elderly');
+    const doctor = await apiAs(journeys.url(), '13900000001');
+    const visit = await doctor.get<{ institutionId: string }>(`/visits/${visitId}`);
+    const departments = await doctor.get<{ items: { id: string; name: string }[] }>(
       `/departments?institutionId=${visit.institutionId}`,
     );
     const endocrinology = departments.items.find((d) => d.name === '内分泌科');
     if (!endocrinology) throw new Error('no 内分泌科');
-    await doctor.ok('POST', `/visits/${visitId}/start`);
-    await doctor.ok('POST', `/visits/${visitId}/refer-offline`, {
+    await doctor.post(`/visits/${visitId}/start`);
+    await doctor.post(`/visits/${visitId}/refer-offline`, {
       reason: '血糖控制欠佳，需内分泌科线下调整降糖方案。',
       recommendation: {
         institutionId: visit.institutionId,
@@ -423,7 +381,7 @@ describe('online visits', () => {
     expect(await referral.textContent()).toContain('需内分泌科线下调整降糖方案');
     expect(await referral.textContent()).toContain('内分泌科');
     await referral.scrollIntoViewIfNeeded();
-    await screenshot(page, 'visits-referred-elder');
+    await screenshot(page, 'visits-referred-elderly');
     await page.getByTestId('referral-book').click();
     await page.getByTestId('book-doctors').waitFor();
     expect(page.url()).toContain(`/patient/book/${visit.institutionId}/${endocrinology.id}`);

@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { VisitMessage, VisitView } from '../../src/shared/visits.js';
 import { type ApiClient, apiAs, doctorId, requestPaidVisit } from './api.js';
-import { DEMO_PASSWORD, journeyHarness, loginWithPassword, screenshot } from './support.js';
+import { journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 /**
  * 语音消息: 张伟 records a voice note on his phone in his follow-up with 陈建国 and sends it; the doctor's
@@ -98,15 +98,8 @@ describe('voice notes', () => {
     expect(sent[0]?.attachment?.mime).toBe('audio/webm');
     expect(sent[0]?.attachment?.durationMs).toBeGreaterThan(1_500);
     expect(sent[0]?.attachment?.durationMs).toBeLessThan(5_000);
-    const login = await fetch(`${journeys.url()}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ phone: '13900000001', password: DEMO_PASSWORD }),
-    });
-    const { token } = (await login.json()) as { token: string };
-    const bytes = await fetch(`${journeys.url()}/api/v1/attachments/${sent[0]?.attachment?.id}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const doctorApi = await apiAs(journeys.url(), '13900000001');
+    const bytes = await doctorApi.fetch(`/attachments/${sent[0]?.attachment?.id}`);
     expect(bytes.status).toBe(200);
     expect(bytes.headers.get('content-type')).toContain('audio/webm');
     const head = new Uint8Array(await bytes.arrayBuffer()).subarray(0, 4);
@@ -166,7 +159,7 @@ describe('voice notes', () => {
     const patient = await journeys.open('phone');
     // The microphone is refused, as when the user taps 不允许 on the browser's prompt.
     await patient.addInitScript(() => {
-      localStorage.setItem('yunyi.elderMode', '1');
+      localStorage.setItem('yunyi.elderlyMode', '1');
       navigator.mediaDevices.getUserMedia = () =>
         Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
     });

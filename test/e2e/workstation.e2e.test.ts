@@ -8,8 +8,9 @@ import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { AttachmentView } from '../../src/shared/visits.js';
 import { type ApiClient, apiAs, requestPaidVisit } from './api.js';
-import { DEMO_PASSWORD, journeyHarness, loginWithPassword, screenshot } from './support.js';
+import { journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 const journeys = journeyHarness();
 const DOCTOR = '13900000001';
@@ -30,30 +31,15 @@ function picture(colour: string): Promise<Buffer> {
     .toBuffer();
 }
 
-/** A session token of a demo account, for what the API client does not cover (raw uploads, the socket). */
-async function tokenOf(phone: string): Promise<string> {
-  const res = await fetch(`${journeys.url()}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone, password: DEMO_PASSWORD }),
-  });
-  return ((await res.json()) as { token: string }).token;
-}
-
-/** Uploads a picture with a patient's own token (raw body, as the H5 does). */
+/** Uploads a picture with a patient's own session (raw body, as the H5 does). */
 async function uploadAs(phone: string, bytes: Buffer): Promise<string> {
-  const res = await fetch(`${journeys.url()}/api/v1/attachments`, {
-    method: 'POST',
-    headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${await tokenOf(phone)}` },
-    body: new Uint8Array(bytes),
-  });
-  if (!res.ok) throw new Error(`upload → ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { id: string }).id;
+  const patient = await apiAs(journeys.url(), phone);
+  return (await patient.upload<AttachmentView>('/attachments', new Uint8Array(bytes), 'image/jpeg')).id;
 }
 
 /** The patient's own WebSocket on a visit, resumed and ready to send frames. */
 async function patientSocket(phone: string, visitId: string): Promise<WebSocket> {
-  const url = `${journeys.url().replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(await tokenOf(phone))}`;
+  const url = `${journeys.url().replace(/^http/, 'ws')}/ws?token=${encodeURIComponent((await apiAs(journeys.url(), phone)).token)}`;
   const socket = new WebSocket(url);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());

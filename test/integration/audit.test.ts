@@ -9,8 +9,7 @@ import { verifyChain } from '../../src/server/platform/audit/chain.js';
 import { sealAll, sealOnce, startSealer } from '../../src/server/platform/audit/sealer.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import type { Database } from '../../src/server/platform/db/database.js';
-import { openDatabase } from '../../src/server/platform/db/database.js';
-import { freshDatabase } from '../support/db.js';
+import { freshDatabase, itOnPostgres } from '../support/db.js';
 
 // 全程留痕 (DJ-14, DJ-24, REG-3): the SM3 chain notices an altered, a deleted and a reordered event.
 let database: Database;
@@ -54,15 +53,15 @@ async function sealedIds(): Promise<number[]> {
   return rows.map((r) => Number(r.id));
 }
 
-describe('audit hash chain', () => {
-  beforeEach(async () => {
-    // Each case starts from an intact chain.
-    const r = await verifyChain(database.db);
-    if (!r.ok) {
-      await asAttacker(() => sql`truncate audit_event, audit_block`.execute(database.db));
-    }
-  });
+// Each case starts from an intact chain (the cases below break it on purpose).
+beforeEach(async () => {
+  const r = await verifyChain(database.db);
+  if (!r.ok) {
+    await asAttacker(() => sql`truncate audit_event, audit_block`.execute(database.db));
+  }
+});
 
+describe('audit hash chain', () => {
   it('seals appended events and verifies them', async () => {
     await append(25, 'a');
     expect(await sealAll(database.db, clock, 10)).toBe(25);
@@ -140,7 +139,7 @@ describe('audit hash chain', () => {
     expect(r.firstBadEventId).toBe(Number(later.id));
   });
 
-  it('stays intact when events are appended concurrently with sealing', async () => {
+  itOnPostgres('stays intact when events are appended concurrently with sealing', async () => {
     const writers = Array.from({ length: 8 }, (_, w) =>
       (async () => {
         for (let i = 0; i < 25; i++) {
@@ -189,31 +188,34 @@ describe('the background sealer', () => {
   });
 });
 
-describe('npm run cli -- audit verify', () => {
+describe('npm run cli -- audit seal / audit verify', () => {
+  // In-process on this file's database: no tsx start-up, and no PGlite cluster created on disk per command
+  // (each cost seconds, tens of them on a busy 2-core machine). The CLI still migrates, seals and verifies.
+  const open = async () => ({ ...database, close: async () => {} });
+  const env = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'yunyi-cli-')), YUNYI_DEMO: '1' };
+
   it('exits 0 with the count when intact, non-zero naming the first bad event when altered', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'yunyi-cli-'));
-    const env = { DATA_DIR: dataDir, YUNYI_DEMO: '1' };
     const lines: string[] = [];
     const out = {
       log: (m: string) => lines.push(m),
       error: (m: string) => lines.push(m),
     } as unknown as Console;
-    expect(await runCli(['seed'], env, out)).toBe(0);
-    expect(await runCli(['audit', 'seal'], env, out)).toBe(0);
-    expect(await runCli(['audit', 'verify'], env, out)).toBe(0);
+    await sealAll(database.db, clock);
+    await append(5, 'cli');
+    expect(await runCli(['audit', 'seal'], env, out, open)).toBe(0);
+    expect(lines.at(-1)).toBe('sealed 5 events');
+    expect(await runCli(['audit', 'verify'], env, out, open)).toBe(0);
     expect(lines.at(-1)).toMatch(/intact: [1-9]\d* events/);
 
-    const db = await openDatabase({ dataDir: `${dataDir}/pglite` });
-    const row = await db.db
+    const row = await database.db
       .selectFrom('audit_event')
       .select('id')
-      .orderBy('id')
-      .limit(1)
+      .where('action', '=', 'cli.2')
       .executeTakeFirstOrThrow();
-    await sql`alter table audit_event disable trigger audit_event_guard`.execute(db.db);
-    await sql`update audit_event set actor_role = 'regulator' where id = ${row.id}`.execute(db.db);
-    await db.close();
-    expect(await runCli(['audit', 'verify'], env, out)).toBe(1);
+    await asAttacker(() =>
+      sql`update audit_event set actor_role = 'regulator' where id = ${row.id}`.execute(database.db),
+    );
+    expect(await runCli(['audit', 'verify'], env, out, open)).toBe(1);
     expect(lines.at(-1)).toContain(`event ${row.id}`);
   });
 });

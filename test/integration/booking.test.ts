@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../src/server/modules/identity/session.service.js';
+import { book } from '../../src/server/modules/scheduling/booking.service.js';
 import { expireHolds, releaseReservedQuotas } from '../../src/server/modules/scheduling/schedule-jobs.js';
+import type { Actor } from '../../src/server/platform/audit/audit.js';
+import type { AuthContext } from '../../src/server/platform/auth/access.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { itOnPostgres } from '../support/db.js';
 import { makePatients } from '../support/people.js';
 
 // [2/6] booking: tokens never given twice, holds, waitlist, quotas, stop, cancellation (FD-4, ORG-5).
@@ -51,7 +55,7 @@ const bookAs = (
 ) => t.request('POST', '/api/v1/appointments', { token, body: { scheduleId, ...extra }, headers });
 
 describe('booking under concurrency', () => {
-  it('200 concurrent requests on a 10-token schedule: exactly 10 booked, no token twice', async () => {
+  itOnPostgres('200 requests at once on a 10-token schedule: exactly 10 booked, no token twice', async () => {
     const s = await schedule();
     expect(s).toMatchObject({ capacity: 10, available: 10, feeFen: 10_000 });
     const patients = await makePatients(t, 200);
@@ -64,18 +68,18 @@ describe('booking under concurrency', () => {
     expect(new Set(ok.map((r) => r.json().tokenNumber))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
     const rows = await t.ctx.db
       .selectFrom('appointment')
-      .select(['slot_id'])
+      .select(['token_id'])
       .where('schedule_id', '=', s.id)
       .execute();
     expect(rows).toHaveLength(10);
-    expect(new Set(rows.map((r) => r.slot_id)).size).toBe(10);
+    expect(new Set(rows.map((r) => r.token_id)).size).toBe(10);
     const listed = (
       await t.request('GET', `/api/v1/schedules?doctorId=${doctorId}&from=${s.date}&to=${s.date}`)
     ).json();
     expect(listed.items.find((x: { id: string }) => x.id === s.id).available).toBe(0);
   });
 
-  it('Idempotency-Key: a retried request returns the first result, even when retried concurrently', async () => {
+  it('Idempotency-Key: a retried request returns the first result', async () => {
     const s = await schedule();
     const [p] = await makePatients(t, 1);
     const first = await bookAs(p!.token, s.id, {}, { 'idempotency-key': 'retry-1' });
@@ -84,7 +88,19 @@ describe('booking under concurrency', () => {
     expect(again.statusCode).toBe(201);
     expect(again.json()).toEqual(first.json());
     expect(again.headers['idempotent-replayed']).toBe('true');
+    const reused = await bookAs(
+      p!.token,
+      s.id,
+      { channel: 'public', patientId: p!.patientId },
+      { 'idempotency-key': 'retry-1' },
+    );
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  itOnPostgres('Idempotency-Key: six retries at once make one booking and all get its result', async () => {
     const s2 = await schedule();
+    const [p] = await makePatients(t, 1);
     const burst = await Promise.all(
       Array.from({ length: 6 }, () => bookAs(p!.token, s2.id, {}, { 'idempotency-key': 'burst-1' })),
     );
@@ -95,14 +111,6 @@ describe('booking under concurrency', () => {
       .where('schedule_id', '=', s2.id)
       .execute();
     expect(count).toHaveLength(1);
-    const reused = await bookAs(
-      p!.token,
-      s.id,
-      { channel: 'public', patientId: p!.patientId },
-      { 'idempotency-key': 'retry-1' },
-    );
-    expect(reused.statusCode).toBe(422);
-    expect(reused.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 });
 
@@ -173,8 +181,8 @@ describe('booking rules', () => {
   it('3 no-shows in 180 days suspend booking (BOOKING_SUSPENDED)', async () => {
     const [p] = await makePatients(t, 1);
     const s = await schedule();
-    const slot = await t.ctx.db
-      .selectFrom('slot')
+    const token = await t.ctx.db
+      .selectFrom('token')
       .select(['id', 'window_end'])
       .where('schedule_id', '=', s.id)
       .limit(1)
@@ -185,7 +193,7 @@ describe('booking rules', () => {
         .values({
           id: crypto.randomUUID(),
           schedule_id: s.id,
-          slot_id: slot.id,
+          token_id: token.id,
           patient_id: p!.patientId,
           booked_by: p!.accountId,
           practitioner_id: doctorId,
@@ -403,5 +411,117 @@ describe('holds, cancellation, waitlist, quotas, stop', () => {
     expect(inbox.items[0].kind).toBe('schedule_stopped');
     expect(t.sms.sent.some((m) => m.template === 'notice' && m.params.title === '医生停诊通知')).toBe(true);
     expect((await bookAs(b!.token, s.id)).json().code).toBe('SCHEDULE_STOPPED');
+  });
+});
+
+describe('book() as a command, without HTTP', () => {
+  const asPatient = (accountId: string): { auth: AuthContext; actor: Actor } => ({
+    auth: {
+      accountId,
+      sessionId: 'no-http',
+      roles: ['patient'],
+      institutionId: null,
+      practitionerId: null,
+      isStaff: false,
+    },
+    actor: { accountId, role: 'patient', ip: null },
+  });
+
+  it('books in one command; the same Idempotency-Key replays the first result and books nothing more', async () => {
+    const s = await schedule();
+    const [p] = await makePatients(t, 1);
+    const { auth, actor } = asPatient(p!.accountId);
+    const first = await book(t.ctx, auth, { scheduleId: s.id }, actor, { idempotencyKey: 'cmd-1' });
+    expect(first).toMatchObject({
+      status: 201,
+      replayed: false,
+      body: { status: 'pending_payment', tokenNumber: 1 },
+    });
+    const again = await book(t.ctx, auth, { scheduleId: s.id }, actor, { idempotencyKey: 'cmd-1' });
+    expect(again).toEqual({ ...first, replayed: true });
+    // The booking, its audit event and its notification were written once, by the first command.
+    const rows = await t.ctx.db
+      .selectFrom('appointment')
+      .select(['id', 'token_id'])
+      .where('schedule_id', '=', s.id)
+      .execute();
+    expect(rows.map((r) => r.id)).toEqual([first.body.id]);
+    const token = await t.ctx.db
+      .selectFrom('token')
+      .select('status')
+      .where('id', '=', rows[0]!.token_id)
+      .executeTakeFirstOrThrow();
+    expect(token.status).toBe('held');
+    const audit = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['actor_id', 'actor_role'])
+      .where('action', '=', 'appointment.book')
+      .where('resource_id', '=', first.body.id)
+      .execute();
+    expect(audit).toEqual([{ actor_id: p!.accountId, actor_role: 'patient' }]);
+    const notices = await t.ctx.db
+      .selectFrom('notification')
+      .select('kind')
+      .where('ref_id', '=', first.body.id)
+      .execute();
+    expect(notices).toEqual([{ kind: 'booked' }]);
+    // Without the key the command runs again, and the rules refuse a second booking of the doctor that day.
+    await expect(book(t.ctx, auth, { scheduleId: s.id }, actor)).rejects.toMatchObject({
+      status: 409,
+      code: 'DUPLICATE_BOOKING',
+    });
+  });
+
+  it('a refused command records nothing, so a retry with its key runs again', async () => {
+    const [p] = await makePatients(t, 1);
+    const { auth, actor } = asPatient(p!.accountId);
+    const later = await schedule({ date: '2026-12-20' }); // released on 2026-12-13
+    await expect(
+      book(t.ctx, auth, { scheduleId: later.id }, actor, { idempotencyKey: 'cmd-2' }),
+    ).rejects.toMatchObject({ status: 409, code: 'NOT_RELEASED' });
+    const record = await t.ctx.db
+      .selectFrom('idempotency_record')
+      .select('key')
+      .where('account_id', '=', p!.accountId)
+      .execute();
+    expect(record).toEqual([]);
+    const open = await schedule();
+    const retried = await book(t.ctx, auth, { scheduleId: open.id }, actor, { idempotencyKey: 'cmd-2' });
+    expect(retried).toMatchObject({ status: 201, replayed: false });
+  });
+
+  it('staff cannot book the public channel, before anything is read or written', async () => {
+    const s = await schedule();
+    const [p] = await makePatients(t, 1);
+    const staff: AuthContext = { ...asPatient(p!.accountId).auth, roles: ['doctor'], isStaff: true };
+    await expect(
+      book(t.ctx, staff, { scheduleId: s.id, patientId: p!.patientId }, asPatient(p!.accountId).actor),
+    ).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect(
+      await t.ctx.db.selectFrom('appointment').select('id').where('schedule_id', '=', s.id).execute(),
+    ).toEqual([]);
+  });
+
+  it('the SMS of a stop is an outbox event: a process that dies after the commit still sends it, once', async () => {
+    const s = await schedule({ feeFen: 0 });
+    const [p] = await makePatients(t, 1);
+    expect((await bookAs(p!.token, s.id)).statusCode).toBe(201);
+    const sent = () =>
+      t.sms.sent.filter((m) => m.template === 'notice' && String(m.params.body).includes('设备检修')).length;
+    t.ctx.outbox.paused = true; // delivery after commit never happens, as when the process dies there
+    try {
+      const stop = await t.request('POST', `/api/v1/schedules/${s.id}/stop`, {
+        token: admin,
+        body: { reason: '设备检修' },
+      });
+      expect(stop.statusCode).toBe(200);
+      expect(sent()).toBe(0);
+    } finally {
+      t.ctx.outbox.paused = false;
+    }
+    await t.ctx.outbox.drain();
+    expect(sent()).toBe(1);
+    await t.ctx.outbox.drain();
+    expect(sent()).toBe(1);
   });
 });

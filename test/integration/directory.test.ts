@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { practiceSite } from '../../src/server/modules/directory/directory.store.js';
+import { practitionerDepartmentsAt } from '../../src/server/modules/directory/directory.api.js';
 import { newId } from '../../src/server/platform/ids.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { itOnPostgres } from '../support/db.js';
 
 // The clock stands at 2026-11-22 10:00 in Asia/Shanghai (02:00Z).
 let t: TestApp;
@@ -250,15 +251,10 @@ describe('doctors (public)', () => {
     );
     // The check other modules call before putting a session at a site.
     const huangId = (await practitioner('P003')).id;
-    expect(await practiceSite(t.ctx.db, huangId, c01, gp)).toEqual({
-      practitionerStatus: 'active',
-      institutionStatus: 'active',
-      kind: 'doctor',
-    });
-    expect(await practiceSite(t.ctx.db, huangId, await institutionId('YC-H01'))).not.toBeNull();
-    expect(await practiceSite(t.ctx.db, (await practitioner('P001')).id, c01)).toBeNull();
-    expect(await practiceSite(t.ctx.db, huangId, c01, await departmentId('YC-H01', 'CARD'))).toBeNull();
     const card = await departmentId('YC-H01', 'CARD');
+    expect(await practitionerDepartmentsAt(t.ctx.db, huangId, c01)).toEqual([gp]);
+    expect(await practitionerDepartmentsAt(t.ctx.db, huangId, await institutionId('YC-H01'))).toEqual([card]);
+    expect(await practitionerDepartmentsAt(t.ctx.db, (await practitioner('P001')).id, c01)).toEqual([]);
     const cardio = await allPages(`/api/v1/doctors?departmentId=${card}`, 100);
     expect(cardio.map((d) => d.name)).toEqual(['陈建国', '刘慧敏', '黄志强', '吴思远']);
   });
@@ -306,7 +302,10 @@ async function addSchedule(
     end?: string;
     releaseAt?: string;
     status?: 'open' | 'stopped';
-    slots: { channel?: 'public' | 'referral' | 'partner'; status?: 'free' | 'held' | 'booked' | 'stopped' }[];
+    tokens: {
+      channel?: 'public' | 'referral' | 'partner';
+      status?: 'free' | 'held' | 'booked' | 'stopped';
+    }[];
   },
 ): Promise<string> {
   const p = await practitioner(code);
@@ -326,25 +325,25 @@ async function addSchedule(
       end_time: end,
       mode: s.mode,
       fee_fen: 5000,
-      capacity: s.slots.length,
+      capacity: s.tokens.length,
       release_at: s.releaseAt ?? '2026-11-15T00:00:00Z',
       reserved_release_at: new Date(at(start).getTime() - 24 * 3600_000),
       status: s.status ?? 'open',
       created_at: '2026-11-01T00:00:00Z',
     })
     .execute();
-  const span = (at(end).getTime() - at(start).getTime()) / s.slots.length;
-  for (const [i, slot] of s.slots.entries()) {
+  const span = (at(end).getTime() - at(start).getTime()) / s.tokens.length;
+  for (const [i, token] of s.tokens.entries()) {
     await t.ctx.db
-      .insertInto('slot')
+      .insertInto('token')
       .values({
         id: newId(),
         schedule_id: id,
         token_number: i + 1,
         window_start: new Date(at(start).getTime() + i * span),
         window_end: new Date(at(start).getTime() + (i + 1) * span),
-        channel: slot.channel ?? 'public',
-        status: slot.status ?? 'free',
+        channel: token.channel ?? 'public',
+        status: token.status ?? 'free',
       })
       .execute();
   }
@@ -358,20 +357,20 @@ describe('availability: date, mode and nextAvailable', () => {
   beforeAll(async () => {
     chen = (await practitioner('P001')).id;
     // Yesterday, with free tokens: past.
-    await addSchedule('P001', { date: '2026-11-21', mode: 'offline', slots: free(3) });
+    await addSchedule('P001', { date: '2026-11-21', mode: 'offline', tokens: free(3) });
     // This morning: the last token's window is over at 10:00, the others too — nothing left today.
     await addSchedule('P001', {
       date: '2026-11-22',
       mode: 'offline',
       start: '08:00',
       end: '10:00',
-      slots: free(2),
+      tokens: free(2),
     });
     // Tomorrow: public tokens all taken; a referral token free is not for the public.
     await addSchedule('P001', {
       date: '2026-11-23',
       mode: 'offline',
-      slots: [{ status: 'booked' }, { status: 'held' }, { channel: 'referral' }],
+      tokens: [{ status: 'booked' }, { status: 'held' }, { channel: 'referral' }],
     });
     // The day after: 2 free public tokens, one held, one booked — the next available.
     await addSchedule('P001', {
@@ -379,17 +378,17 @@ describe('availability: date, mode and nextAvailable', () => {
       mode: 'online_follow_up',
       start: '14:00',
       end: '16:00',
-      slots: [{}, { status: 'held' }, {}, { status: 'booked' }],
+      tokens: [{}, { status: 'held' }, {}, { status: 'booked' }],
     });
     // A video session not released until 2026-11-23 08:00.
     await addSchedule('P001', {
       date: '2026-11-25',
       mode: 'video',
       releaseAt: '2026-11-23T00:00:00Z',
-      slots: free(4),
+      tokens: free(4),
     });
     // A stopped session (停诊).
-    await addSchedule('P001', { date: '2026-11-26', mode: 'offline', status: 'stopped', slots: free(5) });
+    await addSchedule('P001', { date: '2026-11-26', mode: 'offline', status: 'stopped', tokens: free(5) });
   });
 
   it('nextAvailable is the earliest released session from today with free public tokens', async () => {
@@ -592,7 +591,7 @@ describe('institution administrators (own institution only)', () => {
     expect(res.json().title).toBe('执业证书编码已登记');
   });
 
-  it('two registrations racing for one licence number: exactly one wins', async () => {
+  itOnPostgres('two registrations racing for one licence number: exactly one wins', async () => {
     const body = { ...doctor, name: '林若云', licenceNo: '111101012016096', departmentId: newDepartmentId };
     const results = await Promise.all([
       t.request('POST', '/api/v1/practitioners', { token: orgAdmin, body }),
@@ -675,7 +674,7 @@ describe('institution administrators (own institution only)', () => {
 describe('the regulator suspends and reinstates (ORG-5)', () => {
   it('a suspended doctor is still listed, flagged, with no next available session', async () => {
     const liu = await practitioner('P002');
-    await addSchedule('P002', { date: '2026-11-24', mode: 'offline', slots: free(3) });
+    await addSchedule('P002', { date: '2026-11-24', mode: 'offline', tokens: free(3) });
     const before = (await get(`/api/v1/doctors/${liu.id}`)).json();
     expect(before).toMatchObject({ status: 'active', bookable: true });
     expect(before.nextAvailable).toEqual({ date: '2026-11-24', mode: 'offline', available: 3 });

@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../src/server/modules/identity/identity.rules.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { itOnPostgres } from '../support/db.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -77,7 +79,7 @@ describe('real-name verification (ID-1, ID-2)', () => {
     expect(t.ctx.cipher.decrypt(row.id_number_enc!)).toBe(`${prefix}X`);
   });
 
-  it('two accounts racing for one ID number: exactly one wins', async () => {
+  itOnPostgres('two accounts racing for one ID number: exactly one wins', async () => {
     const a = await newPatient('13822220005');
     const b = await newPatient('13822220006');
     const idNumber = id('44030419790101123');
@@ -242,14 +244,58 @@ describe('family proxies (亲情账户, ID-6)', () => {
     expect(reads[0]).toMatchObject({ actor_role: 'patient', ip: '127.0.0.1' });
   });
 
-  it('refused access is recorded as a security event', async () => {
-    const stranger = await newPatient('13833330005');
-    await t.request('GET', `/api/v1/patients/${childPatientId}`, { token: stranger });
-    const denied = await t.ctx.db
+  /** This account's own refusals on one route: the audit rows of exactly the requests a test made. */
+  async function refusals(token: string, route: string) {
+    const me = (await t.request('GET', '/api/v1/me', { token })).json();
+    return t.ctx.db
       .selectFrom('audit_event')
-      .select(['outcome', 'details'])
+      .selectAll()
+      .where('action', '=', 'access.denied')
+      .where('actor_id', '=', me.id)
+      .where(sql<string>`details->>'route'`, '=', route)
+      .execute();
+  }
+
+  it('refused access is recorded as a security event: who tried to read which patient (DJ-12, DJ-17)', async () => {
+    const phone = '13833330005';
+    const stranger = await newPatient(phone);
+    const res = await t.request('GET', `/api/v1/patients/${childPatientId}`, { token: stranger });
+    expect(res.statusCode).toBe(403);
+    const denied = await refusals(stranger, '/api/v1/patients/:id');
+    expect(denied).toHaveLength(1);
+    expect(denied[0]).toMatchObject({
+      outcome: 'failure',
+      actor_role: 'patient',
+      resource_type: 'patient',
+      resource_id: childPatientId,
+      patient_id: childPatientId,
+      details: { code: 'NOT_YOUR_PATIENT', method: 'GET', params: { id: childPatientId } },
+    });
+    // A regulator finds the attempt under the patient, as they find the reads (audit_event_patient index).
+    const underPatient = await t.ctx.db
+      .selectFrom('audit_event')
+      .select('actor_id')
+      .where('patient_id', '=', childPatientId)
       .where('action', '=', 'access.denied')
       .execute();
-    expect(denied.some((d) => d.outcome === 'failure' && d.details.code === 'NOT_YOUR_PATIENT')).toBe(true);
+    expect(underPatient.map((r) => r.actor_id)).toContain(denied[0]!.actor_id);
+    expect(JSON.stringify(denied[0])).not.toContain(phone); // DJ-10
+  });
+
+  it('a refusal of a request naming a patient in its body records that patient', async () => {
+    const stranger = await newPatient('13833330006');
+    const res = await t.request('POST', '/api/v1/appointments', {
+      token: stranger,
+      body: { scheduleId: '01900000-0000-7000-8000-000000000001', patientId: childPatientId },
+    });
+    expect(res.json().code).toBe('NOT_YOUR_PATIENT');
+    const denied = await refusals(stranger, '/api/v1/appointments');
+    expect(denied).toHaveLength(1);
+    expect(denied[0]).toMatchObject({
+      resource_type: 'appointment',
+      resource_id: null,
+      patient_id: childPatientId,
+      details: { code: 'NOT_YOUR_PATIENT', method: 'POST', params: {} },
+    });
   });
 });

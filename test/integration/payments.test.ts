@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RefundRequest } from '../../src/server/modules/payments/gateway.js';
 import { reconcile } from '../../src/server/modules/payments/payment.service.js';
 import { expireHolds } from '../../src/server/modules/scheduling/schedule-jobs.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -174,5 +175,124 @@ describe('payment notifications', () => {
     const res = await t.request('GET', `/api/v1/orders/${b.orderId}`, { token: other!.token });
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe('NOT_YOUR_PATIENT');
+  });
+});
+
+/** Refunds and payment effects go through the outbox: delayed or failing, they happen once. */
+describe('payment effects through the outbox', () => {
+  // These tests move the clock by hours: the administrator's staff session idles out (DJ-4) in between.
+  beforeEach(async () => {
+    admin = await t.login('13600000001');
+  });
+  const refunds = (orderId: string) =>
+    t.ctx.db
+      .selectFrom('refund')
+      .select(['refund_no', 'amount_fen', 'status', 'reason'])
+      .where('order_id', '=', orderId)
+      .execute();
+
+  it('a payment whose hold expired before the booking took it is refunded in full, once', async () => {
+    const b = await bookedOrder();
+    // The payment commits, but its payments.order_paid event waits (the process died, say)…
+    t.ctx.outbox.paused = true;
+    try {
+      t.sim!.confirm(b.prepayId);
+      await t.sim!.settle();
+      expect((await order(b.p.token, b.orderId)).status).toBe('paid');
+      expect(await appointment(b.appointmentId)).toBe('pending_payment');
+      // …while the hold runs out and the token goes back.
+      t.clock.advance(16 * 60_000);
+      await expireHolds(t.ctx);
+      expect(await appointment(b.appointmentId)).toBe('expired');
+    } finally {
+      t.ctx.outbox.paused = false;
+    }
+    await t.ctx.outbox.drain();
+    await t.sim!.settle();
+    expect(await appointment(b.appointmentId)).toBe('expired');
+    expect(await order(b.p.token, b.orderId)).toMatchObject({ status: 'refunded', refundedFen: 10_000 });
+    expect(await refunds(b.orderId)).toEqual([
+      {
+        refund_no: `${b.orderId}:paid_after_release`,
+        amount_fen: 10_000,
+        status: 'succeeded',
+        reason: 'paid_after_release',
+      },
+    ]);
+    const notes = await t.ctx.db
+      .selectFrom('payment_notification')
+      .select(['kind', 'outcome'])
+      .where('order_id', '=', b.orderId)
+      .orderBy('received_at')
+      .execute();
+    expect(notes).toContainEqual({ kind: 'payment.succeeded', outcome: 'paid_after_release' });
+    // Delivered again (a second dispatcher, a retry), nothing more is refunded.
+    t.clock.advance(3600_000);
+    expect(await t.ctx.outbox.drain()).toBe(0);
+    expect(await refunds(b.orderId)).toHaveLength(1);
+  });
+
+  it('a refund the gateway could not take is submitted again after its backoff, with the same refund number', async () => {
+    t.sim!.faults.notifyDelayMs = 0;
+    const b = await bookedOrder();
+    t.sim!.faults.drop = true;
+    t.sim!.confirm(b.prepayId);
+    t.sim!.faults.drop = false;
+    t.clock.advance(16 * 60_000);
+    await expireHolds(t.ctx);
+    // The gateway is down for the first submission of the refund.
+    const gateways = t.payments.gateways;
+    const real = gateways.get('sim')!;
+    const asked: RefundRequest[] = [];
+    gateways.set('sim', {
+      channel: 'sim',
+      prepay: (r) => real.prepay(r),
+      query: (o) => real.query(o),
+      parseNotification: (h, body) => real.parseNotification(h, body),
+      refund: async (r) => {
+        asked.push(r);
+        if (asked.length === 1) throw new Error('gateway unreachable');
+        return real.refund(r);
+      },
+    });
+    try {
+      const late = t.sim!.signedNotification({
+        eventId: `late-${b.orderId}`,
+        kind: 'payment.succeeded',
+        orderId: b.orderId,
+        amountFen: 10_000,
+        txnId: 'late-2',
+        occurredAt: t.clock.now().toISOString(),
+      });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/payments/notify/sim',
+        headers: late.headers,
+        payload: late.body,
+      });
+      expect(res.json().outcome, res.body).toBe('paid_after_close');
+      // The refund is recorded with the payment (the money is owed) but the gateway has not taken it.
+      expect(await refunds(b.orderId)).toEqual([
+        expect.objectContaining({ amount_fen: 10_000, status: 'pending' }),
+      ]);
+      expect(asked).toHaveLength(1);
+      expect(await t.ctx.outbox.drain()).toBe(0); // backing off
+      t.clock.advance(60_000);
+      expect(await t.ctx.outbox.drain()).toBe(1);
+      await t.sim!.settle();
+    } finally {
+      gateways.set('sim', real);
+    }
+    expect(asked.map((r) => r.refundNo)).toEqual([
+      `${b.orderId}:paid_after_release`,
+      `${b.orderId}:paid_after_release`,
+    ]);
+    expect(await refunds(b.orderId)).toEqual([
+      expect.objectContaining({ amount_fen: 10_000, status: 'succeeded' }),
+    ]);
+    expect(await order(b.p.token, b.orderId)).toMatchObject({ status: 'refunded', refundedFen: 10_000 });
+    t.clock.advance(3600_000);
+    expect(await t.ctx.outbox.drain()).toBe(0);
+    expect(asked).toHaveLength(2);
   });
 });

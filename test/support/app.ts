@@ -6,7 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import type { Payments } from '../../src/server/modules/payments/payment.service.js';
 import type { SimGateway } from '../../src/server/modules/payments/sim-gateway.js';
-import type { VisitsRuntime } from '../../src/server/modules/visits/visits.service.js';
+import type { VisitsRuntime } from '../../src/server/modules/visits/visits.runtime.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { type Config, loadConfig } from '../../src/server/platform/config.js';
 import type { AppContext } from '../../src/server/platform/context.js';
@@ -45,11 +45,16 @@ export interface TestAppOptions {
   now?: string;
   /** Use the production SMS adapter (writes to the log) instead of the in-memory one. */
   logSms?: boolean;
+  /**
+   * Build the app on this database instead of a fresh one (a second app on the same data: another node,
+   * or the process restarted). The caller keeps it: `close()` closes the app only.
+   */
+  database?: Database;
 }
 
 /** One app on one fresh database per test file (PGlite, or the server when TEST_DATABASE_URL is set). */
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
-  const database = await freshDatabase();
+  const database = opts.database ?? (await freshDatabase());
   const clock = new ManualClock(opts.now ?? '2026-11-22T02:00:00Z');
   const sms = new MemorySmsSender();
   const logLines: string[] = [];
@@ -108,7 +113,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     },
     async close() {
       await app.close();
-      await database.close();
+      if (!opts.database) await database.close();
     },
   };
 }

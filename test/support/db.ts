@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { describe, it, type TestFunction } from 'vitest';
 import { type Database, openDatabase } from '../../src/server/platform/db/database.js';
 import { migrate } from '../../src/server/platform/db/migrate.js';
 
@@ -40,4 +41,25 @@ export async function freshDatabase(): Promise<Database> {
       await a.end();
     },
   };
+}
+
+/** True when this run's databases live on a PostgreSQL server (TEST_DATABASE_URL), not in PGlite. */
+export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+/** Added to the name of every race test, so a run on PGlite lists it as skipped and says why. */
+export const POSTGRES_ONLY = '[race: PostgreSQL only]';
+
+/**
+ * A test of transactions racing each other. PGlite has one connection, and its dialect hands it to one
+ * transaction at a time: a race cannot happen there, so such a test proves nothing (it passes even with
+ * the lock it exists for removed). It runs on the PostgreSQL tier (`.ci/run`, or TEST_DATABASE_URL) and
+ * is reported as skipped, under the same name, on PGlite.
+ */
+export function itOnPostgres(name: string, fn: TestFunction, timeout?: number): void {
+  it.runIf(onPostgres)(`${name} ${POSTGRES_ONLY}`, fn, timeout);
+}
+
+/** A group of race tests (see itOnPostgres); its hooks run only on PostgreSQL too. */
+export function describeOnPostgres(name: string, fn: () => void): void {
+  describe.runIf(onPostgres)(`${name} ${POSTGRES_ONLY}`, fn);
 }

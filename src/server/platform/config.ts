@@ -22,6 +22,8 @@ export interface Config {
   audit: { sealIntervalMs: number; sealBatchSize: number };
   /** How often the background jobs run (hold expiry, quota release, reminders, reconciliation). */
   jobIntervalMs: number;
+  /** How often the outbox dispatcher looks for events left undelivered (crash, outage, failing subscriber). */
+  outboxIntervalMs: number;
   webDir: string;
   visits: VisitSettings;
 }
@@ -157,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     audit: { sealIntervalMs: int(env, 'AUDIT_SEAL_INTERVAL_MS', 2000), sealBatchSize: 1000 },
     jobIntervalMs: int(env, 'JOB_INTERVAL_MS', 5000),
+    outboxIntervalMs: int(env, 'OUTBOX_INTERVAL_MS', 1000),
     webDir: path.resolve(env.WEB_DIR || 'dist/web'),
     visits: {
       expiryMs: int(env, 'YUNYI_VISIT_EXPIRY_HOURS', 24) * 3600_000,

@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { FieldCipher } from './crypto/fields.js';
 import type { Db } from './db/database.js';
+import type { Outbox } from './outbox.js';
 import type { SmsSender } from './sms/sms.js';
 
 /** What a service function may use besides its arguments; built once per app in app.ts. */
@@ -13,4 +14,6 @@ export interface AppContext {
   cipher: FieldCipher;
   sms: SmsSender;
   log: FastifyBaseLogger;
+  /** The outbox dispatcher: modules subscribe to topics at start; commands' events reach them after commit. */
+  outbox: Outbox;
 }

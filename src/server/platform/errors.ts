@@ -1,8 +1,9 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
  * The one error type of the platform (style: one error type, one error handler). Code is stable and
- * upper snake case; title is the zh-CN summary; detail says what was wrong with this request.
+ * upper snake case; title is the zh-CN summary; detail says what was wrong with this request. Made only
+ * by a catalogue (`defineErrors`), so each code has one status and one title everywhere.
  */
 export class AppError extends Error {
   constructor(
@@ -14,6 +15,59 @@ export class AppError extends Error {
   ) {
     super(`${code}: ${detail ?? title}`);
   }
+}
+
+/** One entry of a module's error catalogue (`<module>.errors.ts`); docs/errors.md is generated from them. */
+export interface ErrorSpec {
+  status: number;
+  /** Stable machine code, UPPER_SNAKE_CASE, defined once across the codebase. */
+  code: string;
+  /** zh-CN title (the problem's `title`). */
+  title: string;
+  /** en-US title, answered when the request prefers English (Accept-Language). */
+  en: string;
+  /** Default zh-CN detail: when it happens. A call may pass a more precise one. */
+  detail: string;
+  /** What the user can do about it (docs/errors.md). */
+  action?: string;
+}
+
+export type ErrorFactory = ((detail?: string, extra?: Record<string, unknown>) => AppError) & {
+  readonly spec: ErrorSpec;
+};
+
+export interface CatalogueEntry {
+  module: string;
+  key: string;
+  spec: ErrorSpec;
+}
+
+const catalogue = new Map<string, CatalogueEntry[]>();
+
+/**
+ * A module's error catalogue: `export const visitErrors = defineErrors('visits', { guardianRequired: {…} })`,
+ * thrown as `visitErrors.guardianRequired()` or with a precise detail `visitErrors.guardianRequired('…')`.
+ */
+export function defineErrors<K extends string>(
+  module: string,
+  specs: Record<K, ErrorSpec>,
+): Record<K, ErrorFactory> {
+  const out = {} as Record<K, ErrorFactory>;
+  for (const key of Object.keys(specs) as K[]) {
+    const spec = specs[key];
+    const entries = catalogue.get(spec.code) ?? [];
+    if (!entries.some((e) => e.module === module && e.key === key)) entries.push({ module, key, spec });
+    catalogue.set(spec.code, entries);
+    const make = (detail?: string, extra?: Record<string, unknown>) =>
+      new AppError(spec.status, spec.code, spec.title, detail ?? spec.detail, extra);
+    out[key] = Object.assign(make, { spec });
+  }
+  return out;
+}
+
+/** Every catalogued code with where it is defined (more than one entry is a defect the catalogue test finds). */
+export function catalogued(): ReadonlyMap<string, readonly CatalogueEntry[]> {
+  return catalogue;
 }
 
 export interface Problem {
@@ -38,27 +92,151 @@ export function problem(
   return { type: problemType(code), title, status, ...(detail ? { detail } : {}), code, ...extra };
 }
 
-// Common errors, one place for their wording.
+/** Errors of the platform itself: framework answers and refusals every module gives. */
+export const platformErrors = defineErrors('platform', {
+  badRequest: {
+    status: 400,
+    code: 'BAD_REQUEST',
+    title: '请求格式错误',
+    en: 'Bad request',
+    detail: '请求体不是有效的 JSON。',
+    action: '检查请求格式后重试。',
+  },
+  validationFailed: {
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    title: '请求参数校验失败',
+    en: 'Validation failed',
+    detail: '请求中有字段缺失或取值无效（fields 列出每个字段）。',
+    action: '按提示修改标出的字段后重试。',
+  },
+  unauthenticated: {
+    status: 401,
+    code: 'UNAUTHENTICATED',
+    title: '请先登录',
+    en: 'Please sign in',
+    detail: '缺少有效的登录凭证，或登录已过期。',
+    action: '重新登录。',
+  },
+  forbidden: {
+    status: 403,
+    code: 'FORBIDDEN',
+    title: '无权访问',
+    en: 'Forbidden',
+    detail: '当前账号无权执行此操作。',
+    action: '换用有权限的账号，或联系机构管理员开通权限。',
+  },
+  notYourPatient: {
+    status: 403,
+    code: 'NOT_YOUR_PATIENT',
+    title: '无权代理该就诊人',
+    en: 'Not your patient',
+    detail: '您不是该就诊人的本人或已生效的代理人。',
+    action: '先在“家庭成员”中添加并确认该就诊人。',
+  },
+  notFound: {
+    status: 404,
+    code: 'NOT_FOUND',
+    title: '资源不存在',
+    en: 'Not found',
+    detail: '请求的资源不存在。',
+    action: '检查链接或编号是否正确。',
+  },
+  methodNotAllowed: {
+    status: 405,
+    code: 'METHOD_NOT_ALLOWED',
+    title: '不支持的请求方法',
+    en: 'Method not allowed',
+    detail: '该接口不支持这个请求方法。',
+  },
+  notAcceptable: {
+    status: 406,
+    code: 'NOT_ACCEPTABLE',
+    title: '不支持的响应格式',
+    en: 'Not acceptable',
+    detail: '服务器无法按请求的格式应答。',
+  },
+  payloadTooLarge: {
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    title: '请求体过大',
+    en: 'Payload too large',
+    detail: '请求体超过了允许的大小。',
+    action: '压缩或拆分后重试。',
+  },
+  unsupportedMediaType: {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    title: '不支持的内容类型',
+    en: 'Unsupported media type',
+    detail: '请求的内容类型不被接受。',
+    action: '换用支持的文件或内容类型。',
+  },
+  idempotencyKeyReused: {
+    status: 422,
+    code: 'IDEMPOTENCY_KEY_REUSED',
+    title: '幂等键已被使用',
+    en: 'Idempotency key reused',
+    detail: '同一个 Idempotency-Key 不能用于不同的请求。',
+    action: '为新的请求生成新的 Idempotency-Key。',
+  },
+  rateLimited: {
+    status: 429,
+    code: 'RATE_LIMITED',
+    title: '请求过于频繁',
+    en: 'Too many requests',
+    detail: '请求过于频繁，请稍后再试。',
+    action: '稍等一分钟后重试。',
+  },
+  internal: {
+    status: 500,
+    code: 'INTERNAL_ERROR',
+    title: '服务器内部错误',
+    en: 'Internal server error',
+    detail: '服务器处理请求时出错，请稍后再试。',
+    action: '稍后重试；持续出现请联系平台运维。',
+  },
+});
+
+// Common errors with the call signatures modules use.
 export const errors = {
-  unauthenticated: () =>
-    new AppError(401, 'UNAUTHENTICATED', '请先登录', '缺少有效的登录凭证，或登录已过期。'),
-  forbidden: (detail = '当前账号无权执行此操作。') => new AppError(403, 'FORBIDDEN', '无权访问', detail),
-  notFound: (what: string) => new AppError(404, 'NOT_FOUND', '资源不存在', `${what}不存在。`),
-  notYourPatient: (detail = '您不是该就诊人的本人或已生效的代理人。') =>
-    new AppError(403, 'NOT_YOUR_PATIENT', '无权代理该就诊人', detail),
+  unauthenticated: () => platformErrors.unauthenticated(),
+  forbidden: (detail?: string) => platformErrors.forbidden(detail),
+  notFound: (what: string) => platformErrors.notFound(`${what}不存在。`),
+  notYourPatient: (detail?: string) => platformErrors.notYourPatient(detail),
+  validationFailed: (detail: string, extra?: Record<string, unknown>) =>
+    platformErrors.validationFailed(detail, extra),
+  idempotencyKeyReused: () => platformErrors.idempotencyKeyReused(),
 };
 
-const statusTitles: Record<number, [string, string]> = {
-  400: ['BAD_REQUEST', '请求格式错误'],
-  401: ['UNAUTHENTICATED', '请先登录'],
-  403: ['FORBIDDEN', '无权访问'],
-  404: ['NOT_FOUND', '资源不存在'],
-  405: ['METHOD_NOT_ALLOWED', '不支持的请求方法'],
-  406: ['NOT_ACCEPTABLE', '不支持的响应格式'],
-  413: ['PAYLOAD_TOO_LARGE', '请求体过大'],
-  415: ['UNSUPPORTED_MEDIA_TYPE', '不支持的内容类型'],
-  429: ['RATE_LIMITED', '请求过于频繁'],
+// Fastify's own 4xx answers, as catalogue entries.
+const byStatus: Record<number, ErrorFactory> = {
+  400: platformErrors.badRequest,
+  401: platformErrors.unauthenticated,
+  403: platformErrors.forbidden,
+  404: platformErrors.notFound,
+  405: platformErrors.methodNotAllowed,
+  406: platformErrors.notAcceptable,
+  413: platformErrors.payloadTooLarge,
+  415: platformErrors.unsupportedMediaType,
+  429: platformErrors.rateLimited,
 };
+
+/** Whether the caller asked for English first (server-made text is zh-CN unless so). */
+export function prefersEnglish(request: Pick<FastifyRequest, 'headers'>): boolean {
+  const first = String(request.headers['accept-language'] ?? '')
+    .split(',')[0]
+    ?.trim()
+    .toLowerCase();
+  return !!first && first.startsWith('en');
+}
+
+/** The problem's title in the caller's language: the catalogue's en-US title when English is preferred. */
+function localise(body: Problem, request: Pick<FastifyRequest, 'headers'>): Problem {
+  if (!prefersEnglish(request)) return body;
+  const entry = catalogue.get(body.code)?.[0];
+  return entry ? { ...body, title: entry.spec.en } : body;
+}
 
 interface ValidationIssue {
   keyword?: string;
@@ -126,37 +304,35 @@ export function registerErrorHandling(app: FastifyInstance): void {
         unique.set(`${f.field}|${f.message}`, f);
       }
       const fields = [...unique.values()];
-      body = problem(
-        400,
-        'VALIDATION_FAILED',
-        '请求参数校验失败',
-        fields.map((f) => `${f.field}：${f.message}`).join('；'),
-        {
-          fields,
-        },
-      );
+      const e = platformErrors.validationFailed(fields.map((f) => `${f.field}：${f.message}`).join('；'), {
+        fields,
+      });
+      body = problem(e.status, e.code, e.title, e.detail, e.extra);
     } else {
       const status = (err as FastifyError).statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        const [code, title] = statusTitles[status] ?? ['BAD_REQUEST', '请求错误'];
+        const spec = (byStatus[status] ?? platformErrors.badRequest).spec;
         const fcode = (err as FastifyError).code;
         // Fastify's own 4xx (bad JSON, body too large, …): keep a stable code of ours.
         const detail =
           fcode === 'FST_ERR_CTP_INVALID_JSON_BODY' || fcode?.startsWith('FST_ERR_CTP')
             ? '请求体不是有效的 JSON。'
             : undefined;
-        body = problem(status, code, title, detail ?? title);
+        body = problem(status, spec.code, spec.title, detail ?? spec.title);
       } else {
         // Only message, code and stack: driver errors may carry the query's parameters (personal data).
         const e = err as Error & { code?: string };
         request.log.error({ err: { message: e.message, code: e.code, stack: e.stack } }, 'unhandled error');
-        body = problem(500, 'INTERNAL_ERROR', '服务器内部错误', '服务器处理请求时出错，请稍后再试。');
+        const internal = platformErrors.internal();
+        body = problem(internal.status, internal.code, internal.title, internal.detail);
       }
     }
+    body = localise(body, request);
     reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   });
 }
 
 export function notFoundProblem(method: string, url: string): Problem {
-  return problem(404, 'NOT_FOUND', '资源不存在', `没有这个接口：${method} ${url.split('?')[0]}`);
+  const e = platformErrors.notFound(`没有这个接口：${method} ${url.split('?')[0]}`);
+  return problem(e.status, e.code, e.title, e.detail);
 }

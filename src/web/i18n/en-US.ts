@@ -1,5 +1,5 @@
 import { bookingEn } from './booking.en-US.js';
-import { oversightEn } from './oversight.en-US.js';
+import { supervisionEn } from './supervision.en-US.js';
 import { videoEn } from './video.en-US.js';
 import { visitsEn } from './visits.en-US.js';
 import { voiceEn } from './voice.en-US.js';
@@ -147,8 +147,8 @@ export const enUS: Messages = {
       realName: 'Real-name verification',
       dependents: 'Family members',
       language: 'Language',
-      elderMode: 'Elderly mode',
-      elderModeDesc: 'Larger text, stronger contrast',
+      elderlyMode: 'Elderly mode',
+      elderlyModeDesc: 'Larger text, stronger contrast',
       settings: 'Settings',
     },
     comingSoon: {
@@ -220,7 +220,7 @@ export const enUS: Messages = {
     },
   },
   booking: bookingEn,
-  oversight: oversightEn,
+  supervision: supervisionEn,
   video: videoEn,
   voice: voiceEn,
   visits: visitsEn,
@@ -291,7 +291,7 @@ export const enUS: Messages = {
         title: 'First-visit whitelist',
         desc: 'Doctors allowed online first visits, each condition of the bar checked',
       },
-      visitOversight: { title: 'Visit oversight', desc: 'Online visits and their full timelines' },
+      visitSupervision: { title: 'Visit supervision', desc: 'Online visits and their full timelines' },
     },
   },
 };

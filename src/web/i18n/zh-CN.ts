@@ -1,6 +1,6 @@
 /** Every user-facing string of the SPA, zh-CN first. en-US.ts must have the same keys. */
 import { bookingZh } from './booking.zh-CN.js';
-import { oversightZh } from './oversight.zh-CN.js';
+import { supervisionZh } from './supervision.zh-CN.js';
 import { videoZh } from './video.zh-CN.js';
 import { visitsZh } from './visits.zh-CN.js';
 import { voiceZh } from './voice.zh-CN.js';
@@ -145,8 +145,8 @@ export const zhCN = {
       realName: '实名认证',
       dependents: '就诊人管理',
       language: '语言',
-      elderMode: '长辈模式',
-      elderModeDesc: '字体更大，对比更强',
+      elderlyMode: '长辈模式',
+      elderlyModeDesc: '字体更大，对比更强',
       settings: '设置',
     },
     comingSoon: {
@@ -217,7 +217,7 @@ export const zhCN = {
     },
   },
   booking: bookingZh,
-  oversight: oversightZh,
+  supervision: supervisionZh,
   video: videoZh,
   voice: voiceZh,
   visits: visitsZh,
@@ -254,7 +254,7 @@ export const zhCN = {
       reconciliation: { title: '对账', desc: '与定点机构的结算对账与差错处理' },
       firstVisitPilot: { title: '首诊试点', desc: '按机构与诊疗科目开放、撤销互联网首诊试点' },
       firstVisitWhitelist: { title: '首诊医生白名单', desc: '首诊试点医生名单与准入条件逐项核验' },
-      visitOversight: { title: '问诊监管', desc: '线上问诊列表与全程时间线追溯' },
+      visitSupervision: { title: '问诊监管', desc: '线上问诊列表与全程时间线追溯' },
     },
   },
 };

@@ -3,15 +3,15 @@ import { Alert, Button, Card, Form, Input, Space, Tabs, Typography } from 'antd'
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
+import type { CodeSent, LoginBody, Me } from '../../shared/identity.js';
 import { post } from '../api.js';
-import { type LoginBody, useAuth } from '../auth.js';
+import { useAuth } from '../auth.js';
 import { Brand } from '../components/Brand.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { PageLoading } from '../components/PageLoading.js';
 import { useCountdown } from '../components/useCountdown.js';
 import { describeError } from '../errors.js';
 import { CONSOLE_ROLES, type Console, canOpen, homePath } from '../roles.js';
-import type { Me, OtpResult } from '../types.js';
 import { PHONE_PATTERN } from '../validation.js';
 import './login.css';
 
@@ -136,7 +136,7 @@ function OtpForm() {
     setSending(true);
     setSendFailure(null);
     try {
-      const result = await post<OtpResult>('/auth/otp', { phone });
+      const result = await post<CodeSent>('/auth/otp', { phone });
       setDevCode(result.devCode);
       startCountdown(OTP_RESEND_SECONDS);
     } catch (error) {

@@ -2,10 +2,10 @@ import { Button, Form, Input, Picker, type PickerRef, Toast } from 'antd-mobile'
 import { type RefObject, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
+import { type Dependent, RELATIONSHIPS, type Relationship } from '../../shared/identity.js';
 import { post } from '../api.js';
 import { errorText } from '../errors.js';
 import { ADULT_AGE, ageOn, checkIdNumber } from '../idcard.js';
-import { type Dependent, RELATIONSHIPS, type Relationship } from '../types.js';
 import { PHONE_PATTERN } from '../validation.js';
 import type { DependentsLocationState } from './DependentsPage.js';
 import { IdentityFields } from './IdentityFields.js';
@@ -40,7 +40,7 @@ export function DependentFormPage() {
     setPending(true);
     try {
       const phone = values.phone?.trim();
-      const created = await post<Dependent & { devCode?: string }>('/me/dependents', {
+      const created = await post<Dependent>('/me/dependents', {
         name: values.name.trim(),
         idNumber: values.idNumber.trim().toUpperCase(),
         relationship: values.relationship[0],

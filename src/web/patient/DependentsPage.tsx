@@ -3,10 +3,11 @@ import { AddOutline } from 'antd-mobile-icons';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router-dom';
+import type { Page } from '../../shared/http.js';
+import type { CodeSent, Dependent } from '../../shared/identity.js';
 import { del, get, post } from '../api.js';
 import { useCountdown } from '../components/useCountdown.js';
 import { errorText } from '../errors.js';
-import type { Dependent, OtpResult, Page } from '../types.js';
 import { Loadable } from './Loadable.js';
 import { PageHeader } from './PageHeader.js';
 import './dependents.css';
@@ -38,7 +39,7 @@ function ConfirmDialog({
   async function resend() {
     if (!dependent) return;
     try {
-      const result = await post<OtpResult>(`/me/dependents/${dependent.id}/resend`);
+      const result = await post<CodeSent>(`/me/dependents/${dependent.id}/resend`);
       setResentCode(result.devCode);
       startCountdown(RESEND_SECONDS);
       Toast.show({ content: t('login.otpSent') });

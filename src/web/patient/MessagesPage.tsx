@@ -10,10 +10,10 @@ import {
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
+import type { AppNotification, NotificationPage } from '../../shared/notifications.js';
 import { post } from '../api.js';
 import { useApiData } from '../components/useApiData.js';
 import { formatDateTime } from '../format.js';
-import type { AppNotification, NotificationPage } from '../types.js';
 import { Loadable } from './Loadable.js';
 import { unreadChanged } from './unread.js';
 import './booking/appointments.css';

@@ -10,14 +10,14 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useAuth, useMe } from '../auth.js';
 import { currentLanguage, type Language, setLanguage } from '../i18n/index.js';
-import { useElderModeSetting } from './elderMode.js';
+import { useElderlyModeSetting } from './elderlyMode.js';
 
 export function MinePage() {
   const { t } = useTranslation();
   const me = useMe();
   const { logout } = useAuth();
   const navigate = useNavigate();
-  const [elderMode, setElderMode] = useElderModeSetting();
+  const [elderlyMode, setElderlyMode] = useElderlyModeSetting();
 
   async function confirmLogout() {
     const ok = await Dialog.confirm({
@@ -93,10 +93,10 @@ export function MinePage() {
           {t('patient.mine.language')}
         </List.Item>
         <List.Item
-          description={t('patient.mine.elderModeDesc')}
-          extra={<Switch checked={elderMode} onChange={setElderMode} data-testid="elder-mode" />}
+          description={t('patient.mine.elderlyModeDesc')}
+          extra={<Switch checked={elderlyMode} onChange={setElderlyMode} data-testid="elderly-mode" />}
         >
-          {t('patient.mine.elderMode')}
+          {t('patient.mine.elderlyMode')}
         </List.Item>
       </List>
 

@@ -15,7 +15,7 @@ import { DoctorPage } from './booking/DoctorPage.js';
 import { ComingSoonPage } from './ComingSoonPage.js';
 import { DependentFormPage } from './DependentFormPage.js';
 import { DependentsPage } from './DependentsPage.js';
-import { ElderModeContext, useElderMode } from './elderMode.js';
+import { ElderlyModeContext, useElderlyMode } from './elderlyMode.js';
 import { HomePage } from './HomePage.js';
 import { MessagesPage } from './MessagesPage.js';
 import { MinePage } from './MinePage.js';
@@ -87,12 +87,12 @@ const SUB_PAGES: { path: string; page: ReactNode }[] = [
 /** The phone-first H5 for patients (and the family members they act for). */
 export default function PatientApp() {
   const { i18n } = useTranslation();
-  const elderMode = useElderMode();
+  const elderlyMode = useElderlyMode();
   const locale = i18n.language === 'en-US' ? MOBILE_LOCALES['en-US'] : MOBILE_LOCALES['zh-CN'];
 
   return (
     <ConfigProvider locale={locale}>
-      <ElderModeContext.Provider value={elderMode}>
+      <ElderlyModeContext.Provider value={elderlyMode}>
         <div className="patient-app">
           <Routes>
             {TAB_PAGES.map(({ path, page }) => (
@@ -108,7 +108,7 @@ export default function PatientApp() {
             <Route path="*" element={<Navigate to="/patient" replace />} />
           </Routes>
         </div>
-      </ElderModeContext.Provider>
+      </ElderlyModeContext.Provider>
     </ConfigProvider>
   );
 }

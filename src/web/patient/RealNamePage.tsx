@@ -1,10 +1,10 @@
 import { Button, Form, List, Result, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Me } from '../../shared/identity.js';
 import { post } from '../api.js';
 import { useAuth, useMe } from '../auth.js';
 import { errorText } from '../errors.js';
-import type { Me } from '../types.js';
 import { IdentityFields } from './IdentityFields.js';
 import { PageHeader } from './PageHeader.js';
 

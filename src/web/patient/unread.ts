@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
+import type { NotificationPage } from '../../shared/notifications.js';
 import { useApiData } from '../components/useApiData.js';
-import type { NotificationPage } from '../types.js';
 
 const UNREAD_CHANGED = 'yunyi:unread-changed';
 

@@ -2,9 +2,9 @@ import { ClockCircleOutlined, RightOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Result, Row, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
+import type { Role } from '../../shared/identity.js';
 import { useMe } from '../auth.js';
 import { formatLongDate } from '../format.js';
-import type { Role } from '../types.js';
 import { FEATURE_ICONS, type FeatureKey, type StaffConsole } from './consoles.js';
 import { FEATURE_PAGES } from './features.js';
 

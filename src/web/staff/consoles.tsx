@@ -22,9 +22,9 @@ import {
   VideoCameraOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
+import type { Role } from '../../shared/identity.js';
 import type { Messages } from '../i18n/zh-CN.js';
 import type { Console } from '../roles.js';
-import type { Role } from '../types.js';
 
 export type StaffConsole = Exclude<Console, 'patient'>;
 export type FeatureKey = keyof Messages['staff']['cards'];
@@ -50,7 +50,7 @@ export const FEATURE_ICONS: Record<FeatureKey, ReactNode> = {
   reconciliation: <ReconciliationOutlined />,
   firstVisitPilot: <ExperimentOutlined />,
   firstVisitWhitelist: <SolutionOutlined />,
-  visitOversight: <MonitorOutlined />,
+  visitSupervision: <MonitorOutlined />,
 };
 
 /** What each clinic role works on; a person with several roles sees the union. */
@@ -66,11 +66,11 @@ const CONSOLE_FEATURES: Record<Exclude<StaffConsole, 'clinic'>, FeatureKey[]> = 
     'schedules',
     'bookingPolicy',
     'firstVisitWhitelist',
-    'visitOversight',
+    'visitSupervision',
     'departments',
     'institution',
   ],
-  regulator: ['firstVisitPilot', 'visitOversight', 'institutions', 'audit', 'alerts', 'statistics'],
+  regulator: ['firstVisitPilot', 'visitSupervision', 'institutions', 'audit', 'alerts', 'statistics'],
   insurer: ['settlement', 'review', 'reconciliation'],
 };
 

@@ -1,11 +1,11 @@
 import type { ComponentType } from 'react';
 import type { FeatureKey } from './consoles.js';
-import { FirstVisitPilotPage } from './oversight/FirstVisitPilotPage.js';
-import { FirstVisitWhitelistPage } from './oversight/FirstVisitWhitelistPage.js';
-import { VisitOversightPage } from './oversight/VisitOversightPage.js';
 import { BookingPolicyPage } from './scheduling/BookingPolicyPage.js';
 import { SchedulesPage } from './scheduling/SchedulesPage.js';
 import { TodayVisitsPage } from './scheduling/TodayVisitsPage.js';
+import { FirstVisitPilotPage } from './supervision/FirstVisitPilotPage.js';
+import { FirstVisitWhitelistPage } from './supervision/FirstVisitWhitelistPage.js';
+import { VisitSupervisionPage } from './supervision/VisitSupervisionPage.js';
 import { OnlineVisitsPage } from './visits/OnlineVisitsPage.js';
 
 /** The console features built so far; the others open the 即将上线 page. */
@@ -16,5 +16,5 @@ export const FEATURE_PAGES: Partial<Record<FeatureKey, ComponentType>> = {
   bookingPolicy: BookingPolicyPage,
   firstVisitPilot: FirstVisitPilotPage,
   firstVisitWhitelist: FirstVisitWhitelistPage,
-  visitOversight: VisitOversightPage,
+  visitSupervision: VisitSupervisionPage,
 };

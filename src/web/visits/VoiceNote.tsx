@@ -1,7 +1,8 @@
 import { type SyntheticEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { attachmentUrl } from './attachments.js';
 import type { VoicePhase } from './useVoiceRecorder.js';
-import { formatVoiceDuration, VOICE_MAX_MS, voiceUrl } from './voice.js';
+import { formatVoiceDuration, VOICE_MAX_MS } from './voice.js';
 import './voice.css';
 
 /** Bar heights of the little waveform (a picture, not the sound's own). */
@@ -47,7 +48,7 @@ export function VoiceNote({ attachmentId, durationMs }: { attachmentId: string; 
     let made: string | undefined;
     setUrl(undefined);
     setFailed(false);
-    voiceUrl(attachmentId).then(
+    attachmentUrl(attachmentId).then(
       (u) => {
         made = u;
         if (current) setUrl(u);

@@ -1,4 +1,9 @@
-import type { ClientFrame, ServerFrame, VisitMessage } from '../../shared/visits.js';
+import {
+  type ClientFrame,
+  MAX_RESUME_VISITS,
+  type ServerFrame,
+  type VisitMessage,
+} from '../../shared/visits.js';
 import { getToken } from '../api.js';
 
 type Listener = (frame: ServerFrame) => void;
@@ -90,7 +95,10 @@ export class VisitSocket {
     ws.onopen = () => {
       this.retry = 0;
       this.connected = true;
-      for (const [visitId, after] of this.lastIds) this.send({ type: 'resume', visitId, after });
+      // Every visit followed so far, in as few frames as the server takes (a workbench may follow many).
+      const visits = [...this.lastIds].map(([visitId, after]) => ({ visitId, after }));
+      for (let i = 0; i < visits.length; i += MAX_RESUME_VISITS)
+        this.send({ type: 'resume', visits: visits.slice(i, i + MAX_RESUME_VISITS) });
       for (const frame of this.pending.values()) this.send(frame);
       this.emit({ type: 'pong' });
     };

@@ -1,4 +1,4 @@
-import type { ServerFrame } from '../../shared/visits.js';
+import type { ServerFrame, VisitCall } from '../../shared/visits.js';
 import { post } from '../api.js';
 import type { VisitSocket } from './socket.js';
 
@@ -53,17 +53,12 @@ export class CallError extends Error {
   }
 }
 
-interface CallAnswer {
-  id: string;
-  iceServers: RTCIceServer[];
-}
-
 /** What the controller needs from the outside; tests replace them. */
 export interface CallDeps {
   getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
   createPeer(config: RTCConfiguration): RTCPeerConnection;
-  startCall(visitId: string): Promise<CallAnswer>;
-  joinCall(visitId: string, callId: string, recordingConsent: boolean): Promise<CallAnswer>;
+  startCall(visitId: string): Promise<VisitCall>;
+  joinCall(visitId: string, callId: string, recordingConsent: boolean): Promise<VisitCall>;
   endCall(visitId: string, callId: string): Promise<void>;
 }
 
@@ -77,9 +72,9 @@ function browserDeps(): CallDeps {
       return navigator.mediaDevices.getUserMedia(constraints);
     },
     createPeer: (config) => new RTCPeerConnection(config),
-    startCall: (visitId) => post<CallAnswer>(`/visits/${visitId}/calls`),
+    startCall: (visitId) => post<VisitCall>(`/visits/${visitId}/calls`),
     joinCall: (visitId, callId, recordingConsent) =>
-      post<CallAnswer>(`/visits/${visitId}/calls/${callId}/join`, { recordingConsent }),
+      post<VisitCall>(`/visits/${visitId}/calls/${callId}/join`, { recordingConsent }),
     endCall: (visitId, callId) => post<void>(`/visits/${visitId}/calls/${callId}/end`),
   };
 }
@@ -191,7 +186,7 @@ export class CallController {
     this.listeners.clear();
   }
 
-  private async takeCall(): Promise<CallAnswer> {
+  private async takeCall(): Promise<VisitCall> {
     const offered = this.offeredCallId;
     if (offered) {
       try {

@@ -1,11 +1,10 @@
 import type { AttachmentView } from '../../shared/visits.js';
-import { ApiError, getToken } from '../api.js';
+import { uploadAttachment } from './attachments.js';
 
 /**
  * Voice notes (语音消息) of the visit chat, without any UI framework: a MediaRecorder wrapper that records
- * the microphone (start, stop → the clip, cancel; stops by itself at the longest length), and the two
- * requests around it: the upload (raw body, type by content, duration in the query) and the bytes back as
- * a blob: URL (an <audio> cannot send the bearer token).
+ * the microphone (start, stop → the clip, cancel; stops by itself at the longest length), and its upload
+ * (raw body, type by content, duration in the query; attachments.ts fetches the bytes back).
  */
 
 /** Tried in this order; the first the browser records is used (Chrome/Firefox webm, Safari mp4). */
@@ -226,41 +225,7 @@ function release(stream: MediaStream): void {
   for (const track of stream.getTracks()) track.stop();
 }
 
-async function problemOf(res: Response): Promise<ApiError> {
-  const problem = (await res.json().catch(() => ({}))) as { code?: string; title?: string; detail?: string };
-  return new ApiError(
-    res.status,
-    problem.code ?? `HTTP_${res.status}`,
-    problem.title ?? res.statusText,
-    problem.detail,
-  );
-}
-
-/** POST /attachments with the clip as the body, its base type and its length (whole ms). */
-export async function uploadVoice(clip: VoiceClip): Promise<AttachmentView> {
-  const durationMs = Math.round(clip.durationMs);
-  const res = await fetch(`/api/v1/attachments?durationMs=${durationMs}`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': baseMime(clip.mime) || 'audio/webm',
-      Accept: 'application/json, application/problem+json',
-      Authorization: `Bearer ${getToken() ?? ''}`,
-    },
-    body: clip.blob,
-  }).catch(() => {
-    throw new ApiError(0, 'NETWORK_ERROR', 'Network error');
-  });
-  if (!res.ok) throw await problemOf(res);
-  return (await res.json()) as AttachmentView;
-}
-
-/** The note's bytes as a blob: URL; the caller revokes it. */
-export async function voiceUrl(attachmentId: string): Promise<string> {
-  const res = await fetch(`/api/v1/attachments/${attachmentId}`, {
-    headers: { Authorization: `Bearer ${getToken() ?? ''}` },
-  }).catch(() => {
-    throw new ApiError(0, 'NETWORK_ERROR', 'Network error');
-  });
-  if (!res.ok) throw await problemOf(res);
-  return URL.createObjectURL(await res.blob());
+/** POST /attachments with the clip as the body, its base type and its length. */
+export function uploadVoice(clip: VoiceClip): Promise<AttachmentView> {
+  return uploadAttachment(clip.blob, baseMime(clip.mime) || 'audio/webm', clip.durationMs);
 }

@@ -1,10 +1,13 @@
-import { type Actor, recordAudit } from '../../platform/audit/audit.js';
+import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
-import { AppError, errors } from '../../platform/errors.js';
+import { mapUniqueViolation } from '../../platform/db/unique.js';
+import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { type DepartmentView, departmentQuery, departmentView, uniqueViolation } from './directory.store.js';
+import { directoryErrors } from './directory.errors.js';
+import { type DepartmentView, departmentQuery, departmentView } from './directory.store.js';
 import { requireOwnInstitution } from './org-access.js';
 import { cutPage, DEFAULT_LIMIT, decodeCursor, type Page } from './paging.js';
 
@@ -29,12 +32,7 @@ export async function listDepartments(
 }
 
 const codeTaken = (code: string) =>
-  new AppError(
-    409,
-    'DEPARTMENT_CODE_TAKEN',
-    '科室代码已存在',
-    `本机构已有代码为“${code}”的科室，请换一个代码。`,
-  );
+  directoryErrors.departmentCodeTaken(`本机构已有代码为“${code}”的科室，请换一个代码。`);
 
 async function ensureCodeFree(db: Executor, institutionId: string, code: string, exceptId?: string) {
   let q = db
@@ -44,14 +42,6 @@ async function ensureCodeFree(db: Executor, institutionId: string, code: string,
     .where('code', '=', code);
   if (exceptId) q = q.where('id', '<>', exceptId);
   if (await q.executeTakeFirst()) throw codeTaken(code);
-}
-
-/** The unique (institution_id, code) index refuses what a concurrent request slipped past the check. */
-function conflictOf(code: string) {
-  return (err: unknown): never => {
-    if (uniqueViolation(err) !== null) throw codeTaken(code);
-    throw err;
-  };
 }
 
 export interface DepartmentInput {
@@ -71,32 +61,29 @@ export async function createDepartment(
 ): Promise<DepartmentView> {
   const institutionId = requireOwnInstitution(auth, input.institutionId);
   const id = newId();
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async ({ trx, audit }) => {
     await ensureCodeFree(trx, institutionId, input.code);
-    await trx
-      .insertInto('department')
-      .values({
-        id,
-        institution_id: institutionId,
-        code: input.code,
-        name: input.name,
-        name_en: input.nameEn ?? null,
-        specialty: input.specialty,
-      })
-      .execute()
-      .catch(conflictOf(input.code));
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'department.create',
-        resourceType: 'department',
-        resourceId: id,
-        details: { institutionId, code: input.code, name: input.name },
-      },
-      now,
+    // The unique (institution_id, code) index refuses what a concurrent request slipped past the check.
+    await mapUniqueViolation(
+      trx
+        .insertInto('department')
+        .values({
+          id,
+          institution_id: institutionId,
+          code: input.code,
+          name: input.name,
+          name_en: input.nameEn ?? null,
+          specialty: input.specialty,
+        })
+        .execute(),
+      () => codeTaken(input.code),
     );
+    await audit({
+      action: 'department.create',
+      resourceType: 'department',
+      resourceId: id,
+      details: { institutionId, code: input.code, name: input.name },
+    });
   });
   return departmentView(await departmentQuery(ctx.db).where('id', '=', id).executeTakeFirstOrThrow());
 }
@@ -116,8 +103,7 @@ export async function updateDepartment(
   patch: DepartmentPatch,
   actor: Actor,
 ): Promise<DepartmentView> {
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async ({ trx, audit }) => {
     const row = await trx
       .selectFrom('department')
       .select(['id', 'institution_id'])
@@ -134,24 +120,16 @@ export async function updateDepartment(
       ...(patch.specialty !== undefined ? { specialty: patch.specialty } : {}),
     };
     if (Object.keys(set).length > 0) {
-      await trx
-        .updateTable('department')
-        .set(set)
-        .where('id', '=', id)
-        .execute()
-        .catch(conflictOf(patch.code ?? ''));
+      await mapUniqueViolation(trx.updateTable('department').set(set).where('id', '=', id).execute(), () =>
+        codeTaken(patch.code ?? ''),
+      );
     }
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'department.update',
-        resourceType: 'department',
-        resourceId: id,
-        details: { institutionId: row.institution_id, changed: Object.keys(patch) },
-      },
-      now,
-    );
+    await audit({
+      action: 'department.update',
+      resourceType: 'department',
+      resourceId: id,
+      details: { institutionId: row.institution_id, changed: Object.keys(patch) },
+    });
   });
   return departmentView(await departmentQuery(ctx.db).where('id', '=', id).executeTakeFirstOrThrow());
 }

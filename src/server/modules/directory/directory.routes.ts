@@ -1,22 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { actorOf, authOf } from '../../platform/auth/access.js';
-import type { AppContext } from '../../platform/context.js';
-import { AppError } from '../../platform/errors.js';
-import { IdParams, page, problems } from '../../platform/http.js';
-import { createDepartment, listDepartments, updateDepartment } from './departments.service.js';
 import {
   Department,
   DepartmentBody,
+  DepartmentPage,
   DepartmentPatchBody,
   DepartmentQuery,
   DoctorQuery,
   Institution,
+  InstitutionPage,
   InstitutionQuery,
   Practitioner,
   PractitionerBody,
+  PractitionerPage,
   PractitionerPatchBody,
   SuspendBody,
-} from './directory.schemas.js';
+} from '../../../shared/directory.js';
+import { actorOf, authOf } from '../../platform/auth/access.js';
+import type { AppContext } from '../../platform/context.js';
+import { errors } from '../../platform/errors.js';
+import { IdParams, problems } from '../../platform/http.js';
+import { createDepartment, listDepartments, updateDepartment } from './departments.service.js';
 import { getDoctor, searchDoctors } from './doctors.service.js';
 import { getInstitution, listInstitutions, setInstitutionStatus } from './institutions.service.js';
 import { createPractitioner, setPractitionerStatus, updatePractitioner } from './practitioners.service.js';
@@ -26,7 +29,7 @@ const tags = ['directory'];
 /** A PATCH must change something; said in the handler so the message is zh-CN like the validator's. */
 function somethingToChange(body: object) {
   if (Object.keys(body).length === 0) {
-    throw new AppError(400, 'VALIDATION_FAILED', '请求参数校验失败', 'body：请至少提供一个要修改的字段', {
+    throw errors.validationFailed('body：请至少提供一个要修改的字段', {
       fields: [{ field: 'body', message: '请至少提供一个要修改的字段', keyword: 'minProperties' }],
     });
   }
@@ -41,7 +44,7 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         tags,
         summary: '医疗机构列表（含电子证照）',
         querystring: InstitutionQuery,
-        response: { 200: page(Institution), ...problems(400) },
+        response: { 200: InstitutionPage, ...problems(400) },
       },
       handler: async (req) => listInstitutions(ctx, req.query),
     });
@@ -63,7 +66,7 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         tags,
         summary: '科室列表',
         querystring: DepartmentQuery,
-        response: { 200: page(Department), ...problems(400) },
+        response: { 200: DepartmentPage, ...problems(400) },
       },
       handler: async (req) => listDepartments(ctx, req.query),
     });
@@ -74,7 +77,7 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         tags,
         summary: '找医生（按机构、科室、职称、出诊日期与方式、关键词）',
         querystring: DoctorQuery,
-        response: { 200: page(Practitioner), ...problems(400) },
+        response: { 200: PractitionerPage, ...problems(400) },
       },
       handler: async (req) => searchDoctors(ctx, req.query),
     });

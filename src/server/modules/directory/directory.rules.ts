@@ -3,32 +3,22 @@
  * (ORG-1), and who offers online first visits. No database or clock here: callers pass the year.
  */
 
-export const INSTITUTION_TYPES = [
-  'hospital',
-  'community_centre',
-  'community_station',
-  'pharmacy',
-  'imaging_centre',
-  'lab_centre',
-  'ecg_centre',
-] as const;
-export type InstitutionType = (typeof INSTITUTION_TYPES)[number];
+import type { PractitionerKind, Title } from '../../../shared/directory.js';
 
-export const INSTITUTION_LEVELS = ['tertiary', 'secondary', 'primary'] as const;
-export type InstitutionLevel = (typeof INSTITUTION_LEVELS)[number];
-
-/** ORG-5: a practitioner or an institution is active or suspended by the regulator. */
-export type DirectoryStatus = 'active' | 'suspended';
-export type Sex = 'male' | 'female';
-
-export const TITLES = ['resident', 'attending', 'associate_chief', 'chief'] as const;
-export type Title = (typeof TITLES)[number];
-
-export const PRACTITIONER_KINDS = ['doctor', 'nurse', 'pharmacist'] as const;
-export type PractitionerKind = (typeof PRACTITIONER_KINDS)[number];
-
-export const SCHEDULE_MODES = ['offline', 'online_follow_up', 'online_first_visit', 'video'] as const;
-export type ScheduleMode = (typeof SCHEDULE_MODES)[number];
+// The directory's names are part of its API contract, defined once in src/shared/.
+export {
+  type DirectoryStatus,
+  INSTITUTION_LEVELS,
+  INSTITUTION_TYPES,
+  type InstitutionLevel,
+  type InstitutionType,
+  PRACTITIONER_KINDS,
+  type PractitionerKind,
+  TITLES,
+  type Title,
+} from '../../../shared/directory.js';
+export type { Sex } from '../../../shared/http.js';
+export type { Mode as ScheduleMode } from '../../../shared/scheduling.js';
 
 /**
  * Listing order of doctors: chief first. Mirrors the generated column practitioner.title_order

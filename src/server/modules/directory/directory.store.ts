@@ -1,5 +1,7 @@
+import type { Department, Institution, Practitioner } from '../../../shared/directory.js';
 import { shanghaiDate } from '../../../shared/identity.js';
 import type { Executor } from '../../platform/db/database.js';
+import { nextAvailable } from '../scheduling/scheduling.api.js';
 import {
   type DirectoryStatus,
   type InstitutionLevel,
@@ -13,32 +15,7 @@ import {
 
 /** Reads shared by the directory's services, and the views they answer with. */
 
-export interface LicenceView {
-  kind: string;
-  number: string;
-  issuedBy: string;
-  validFrom: string;
-  validTo: string;
-  scope: string[];
-}
-
-export interface InstitutionView {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string | null;
-  shortName: string | null;
-  type: InstitutionType;
-  level: InstitutionLevel | null;
-  isChildrens: boolean;
-  district: string;
-  address: string | null;
-  phone: string | null;
-  allianceOf: string | null;
-  status: DirectoryStatus;
-  internetHospital: { name: string; approvedAt: string; services: string[] } | null;
-  licences: LicenceView[];
-}
+export type InstitutionView = Institution;
 
 export function institutionQuery(db: Executor) {
   return db
@@ -104,14 +81,7 @@ export async function institutionViews(db: Executor, rows: InstitutionRow[]): Pr
   }));
 }
 
-export interface DepartmentView {
-  id: string;
-  institutionId: string;
-  code: string;
-  name: string;
-  nameEn: string | null;
-  specialty: string;
-}
+export type DepartmentView = Department;
 
 export function departmentQuery(db: Executor) {
   return db.selectFrom('department').select(['id', 'institution_id', 'code', 'name', 'name_en', 'specialty']);
@@ -129,35 +99,7 @@ export function departmentView(r: DepartmentRow): DepartmentView {
   };
 }
 
-export interface NextAvailable {
-  date: string;
-  mode: ScheduleMode;
-  available: number;
-}
-
-export interface PractitionerView {
-  id: string;
-  code: string;
-  kind: PractitionerKind;
-  name: string;
-  sex: Sex;
-  title: Title | null;
-  professionalTitle: string;
-  specialty: string;
-  bio: string;
-  institution: { id: string; name: string };
-  department: { id: string; name: string };
-  sites: { institutionId: string; institutionName: string; departmentId: string; departmentName: string }[];
-  practiceSince: number;
-  onlineFollowUpSince: number | null;
-  offersOnlineFollowUp: boolean;
-  offersOnlineFirstVisit: boolean;
-  firstVisitTrained: boolean;
-  status: DirectoryStatus;
-  bookable: boolean;
-  licenceNo: string;
-  nextAvailable: NextAvailable | null;
-}
+export type PractitionerView = Practitioner;
 
 export function practitionerQuery(db: Executor) {
   return db
@@ -196,54 +138,6 @@ function isBookable(r: PractitionerRow): boolean {
   return r.status === 'active' && r.institution_status === 'active';
 }
 
-/**
- * The earliest open session from today on (Asia/Shanghai) with public tokens that are released, free
- * and not yet over, per doctor: one grouped query for the whole page, served by
- * schedule_practitioner_date and slot_free (0004).
- */
-async function nextAvailable(
-  db: Executor,
-  practitionerIds: string[],
-  now: Date,
-  mode: ScheduleMode | undefined,
-): Promise<Map<string, NextAvailable>> {
-  if (practitionerIds.length === 0) return new Map();
-  let q = db
-    .selectFrom('schedule as s')
-    .innerJoin('slot as t', 't.schedule_id', 's.id')
-    .innerJoin('institution as si', 'si.id', 's.institution_id')
-    .distinctOn('s.practitioner_id')
-    .select([
-      's.practitioner_id',
-      's.date',
-      's.mode',
-      (eb) => eb.fn.countAll<number | string>().as('available'),
-    ])
-    .where('s.practitioner_id', 'in', practitionerIds)
-    .where('s.status', '=', 'open')
-    .where('s.date', '>=', shanghaiDate(now))
-    .where('s.release_at', '<=', now)
-    // A session at another site (多点执业) of a suspended institution cannot be booked either (ORG-5).
-    .where('si.status', '=', 'active')
-    .where('t.status', '=', 'free')
-    .where('t.channel', '=', 'public')
-    .where('t.window_end', '>', now);
-  if (mode) q = q.where('s.mode', '=', mode);
-  const rows = await q
-    .groupBy(['s.practitioner_id', 's.id', 's.date', 's.start_time', 's.mode'])
-    .orderBy('s.practitioner_id')
-    .orderBy('s.date')
-    .orderBy('s.start_time')
-    .orderBy('s.id')
-    .execute();
-  return new Map(
-    rows.map((r) => [
-      r.practitioner_id,
-      { date: r.date, mode: r.mode as ScheduleMode, available: Number(r.available) },
-    ]),
-  );
-}
-
 export async function practitionerViews(
   db: Executor,
   rows: PractitionerRow[],
@@ -267,7 +161,8 @@ export async function practitionerViews(
     .orderBy('d.code')
     .execute();
   const bookableIds = rows.filter((r) => r.kind === 'doctor' && isBookable(r)).map((r) => r.id);
-  const next = await nextAvailable(db, bookableIds, opts.now, opts.mode);
+  // The earliest bookable session is scheduling's to say (its tables): one query for the page.
+  const next = await nextAvailable(db, bookableIds, opts.now, shanghaiDate(opts.now), opts.mode);
   return rows.map((r) => ({
     id: r.id,
     code: r.code,
@@ -302,46 +197,4 @@ export async function practitionerViews(
     licenceNo: r.licence_no,
     nextAvailable: next.get(r.id) ?? null,
   }));
-}
-
-/**
- * Whether a practitioner practises at an institution (and department): their registered site or one
- * filed for multi-site practice (多点执业, ORG-2). For other modules (scheduling) before they put a
- * doctor's session at a site; null when the practitioner does not practise there.
- */
-export async function practiceSite(
-  db: Executor,
-  practitionerId: string,
-  institutionId: string,
-  departmentId?: string,
-): Promise<{ practitionerStatus: string; institutionStatus: string; kind: string } | null> {
-  const row = await db
-    .selectFrom('practitioner as p')
-    .innerJoin('institution as i', (join) => join.on('i.id', '=', institutionId))
-    .select(['p.status as practitionerStatus', 'i.status as institutionStatus', 'p.kind'])
-    .where('p.id', '=', practitionerId)
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb('p.institution_id', '=', institutionId),
-          ...(departmentId ? [eb('p.department_id', '=', departmentId)] : []),
-        ]),
-        eb.exists(
-          eb
-            .selectFrom('practitioner_site as ps')
-            .select('ps.practitioner_id')
-            .whereRef('ps.practitioner_id', '=', 'p.id')
-            .where('ps.institution_id', '=', institutionId)
-            .$if(departmentId !== undefined, (q) => q.where('ps.department_id', '=', departmentId!)),
-        ),
-      ]),
-    )
-    .executeTakeFirst();
-  return row ?? null;
-}
-
-/** The constraint a unique violation (23505) broke, or null for any other error. */
-export function uniqueViolation(err: unknown): string | null {
-  const e = err as { code?: string; constraint?: string };
-  return e?.code === '23505' ? (e.constraint ?? '') : null;
 }

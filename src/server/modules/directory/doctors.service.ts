@@ -1,6 +1,7 @@
 import { shanghaiDate } from '../../../shared/identity.js';
 import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
+import { hasOpenSession } from '../scheduling/scheduling.api.js';
 import { likeContains, type ScheduleMode, TITLE_ORDER, type Title } from './directory.rules.js';
 import { type PractitionerView, practitionerQuery, practitionerViews } from './directory.store.js';
 import { cutPage, DEFAULT_LIMIT, decodeCursor, type Page } from './paging.js';
@@ -68,18 +69,8 @@ export async function searchDoctors(ctx: AppContext, f: DoctorFilter): Promise<P
     // An open session that day / in that mode (from today on when no date is given), at the site and
     // department asked for when the search names one: schedule_practitioner_date serves it.
     const { date, mode, institutionId, departmentId } = f;
-    q = q.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('schedule as s')
-          .select('s.id')
-          .whereRef('s.practitioner_id', '=', 'p.id')
-          .where('s.status', '=', 'open')
-          .$if(date !== undefined, (s) => s.where('s.date', '=', date!))
-          .$if(date === undefined, (s) => s.where('s.date', '>=', shanghaiDate(now)))
-          .$if(mode !== undefined, (s) => s.where('s.mode', '=', mode!))
-          .$if(institutionId !== undefined, (s) => s.where('s.institution_id', '=', institutionId!))
-          .$if(departmentId !== undefined, (s) => s.where('s.department_id', '=', departmentId!)),
-      ),
+    q = q.where((eb) =>
+      hasOpenSession(eb.ref('p.id'), { date, today: shanghaiDate(now), mode, institutionId, departmentId }),
     );
   }
   if (after) {

@@ -1,6 +1,8 @@
-import { type Actor, recordAudit } from '../../platform/audit/audit.js';
+import type { Actor } from '../../platform/audit/audit.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
-import { AppError, errors } from '../../platform/errors.js';
+import { errors } from '../../platform/errors.js';
+import { directoryErrors } from './directory.errors.js';
 import { likeContains } from './directory.rules.js';
 import { type InstitutionView, institutionQuery, institutionViews } from './directory.store.js';
 import { cutPage, DEFAULT_LIMIT, decodeCursor, type Page } from './paging.js';
@@ -63,8 +65,7 @@ export async function setInstitutionStatus(
   change: { suspend: true; reason: string } | { suspend: false },
   actor: Actor,
 ): Promise<InstitutionView> {
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async ({ trx, now, audit }) => {
     const row = await trx
       .selectFrom('institution')
       .select(['id', 'status'])
@@ -73,10 +74,10 @@ export async function setInstitutionStatus(
       .executeTakeFirst();
     if (!row) throw errors.notFound('机构');
     if (change.suspend && row.status === 'suspended') {
-      throw new AppError(409, 'ALREADY_SUSPENDED', '机构已暂停', '该机构已处于暂停状态。');
+      throw directoryErrors.alreadySuspended('该机构已处于暂停状态。');
     }
     if (!change.suspend && row.status !== 'suspended') {
-      throw new AppError(409, 'NOT_SUSPENDED', '机构未暂停', '该机构未被暂停，无需恢复。');
+      throw directoryErrors.notSuspended('该机构未被暂停，无需恢复。');
     }
     await trx
       .updateTable('institution')
@@ -87,17 +88,12 @@ export async function setInstitutionStatus(
       )
       .where('id', '=', id)
       .execute();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: change.suspend ? 'institution.suspend' : 'institution.reinstate',
-        resourceType: 'institution',
-        resourceId: id,
-        details: change.suspend ? { reason: change.reason } : {},
-      },
-      now,
-    );
+    await audit({
+      action: change.suspend ? 'institution.suspend' : 'institution.reinstate',
+      resourceType: 'institution',
+      resourceId: id,
+      details: change.suspend ? { reason: change.reason } : {},
+    });
   });
   return getInstitution(ctx, id);
 }

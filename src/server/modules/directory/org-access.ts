@@ -1,8 +1,7 @@
 import type { AuthContext } from '../../platform/auth/access.js';
-import { AppError } from '../../platform/errors.js';
+import { directoryErrors } from './directory.errors.js';
 
-export const notYourInstitution = () =>
-  new AppError(403, 'NOT_YOUR_INSTITUTION', '无权管理该机构', '机构管理员只能管理本机构的科室、人员和排班。');
+export const notYourInstitution = () => directoryErrors.notYourInstitution();
 
 /**
  * The one check before an institution's staff change its data: an org_admin manages its own

@@ -1,10 +1,7 @@
-import { AppError } from '../../platform/errors.js';
+import { errors } from '../../platform/errors.js';
 
 /** One page of a keyset-paged list: the shape every list endpoint answers. */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+export type { Page } from '../../../shared/http.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
@@ -19,7 +16,7 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 }
 
 const badCursor = () =>
-  new AppError(400, 'VALIDATION_FAILED', '请求参数校验失败', 'query.cursor：分页游标无效', {
+  errors.validationFailed('query.cursor：分页游标无效', {
     fields: [{ field: 'query.cursor', message: '分页游标无效，请从第一页重新查询', keyword: 'cursor' }],
   });
 

@@ -1,10 +1,13 @@
 import { shanghaiDate } from '../../../shared/identity.js';
-import { type Actor, recordAudit } from '../../platform/audit/audit.js';
+import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
-import { AppError, errors } from '../../platform/errors.js';
+import { mapUniqueViolation } from '../../platform/db/unique.js';
+import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { directoryErrors } from './directory.errors.js';
 import {
   EARLIEST_PRACTICE_YEAR,
   MIN_YEARS_BEFORE_ONLINE,
@@ -14,7 +17,7 @@ import {
   practitionerProblem,
   type Title,
 } from './directory.rules.js';
-import { type PractitionerView, uniqueViolation } from './directory.store.js';
+import type { PractitionerView } from './directory.store.js';
 import { getPractitioner } from './doctors.service.js';
 import { requireOwnInstitution } from './org-access.js';
 
@@ -29,38 +32,27 @@ const shapeText: Record<string, string> = {
 /** Shape problems are bad input (400); a breach of ORG-1 or PILOT-2 is a refusal by rule (422). */
 function refuse(p: PractitionerProblem): never {
   if (p.code === 'ONLINE_PRACTICE_TOO_SHORT') {
-    throw new AppError(
-      422,
-      p.code,
-      `独立执业不满 ${MIN_YEARS_BEFORE_ONLINE} 年`,
+    throw directoryErrors.onlinePracticeTooShort(
       `医师须独立临床执业满 ${MIN_YEARS_BEFORE_ONLINE} 年方可开展互联网诊疗（目前 ${p.years} 年）。`,
       { field: `body.${p.field}` },
     );
   }
   if (p.code === 'FIRST_VISIT_BAR_NOT_MET') {
-    throw new AppError(
-      422,
-      p.code,
-      '未达到互联网首诊试点要求',
+    throw directoryErrors.firstVisitBarNotMet(
       '参加互联网首诊试点的医师须独立执业满 3 年、具有主治医师及以上职称，并开展互联网复诊满 1 年。',
       { field: `body.${p.field}` },
     );
   }
   const message = shapeText[p.code] ?? '取值无效';
-  throw new AppError(400, 'VALIDATION_FAILED', '请求参数校验失败', `body.${p.field}：${message}`, {
+  throw errors.validationFailed(`body.${p.field}：${message}`, {
     fields: [{ field: `body.${p.field}`, message, keyword: p.code }],
   });
 }
 
 const licenceTaken = (licenceNo: string) =>
-  new AppError(
-    409,
-    'LICENCE_NO_TAKEN',
-    '执业证书编码已登记',
-    `执业证书编码“${licenceNo}”已登记在平台的其他人员名下，请核对。`,
-  );
+  directoryErrors.licenceNoTaken(`执业证书编码“${licenceNo}”已登记在平台的其他人员名下，请核对。`);
 const codeTaken = (code: string) =>
-  new AppError(409, 'PRACTITIONER_CODE_TAKEN', '人员编码已存在', `人员编码“${code}”已被使用，请换一个编码。`);
+  directoryErrors.practitionerCodeTaken(`人员编码“${code}”已被使用，请换一个编码。`);
 
 async function ensureUnique(
   db: Executor,
@@ -85,11 +77,8 @@ async function ensureUnique(
  * the licence number clashes only because the licence number does, so that is what the answer says.
  */
 function conflictOf(licenceNo: string, code: string, codeGiven: boolean) {
-  return (err: unknown): never => {
-    const constraint = uniqueViolation(err);
-    if (constraint === null) throw err;
-    throw codeGiven && constraint.includes('code') ? codeTaken(code) : licenceTaken(licenceNo);
-  };
+  return (constraint: string | undefined) =>
+    codeGiven && (constraint ?? '').includes('code') ? codeTaken(code) : licenceTaken(licenceNo);
 }
 
 async function departmentOf(db: Executor, departmentId: string) {
@@ -147,12 +136,11 @@ export async function createPractitioner(
   // A practitioner code is the institution's staff number when given; else unique by the licence.
   const code = input.code ?? `${dept.institution_code}-${input.licenceNo}`;
   const id = newId();
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async ({ trx, now, audit }) => {
     // A code derived from the licence number clashes only when the licence number does (a racing
     // registration may commit between the two checks): only a given code is checked on its own.
     await ensureUnique(trx, input.licenceNo, input.code);
-    await trx
+    const insert = trx
       .insertInto('practitioner')
       .values({
         id,
@@ -173,19 +161,14 @@ export async function createPractitioner(
         first_visit_trained: facts.firstVisitTrained,
         created_at: now,
       })
-      .execute()
-      .catch(conflictOf(input.licenceNo, code, input.code !== undefined));
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'practitioner.create',
-        resourceType: 'practitioner',
-        resourceId: id,
-        details: { institutionId: dept.institution_id, departmentId: dept.id, kind: input.kind, code },
-      },
-      now,
-    );
+      .execute();
+    await mapUniqueViolation(insert, conflictOf(input.licenceNo, code, input.code !== undefined));
+    await audit({
+      action: 'practitioner.create',
+      resourceType: 'practitioner',
+      resourceId: id,
+      details: { institutionId: dept.institution_id, departmentId: dept.id, kind: input.kind, code },
+    });
   });
   return getPractitioner(ctx, id);
 }
@@ -203,8 +186,7 @@ export async function updatePractitioner(
   patch: PractitionerPatch,
   actor: Actor,
 ): Promise<PractitionerView> {
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async ({ trx, audit }) => {
     const row = await trx
       .selectFrom('practitioner')
       .selectAll()
@@ -230,7 +212,7 @@ export async function updatePractitioner(
     const problem = practitionerProblem(facts, currentYear(ctx));
     if (problem) refuse(problem);
     await ensureUnique(trx, patch.licenceNo, patch.code, id);
-    await trx
+    const update = trx
       .updateTable('practitioner')
       .set({
         ...(patch.code !== undefined ? { code: patch.code } : {}),
@@ -248,8 +230,11 @@ export async function updatePractitioner(
         first_visit_trained: facts.firstVisitTrained,
       })
       .where('id', '=', id)
-      .execute()
-      .catch(conflictOf(patch.licenceNo ?? row.licence_no, patch.code ?? row.code, patch.code !== undefined));
+      .execute();
+    await mapUniqueViolation(
+      update,
+      conflictOf(patch.licenceNo ?? row.licence_no, patch.code ?? row.code, patch.code !== undefined),
+    );
     if (patch.licenceNo !== undefined && patch.licenceNo !== row.licence_no) {
       // Keep the practitioner's e-licence record (ID-5) on the same number.
       await trx
@@ -260,17 +245,12 @@ export async function updatePractitioner(
         .where('number', '=', row.licence_no)
         .execute();
     }
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'practitioner.update',
-        resourceType: 'practitioner',
-        resourceId: id,
-        details: { institutionId: row.institution_id, changed: Object.keys(patch) },
-      },
-      now,
-    );
+    await audit({
+      action: 'practitioner.update',
+      resourceType: 'practitioner',
+      resourceId: id,
+      details: { institutionId: row.institution_id, changed: Object.keys(patch) },
+    });
   });
   return getPractitioner(ctx, id);
 }
@@ -285,8 +265,7 @@ export async function setPractitionerStatus(
   change: { suspend: true; reason: string } | { suspend: false },
   actor: Actor,
 ): Promise<PractitionerView> {
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async ({ trx, now, audit }) => {
     const row = await trx
       .selectFrom('practitioner')
       .select(['id', 'status', 'institution_id'])
@@ -295,10 +274,10 @@ export async function setPractitionerStatus(
       .executeTakeFirst();
     if (!row) throw errors.notFound('医务人员');
     if (change.suspend && row.status === 'suspended') {
-      throw new AppError(409, 'ALREADY_SUSPENDED', '已暂停执业', '该医务人员已处于暂停执业状态。');
+      throw directoryErrors.alreadySuspended('该医务人员已处于暂停执业状态。');
     }
     if (!change.suspend && row.status !== 'suspended') {
-      throw new AppError(409, 'NOT_SUSPENDED', '未暂停执业', '该医务人员未被暂停执业，无需恢复。');
+      throw directoryErrors.notSuspended('该医务人员未被暂停执业，无需恢复。');
     }
     await trx
       .updateTable('practitioner')
@@ -309,17 +288,12 @@ export async function setPractitionerStatus(
       )
       .where('id', '=', id)
       .execute();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: change.suspend ? 'practitioner.suspend' : 'practitioner.reinstate',
-        resourceType: 'practitioner',
-        resourceId: id,
-        details: { institutionId: row.institution_id, ...(change.suspend ? { reason: change.reason } : {}) },
-      },
-      now,
-    );
+    await audit({
+      action: change.suspend ? 'practitioner.suspend' : 'practitioner.reinstate',
+      resourceType: 'practitioner',
+      resourceId: id,
+      details: { institutionId: row.institution_id, ...(change.suspend ? { reason: change.reason } : {}) },
+    });
   });
   return getPractitioner(ctx, id);
 }

@@ -2,23 +2,19 @@ import argon2 from 'argon2';
 import { sql } from 'kysely';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext, Role } from '../../platform/auth/access.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { maskPhone } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
-import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { identityErrors } from './identity.errors.js';
+import type { LoginResult } from './identity.rules.js';
 import { consumeOtp, issueOtp } from './otp.service.js';
 import { createSession, revokeSession } from './session.service.js';
 
-export interface LoginResult {
-  token: string;
-  user: { id: string; name: string; roles: Role[] };
-}
-
-const invalidCredentials = () =>
-  new AppError(401, 'INVALID_CREDENTIALS', '手机号或密码错误', '手机号、密码或验证码不正确。');
+const invalidCredentials = () => identityErrors.invalidCredentials();
 const loginLocked = (until: Date) =>
-  new AppError(429, 'LOGIN_LOCKED', '登录已锁定', '连续失败次数过多，该手机号已被暂时锁定，请稍后再试。', {
+  identityErrors.loginLocked('连续失败次数过多，该手机号已被暂时锁定，请稍后再试。', {
     lockedUntil: until.toISOString(),
   });
 
@@ -32,14 +28,9 @@ export async function requestLoginOtp(
   phone: string,
   actor: Actor,
 ): Promise<{ devCode?: string }> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return runCommand(ctx, actor, async ({ trx, audit }) => {
     const { code } = await issueOtp(ctx, trx, phone, 'login');
-    await recordAudit(
-      trx,
-      actor,
-      { action: 'auth.otp.request', details: { phone: maskPhone(phone) } },
-      ctx.clock.now(),
-    );
+    await audit({ action: 'auth.otp.request', details: { phone: maskPhone(phone) } });
     return ctx.config.demo ? { devCode: code } : {};
   });
 }
@@ -57,7 +48,12 @@ async function lockedUntil(db: Executor, phoneBidx: string, now: Date): Promise<
  * DJ-3: counts a failure atomically; the max-th consecutive failure locks the phone. A lock that has run
  * out starts the count again.
  */
-async function registerFailure(ctx: AppContext, phoneBidx: string, now: Date): Promise<Date | null> {
+async function registerFailure(
+  ctx: AppContext,
+  db: Executor,
+  phoneBidx: string,
+  now: Date,
+): Promise<Date | null> {
   const lockUntil = new Date(now.getTime() + ctx.config.auth.lockoutMs);
   const max = ctx.config.auth.maxFailures;
   const row = await sql<{ locked_until: Date | null }>`
@@ -71,30 +67,33 @@ async function registerFailure(ctx: AppContext, phoneBidx: string, now: Date): P
         when login_guard.failures + 1 >= ${max} then ${lockUntil}::timestamptz
         else login_guard.locked_until end,
       updated_at = ${now}
-    returning locked_until`.execute(ctx.db);
+    returning locked_until`.execute(db);
   return row.rows[0]?.locked_until ?? null;
 }
 
-async function auditLogin(
+/**
+ * A refused login, audited (DJ-12) in one command with what it changes: a failure counted towards the
+ * lock (DJ-3) commits with its audit row or not at all.
+ */
+async function refuseLogin(
   ctx: AppContext,
   actor: Actor,
   accountId: string | null,
   phone: string,
-  outcome: 'success' | 'failure',
   reason: string,
-) {
-  await recordAudit(
-    ctx.db,
-    { ...actor, accountId: accountId ?? actor.accountId },
-    {
+  count?: { phoneBidx: string },
+): Promise<Date | null> {
+  return runCommand(ctx, { ...actor, accountId: accountId ?? actor.accountId }, async (cmd) => {
+    const lock = count ? await registerFailure(ctx, cmd.trx, count.phoneBidx, cmd.now) : null;
+    await cmd.audit({
       action: 'auth.login',
-      outcome,
+      outcome: 'failure',
       resourceType: 'account',
       resourceId: accountId,
       details: { phone: maskPhone(phone), reason },
-    },
-    ctx.clock.now(),
-  );
+    });
+    return lock;
+  });
 }
 
 /**
@@ -110,7 +109,7 @@ export async function login(
   const phoneBidx = ctx.cipher.blindIndex('phone', input.phone);
   const locked = await lockedUntil(ctx.db, phoneBidx, now);
   if (locked) {
-    await auditLogin(ctx, actor, null, input.phone, 'failure', 'locked');
+    await refuseLogin(ctx, actor, null, input.phone, 'locked');
     throw loginLocked(locked);
   }
   const account = await ctx.db
@@ -120,19 +119,12 @@ export async function login(
     .executeTakeFirst();
 
   const fail = async (reason: string): Promise<never> => {
-    const lock = await registerFailure(ctx, phoneBidx, now);
-    await auditLogin(ctx, actor, account?.id ?? null, input.phone, 'failure', reason);
+    const lock = await refuseLogin(ctx, actor, account?.id ?? null, input.phone, reason, { phoneBidx });
     // The failing attempt itself is answered as wrong credentials; from the next try on, LOGIN_LOCKED.
     throw lock
-      ? new AppError(
-          401,
-          'INVALID_CREDENTIALS',
-          '手机号或密码错误',
-          '连续失败次数过多，该手机号已被暂时锁定，请稍后再试。',
-          {
-            lockedUntil: lock.toISOString(),
-          },
-        )
+      ? identityErrors.invalidCredentials('连续失败次数过多，该手机号已被暂时锁定，请稍后再试。', {
+          lockedUntil: lock.toISOString(),
+        })
       : invalidCredentials();
   };
 
@@ -146,11 +138,13 @@ export async function login(
     if (check !== 'ok') return fail(check === 'wrong' ? 'bad_otp' : 'otp_expired');
   }
   if (account && account.status !== 'active') {
-    await auditLogin(ctx, actor, account.id, input.phone, 'failure', 'disabled');
-    throw new AppError(403, 'ACCOUNT_DISABLED', '账号已停用', '该账号已被停用，请联系所在机构或客服。');
+    await refuseLogin(ctx, actor, account.id, input.phone, 'disabled');
+    throw identityErrors.accountDisabled();
   }
 
-  return ctx.db.transaction().execute(async (trx) => {
+  // The account is known only inside the command (a first OTP login registers it): its audit rows name
+  // it as the actor, so they are written with recordAudit in the command's transaction.
+  return runCommand(ctx, actor, async ({ trx }) => {
     let user = account;
     if (!user) {
       const id = newId();
@@ -205,14 +199,8 @@ export async function login(
 }
 
 export async function logout(ctx: AppContext, auth: AuthContext, actor: Actor): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    const now = ctx.clock.now();
+  await runCommand(ctx, actor, async ({ trx, now, audit }) => {
     await revokeSession(trx, auth.sessionId, now);
-    await recordAudit(
-      trx,
-      actor,
-      { action: 'auth.logout', resourceType: 'account', resourceId: auth.accountId },
-      now,
-    );
+    await audit({ action: 'auth.logout', resourceType: 'account', resourceId: auth.accountId });
   });
 }

@@ -1,10 +1,18 @@
-import { type Actor, recordAudit } from '../../platform/audit/audit.js';
+import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { maskIdNumber, maskPhone } from '../../platform/crypto/mask.js';
-import { AppError, errors } from '../../platform/errors.js';
+import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { ADULT_AGE, ageOn, canBeGuardianOf, type Relationship } from './identity.rules.js';
+import { identityErrors } from './identity.errors.js';
+import {
+  ADULT_AGE,
+  ageOn,
+  canBeGuardianOf,
+  type PatientProfile,
+  type Relationship,
+} from './identity.rules.js';
 import { consumeOtp, issueOtp } from './otp.service.js';
 import { requirePatientAccess } from './patient-access.js';
 import {
@@ -17,8 +25,7 @@ import {
 
 export const MAX_DEPENDENTS = 10;
 
-const realNameRequired = () =>
-  new AppError(403, 'REAL_NAME_REQUIRED', '请先完成实名认证', '添加就诊人前，请先完成本人实名认证。');
+const realNameRequired = () => identityErrors.realNameRequired('添加就诊人前，请先完成本人实名认证。');
 
 /**
  * 亲情账户: adds a dependent with their own real-name check (ID-1, ID-2). A minor is added by a guardian and
@@ -34,23 +41,19 @@ export async function addDependent(
   const now = ctx.clock.now();
   const minor = ageOn(id.birthDate, now) < ADULT_AGE;
   if (minor && !canBeGuardianOf(input.relationship)) {
-    throw new AppError(
-      422,
-      'GUARDIAN_REQUIRED',
-      '未成年人须由监护人添加',
+    throw identityErrors.guardianRequired(
       '未成年就诊人只能由其监护人（父母、祖父母、兄姐或指定监护人）添加。',
     );
   }
   const bidx = ctx.cipher.blindIndex('id_number', id.idNumber);
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return runCommand(ctx, actor, async ({ trx, audit }) => {
     const me = await trx
       .selectFrom('patient')
       .select(['id', 'verified_at', 'id_number_bidx'])
       .where('account_id', '=', auth.accountId)
       .executeTakeFirst();
     if (!me?.verified_at) throw realNameRequired();
-    if (me.id_number_bidx === bidx)
-      throw new AppError(422, 'CANNOT_ADD_SELF', '不能添加本人', '该身份证号是您本人的，无需添加为就诊人。');
+    if (me.id_number_bidx === bidx) throw identityErrors.cannotAddSelf();
     const count = await trx
       .selectFrom('family_proxy')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -58,12 +61,7 @@ export async function addDependent(
       .where('status', '<>', 'revoked')
       .executeTakeFirstOrThrow();
     if (Number(count.n) >= MAX_DEPENDENTS) {
-      throw new AppError(
-        422,
-        'TOO_MANY_DEPENDENTS',
-        '就诊人数量已达上限',
-        `每个账号最多添加 ${MAX_DEPENDENTS} 位就诊人。`,
-      );
+      throw identityErrors.tooManyDependents(`每个账号最多添加 ${MAX_DEPENDENTS} 位就诊人。`);
     }
     const holder = await trx
       .selectFrom('patient as p')
@@ -80,12 +78,7 @@ export async function addDependent(
         ? ctx.cipher.decrypt(holder.phone_enc)
         : input.phone;
     if (!minor && !confirmPhone) {
-      throw new AppError(
-        422,
-        'PHONE_REQUIRED',
-        '请填写就诊人手机号',
-        '成年就诊人需本人手机号接收验证码，确认授权后方可代办。',
-      );
+      throw identityErrors.phoneRequired();
     }
     let patientId = holder?.id;
     if (patientId) {
@@ -96,8 +89,7 @@ export async function addDependent(
         .where('patient_id', '=', patientId)
         .where('status', '<>', 'revoked')
         .executeTakeFirst();
-      if (existing)
-        throw new AppError(409, 'DEPENDENT_EXISTS', '就诊人已存在', '该就诊人已在您的就诊人列表中。');
+      if (existing) throw identityErrors.dependentExists();
     } else {
       patientId = await insertVerifiedPatient(ctx.cipher, trx, null, input.name, id, now);
     }
@@ -117,27 +109,21 @@ export async function addDependent(
       })
       .execute();
     const otp = confirmPhone ? await issueOtp(ctx, trx, confirmPhone, 'proxy_confirm', proxyId) : null;
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'family_proxy.add',
-        resourceType: 'family_proxy',
-        resourceId: proxyId,
-        patientId,
-        details: {
-          relationship: input.relationship,
-          minor,
-          idNumber: maskIdNumber(id.idNumber),
-          ...(confirmPhone ? { confirmPhone: maskPhone(confirmPhone) } : {}),
-        },
+    await audit({
+      action: 'family_proxy.add',
+      resourceType: 'family_proxy',
+      resourceId: proxyId,
+      patientId,
+      details: {
+        relationship: input.relationship,
+        minor,
+        idNumber: maskIdNumber(id.idNumber),
+        ...(confirmPhone ? { confirmPhone: maskPhone(confirmPhone) } : {}),
       },
-      now,
-    );
+    });
     const [view] = await dependentRows(ctx, trx, auth.accountId, proxyId);
     return { ...view!, ...(otp && ctx.config.demo ? { devCode: otp.code } : {}) };
   });
-  return result;
 }
 
 async function pendingProxy(ctx: AppContext, auth: AuthContext, proxyId: string) {
@@ -162,7 +148,7 @@ export async function confirmDependent(
 ): Promise<DependentView> {
   const proxy = await pendingProxy(ctx, auth, proxyId);
   if (proxy.status === 'active') return (await dependentRows(ctx, ctx.db, auth.accountId, proxyId))[0]!;
-  return ctx.db.transaction().execute(async (trx) => {
+  return runCommand(ctx, actor, async ({ trx, now, audit }) => {
     const check = await consumeOtp(
       ctx,
       trx,
@@ -171,27 +157,19 @@ export async function confirmDependent(
       code,
       proxyId,
     );
-    if (check === 'wrong')
-      throw new AppError(422, 'INVALID_OTP', '验证码错误', '验证码不正确，请核对就诊人收到的短信。');
-    if (check === 'expired_or_missing')
-      throw new AppError(422, 'OTP_EXPIRED', '验证码已失效', '验证码已过期或已使用，请重新获取。');
-    const now = ctx.clock.now();
+    if (check === 'wrong') throw identityErrors.invalidOtp();
+    if (check === 'expired_or_missing') throw identityErrors.otpExpired();
     await trx
       .updateTable('family_proxy')
       .set({ status: 'active', confirmed_at: now })
       .where('id', '=', proxyId)
       .execute();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'family_proxy.confirm',
-        resourceType: 'family_proxy',
-        resourceId: proxyId,
-        patientId: proxy.patient_id,
-      },
-      now,
-    );
+    await audit({
+      action: 'family_proxy.confirm',
+      resourceType: 'family_proxy',
+      resourceId: proxyId,
+      patientId: proxy.patient_id,
+    });
     return (await dependentRows(ctx, trx, auth.accountId, proxyId))[0]!;
   });
 }
@@ -204,9 +182,9 @@ export async function resendDependentCode(
 ): Promise<{ devCode?: string }> {
   const proxy = await pendingProxy(ctx, auth, proxyId);
   if (proxy.status !== 'pending_confirmation' || !proxy.confirm_phone_enc) {
-    throw new AppError(409, 'ALREADY_CONFIRMED', '无需确认', '该就诊人已确认授权。');
+    throw identityErrors.alreadyConfirmed();
   }
-  return ctx.db.transaction().execute(async (trx) => {
+  return runCommand(ctx, actor, async ({ trx, audit }) => {
     const otp = await issueOtp(
       ctx,
       trx,
@@ -214,17 +192,12 @@ export async function resendDependentCode(
       'proxy_confirm',
       proxyId,
     );
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'family_proxy.resend_code',
-        resourceType: 'family_proxy',
-        resourceId: proxyId,
-        patientId: proxy.patient_id,
-      },
-      ctx.clock.now(),
-    );
+    await audit({
+      action: 'family_proxy.resend_code',
+      resourceType: 'family_proxy',
+      resourceId: proxyId,
+      patientId: proxy.patient_id,
+    });
     return ctx.config.demo ? { devCode: otp.code } : {};
   });
 }
@@ -236,36 +209,22 @@ export async function removeDependent(
   actor: Actor,
 ): Promise<void> {
   const proxy = await pendingProxy(ctx, auth, proxyId);
-  await ctx.db.transaction().execute(async (trx) => {
-    const now = ctx.clock.now();
+  await runCommand(ctx, actor, async ({ trx, now, audit }) => {
     await trx
       .updateTable('family_proxy')
       .set({ status: 'revoked', revoked_at: now })
       .where('id', '=', proxyId)
       .execute();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'family_proxy.revoke',
-        resourceType: 'family_proxy',
-        resourceId: proxyId,
-        patientId: proxy.patient_id,
-      },
-      now,
-    );
+    await audit({
+      action: 'family_proxy.revoke',
+      resourceType: 'family_proxy',
+      resourceId: proxyId,
+      patientId: proxy.patient_id,
+    });
   });
 }
 
-export interface PatientView {
-  id: string;
-  name: string;
-  idNumber: string;
-  birthDate: string;
-  sex: string;
-  age: number;
-  relation: 'self' | 'proxy';
-}
+export type PatientView = PatientProfile;
 
 /** A patient's profile, for the patient or an active proxy; the read is audited (DJ-12). */
 export async function getPatient(
@@ -274,32 +233,27 @@ export async function getPatient(
   patientId: string,
   actor: Actor,
 ): Promise<PatientView> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return runCommand(ctx, actor, async ({ trx, now, audit }) => {
     const relation = await requirePatientAccess(trx, auth, patientId);
     const p = await trx
       .selectFrom('patient')
       .select(['id', 'name', 'id_number_enc', 'birth_date', 'sex'])
       .where('id', '=', patientId)
       .executeTakeFirstOrThrow();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'patient.read',
-        resourceType: 'patient',
-        resourceId: patientId,
-        patientId,
-        details: { relation },
-      },
-      ctx.clock.now(),
-    );
+    await audit({
+      action: 'patient.read',
+      resourceType: 'patient',
+      resourceId: patientId,
+      patientId,
+      details: { relation },
+    });
     return {
       id: p.id,
       name: p.name,
       idNumber: p.id_number_enc ? maskIdNumber(ctx.cipher.decrypt(p.id_number_enc)) : '',
       birthDate: p.birth_date ?? '',
-      sex: p.sex ?? '',
-      age: p.birth_date ? ageOn(p.birth_date, ctx.clock.now()) : 0,
+      sex: (p.sex ?? '') as PatientProfile['sex'],
+      age: p.birth_date ? ageOn(p.birth_date, now) : 0,
       relation,
     };
   });

@@ -61,6 +61,57 @@ describe('ID-2 resident ID number (GB 11643-1999)', () => {
     expect(checkIdNumber(valid('00010119900307123'), today)).toEqual({ ok: false, problem: 'region' });
     expect(checkIdNumber(valid('99010119900307123'), today)).toEqual({ ok: false, problem: 'region' });
   });
+
+  // GB/T 2260 province-level codes, and 81/82/83 of the Hong Kong, Macao and Taiwan residents'
+  // residence permits (港澳台居民居住证), which carry an 18-character number of the same form.
+  const PROVINCES = [
+    ...[11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46],
+    ...[50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83],
+  ];
+
+  it('accepts a Taiwan resident residence-permit number (region 830000)', () => {
+    expect(checkIdNumber('830000198802110027', today)).toEqual({
+      ok: true,
+      idNumber: '830000198802110027',
+      birthDate: '1988-02-11',
+      sex: 'female',
+    });
+    expect(checkIdNumber(valid('81000019900307123'), today).ok).toBe(true);
+    expect(checkIdNumber(valid('82000019900307123'), today).ok).toBe(true);
+  });
+
+  it('accepts every province of GB/T 2260 and refuses every other two-digit prefix', () => {
+    for (let p = 0; p <= 99; p++) {
+      const prefix = String(p).padStart(2, '0');
+      const r = checkIdNumber(valid(`${prefix}010119900307123`), today);
+      expect({ prefix, ok: r.ok }).toEqual({ prefix, ok: PROVINCES.includes(p) });
+      if (!r.ok) expect(r.problem).toBe('region');
+    }
+  });
+
+  it('refuses two-digit prefixes that are no province (19–20, 24–30, 38–40, 47–49, 55–60, 66–70, 72–80, 84+)', () => {
+    for (const prefix of [
+      '19',
+      '20',
+      '24',
+      '30',
+      '38',
+      '47',
+      '49',
+      '55',
+      '60',
+      '66',
+      '70',
+      '72',
+      '80',
+      '84',
+    ]) {
+      expect(checkIdNumber(valid(`${prefix}010119900307123`), today)).toEqual({
+        ok: false,
+        problem: 'region',
+      });
+    }
+  });
 });
 
 describe('ages and guardianship (ID-6)', () => {

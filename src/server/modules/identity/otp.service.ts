@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import { sm3Hex } from '../../platform/crypto/hash.js';
 import type { Executor } from '../../platform/db/database.js';
-import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { type SmsTemplate, SmsUnavailableError } from '../../platform/sms/sms.js';
+import { identityErrors } from './identity.errors.js';
 
 export type OtpPurpose = 'login' | 'proxy_confirm';
 
@@ -38,17 +38,10 @@ export async function issueOtp(
   const last = recent.last ? new Date(recent.last) : null;
   if (last && now.getTime() - last.getTime() < ctx.config.auth.otpResendIntervalMs) {
     const wait = Math.ceil((ctx.config.auth.otpResendIntervalMs - (now.getTime() - last.getTime())) / 1000);
-    throw new AppError(429, 'OTP_TOO_FREQUENT', '验证码发送过于频繁', `请 ${wait} 秒后再获取验证码。`, {
-      retryAfterSeconds: wait,
-    });
+    throw identityErrors.otpTooFrequent(`请 ${wait} 秒后再获取验证码。`, { retryAfterSeconds: wait });
   }
   if (Number(recent.today) >= DAILY_LIMIT_PER_PHONE) {
-    throw new AppError(
-      429,
-      'OTP_DAILY_LIMIT',
-      '今日验证码次数已用完',
-      '该手机号 24 小时内获取验证码次数已达上限，请明天再试。',
-    );
+    throw identityErrors.otpDailyLimit();
   }
   const id = newId();
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -69,7 +62,7 @@ export async function issueOtp(
     await ctx.sms.send({ phone, template: templateOf[purpose], params: { code, minutes: '5' } });
   } catch (err) {
     if (err instanceof SmsUnavailableError) {
-      throw new AppError(503, 'SMS_UNAVAILABLE', '短信服务暂不可用', '验证码短信发送失败，请稍后重试。');
+      throw identityErrors.smsUnavailable();
     }
     throw err;
   }

@@ -1,93 +1,64 @@
-import { type Actor, recordAudit } from '../../platform/audit/audit.js';
+import type { Sex } from '../../../shared/http.js';
+import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext, Role } from '../../platform/auth/access.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import type { FieldCipher } from '../../platform/crypto/fields.js';
 import { maskIdNumber, maskPhone } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
-import { AppError } from '../../platform/errors.js';
+import { mapUniqueViolation } from '../../platform/db/unique.js';
 import { newId } from '../../platform/ids.js';
+import { institutionFacts } from '../directory/directory.api.js';
+import { identityErrors } from './identity.errors.js';
 import {
   ADULT_AGE,
   ageOn,
   checkIdNumber,
+  type Dependent,
   idNumberProblemText,
   isPersonName,
+  type Me,
   type Relationship,
 } from './identity.rules.js';
 
-export interface MeView {
-  id: string;
-  name: string;
-  roles: Role[];
-  phone: string;
-  institutionId?: string;
-  institutionName?: string;
-  practitionerId?: string;
-  realNameVerified: boolean;
-  patientId?: string;
-  idNumber?: string;
-  birthDate?: string;
-  sex?: string;
-}
+export type MeView = Me;
 
 export async function getMe(ctx: AppContext, auth: AuthContext): Promise<MeView> {
   const row = await ctx.db
     .selectFrom('account as a')
-    .leftJoin('institution as i', 'i.id', 'a.institution_id')
     .leftJoin('patient as p', 'p.account_id', 'a.id')
-    .select([
-      'a.id',
-      'a.name',
-      'a.roles',
-      'a.phone_enc',
-      'a.institution_id',
-      'a.practitioner_id',
-      'i.name as institution_name',
-    ])
+    .select(['a.id', 'a.name', 'a.roles', 'a.phone_enc', 'a.institution_id', 'a.practitioner_id'])
     .select(['p.id as patient_id', 'p.verified_at', 'p.id_number_enc', 'p.birth_date', 'p.sex'])
     .where('a.id', '=', auth.accountId)
     .executeTakeFirstOrThrow();
+  // The institution is directory's: its name comes through directory's public functions.
+  const institution = row.institution_id
+    ? (await institutionFacts(ctx.db, [row.institution_id])).get(row.institution_id)?.name
+    : undefined;
   return {
     id: row.id,
     name: row.name,
     roles: row.roles as Role[],
     phone: maskPhone(ctx.cipher.decrypt(row.phone_enc)),
-    ...(row.institution_id
-      ? { institutionId: row.institution_id, institutionName: row.institution_name ?? '' }
-      : {}),
+    ...(row.institution_id ? { institutionId: row.institution_id, institutionName: institution ?? '' } : {}),
     ...(row.practitioner_id ? { practitionerId: row.practitioner_id } : {}),
     realNameVerified: row.verified_at !== null,
     ...(row.patient_id ? { patientId: row.patient_id } : {}),
     ...(row.id_number_enc ? { idNumber: maskIdNumber(ctx.cipher.decrypt(row.id_number_enc)) } : {}),
     ...(row.birth_date ? { birthDate: row.birth_date } : {}),
-    ...(row.sex ? { sex: row.sex } : {}),
+    ...(row.sex ? { sex: row.sex as Sex } : {}),
   };
 }
 
 function validIdentity(ctx: AppContext, name: string, idNumber: string) {
-  if (!isPersonName(name)) {
-    throw new AppError(
-      422,
-      'INVALID_NAME',
-      '姓名格式不正确',
-      '请输入与身份证一致的姓名（2–30 个汉字或字母）。',
-    );
-  }
+  if (!isPersonName(name)) throw identityErrors.invalidName();
   const check = checkIdNumber(idNumber, ctx.clock.now());
   if (!check.ok)
-    throw new AppError(422, 'INVALID_ID_NUMBER', '身份证号码无效', idNumberProblemText[check.problem], {
-      problem: check.problem,
-    });
+    throw identityErrors.invalidIdNumber(idNumberProblemText[check.problem], { problem: check.problem });
   return check;
 }
 
-const idTaken = () =>
-  new AppError(
-    409,
-    'ID_NUMBER_TAKEN',
-    '身份证号已被绑定',
-    '该身份证号已绑定其他账号。如有疑问，请携带身份证件联系客服。',
-  );
+const idTaken = () => identityErrors.idNumberTaken();
 
 /**
  * 实名认证 (ID-1, ID-2): binds a checked resident ID to the account's patient record. One ID number
@@ -102,8 +73,7 @@ export async function verifyRealName(
 ): Promise<MeView> {
   const id = validIdentity(ctx, input.name, input.idNumber);
   const bidx = ctx.cipher.blindIndex('id_number', id.idNumber);
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async ({ trx, now, audit }) => {
     const mine = await trx
       .selectFrom('patient')
       .selectAll()
@@ -112,12 +82,7 @@ export async function verifyRealName(
       .executeTakeFirst();
     if (mine?.verified_at) {
       if (mine.id_number_bidx === bidx && mine.name === input.name) return; // idempotent repeat
-      throw new AppError(
-        409,
-        'ALREADY_VERIFIED',
-        '已完成实名认证',
-        '该账号已完成实名认证，如需更改请联系客服。',
-      );
+      throw identityErrors.alreadyVerified();
     }
     const holder = await trx
       .selectFrom('patient')
@@ -138,36 +103,18 @@ export async function verifyRealName(
       patientId = await insertVerifiedPatient(ctx.cipher, trx, auth.accountId, input.name, id, now);
     }
     await trx.updateTable('account').set({ name: input.name }).where('id', '=', auth.accountId).execute();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'patient.real_name.verify',
-        resourceType: 'patient',
-        resourceId: patientId,
-        patientId,
-        details: { idNumber: maskIdNumber(id.idNumber) },
-      },
-      now,
-    );
+    await audit({
+      action: 'patient.real_name.verify',
+      resourceType: 'patient',
+      resourceId: patientId,
+      patientId,
+      details: { idNumber: maskIdNumber(id.idNumber) },
+    });
   });
   return getMe(ctx, auth);
 }
 
-export interface DependentView {
-  id: string;
-  patientId: string;
-  name: string;
-  idNumber: string;
-  birthDate: string;
-  sex: string;
-  age: number;
-  relationship: Relationship;
-  status: 'active' | 'pending_confirmation';
-  isMinor: boolean;
-  isGuardian: boolean;
-  devCode?: string;
-}
+export type DependentView = Dependent;
 
 async function dependentRows(ctx: AppContext, db: Executor, accountId: string, proxyId?: string) {
   let q = db
@@ -198,7 +145,7 @@ async function dependentRows(ctx: AppContext, db: Executor, accountId: string, p
       name: r.name,
       idNumber: r.id_number_enc ? maskIdNumber(ctx.cipher.decrypt(r.id_number_enc)) : '',
       birthDate: r.birth_date ?? '',
-      sex: r.sex ?? '',
+      sex: r.sex as Sex,
       age: r.birth_date ? ageOn(r.birth_date, today) : 0,
       relationship: r.relationship as Relationship,
       status: r.status as DependentView['status'],
@@ -214,22 +161,16 @@ export async function listDependents(
   auth: AuthContext,
   actor: Actor,
 ): Promise<DependentView[]> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return runCommand(ctx, actor, async ({ trx, audit }) => {
     const items = await dependentRows(ctx, trx, auth.accountId);
-    const now = ctx.clock.now();
     for (const d of items) {
-      await recordAudit(
-        trx,
-        actor,
-        {
-          action: 'patient.read',
-          resourceType: 'patient',
-          resourceId: d.patientId,
-          patientId: d.patientId,
-          details: { via: 'dependents.list' },
-        },
-        now,
-      );
+      await audit({
+        action: 'patient.read',
+        resourceType: 'patient',
+        resourceId: d.patientId,
+        patientId: d.patientId,
+        details: { via: 'dependents.list' },
+      });
     }
     return items;
   });
@@ -248,7 +189,7 @@ export async function insertVerifiedPatient(
   now: Date,
 ): Promise<string> {
   const patientId = newId();
-  await db
+  const insert = db
     .insertInto('patient')
     .values({
       id: patientId,
@@ -261,11 +202,8 @@ export async function insertVerifiedPatient(
       verified_at: now,
       created_at: now,
     })
-    .execute()
-    .catch((err: { code?: string }) => {
-      if (err.code === '23505') throw idTaken();
-      throw err;
-    });
+    .execute();
+  await mapUniqueViolation(insert, () => idTaken());
   return patientId;
 }
 

@@ -1,3 +1,4 @@
+import type { NotificationPage } from '../../../shared/notifications.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
@@ -19,47 +20,8 @@ export interface Notice {
   body: string;
   refType?: string;
   refId?: string;
-  /** Also send an SMS to the account's phone (after the transaction commits). */
+  /** Also send an SMS to the account's phone (an outbox event: sent once the transaction has committed). */
   sms?: boolean;
-}
-
-/**
- * Side effects to run once the transaction that caused them has committed (SMS must never go out for a
- * change that rolled back).
- */
-export class AfterCommit {
-  private readonly tasks: (() => Promise<void>)[] = [];
-  add(task: () => Promise<void>): void {
-    this.tasks.push(task);
-  }
-  async run(onError: (err: unknown) => void): Promise<void> {
-    for (const task of this.tasks.splice(0)) await task().catch(onError);
-  }
-}
-
-/** In-app notification in the caller's transaction; SMS queued for after the commit. */
-export async function notify(
-  ctx: AppContext,
-  db: Executor,
-  notice: Notice,
-  after: AfterCommit,
-): Promise<void> {
-  await insertNotification(db, notice, ctx.clock.now());
-  if (notice.sms) {
-    after.add(async () => {
-      const account = await ctx.db
-        .selectFrom('account')
-        .select('phone_enc')
-        .where('id', '=', notice.accountId)
-        .executeTakeFirst();
-      if (!account) return;
-      await ctx.sms.send({
-        phone: ctx.cipher.decrypt(account.phone_enc),
-        template: 'notice',
-        params: { title: notice.title, body: notice.body },
-      });
-    });
-  }
 }
 
 /** The in-app notification alone, in the caller's transaction. */
@@ -80,23 +42,12 @@ export async function insertNotification(db: Executor, notice: Notice, now: Date
     .execute();
 }
 
-export interface NotificationView {
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  refType: string | null;
-  refId: string | null;
-  read: boolean;
-  createdAt: string;
-}
-
 export async function listNotifications(
   ctx: AppContext,
   accountId: string,
   before?: string,
   limit = 20,
-): Promise<{ items: NotificationView[]; nextCursor: string | null; unread: number }> {
+): Promise<NotificationPage> {
   let q = ctx.db
     .selectFrom('notification')
     .selectAll()

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { NotifyAck, Order, PayBody, PayResult } from '../../../shared/payments.js';
 import { actorOf, authOf } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
-import { AppError } from '../../platform/errors.js';
-import { IdParams, problems, Uuid } from '../../platform/http.js';
+import { errors } from '../../platform/errors.js';
+import { IdParams, problems } from '../../platform/http.js';
 import {
   applyGatewayEvent,
   getOrder,
@@ -11,20 +12,7 @@ import {
   payOrder,
   recordForgedNotification,
 } from './payment.service.js';
-
-const Order = Type.Object({
-  id: Uuid,
-  patientId: Uuid,
-  purpose: Type.String(),
-  refId: Uuid,
-  description: Type.String(),
-  amountFen: Type.Integer(),
-  refundedFen: Type.Integer(),
-  status: Type.Enum(['created', 'paid', 'partially_refunded', 'refunded', 'closed'] as const),
-  channel: Type.Union([Type.String(), Type.Null()]),
-  expiresAt: Type.String(),
-  paidAt: Type.Union([Type.String(), Type.Null()]),
-});
+import { paymentErrors } from './payments.errors.js';
 
 export function paymentRoutes(ctx: AppContext, payments: Payments): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -45,14 +33,8 @@ export function paymentRoutes(ctx: AppContext, payments: Payments): FastifyPlugi
         tags: ['payments'],
         summary: '发起支付（返回支付网关的预支付数据）',
         params: IdParams,
-        body: Type.Object(
-          { channel: Type.String({ minLength: 1, maxLength: 20 }) },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({ prepayId: Type.String(), cashierUrl: Type.String() }),
-          ...problems(400, 401, 403, 404, 409, 422),
-        },
+        body: PayBody,
+        response: { 200: PayResult, ...problems(400, 401, 403, 404, 409, 422) },
       },
       handler: async (req) =>
         payOrder(ctx, payments, authOf(req), req.params.id, req.body.channel, actorOf(req)),
@@ -69,26 +51,18 @@ export function paymentRoutes(ctx: AppContext, payments: Payments): FastifyPlugi
           tags: ['payments'],
           summary: '支付网关异步通知（验签）',
           params: Type.Object({ channel: Type.String({ maxLength: 20 }) }),
-          response: {
-            200: Type.Object({ code: Type.String(), outcome: Type.String() }),
-            ...problems(400, 401, 404),
-          },
+          response: { 200: NotifyAck, ...problems(400, 401, 404) },
         },
         handler: async (req) => {
           const gateway = payments.gateways.get(req.params.channel);
-          if (!gateway) throw new AppError(404, 'NOT_FOUND', '资源不存在', '未知的支付渠道。');
+          if (!gateway) throw errors.notFound('支付渠道');
           const raw = typeof req.body === 'string' ? req.body : '';
           const event = gateway.parseNotification(req.headers, raw);
           if (!event) {
             await recordForgedNotification(ctx, gateway.channel, raw, req.ip);
-            throw new AppError(
-              401,
-              'INVALID_SIGNATURE',
-              '通知验签失败',
-              '支付通知的签名无效或已过期，已拒绝。',
-            );
+            throw paymentErrors.invalidSignature();
           }
-          const outcome = await applyGatewayEvent(ctx, payments, gateway.channel, event, JSON.parse(raw));
+          const outcome = await applyGatewayEvent(ctx, gateway.channel, event, JSON.parse(raw));
           return { code: 'SUCCESS', outcome };
         },
       });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AppError } from '../../platform/errors.js';
+import { errors } from '../../platform/errors.js';
 import type { SimGateway } from './sim-gateway.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -18,7 +18,7 @@ export function simGatewayRoutes(sim: SimGateway): FastifyPluginAsyncTypebox {
       schema: { hide: true, params: Type.Object({ prepayId: Type.String({ maxLength: 80 }) }) },
       handler: async (req, reply) => {
         const order = sim.cashier(req.params.prepayId);
-        if (!order) throw new AppError(404, 'NOT_FOUND', '资源不存在', '支付单不存在。');
+        if (!order) throw errors.notFound('支付单');
         const id = escapeHtml(req.params.prepayId);
         const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>模拟收银台</title><style>body{margin:0;font-family:system-ui,'Noto Sans CJK SC',sans-serif;background:#f2f4f5;color:#1f2d2d}

@@ -1,14 +1,17 @@
-import type { AppointmentView, Mode } from '../../../shared/scheduling.js';
-import { type Actor, recordAudit } from '../../platform/audit/audit.js';
+import type { Appointment as AppointmentView, Mode } from '../../../shared/scheduling.js';
+import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
+import { type CommandScope, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
-import type { Tx } from '../../platform/db/database.js';
-import { AppError, errors } from '../../platform/errors.js';
-import { requirePatientAccess } from '../identity/patient-access.js';
-import { AfterCommit, insertNotification, notify } from '../notifications/notification.service.js';
-import { closeOrder, type Payments, recordRefund, submitRefunds } from '../payments/payment.service.js';
+import { errors } from '../../platform/errors.js';
+import { departmentCards, institutionFacts, practitionerCards } from '../directory/directory.api.js';
+import { patientNames, patientsOfAccount, requirePatientAccess } from '../identity/identity.api.js';
+import { notify } from '../notifications/notify.js';
+import { closeOrder, lockOrder, type OrderPaid, requestRefund } from '../payments/payments.api.js';
+import { liveVisitOfAppointment } from '../visits/visits.api.js';
 import { type AppointmentStatus, type Channel, canCancel, shanghaiInstant } from './schedule.rules.js';
 import { policyOf } from './schedule.service.js';
+import { schedulingErrors } from './scheduling.errors.js';
 import { releaseToken } from './waitlist.service.js';
 
 export type { AppointmentView };
@@ -16,14 +19,15 @@ export type { AppointmentView };
 /** Patient (or proxy) cancels until the cutoff before the session; a paid fee is refunded in full. */
 export async function cancelAppointment(
   ctx: AppContext,
-  payments: Payments,
   auth: AuthContext,
   appointmentId: string,
   actor: Actor,
 ): Promise<AppointmentView> {
-  const after = new AfterCommit();
-  const now = ctx.clock.now();
-  const refund = await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async (cmd) => {
+    const { trx, now } = cmd;
+    // The order's lock first, the order a payment's subscriber takes them in (no deadlock with it).
+    const orderId = await orderOf(cmd, appointmentId);
+    if (orderId) await lockOrder(trx, orderId);
     const a = await trx
       .selectFrom('appointment as a')
       .innerJoin('schedule as s', 's.id', 'a.schedule_id')
@@ -31,7 +35,7 @@ export async function cancelAppointment(
         'a.id',
         'a.patient_id',
         'a.status',
-        'a.slot_id',
+        'a.token_id',
         'a.order_id',
         'a.fee_fen',
         's.date',
@@ -43,122 +47,93 @@ export async function cancelAppointment(
       .executeTakeFirst();
     if (!a) throw errors.notFound('预约');
     await requirePatientAccess(trx, auth, a.patient_id);
-    if (a.status !== 'pending_payment' && a.status !== 'confirmed') {
-      throw new AppError(
-        409,
-        'NOT_CANCELLABLE',
-        '无法取消',
+    if (a.status !== 'pending_payment' && a.status !== 'confirmed')
+      throw schedulingErrors.notCancellable(
         a.status === 'cancelled' ? '该预约已取消。' : '该预约当前状态不可取消。',
       );
-    }
     // An online appointment that became a visit is cancelled from the visit (its fee is the visit's).
-    const visit = await trx
-      .selectFrom('visit')
-      .select('id')
-      .where('appointment_id', '=', a.id)
-      .where('status', 'in', ['requested', 'paid', 'waiting', 'in_progress'])
-      .executeTakeFirst();
-    if (visit)
-      throw new AppError(
-        409,
-        'VISIT_IN_PROGRESS',
-        '请在问诊中取消',
-        '该预约已进入线上问诊，请在问诊页面取消（医生接诊前可全额退款）。',
-        { visitId: visit.id },
-      );
+    const visitId = await liveVisitOfAppointment(trx, a.id);
+    if (visitId) throw schedulingErrors.visitInProgress(undefined, { visitId });
     const policy = await policyOf(trx, a.institution_id);
-    if (!canCancel(shanghaiInstant(a.date, a.start_time), now, policy.cancelCutoffMinutes)) {
-      throw new AppError(
-        409,
-        'CANCEL_WINDOW_CLOSED',
-        '已过取消时限',
+    if (!canCancel(shanghaiInstant(a.date, a.start_time), now, policy.cancelCutoffMinutes))
+      throw schedulingErrors.cancelWindowClosed(
         `就诊开始前 ${policy.cancelCutoffMinutes / 60} 小时内不可取消。`,
       );
-    }
     await trx
       .updateTable('appointment')
       .set({ status: 'cancelled', cancelled_at: now, cancel_reason: 'patient' })
       .where('id', '=', a.id)
       .execute();
     if (a.order_id && a.status === 'pending_payment') await closeOrder(trx, a.order_id, now);
-    await releaseToken(ctx, trx, a.slot_id, after);
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'appointment.cancel',
-        resourceType: 'appointment',
-        resourceId: a.id,
-        patientId: a.patient_id,
-      },
-      now,
-    );
-    await notify(
-      ctx,
-      trx,
-      {
-        accountId: auth.accountId,
-        patientId: a.patient_id,
-        kind: 'cancelled',
-        title: '预约已取消',
-        body: `${a.date} 的预约已取消${a.status === 'confirmed' && a.fee_fen > 0 ? '，挂号费将原路退回' : ''}`,
-        refType: 'appointment',
-        refId: a.id,
-      },
-      after,
-    );
-    // The refund is recorded with the cancellation; the gateway is asked after the commit (retried by a job).
-    return a.status === 'confirmed' && a.order_id
-      ? recordRefund(trx, a.order_id, a.fee_fen, 'cancelled', actor, now)
-      : null;
+    await releaseToken(cmd, a.token_id);
+    await cmd.audit({
+      action: 'appointment.cancel',
+      resourceType: 'appointment',
+      resourceId: a.id,
+      patientId: a.patient_id,
+    });
+    await notify(cmd, {
+      accountId: auth.accountId,
+      patientId: a.patient_id,
+      kind: 'cancelled',
+      title: '预约已取消',
+      body: `${a.date} 的预约已取消${a.status === 'confirmed' && a.fee_fen > 0 ? '，挂号费将原路退回' : ''}`,
+      refType: 'appointment',
+      refId: a.id,
+    });
+    // The refund is recorded with the cancellation; the gateway is asked through the outbox after the commit.
+    if (a.status === 'confirmed' && a.order_id) await requestRefund(cmd, a.order_id, a.fee_fen, 'cancelled');
   });
-  await submitRefunds(ctx, payments, [refund]);
-  await after.run((err) => ctx.log.error({ err }, 'after-commit task failed'));
   return (await listAppointments(ctx, { appointmentId }))[0]!;
 }
 
-/** The payments hook: a paid appointment order confirms the booking if its hold is still there. */
-export async function onAppointmentPaid(
-  trx: Tx,
-  order: { ref_id: string; patient_id: string },
-  now: Date,
-): Promise<boolean> {
-  const res = await trx
+/** The order of an appointment, if it has one (read before the locks are taken). */
+async function orderOf(cmd: CommandScope, appointmentId: string): Promise<string | null> {
+  const row = await cmd.trx
+    .selectFrom('appointment')
+    .select('order_id')
+    .where('id', '=', appointmentId)
+    .executeTakeFirst();
+  return row?.order_id ?? null;
+}
+
+/**
+ * The payment of an appointment's order (the outbox event `payments.order_paid`, in the subscriber's
+ * command, the order locked): the booking is confirmed if its hold is still there. False when it is not
+ * (expired, cancelled): payments then refunds the payment in full.
+ */
+export async function confirmPaidAppointment(cmd: CommandScope, paid: OrderPaid): Promise<boolean> {
+  const res = await cmd.trx
     .updateTable('appointment')
     .set({ status: 'confirmed', hold_until: null })
-    .where('id', '=', order.ref_id)
+    .where('id', '=', paid.refId)
     .where('status', '=', 'pending_payment')
-    .returning(['slot_id', 'booked_by', 'date', 'token_number'])
+    .returning(['token_id', 'booked_by', 'date', 'token_number'])
     .executeTakeFirst();
   if (!res) return false;
-  await insertNotification(
-    trx,
-    {
-      accountId: res.booked_by,
-      patientId: order.patient_id,
-      kind: 'paid',
-      title: '支付成功',
-      body: `${res.date} ${res.token_number} 号的挂号费已支付，预约已确认。`,
-      refType: 'appointment',
-      refId: order.ref_id,
-    },
-    now,
-  );
-  await trx.updateTable('slot').set({ status: 'booked' }).where('id', '=', res.slot_id).execute();
-  await recordAudit(
-    trx,
-    { accountId: null, role: 'system', ip: null },
-    {
-      action: 'appointment.confirm',
-      resourceType: 'appointment',
-      resourceId: order.ref_id,
-      patientId: order.patient_id,
-    },
-    now,
-  );
+  await cmd.trx.updateTable('token').set({ status: 'booked' }).where('id', '=', res.token_id).execute();
+  await notify(cmd, {
+    accountId: res.booked_by,
+    patientId: paid.patientId,
+    kind: 'paid',
+    title: '支付成功',
+    body: `${res.date} ${res.token_number} 号的挂号费已支付，预约已确认。`,
+    refType: 'appointment',
+    refId: paid.refId,
+  });
+  await cmd.audit({
+    action: 'appointment.confirm',
+    resourceType: 'appointment',
+    resourceId: paid.refId,
+    patientId: paid.patientId,
+  });
   return true;
 }
 
+/**
+ * Appointments with the names a list shows. Scheduling's own tables in one query; the names of the doctors,
+ * departments, institutions and patients of the page are asked of directory and identity in one batch each.
+ */
 export async function listAppointments(
   ctx: AppContext,
   f: {
@@ -169,23 +144,18 @@ export async function listAppointments(
     date?: string;
   },
 ): Promise<AppointmentView[]> {
-  let q = ctx.db
+  const db = ctx.db;
+  let q = db
     .selectFrom('appointment as a')
     .innerJoin('schedule as s', 's.id', 'a.schedule_id')
-    .innerJoin('practitioner as p', 'p.id', 'a.practitioner_id')
-    .innerJoin('department as d', 'd.id', 's.department_id')
-    .innerJoin('institution as i', 'i.id', 's.institution_id')
-    .innerJoin('patient as pt', 'pt.id', 'a.patient_id')
     .select([
       'a.id',
       'a.status',
       'a.schedule_id',
       'a.patient_id',
-      'pt.name as patient_name',
       'a.practitioner_id',
-      'p.name as doctor_name',
-      'd.name as department_name',
-      'i.name as institution_name',
+      's.department_id',
+      's.institution_id',
       'a.date',
       's.mode',
       'a.channel',
@@ -203,34 +173,41 @@ export async function listAppointments(
   if (f.practitionerId) q = q.where('a.practitioner_id', '=', f.practitionerId);
   if (f.date) q = q.where('a.date', '=', f.date);
   if (f.accountId) {
-    const accountId = f.accountId;
-    // Mine and my dependents' (active proxies).
-    q = q.where((eb) =>
-      eb.or([
-        eb('pt.account_id', '=', accountId),
-        eb(
-          'a.patient_id',
-          'in',
-          eb
-            .selectFrom('family_proxy')
-            .select('patient_id')
-            .where('proxy_account_id', '=', accountId)
-            .where('status', '=', 'active'),
-        ),
-      ]),
-    );
+    // Mine and my dependents' (active proxies); appointment_patient serves it.
+    const patients = await patientsOfAccount(db, f.accountId);
+    if (patients.length === 0) return [];
+    q = q.where('a.patient_id', 'in', patients);
   }
   const rows = await q.execute();
+  if (rows.length === 0) return [];
+  const [doctors, departments, institutions, names] = await Promise.all([
+    practitionerCards(
+      db,
+      rows.map((r) => r.practitioner_id),
+    ),
+    departmentCards(
+      db,
+      rows.map((r) => r.department_id),
+    ),
+    institutionFacts(
+      db,
+      rows.map((r) => r.institution_id),
+    ),
+    patientNames(
+      db,
+      rows.map((r) => r.patient_id),
+    ),
+  ]);
   return rows.map((r) => ({
     id: r.id,
     status: r.status as AppointmentStatus,
     scheduleId: r.schedule_id,
     patientId: r.patient_id,
-    patientName: r.patient_name,
+    patientName: names.get(r.patient_id) ?? '',
     doctorId: r.practitioner_id,
-    doctorName: r.doctor_name,
-    departmentName: r.department_name,
-    institutionName: r.institution_name,
+    doctorName: doctors.get(r.practitioner_id)?.name ?? '',
+    departmentName: departments.get(r.department_id)?.name ?? '',
+    institutionName: institutions.get(r.institution_id)?.name ?? '',
     date: r.date,
     mode: r.mode as Mode,
     channel: r.channel as Channel,

@@ -1,12 +1,15 @@
 import { shanghaiDate } from '../../../shared/identity.js';
+import type { TemplateSession } from '../../../shared/scheduling.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, errors } from '../../platform/errors.js';
-import { requireOwnInstitution } from '../directory/org-access.js';
+import { requireOwnInstitution } from '../directory/directory.api.js';
 import { type AppointmentView, listAppointments } from './appointments.service.js';
-import { addDays, type BookingPolicy, type Mode } from './schedule.rules.js';
+import { addDays, type BookingPolicy } from './schedule.rules.js';
 import { createSchedule, policyOf } from './schedule.service.js';
+import { schedulingErrors } from './scheduling.errors.js';
 
 /**
  * A schedule's bookings, for the doctor who holds it and the staff of its institution (a care
@@ -49,8 +52,8 @@ export async function checkIn(
   appointmentId: string,
   actor: Actor,
 ): Promise<AppointmentView> {
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async (cmd) => {
+    const { trx, now } = cmd;
     const a = await trx
       .selectFrom('appointment as a')
       .innerJoin('schedule as s', 's.id', 'a.schedule_id')
@@ -60,44 +63,22 @@ export async function checkIn(
       .executeTakeFirst();
     if (!a) throw errors.notFound('预约');
     if (a.institution_id !== auth.institutionId) throw errors.forbidden('只能为本机构的预约签到。');
-    if (a.status !== 'confirmed') {
-      throw new AppError(
-        409,
-        'NOT_CHECKABLE',
-        '无法签到',
-        a.status === 'checked_in' ? '该预约已签到。' : '只有已支付的预约可以签到。',
-      );
-    }
-    if (a.date !== shanghaiDate(now)) {
-      throw new AppError(409, 'NOT_TODAY', '不在就诊日', '只能在就诊当天签到。');
-    }
+    if (a.status !== 'confirmed')
+      throw schedulingErrors.notCheckable(a.status === 'checked_in' ? '该预约已签到。' : undefined);
+    if (a.date !== shanghaiDate(now)) throw schedulingErrors.notToday();
     await trx
       .updateTable('appointment')
       .set({ status: 'checked_in', checked_in_at: now })
       .where('id', '=', a.id)
       .execute();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'appointment.check_in',
-        resourceType: 'appointment',
-        resourceId: a.id,
-        patientId: a.patient_id,
-      },
-      now,
-    );
+    await cmd.audit({
+      action: 'appointment.check_in',
+      resourceType: 'appointment',
+      resourceId: a.id,
+      patientId: a.patient_id,
+    });
   });
   return (await listAppointments(ctx, { appointmentId }))[0]!;
-}
-
-export interface TemplateSession {
-  weekday: number; // 1 = Monday … 7 = Sunday
-  startTime: string;
-  endTime: string;
-  mode: Mode;
-  capacity: number;
-  feeFen?: number;
 }
 
 /**
@@ -179,24 +160,19 @@ export async function setPolicy(
     hold_minutes: policy.holdMinutes,
   };
   if (policy.referralPercent + policy.partnerPercent > 100)
-    throw new AppError(422, 'INVALID_QUOTAS', '号源配额无效', '转诊与合作机构预留比例之和不能超过 100%。');
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx
+    throw schedulingErrors.invalidQuotas('转诊与合作机构预留比例之和不能超过 100%。');
+  await runCommand(ctx, actor, async (cmd) => {
+    await cmd.trx
       .insertInto('booking_policy')
       .values({ institution_id: institutionId, ...row })
       .onConflict((oc) => oc.column('institution_id').doUpdateSet(row))
       .execute();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'booking_policy.update',
-        resourceType: 'institution',
-        resourceId: institutionId,
-        details: { ...policy },
-      },
-      ctx.clock.now(),
-    );
+    await cmd.audit({
+      action: 'booking_policy.update',
+      resourceType: 'institution',
+      resourceId: institutionId,
+      details: { ...policy },
+    });
   });
   return policyOf(ctx.db, institutionId);
 }

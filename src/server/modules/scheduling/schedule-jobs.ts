@@ -1,73 +1,70 @@
 import { sql } from 'kysely';
 import { shanghaiDate } from '../../../shared/identity.js';
-import { type Actor, recordAudit, systemActor } from '../../platform/audit/audit.js';
+import type { StopScheduleResult } from '../../../shared/scheduling.js';
+import { type Actor, systemActor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
-import { AppError, errors } from '../../platform/errors.js';
-import { AfterCommit, notify } from '../notifications/notification.service.js';
-import { closeOrder, type Payments, recordRefund, submitRefunds } from '../payments/payment.service.js';
+import { errors } from '../../platform/errors.js';
+import { practitionerFacts, requireOwnInstitution } from '../directory/directory.api.js';
+import { notify } from '../notifications/notify.js';
+import { closeOrder, lockOrder, requestRefund } from '../payments/payments.api.js';
 import { addDays } from './schedule.rules.js';
+import { schedulingErrors } from './scheduling.errors.js';
 import { releaseToken } from './waitlist.service.js';
-
-const logErr = (ctx: AppContext) => (err: unknown) => ctx.log.error({ err }, 'after-commit task failed');
 
 /** Unpaid holds past their time: the appointment expires, the order closes, the token goes back (to the waitlist first). */
 export async function expireHolds(ctx: AppContext, limit = 200): Promise<number> {
-  const now = ctx.clock.now();
-  const after = new AfterCommit();
-  const n = await ctx.db.transaction().execute(async (trx) => {
-    const expired = await sql<{
-      id: string;
-      slot_id: string;
-      order_id: string | null;
-      patient_id: string;
-      booked_by: string;
-      date: string;
-    }>`
-      update appointment set status = 'expired', hold_until = null
-      where id in (select id from appointment where status = 'pending_payment' and hold_until <= ${now}
-                   order by hold_until limit ${limit} for update skip locked)
-      returning id, slot_id, order_id, patient_id, booked_by, date`.execute(trx);
-    for (const a of expired.rows) {
+  return runCommand(ctx, systemActor, async (cmd) => {
+    const { trx, now } = cmd;
+    const due = await trx
+      .selectFrom('appointment')
+      .select(['id', 'order_id'])
+      .where('status', '=', 'pending_payment')
+      .where('hold_until', '<=', now)
+      .orderBy('hold_until')
+      .limit(limit)
+      .execute();
+    let expired = 0;
+    for (const d of due) {
+      // The order's lock before the appointment's, the order a payment's subscriber takes them in: a
+      // payment arriving now either confirms the booking first or finds it expired and is refunded.
+      if (d.order_id) await lockOrder(trx, d.order_id);
+      const a = await trx
+        .updateTable('appointment')
+        .set({ status: 'expired', hold_until: null })
+        .where('id', '=', d.id)
+        .where('status', '=', 'pending_payment')
+        .returning(['id', 'token_id', 'order_id', 'patient_id', 'booked_by', 'date'])
+        .executeTakeFirst();
+      if (!a) continue; // paid or expired meanwhile
+      expired += 1;
       if (a.order_id) await closeOrder(trx, a.order_id, now);
-      await releaseToken(ctx, trx, a.slot_id, after);
-      await recordAudit(
-        trx,
-        systemActor,
-        {
-          action: 'appointment.expire',
-          resourceType: 'appointment',
-          resourceId: a.id,
-          patientId: a.patient_id,
-        },
-        now,
-      );
-      await notify(
-        ctx,
-        trx,
-        {
-          accountId: a.booked_by,
-          patientId: a.patient_id,
-          kind: 'hold_expired',
-          title: '预约已失效',
-          body: `${a.date} 的预约未在时限内支付，号源已释放。`,
-          refType: 'appointment',
-          refId: a.id,
-        },
-        after,
-      );
+      await releaseToken(cmd, a.token_id);
+      await cmd.audit({
+        action: 'appointment.expire',
+        resourceType: 'appointment',
+        resourceId: a.id,
+        patientId: a.patient_id,
+      });
+      await notify(cmd, {
+        accountId: a.booked_by,
+        patientId: a.patient_id,
+        kind: 'hold_expired',
+        title: '预约已失效',
+        body: `${a.date} 的预约未在时限内支付，号源已释放。`,
+        refType: 'appointment',
+        refId: a.id,
+      });
     }
-    return expired.rows.length;
+    return expired;
   });
-  await after.run(logErr(ctx));
-  return n;
 }
 
 /** Reserved referral/partner tokens unused by their release time go to the public channel (and the waitlist). */
 export async function releaseReservedQuotas(ctx: AppContext, limit = 50): Promise<number> {
-  const now = ctx.clock.now();
-  const after = new AfterCommit();
-  const released = await ctx.db.transaction().execute(async (trx) => {
+  return runCommand(ctx, systemActor, async (cmd) => {
+    const { trx, now } = cmd;
     const schedules = await trx
       .selectFrom('schedule')
       .select('id')
@@ -80,42 +77,34 @@ export async function releaseReservedQuotas(ctx: AppContext, limit = 50): Promis
       .execute();
     let count = 0;
     for (const s of schedules) {
-      const slots = await trx
-        .updateTable('slot')
+      const tokens = await trx
+        .updateTable('token')
         .set({ channel: 'public' })
         .where('schedule_id', '=', s.id)
         .where('channel', '<>', 'public')
         .where('status', '=', 'free')
         .returning('id')
         .execute();
-      for (const slot of slots) await releaseToken(ctx, trx, slot.id, after);
+      for (const token of tokens) await releaseToken(cmd, token.id);
       await trx.updateTable('schedule').set({ reserved_released: true }).where('id', '=', s.id).execute();
-      if (slots.length > 0)
-        await recordAudit(
-          trx,
-          systemActor,
-          {
-            action: 'schedule.quota_release',
-            resourceType: 'schedule',
-            resourceId: s.id,
-            details: { tokens: slots.length },
-          },
-          now,
-        );
-      count += slots.length;
+      if (tokens.length > 0)
+        await cmd.audit({
+          action: 'schedule.quota_release',
+          resourceType: 'schedule',
+          resourceId: s.id,
+          details: { tokens: tokens.length },
+        });
+      count += tokens.length;
     }
     return count;
   });
-  await after.run(logErr(ctx));
-  return released;
 }
 
 /** The day-before reminder (once per appointment). */
 export async function sendReminders(ctx: AppContext, limit = 500): Promise<number> {
-  const now = ctx.clock.now();
-  const tomorrow = addDays(shanghaiDate(now), 1);
-  const after = new AfterCommit();
-  const n = await ctx.db.transaction().execute(async (trx) => {
+  return runCommand(ctx, systemActor, async (cmd) => {
+    const { trx, now } = cmd;
+    const tomorrow = addDays(shanghaiDate(now), 1);
     const due = await trx
       .updateTable('appointment')
       .set({ reminded_at: now })
@@ -131,49 +120,37 @@ export async function sendReminders(ctx: AppContext, limit = 500): Promise<numbe
       .returning(['id', 'booked_by', 'patient_id', 'date', 'token_number'])
       .execute();
     for (const a of due) {
-      await notify(
-        ctx,
-        trx,
-        {
-          accountId: a.booked_by,
-          patientId: a.patient_id,
-          kind: 'reminder',
-          title: '就诊提醒',
-          body: `您预约的 ${a.date} ${a.token_number} 号明天就诊，请按时到院或上线。`,
-          refType: 'appointment',
-          refId: a.id,
-          sms: true,
-        },
-        after,
-      );
+      // The SMS is an outbox event of this command: sent once the reminder is marked, even after a crash.
+      await notify(cmd, {
+        accountId: a.booked_by,
+        patientId: a.patient_id,
+        kind: 'reminder',
+        title: '就诊提醒',
+        body: `您预约的 ${a.date} ${a.token_number} 号明天就诊，请按时到院或上线。`,
+        refType: 'appointment',
+        refId: a.id,
+        sms: true,
+      });
     }
     return due.length;
   });
-  await after.run(logErr(ctx));
-  return n;
 }
 
 /** After an offline session: confirmed appointments never checked in are no-shows (爽约). */
 export async function recordNoShows(ctx: AppContext): Promise<number> {
-  const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (trx) => {
+  return runCommand(ctx, systemActor, async (cmd) => {
     const rows = await sql<{ id: string; patient_id: string }>`
       update appointment a set status = 'no_show'
       from schedule s
-      where s.id = a.schedule_id and s.mode = 'offline' and a.status = 'confirmed' and a.window_end < ${new Date(now.getTime() - 2 * 3600_000)}
-      returning a.id, a.patient_id`.execute(trx);
+      where s.id = a.schedule_id and s.mode = 'offline' and a.status = 'confirmed' and a.window_end < ${new Date(cmd.now.getTime() - 2 * 3600_000)}
+      returning a.id, a.patient_id`.execute(cmd.trx);
     for (const r of rows.rows)
-      await recordAudit(
-        trx,
-        systemActor,
-        {
-          action: 'appointment.no_show',
-          resourceType: 'appointment',
-          resourceId: r.id,
-          patientId: r.patient_id,
-        },
-        now,
-      );
+      await cmd.audit({
+        action: 'appointment.no_show',
+        resourceType: 'appointment',
+        resourceId: r.id,
+        patientId: r.patient_id,
+      });
     return rows.rows.length;
   });
 }
@@ -181,26 +158,32 @@ export async function recordNoShows(ctx: AppContext): Promise<number> {
 /** 停诊: the institution stops a schedule; every live appointment is cancelled, refunded in full, and told. */
 export async function stopSchedule(
   ctx: AppContext,
-  payments: Payments,
   auth: AuthContext,
   scheduleId: string,
   reason: string,
   actor: Actor,
-) {
-  const now = ctx.clock.now();
-  const after = new AfterCommit();
-  const refunds = await ctx.db.transaction().execute(async (trx) => {
+): Promise<StopScheduleResult> {
+  const cancelled = await runCommand(ctx, actor, async (cmd) => {
+    const { trx, now } = cmd;
     const s = await trx
-      .selectFrom('schedule as s')
-      .innerJoin('practitioner as p', 'p.id', 's.practitioner_id')
-      .select(['s.id', 's.institution_id', 's.status', 's.date', 'p.name as doctor_name'])
-      .where('s.id', '=', scheduleId)
-      .forUpdate('s')
+      .selectFrom('schedule')
+      .select(['id', 'institution_id', 'practitioner_id', 'status', 'date'])
+      .where('id', '=', scheduleId)
+      .forUpdate()
       .executeTakeFirst();
     if (!s) throw errors.notFound('排班');
-    if (s.institution_id !== auth.institutionId)
-      throw new AppError(403, 'NOT_YOUR_INSTITUTION', '无权操作', '只能停诊本机构的排班。');
-    if (s.status === 'stopped') throw new AppError(409, 'SCHEDULE_STOPPED', '该排班已停诊', '该排班已停诊。');
+    requireOwnInstitution(auth, s.institution_id);
+    if (s.status === 'stopped') throw schedulingErrors.scheduleStopped('该排班已停诊。');
+    // The orders' locks before the appointments', the order a payment's subscriber takes them in.
+    const orders = await trx
+      .selectFrom('appointment')
+      .select('order_id')
+      .where('schedule_id', '=', s.id)
+      .where('status', 'in', ['pending_payment', 'confirmed'])
+      .where('order_id', 'is not', null)
+      .orderBy('order_id')
+      .execute();
+    for (const o of orders) await lockOrder(trx, o.order_id!);
     await trx
       .updateTable('schedule')
       .set({ status: 'stopped', stopped_reason: reason })
@@ -213,52 +196,40 @@ export async function stopSchedule(
       .where('status', 'in', ['pending_payment', 'confirmed'])
       .returning(['id', 'order_id', 'patient_id', 'booked_by', 'fee_fen', 'token_number'])
       .execute();
-    await trx.updateTable('slot').set({ status: 'stopped' }).where('schedule_id', '=', s.id).execute();
+    await trx.updateTable('token').set({ status: 'stopped' }).where('schedule_id', '=', s.id).execute();
     await trx
       .updateTable('waitlist_entry')
       .set({ status: 'cancelled' })
       .where('schedule_id', '=', s.id)
       .where('status', '=', 'waiting')
       .execute();
-    const refundNos: (string | null)[] = [];
+    const doctorName = live.length > 0 ? ((await practitionerFacts(trx, s.practitioner_id))?.name ?? '') : '';
     for (const a of live) {
       if (a.order_id) {
-        // Unpaid orders close; paid ones are refunded in full, recorded in this transaction.
+        // Unpaid orders close; paid ones are refunded in full, paid back through the outbox after the commit.
         await closeOrder(trx, a.order_id, now);
-        refundNos.push(await recordRefund(trx, a.order_id, a.fee_fen, 'schedule_stopped', actor, now));
+        await requestRefund(cmd, a.order_id, a.fee_fen, 'schedule_stopped');
       }
-      await notify(
-        ctx,
-        trx,
-        {
-          accountId: a.booked_by,
-          patientId: a.patient_id,
-          kind: 'schedule_stopped',
-          title: '医生停诊通知',
-          body: `很抱歉，${s.doctor_name} ${s.date} 停诊（${reason}），您的 ${a.token_number} 号预约已取消，挂号费将全额退回。`,
-          refType: 'appointment',
-          refId: a.id,
-          sms: true,
-        },
-        after,
-      );
+      await notify(cmd, {
+        accountId: a.booked_by,
+        patientId: a.patient_id,
+        kind: 'schedule_stopped',
+        title: '医生停诊通知',
+        body: `很抱歉，${doctorName} ${s.date} 停诊（${reason}），您的 ${a.token_number} 号预约已取消，挂号费将全额退回。`,
+        refType: 'appointment',
+        refId: a.id,
+        sms: true,
+      });
     }
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'schedule.stop',
-        resourceType: 'schedule',
-        resourceId: s.id,
-        details: { reason, cancelled: live.length },
-      },
-      now,
-    );
-    return { refundNos, cancelled: live.length };
+    await cmd.audit({
+      action: 'schedule.stop',
+      resourceType: 'schedule',
+      resourceId: s.id,
+      details: { reason, cancelled: live.length },
+    });
+    return live.length;
   });
-  await submitRefunds(ctx, payments, refunds.refundNos);
-  await after.run(logErr(ctx));
-  return { id: scheduleId, status: 'stopped' as const, cancelled: refunds.cancelled };
+  return { id: scheduleId, status: 'stopped' as const, cancelled };
 }
 
 /** The scheduling background jobs, run together by the job loop. */

@@ -1,11 +1,19 @@
 import { sql } from 'kysely';
-import { type Actor, recordAudit } from '../../platform/audit/audit.js';
+import type { Schedule } from '../../../shared/scheduling.js';
+import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
-import { AppError, errors } from '../../platform/errors.js';
+import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { requireOwnInstitution } from '../directory/org-access.js';
+import {
+  directoryErrors,
+  institutionFacts,
+  practitionerDepartmentsAt,
+  practitionerFacts,
+  requireOwnInstitution,
+} from '../directory/directory.api.js';
 import {
   type BookingPolicy,
   channelOfTokens,
@@ -17,50 +25,44 @@ import {
   reservedReleaseAt,
   tokenWindows,
 } from './schedule.rules.js';
+import { schedulingErrors } from './scheduling.errors.js';
 
-export interface ScheduleView {
-  id: string;
-  doctorId: string;
-  departmentId: string;
-  institutionId: string;
-  date: string;
-  startTime: string;
-  endTime: string;
-  mode: Mode;
-  feeFen: number;
-  capacity: number;
-  available: number;
-  releaseAt: string;
-  status: 'open' | 'stopped';
-  quotas: { public: number; referral: number; partner: number };
+export type ScheduleView = Schedule;
+
+/** A `booking_policy` row's columns, as selected by `policyOf` or joined into a query (null: no row). */
+export interface PolicyColumns {
+  release_days_ahead: number | null;
+  release_time: string | null;
+  referral_percent: number | null;
+  partner_percent: number | null;
+  reserved_release_hours: number | null;
+  cancel_cutoff_minutes: number | null;
+  max_active_bookings: number | null;
+  no_show_limit: number | null;
+  no_show_window_days: number | null;
+  suspension_days: number | null;
+  hold_minutes: number | null;
 }
 
-/** The institution's booking policy: its row, or the defaults for its level. */
-export async function policyOf(db: Executor, institutionId: string): Promise<BookingPolicy> {
-  // One round trip: the institution's level and its policy row, if any.
-  const row = await db
-    .selectFrom('institution as i')
-    .leftJoin('booking_policy as bp', 'bp.institution_id', 'i.id')
-    .select([
-      'i.level',
-      'bp.institution_id as policy_of',
-      'bp.release_days_ahead',
-      'bp.release_time',
-      'bp.referral_percent',
-      'bp.partner_percent',
-      'bp.reserved_release_hours',
-      'bp.cancel_cutoff_minutes',
-      'bp.max_active_bookings',
-      'bp.no_show_limit',
-      'bp.no_show_window_days',
-      'bp.suspension_days',
-      'bp.hold_minutes',
-    ])
-    .where('i.id', '=', institutionId)
-    .executeTakeFirstOrThrow();
-  if (row.policy_of === null) return defaultPolicy(row.level);
+export const POLICY_COLUMNS = [
+  'release_days_ahead',
+  'release_time',
+  'referral_percent',
+  'partner_percent',
+  'reserved_release_hours',
+  'cancel_cutoff_minutes',
+  'max_active_bookings',
+  'no_show_limit',
+  'no_show_window_days',
+  'suspension_days',
+  'hold_minutes',
+] as const;
+
+/** The policy of a row, or — without a row — the defaults for the institution's level. */
+export function policyFrom(row: PolicyColumns | undefined, level: string | null): BookingPolicy {
+  if (!row || row.release_days_ahead === null) return defaultPolicy(level);
   return {
-    releaseDaysAhead: row.release_days_ahead!,
+    releaseDaysAhead: row.release_days_ahead,
     releaseTime: row.release_time!.slice(0, 5),
     referralPercent: row.referral_percent!,
     partnerPercent: row.partner_percent!,
@@ -72,6 +74,19 @@ export async function policyOf(db: Executor, institutionId: string): Promise<Boo
     suspensionDays: row.suspension_days!,
     holdMinutes: row.hold_minutes!,
   };
+}
+
+/** The institution's booking policy: its row, or the defaults for its level (asked of directory). */
+export async function policyOf(db: Executor, institutionId: string): Promise<BookingPolicy> {
+  const row = await db
+    .selectFrom('booking_policy')
+    .select(POLICY_COLUMNS)
+    .where('institution_id', '=', institutionId)
+    .executeTakeFirst();
+  if (row) return policyFrom(row, null);
+  const institution = (await institutionFacts(db, [institutionId])).get(institutionId);
+  if (!institution) throw errors.notFound('机构');
+  return policyFrom(undefined, institution.level);
 }
 
 export interface CreateScheduleInput {
@@ -94,43 +109,20 @@ export async function createSchedule(
   actor: Actor,
 ): Promise<ScheduleView> {
   const institutionId = requireOwnInstitution(auth);
-  const now = ctx.clock.now();
-  const id = await ctx.db.transaction().execute(async (trx) => {
-    const doctor = await trx
-      .selectFrom('practitioner')
-      .select(['id', 'kind', 'title', 'institution_id', 'department_id', 'status'])
-      .where('id', '=', input.doctorId)
-      .executeTakeFirst();
+  const id = await runCommand(ctx, actor, async (cmd) => {
+    const { trx, now } = cmd;
+    const doctor = await practitionerFacts(trx, input.doctorId);
     if (doctor?.kind !== 'doctor') throw errors.notFound('医生');
     // A doctor practises here as their primary institution or a registered second site (ORG-2).
-    const site = await trx
-      .selectFrom('practitioner_site')
-      .select('department_id')
-      .where('practitioner_id', '=', doctor.id)
-      .where('institution_id', '=', institutionId)
-      .execute();
-    const allowedDepartments = [
-      ...(doctor.institution_id === institutionId ? [doctor.department_id] : []),
-      ...site.map((s) => s.department_id),
-    ];
-    if (allowedDepartments.length === 0) {
-      throw new AppError(
-        403,
-        'NOT_YOUR_INSTITUTION',
-        '无权为该医生排班',
-        '该医生未在本机构注册或备案执业（多点执业需先备案）。',
-      );
-    }
+    const allowedDepartments = await practitionerDepartmentsAt(trx, doctor.id, institutionId);
+    if (allowedDepartments.length === 0)
+      throw directoryErrors.notYourInstitution('该医生未在本机构注册或备案执业（多点执业需先备案）。');
     const departmentId = input.departmentId ?? allowedDepartments[0]!;
-    if (!allowedDepartments.includes(departmentId)) {
-      throw new AppError(422, 'DEPARTMENT_MISMATCH', '科室不符', '该医生未在所选科室执业。');
-    }
-    if (input.endTime <= input.startTime)
-      throw new AppError(422, 'INVALID_TIME_RANGE', '时间段无效', '结束时间须晚于开始时间。');
+    if (!allowedDepartments.includes(departmentId)) throw schedulingErrors.departmentMismatch();
+    if (input.endTime <= input.startTime) throw schedulingErrors.invalidTimeRange();
     const policy = await policyOf(trx, institutionId);
     const counts = quotaCounts(input.capacity, policy, input.quotas);
-    if (!counts)
-      throw new AppError(422, 'INVALID_QUOTAS', '号源配额无效', '转诊与合作机构预留号之和不能超过号源总数。');
+    if (!counts) throw schedulingErrors.invalidQuotas('转诊与合作机构预留号之和不能超过号源总数。');
     const overlap = await trx
       .selectFrom('schedule')
       .select('id')
@@ -140,7 +132,7 @@ export async function createSchedule(
       .where('start_time', '<', input.endTime)
       .where('end_time', '>', input.startTime)
       .executeTakeFirst();
-    if (overlap) throw new AppError(409, 'SCHEDULE_OVERLAP', '排班时间冲突', '该医生在此时段已有出诊排班。');
+    if (overlap) throw schedulingErrors.scheduleOverlap();
     const scheduleId = newId();
     await trx
       .insertInto('schedule')
@@ -163,7 +155,7 @@ export async function createSchedule(
       .execute();
     const channels = channelOfTokens(counts);
     await trx
-      .insertInto('slot')
+      .insertInto('token')
       .values(
         tokenWindows(input.date, input.startTime, input.endTime, input.capacity).map((w, i) => ({
           id: newId(),
@@ -175,23 +167,18 @@ export async function createSchedule(
         })),
       )
       .execute();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'schedule.create',
-        resourceType: 'schedule',
-        resourceId: scheduleId,
-        details: {
-          doctorId: doctor.id,
-          date: input.date,
-          mode: input.mode,
-          capacity: input.capacity,
-          quotas: counts,
-        },
+    await cmd.audit({
+      action: 'schedule.create',
+      resourceType: 'schedule',
+      resourceId: scheduleId,
+      details: {
+        doctorId: doctor.id,
+        date: input.date,
+        mode: input.mode,
+        capacity: input.capacity,
+        quotas: counts,
       },
-      now,
-    );
+    });
     return scheduleId;
   });
   return (await listSchedules(ctx, { id }))[0]!;
@@ -230,7 +217,7 @@ export async function listSchedules(ctx: AppContext, f: ScheduleFilter): Promise
     .innerJoinLateral(
       (eb) =>
         eb
-          .selectFrom('slot')
+          .selectFrom('token')
           .select([
             sql<number>`(count(*) filter (where status = 'free' and channel = 'public'))::int`.as(
               'available',
@@ -239,7 +226,7 @@ export async function listSchedules(ctx: AppContext, f: ScheduleFilter): Promise
             sql<number>`(count(*) filter (where channel = 'referral'))::int`.as('q_referral'),
             sql<number>`(count(*) filter (where channel = 'partner'))::int`.as('q_partner'),
           ])
-          .whereRef('slot.schedule_id', '=', 's.id')
+          .whereRef('token.schedule_id', '=', 's.id')
           .as('c'),
       (join) => join.onTrue(),
     )

@@ -8,10 +8,12 @@ import sharp from 'sharp';
 import type { AttachmentView } from '../../../shared/visits.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
-import { AppError, errors } from '../../platform/errors.js';
+import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { BlobStore } from './blob-store.js';
+import { visitErrors } from './visits.errors.js';
 
 export const ATTACHMENT_TYPES = [
   'image/jpeg',
@@ -41,8 +43,7 @@ export function sniffType(b: Buffer): AttachmentType | null {
   return null;
 }
 
-const unsupported = (detail: string) =>
-  new AppError(415, 'UNSUPPORTED_ATTACHMENT', '不支持的文件类型', detail);
+const unsupported = (detail: string) => visitErrors.unsupportedAttachment(detail);
 
 async function decodeHeic(bytes: Buffer): Promise<sharp.Sharp> {
   const { default: decode } = await import('heic-decode');
@@ -85,7 +86,7 @@ export async function uploadAttachment(
   actor: Actor,
   durationMs?: number,
 ): Promise<AttachmentView> {
-  if (bytes.length === 0) throw new AppError(422, 'EMPTY_ATTACHMENT', '文件为空', '上传的文件没有内容。');
+  if (bytes.length === 0) throw visitErrors.emptyAttachment();
   const type = sniffType(bytes);
   if (!type)
     throw unsupported('只支持 JPEG、PNG、HEIC 图片和 WebM、Ogg、M4A 语音；文件内容不是其中任何一种。');
@@ -99,12 +100,7 @@ export async function uploadAttachment(
     try {
       thumb = await thumbnail(bytes, type);
     } catch {
-      throw new AppError(
-        422,
-        'IMAGE_UNREADABLE',
-        '图片无法识别',
-        '图片已损坏或无法解码，请重新拍摄或选择其他图片。',
-      );
+      throw visitErrors.imageUnreadable();
     }
   }
   const now = ctx.clock.now();
@@ -124,19 +120,14 @@ export async function uploadAttachment(
     duration_ms: type.startsWith('audio/') && durationMs !== undefined ? durationMs : null,
     created_at: now,
   };
-  await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async ({ trx, audit }) => {
     await trx.insertInto('attachment').values(row).execute();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'attachment.upload',
-        resourceType: 'attachment',
-        resourceId: id,
-        details: { mime: type, size: bytes.length },
-      },
-      now,
-    );
+    await audit({
+      action: 'attachment.upload',
+      resourceType: 'attachment',
+      resourceId: id,
+      details: { mime: type, size: bytes.length },
+    });
   });
   return toView(row);
 }

@@ -6,13 +6,16 @@
 import type { TimelineEntry } from '../../../shared/visits.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { maskName } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
-import { AppError, errors } from '../../platform/errors.js';
+import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { accountNames } from '../identity/identity.api.js';
 import { requireParticipant, viewerRole } from './visit-access.js';
 import { visitEvent, visitKeys } from './visit-store.js';
+import { visitErrors } from './visits.errors.js';
 
 /** The visit and its call, locked, for one of the visit's participants. */
 async function participantCall(trx: Executor, auth: AuthContext, visitId: string, callId: string) {
@@ -47,13 +50,11 @@ async function callEnded(
 }
 
 export async function startCall(ctx: AppContext, auth: AuthContext, visitId: string, actor: Actor) {
-  const now = ctx.clock.now();
-  const id = await ctx.db.transaction().execute(async (trx) => {
+  const id = await runCommand(ctx, actor, async ({ trx, now, audit }) => {
     const v = await visitKeys(trx, visitId, true);
     if (!v) throw errors.notFound('问诊');
     await requireParticipant(trx, auth, v);
-    if (v.status !== 'in_progress')
-      throw new AppError(409, 'VISIT_NOT_IN_PROGRESS', '问诊未在进行中', '医生接诊后才能发起视频通话。');
+    if (v.status !== 'in_progress') throw visitErrors.visitNotInProgress('医生接诊后才能发起视频通话。');
     // One live call per visit: a second "start" joins the one that is going.
     const live = await trx
       .selectFrom('visit_call')
@@ -74,12 +75,12 @@ export async function startCall(ctx: AppContext, auth: AuthContext, visitId: str
       })
       .execute();
     await visitEvent(trx, visitId, 'call_started', actor, now, { callId: id });
-    await recordAudit(
-      trx,
-      actor,
-      { action: 'visit.call.start', resourceType: 'visit', resourceId: visitId, patientId: v.patient_id },
-      now,
-    );
+    await audit({
+      action: 'visit.call.start',
+      resourceType: 'visit',
+      resourceId: visitId,
+      patientId: v.patient_id,
+    });
     return id;
   });
   return { id, iceServers: ctx.config.visits.iceServers };
@@ -93,12 +94,10 @@ export async function joinCall(
   recordingConsent: boolean,
   actor: Actor,
 ) {
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async ({ trx, now }) => {
     const { v, role, call } = await participantCall(trx, auth, visitId, callId);
-    if (v.status !== 'in_progress')
-      throw new AppError(409, 'VISIT_NOT_IN_PROGRESS', '问诊未在进行中', '问诊已结束，不能再加入视频通话。');
-    if (call.ended_at) throw new AppError(409, 'CALL_ENDED', '通话已结束', '该视频通话已结束，请重新发起。');
+    if (v.status !== 'in_progress') throw visitErrors.visitNotInProgress('问诊已结束，不能再加入视频通话。');
+    if (call.ended_at) throw visitErrors.callEnded();
     const participants = call.participants.filter((p) => p.accountId !== auth.accountId);
     participants.push({ accountId: auth.accountId, role, joinedAt: now.toISOString(), recordingConsent });
     await trx
@@ -118,8 +117,7 @@ export async function endCall(
   callId: string,
   actor: Actor,
 ) {
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async ({ trx, now, audit }) => {
     const { v, call } = await participantCall(trx, auth, visitId, callId);
     if (call.ended_at) return;
     await trx
@@ -130,12 +128,12 @@ export async function endCall(
     await callEnded(trx, visitId, call, actor, now, {
       participants: call.participants.map((p) => ({ role: p.role, recordingConsent: p.recordingConsent })),
     });
-    await recordAudit(
-      trx,
-      actor,
-      { action: 'visit.call.end', resourceType: 'visit', resourceId: visitId, patientId: v.patient_id },
-      now,
-    );
+    await audit({
+      action: 'visit.call.end',
+      resourceType: 'visit',
+      resourceId: visitId,
+      patientId: v.patient_id,
+    });
   });
 }
 
@@ -150,23 +148,26 @@ export async function timeline(
   if (!v) throw errors.notFound('问诊');
   const viewer = await viewerRole(ctx.db, auth, v);
   // The regulator sees the process, not who the patient is (names masked as in its lists).
-  const maskPatient = viewer === 'oversight' && !auth.roles.includes('org_admin');
+  const maskPatient = viewer === 'supervision' && !auth.roles.includes('org_admin');
   const nameOf = (role: string, name: string | null) =>
     !name ? {} : { actorName: maskPatient && role === 'patient' ? maskName(name) : name };
   const events = await ctx.db
-    .selectFrom('visit_event as e')
-    .leftJoin('account as a', 'a.id', 'e.actor_account_id')
-    .select(['e.id', 'e.at', 'e.kind', 'e.actor_role', 'e.details', 'a.name'])
-    .where('e.visit_id', '=', visitId)
-    .orderBy('e.id')
+    .selectFrom('visit_event')
+    .select(['id', 'at', 'kind', 'actor_role', 'details', 'actor_account_id'])
+    .where('visit_id', '=', visitId)
+    .orderBy('id')
     .execute();
   const messages = await ctx.db
-    .selectFrom('visit_message as m')
-    .leftJoin('account as a', 'a.id', 'm.sender_account_id')
-    .select(['m.id', 'm.created_at', 'm.kind', 'm.sender_role', 'a.name', 'm.body'])
-    .where('m.visit_id', '=', visitId)
-    .orderBy('m.id')
+    .selectFrom('visit_message')
+    .select(['id', 'created_at', 'kind', 'sender_role', 'sender_account_id', 'body'])
+    .where('visit_id', '=', visitId)
+    .orderBy('id')
     .execute();
+  const names = await accountNames(ctx.db, [
+    ...events.map((e) => e.actor_account_id),
+    ...messages.map((m) => m.sender_account_id),
+  ]);
+  const nameOfAccount = (id: string | null) => (id ? (names.get(id) ?? null) : null);
   await recordAudit(
     ctx.db,
     actor,
@@ -185,7 +186,7 @@ export async function timeline(
       at: e.at.toISOString(),
       kind: e.kind,
       actorRole: e.actor_role,
-      ...nameOf(e.actor_role, e.name),
+      ...nameOf(e.actor_role, nameOfAccount(e.actor_account_id)),
       details: e.details,
     })),
     ...messages.map((m) => ({
@@ -193,12 +194,12 @@ export async function timeline(
       at: m.created_at.toISOString(),
       kind: 'message',
       actorRole: m.sender_role,
-      ...nameOf(m.sender_role, m.name),
-      // Oversight sees that a message was sent and its kind, not its words.
+      ...nameOf(m.sender_role, nameOfAccount(m.sender_account_id)),
+      // Supervision sees that a message was sent and its kind, not its words.
       details: {
         messageId: Number(m.id),
         messageKind: m.kind,
-        ...(viewer !== 'oversight' && m.body ? { length: m.body.length } : {}),
+        ...(viewer !== 'supervision' && m.body ? { length: m.body.length } : {}),
         ...(m.kind === 'system' && m.body ? { text: m.body } : {}),
       },
     })),

@@ -127,14 +127,17 @@ describe('searchIcd10', () => {
     expect(searchIcd10('炎', 0)).toEqual([]);
   });
 
-  it('answers well under a millisecond', () => {
+  // How fast it answers is measured by `npm run bench:icd10` (a wall-clock limit here would fail on a busy
+  // machine and prove nothing on a fast one); here, that repeated searches keep answering the same.
+  it('answers each of the benchmark queries, and the same on every repeat', () => {
     const queries = ['高血压', '糖尿病 肾', 'E11', '炎', '矮小', '性早熟', 'i10', '皮炎'];
-    for (const query of queries) searchIcd10(query);
-    const rounds = 200;
-    const start = performance.now();
-    for (let i = 0; i < rounds; i++) for (const query of queries) searchIcd10(query);
-    const perSearch = (performance.now() - start) / (rounds * queries.length);
-    expect(perSearch).toBeLessThan(1);
+    const first = queries.map((query) => searchIcd10(query));
+    for (const [i, found] of first.entries()) expect(found.length, queries[i]).toBeGreaterThan(0);
+    for (let round = 0; round < 3; round++) {
+      expect(queries.map((query) => searchIcd10(query))).toEqual(first);
+    }
+    expect(first[0]![0]).toEqual({ code: 'I10', name: '原发性高血压' });
+    expect(first[4]![0]!.code).toBe('E34.3');
   });
 });
 

@@ -6,13 +6,16 @@
 import type { VisitMessage } from '../../../shared/visits.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
-import { AppError, errors } from '../../platform/errors.js';
+import { errors } from '../../platform/errors.js';
+import { accountNames } from '../identity/identity.api.js';
 import { attachmentView } from './attachments.service.js';
 import type { ParticipantRole } from './hub.js';
 import { requireParticipant } from './visit-access.js';
 import { visitKeys } from './visit-store.js';
+import { visitErrors } from './visits.errors.js';
 
 export const MAX_TEXT = 2000;
 
@@ -31,7 +34,7 @@ type Row = {
   kind: string;
   body: string | null;
   created_at: Date;
-  sender_name: string | null;
+  sender_account_id: string | null;
   att_id: string | null;
   att_mime: string | null;
   att_size: number | null;
@@ -39,13 +42,13 @@ type Row = {
   att_duration: number | null;
 };
 
-function toMessage(r: Row): VisitMessage {
+function toMessage(r: Row, senderName: string | null): VisitMessage {
   return {
     id: Number(r.id),
     visitId: r.visit_id,
     kind: r.kind as VisitMessage['kind'],
     senderRole: r.sender_role as VisitMessage['senderRole'],
-    senderName: r.sender_role === 'system' ? '系统' : (r.sender_name ?? ''),
+    senderName: r.sender_role === 'system' ? '系统' : (senderName ?? ''),
     ...(r.client_id ? { clientId: r.client_id } : {}),
     ...(r.body !== null ? { text: r.body } : {}),
     ...(r.att_id
@@ -66,7 +69,6 @@ function toMessage(r: Row): VisitMessage {
 function messages(db: Executor) {
   return db
     .selectFrom('visit_message as m')
-    .leftJoin('account as a', 'a.id', 'm.sender_account_id')
     .leftJoin('attachment as t', 't.id', 'm.attachment_id')
     .select([
       'm.id',
@@ -76,13 +78,22 @@ function messages(db: Executor) {
       'm.kind',
       'm.body',
       'm.created_at',
-      'a.name as sender_name',
+      'm.sender_account_id',
       't.id as att_id',
       't.mime as att_mime',
       't.size_bytes as att_size',
       't.thumb_key as att_thumb',
       't.duration_ms as att_duration',
     ]);
+}
+
+/** Messages with their senders' names (read from identity, one query for all of them). */
+async function toMessages(db: Executor, rows: Row[]): Promise<VisitMessage[]> {
+  const names = await accountNames(
+    db,
+    rows.map((r) => r.sender_account_id),
+  );
+  return rows.map((r) => toMessage(r, r.sender_account_id ? (names.get(r.sender_account_id) ?? null) : null));
 }
 
 /** Messages after `after`, ascending, at most `limit`. */
@@ -93,7 +104,7 @@ export async function messagesAfter(db: Executor, visitId: string, after: number
     .orderBy('m.id')
     .limit(limit)
     .execute();
-  return rows.map((r) => toMessage(r as Row));
+  return toMessages(db, rows as Row[]);
 }
 
 export async function listMessages(
@@ -103,6 +114,8 @@ export async function listMessages(
   after: number,
   limit: number,
   actor: Actor,
+  /** Recorded in the audit row when the read came over the visit socket's `resume`. */
+  via?: 'ws',
 ): Promise<VisitMessage[]> {
   const v = await visitKeys(ctx.db, visitId);
   if (!v) throw errors.notFound('问诊');
@@ -116,14 +129,14 @@ export async function listMessages(
       resourceType: 'visit',
       resourceId: visitId,
       patientId: v.patient_id,
-      details: { after, count: items.length },
+      details: { after, count: items.length, ...(via ? { via } : {}) },
     },
     ctx.clock.now(),
   );
   return items;
 }
 
-const closed = (detail: string) => new AppError(409, 'VISIT_CLOSED', '问诊已结束', detail);
+const closed = (detail: string) => visitErrors.visitClosed(detail);
 
 /**
  * Stores a message and answers it with `created: true`; a resent client id answers the stored message with
@@ -137,16 +150,14 @@ export async function postMessage(
   input: PostMessageInput,
   actor: Actor,
 ): Promise<{ message: VisitMessage; created: boolean; role: ParticipantRole }> {
-  const now = ctx.clock.now();
   if (input.kind === 'text') {
     const text = input.text?.trim() ?? '';
-    if (!text) throw new AppError(422, 'EMPTY_MESSAGE', '消息为空', '请输入消息内容。');
-    if (text.length > MAX_TEXT)
-      throw new AppError(422, 'MESSAGE_TOO_LONG', '消息过长', `每条消息不超过 ${MAX_TEXT} 个字。`);
+    if (!text) throw visitErrors.emptyMessage();
+    if (text.length > MAX_TEXT) throw visitErrors.messageTooLong(`每条消息不超过 ${MAX_TEXT} 个字。`);
   } else if (!input.attachmentId) {
-    throw new AppError(422, 'ATTACHMENT_REQUIRED', '缺少附件', '图片或语音消息须附带已上传的文件。');
+    throw visitErrors.attachmentRequired();
   }
-  return ctx.db.transaction().execute(async (trx) => {
+  return runCommand(ctx, actor, async ({ trx, now, audit }) => {
     const v = await trx
       .selectFrom('visit')
       .select([
@@ -169,15 +180,15 @@ export async function postMessage(
       .where('m.sender_account_id', '=', auth.accountId)
       .where('m.client_id', '=', input.clientId)
       .executeTakeFirst();
-    if (existing) return { message: toMessage(existing as Row), created: false, role };
+    if (existing) return { message: (await toMessages(trx, [existing as Row]))[0]!, created: false, role };
     if (['cancelled', 'expired', 'referred_offline'].includes(v.status) || v.chat_closed_at)
       throw closed('该问诊已结束，不能再发送消息。');
     if (role === 'doctor' && v.status !== 'in_progress' && v.status !== 'completed')
-      throw new AppError(409, 'VISIT_NOT_STARTED', '尚未接诊', '请先接诊再发送消息。');
+      throw visitErrors.visitNotStarted('请先接诊再发送消息。');
     if (role === 'patient' && (v.status === 'requested' || v.status === 'paid'))
-      throw new AppError(409, 'VISIT_NOT_STARTED', '问诊尚未开始', '支付完成并进入候诊后才能发送消息。');
+      throw visitErrors.visitNotStarted('支付完成并进入候诊后才能发送消息。');
     if (role === 'doctor' && v.practitioner_id !== auth.practitionerId)
-      throw new AppError(403, 'NOT_YOUR_VISIT', '不是您的问诊', '只有接诊医生可以发送消息。');
+      throw visitErrors.notYourVisit('只有接诊医生可以发送消息。');
     if (input.attachmentId) {
       const a = await trx
         .selectFrom('attachment')
@@ -186,7 +197,7 @@ export async function postMessage(
         .executeTakeFirst();
       const fits = input.kind === 'image' ? a?.mime.startsWith('image/') : a?.mime.startsWith('audio/');
       if (!a || a.uploaded_by !== auth.accountId || (a.visit_id !== null && a.visit_id !== visitId) || !fits)
-        throw new AppError(422, 'ATTACHMENT_NOT_FOUND', '附件无效', '附件不存在、类型不符或不属于您。');
+        throw visitErrors.attachmentNotFound();
       if (a.visit_id === null)
         await trx.updateTable('attachment').set({ visit_id: visitId }).where('id', '=', a.id).execute();
     }
@@ -214,20 +225,15 @@ export async function postMessage(
       })
       .where('id', '=', visitId)
       .execute();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'visit.message',
-        resourceType: 'visit',
-        resourceId: visitId,
-        patientId: v.patient_id,
-        details: { messageId: Number(inserted.id), kind: input.kind },
-      },
-      now,
-    );
+    await audit({
+      action: 'visit.message',
+      resourceType: 'visit',
+      resourceId: visitId,
+      patientId: v.patient_id,
+      details: { messageId: Number(inserted.id), kind: input.kind },
+    });
     const row = await messages(trx).where('m.id', '=', inserted.id).executeTakeFirstOrThrow();
-    return { message: toMessage(row as Row), created: true, role };
+    return { message: (await toMessages(trx, [row as Row]))[0]!, created: true, role };
   });
 }
 

@@ -4,51 +4,52 @@
  * patient side reads its own to pick the condition of a follow-up.
  */
 import { shanghaiDate } from '../../../shared/identity.js';
+import type { OfflineDiagnosisView } from '../../../shared/visits.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
-import { AppError, errors } from '../../platform/errors.js';
+import type { Executor } from '../../platform/db/database.js';
+import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { departmentCards, institutionFacts, practitionerFacts } from '../directory/directory.api.js';
 import { requirePatientAccess } from '../identity/patient-access.js';
+import { patientSeenAt } from '../scheduling/scheduling.api.js';
 import { icd10Name } from './icd10.js';
 import { invalidDate, isRealDate } from './visit.rules.js';
+import { visitErrors } from './visits.errors.js';
 
-export interface OfflineDiagnosisView {
-  id: string;
-  icd10: string;
-  name: string;
-  diagnosedAt: string;
-  institutionName: string;
-  departmentName?: string;
-  source: string;
-}
+export type { OfflineDiagnosisView };
 
 async function viewsOf(ctx: AppContext, patientId: string, id?: string): Promise<OfflineDiagnosisView[]> {
   let q = ctx.db
-    .selectFrom('offline_diagnosis as dx')
-    .innerJoin('institution as i', 'i.id', 'dx.institution_id')
-    .leftJoin('department as d', 'd.id', 'dx.department_id')
-    .select([
-      'dx.id',
-      'dx.icd10',
-      'dx.name',
-      'dx.diagnosed_at',
-      'dx.source',
-      'i.name as institution_name',
-      'd.name as department_name',
-    ])
-    .where('dx.patient_id', '=', patientId);
-  if (id) q = q.where('dx.id', '=', id);
-  const rows = await q.orderBy('dx.diagnosed_at', 'desc').execute();
-  return rows.map((r) => ({
-    id: r.id,
-    icd10: r.icd10,
-    name: r.name,
-    diagnosedAt: String(r.diagnosed_at),
-    institutionName: r.institution_name,
-    ...(r.department_name ? { departmentName: r.department_name } : {}),
-    source: r.source,
-  }));
+    .selectFrom('offline_diagnosis')
+    .select(['id', 'icd10', 'name', 'diagnosed_at', 'source', 'institution_id', 'department_id'])
+    .where('patient_id', '=', patientId);
+  if (id) q = q.where('id', '=', id);
+  const rows = await q.orderBy('diagnosed_at', 'desc').execute();
+  const [institutions, departments] = await Promise.all([
+    institutionFacts(
+      ctx.db,
+      rows.map((r) => r.institution_id),
+    ),
+    departmentCards(
+      ctx.db,
+      rows.flatMap((r) => (r.department_id ? [r.department_id] : [])),
+    ),
+  ]);
+  return rows.map((r) => {
+    const departmentName = r.department_id ? departments.get(r.department_id)?.name : undefined;
+    return {
+      id: r.id,
+      icd10: r.icd10,
+      name: r.name,
+      diagnosedAt: String(r.diagnosed_at),
+      institutionName: institutions.get(r.institution_id)?.name ?? '',
+      ...(departmentName ? { departmentName } : {}),
+      source: r.source,
+    };
+  });
 }
 
 export async function listOfflineDiagnoses(
@@ -68,6 +69,31 @@ export async function listOfflineDiagnoses(
   return items;
 }
 
+/**
+ * VISIT-1, SEC-1 (DJ-9): an offline diagnosis makes the patient eligible for online follow-ups, so it is
+ * entered only by staff of the institution where the patient was actually seen, for that institution: an
+ * appointment there that was checked in or completed (asked of scheduling), or an online visit of that
+ * institution with the patient that a doctor started. Anyone else is refused — an unknown patient too, so ids
+ * cannot be probed — and the refusal is audited with the patient it targeted by the refusal hook (DJ-12).
+ */
+async function requireCareRelationship(
+  db: Executor,
+  patientId: string,
+  institutionId: string,
+): Promise<void> {
+  const encounter = await db
+    .selectFrom('visit')
+    .select('id')
+    .where('patient_id', '=', patientId)
+    .where('institution_id', '=', institutionId)
+    .where('started_at', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  if (encounter) return;
+  if (await patientSeenAt(db, patientId, institutionId)) return;
+  throw visitErrors.noCareRelationship();
+}
+
 /** A hospital doctor records the diagnosis they made offline, at their own institution and department. */
 export async function recordOfflineDiagnosis(
   ctx: AppContext,
@@ -77,34 +103,25 @@ export async function recordOfflineDiagnosis(
   actor: Actor,
 ): Promise<OfflineDiagnosisView> {
   if (!auth.practitionerId) throw errors.forbidden('只有医生可以录入线下诊断。');
+  const doctor = await practitionerFacts(ctx.db, auth.practitionerId);
+  // The diagnosis is recorded for the institution the doctor is staff of; the access check comes first.
+  if (!doctor || doctor.institutionId !== auth.institutionId) throw visitErrors.noCareRelationship();
+  await requireCareRelationship(ctx.db, patientId, doctor.institutionId);
   const now = ctx.clock.now();
   const code = input.icd10.trim().toUpperCase();
   const name = icd10Name(code);
-  if (!name)
-    throw new AppError(422, 'UNKNOWN_ICD10', '疾病编码不正确', `“${input.icd10}”不在 ICD-10 目录中。`);
+  if (!name) throw visitErrors.unknownIcd10(`“${input.icd10}”不在 ICD-10 目录中。`);
   if (!isRealDate(input.diagnosedAt)) throw invalidDate(input.diagnosedAt);
-  if (input.diagnosedAt > shanghaiDate(now))
-    throw new AppError(422, 'DATE_IN_FUTURE', '日期不正确', '诊断日期不能晚于今天。');
-  const patient = await ctx.db
-    .selectFrom('patient')
-    .select('id')
-    .where('id', '=', patientId)
-    .executeTakeFirst();
-  if (!patient) throw errors.notFound('患者');
-  const doctor = await ctx.db
-    .selectFrom('practitioner')
-    .select(['institution_id', 'department_id'])
-    .where('id', '=', auth.practitionerId)
-    .executeTakeFirstOrThrow();
+  if (input.diagnosedAt > shanghaiDate(now)) throw visitErrors.dateInFuture();
   const id = newId();
-  await ctx.db.transaction().execute(async (trx) => {
+  await runCommand(ctx, actor, async ({ trx, audit }) => {
     await trx
       .insertInto('offline_diagnosis')
       .values({
         id,
         patient_id: patientId,
-        institution_id: doctor.institution_id,
-        department_id: doctor.department_id,
+        institution_id: doctor.institutionId,
+        department_id: doctor.departmentId,
         practitioner_id: auth.practitionerId,
         icd10: code,
         name,
@@ -113,18 +130,13 @@ export async function recordOfflineDiagnosis(
         created_at: now,
       })
       .execute();
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: 'offline_diagnosis.record',
-        resourceType: 'offline_diagnosis',
-        resourceId: id,
-        patientId,
-        details: { icd10: code },
-      },
-      now,
-    );
+    await audit({
+      action: 'offline_diagnosis.record',
+      resourceType: 'offline_diagnosis',
+      resourceId: id,
+      patientId,
+      details: { icd10: code },
+    });
   });
   return (await viewsOf(ctx, patientId, id))[0]!;
 }

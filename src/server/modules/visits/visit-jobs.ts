@@ -1,23 +1,22 @@
 /**
  * Background moves of the visit lifecycle, run by the job loop (and by tests with a moved clock):
  * booked visits enter the queue, unpaid ones lapse, unstarted ones expire with a full refund, and completed
- * text visits' chats close 48 h after the last message. Each move is one conditional UPDATE, so a move
- * that raced with a user's action (start, cancel) simply does not happen.
+ * text visits' chats close 48 h after the last message. Each move is one conditional UPDATE in one command,
+ * so a move that raced with a user's action (start, cancel) simply does not happen.
  */
-import { recordAudit, systemActor } from '../../platform/audit/audit.js';
+import { systemActor } from '../../platform/audit/audit.js';
+import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
-import { AfterCommit, notify } from '../notifications/notification.service.js';
-import { closeOrder, submitRefunds } from '../payments/payment.service.js';
-import { releaseToken } from '../scheduling/waitlist.service.js';
+import { notify } from '../notifications/notify.js';
+import { closeOrder, lockOrder } from '../payments/payments.api.js';
+import { endUnstarted, refundVisitFee } from './visit-settlement.js';
 import { systemMessage, visitEvent } from './visit-store.js';
-import type { VisitsRuntime } from './visits.service.js';
-import { refundInTransaction } from './visits.service.js';
+import type { VisitsRuntime } from './visits.runtime.js';
 
 const BATCH = 100;
 
 export async function openBookedQueues(ctx: AppContext, rt: VisitsRuntime): Promise<number> {
-  const now = ctx.clock.now();
-  const rows = await ctx.db.transaction().execute(async (trx) => {
+  const rows = await runCommand(ctx, systemActor, async ({ trx, now }) => {
     const due = await trx
       .selectFrom('visit')
       .select('id')
@@ -51,8 +50,7 @@ export async function openBookedQueues(ctx: AppContext, rt: VisitsRuntime): Prom
 }
 
 export async function lapseUnpaid(ctx: AppContext): Promise<number> {
-  const now = ctx.clock.now();
-  const cutoff = new Date(now.getTime() - ctx.config.visits.paymentHoldMs);
+  const cutoff = new Date(ctx.clock.now().getTime() - ctx.config.visits.paymentHoldMs);
   const due = await ctx.db
     .selectFrom('visit')
     .select(['id', 'order_id'])
@@ -62,10 +60,9 @@ export async function lapseUnpaid(ctx: AppContext): Promise<number> {
     .execute();
   let lapsed = 0;
   for (const d of due) {
-    lapsed += await ctx.db.transaction().execute(async (trx) => {
+    lapsed += await runCommand(ctx, systemActor, async ({ trx, now }) => {
       // Order before visit, as a payment notification locks them (no deadlock with a payment arriving now).
-      if (d.order_id)
-        await trx.selectFrom('payment_order').select('id').where('id', '=', d.order_id).forUpdate().execute();
+      if (d.order_id) await lockOrder(trx, d.order_id);
       const r = await trx
         .updateTable('visit')
         .set({ status: 'cancelled', cancel_reason: 'unpaid', ended_at: now })
@@ -83,9 +80,8 @@ export async function lapseUnpaid(ctx: AppContext): Promise<number> {
 
 /** No doctor started in time: the visit expires and the fee goes back in full. */
 export async function expireUnstarted(ctx: AppContext, rt: VisitsRuntime): Promise<number> {
-  const now = ctx.clock.now();
-  const after = new AfterCommit();
-  const expired = await ctx.db.transaction().execute(async (trx) => {
+  const expired = await runCommand(ctx, systemActor, async (cmd) => {
+    const { trx, now } = cmd;
     const rows = await trx
       .updateTable('visit')
       .set({ status: 'expired', ended_at: now })
@@ -93,81 +89,47 @@ export async function expireUnstarted(ctx: AppContext, rt: VisitsRuntime): Promi
       .where('expires_at', '<=', now)
       .returning(['id', 'order_id', 'fee_fen', 'appointment_id', 'patient_id', 'requested_by'])
       .execute();
-    const out: {
-      id: string;
-      refundNo: string | null;
-      message: Awaited<ReturnType<typeof systemMessage>>;
-    }[] = [];
+    const out: { id: string; message: Awaited<ReturnType<typeof systemMessage>> }[] = [];
     for (const r of rows) {
-      if (r.appointment_id) {
-        const a = await trx
-          .updateTable('appointment')
-          .set({ status: 'cancelled', cancelled_at: now, cancel_reason: 'visit_expired' })
-          .where('id', '=', r.appointment_id)
-          .where('status', 'in', ['confirmed', 'checked_in'])
-          .returning('slot_id')
-          .executeTakeFirst();
-        if (a) await releaseToken(ctx, trx, a.slot_id, after);
-      }
+      // Paid or waiting (never 'requested'): the booked token goes back and the fee is refunded.
+      const refund = await endUnstarted(cmd, { ...r, status: 'expired' }, 'visit_expired');
       await visitEvent(trx, r.id, 'expired', systemActor, now, { refundFen: r.fee_fen });
-      await recordAudit(
-        trx,
-        systemActor,
-        { action: 'visit.expire', resourceType: 'visit', resourceId: r.id, patientId: r.patient_id },
-        now,
-      );
-      await notify(
-        ctx,
-        trx,
-        {
-          accountId: r.requested_by,
-          patientId: r.patient_id,
-          kind: 'cancelled',
-          title: '问诊已超时',
-          body: `医生未能在规定时间内接诊，问诊已关闭${r.fee_fen > 0 ? '，费用将全额退回' : ''}。`,
-          refType: 'visit',
-          refId: r.id,
-          sms: true,
-        },
-        after,
-      );
+      await cmd.audit({
+        action: 'visit.expire',
+        resourceType: 'visit',
+        resourceId: r.id,
+        patientId: r.patient_id,
+      });
+      await notify(cmd, {
+        accountId: r.requested_by,
+        patientId: r.patient_id,
+        kind: 'cancelled',
+        title: '问诊已超时',
+        body: `医生未能在规定时间内接诊，问诊已关闭${r.fee_fen > 0 ? '，费用将全额退回' : ''}。`,
+        refType: 'visit',
+        refId: r.id,
+        sms: true,
+      });
       const message = await systemMessage(
         trx,
         r.id,
         '医生未能在规定时间内接诊，问诊已关闭，费用全额退回。',
         now,
       );
-      const refundNo =
-        r.order_id && r.fee_fen > 0
-          ? await refundInTransaction(
-              trx,
-              r.id,
-              { orderId: r.order_id, amount: r.fee_fen },
-              'visit_expired',
-              systemActor,
-              now,
-            )
-          : null;
-      out.push({ id: r.id, refundNo, message });
+      if (refund) await refundVisitFee(cmd, r.id, refund, 'visit_expired');
+      out.push({ id: r.id, message });
     }
     return out;
   });
-  await submitRefunds(
-    ctx,
-    rt.payments,
-    expired.map((e) => e.refundNo),
-  );
   for (const e of expired) {
     rt.hub.publish(e.id, { type: 'message', visitId: e.id, message: e.message });
     rt.hub.publish(e.id, { type: 'visit', visitId: e.id, status: 'expired' });
   }
-  await after.run((err) => ctx.log.error({ err }, 'after-commit task failed'));
   return expired.length;
 }
 
 export async function closeChats(ctx: AppContext, rt: VisitsRuntime): Promise<number> {
-  const now = ctx.clock.now();
-  const rows = await ctx.db.transaction().execute(async (trx) => {
+  const rows = await runCommand(ctx, systemActor, async ({ trx, now }) => {
     const rows = await trx
       .updateTable('visit')
       .set({ chat_closed_at: now })

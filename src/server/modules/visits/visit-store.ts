@@ -10,6 +10,8 @@ import type { Actor } from '../../platform/audit/audit.js';
 import { maskName } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
 import { errors } from '../../platform/errors.js';
+import { departmentCards, institutionFacts, practitionerProfiles } from '../directory/directory.api.js';
+import { patientProfiles } from '../identity/identity.api.js';
 import type { VisitKeys } from './visit-access.js';
 
 export async function visitEvent(
@@ -82,7 +84,7 @@ export async function lockedVisit(db: Executor, id: string) {
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
 
-/** Visits as the API shows them; `mask` hides the patient's name (oversight lists). */
+/** Visits as the API shows them; `mask` hides the patient's name (the regulator's lists). */
 export async function visitViews(
   db: Executor,
   filter: (q: ReturnType<typeof base>) => ReturnType<typeof base>,
@@ -113,11 +115,33 @@ export async function visitViews(
     ).map((m) => m.attachment_id),
   );
   const positions = await queuePositions(db, rows);
+  // The names shown come from their owners, one query per kind for the whole page.
+  const [patients, departments, institutions, practitioners] = await Promise.all([
+    patientProfiles(
+      db,
+      rows.map((r) => r.patient_id),
+    ),
+    departmentCards(
+      db,
+      rows.map((r) => r.department_id),
+    ),
+    institutionFacts(db, [
+      ...rows.map((r) => r.institution_id),
+      ...rows.flatMap((r) => (r.dx_institution_id ? [r.dx_institution_id] : [])),
+    ]),
+    practitionerProfiles(
+      db,
+      rows.flatMap((r) => (r.practitioner_id ? [r.practitioner_id] : [])),
+    ),
+  ]);
   const today = now;
   const out: VisitView[] = [];
   for (const r of rows) {
     const queuePosition = positions.get(r.id);
-    const birth = r.birth_date ? String(r.birth_date) : shanghaiDate(now);
+    const pt = patients.get(r.patient_id);
+    const pr = r.practitioner_id ? practitioners.get(r.practitioner_id) : undefined;
+    const patientName = pt?.name ?? '';
+    const birth = pt?.birthDate ?? shanghaiDate(now);
     const age = ageOn(birth, today);
     const rec = r.refer_recommendation as Record<string, string> | null;
     out.push({
@@ -126,17 +150,21 @@ export async function visitViews(
       status: r.status as VisitStatus,
       channel: r.channel as 'text' | 'video',
       patientId: r.patient_id,
-      patientName: opts.mask ? maskName(r.patient_name) : r.patient_name,
-      patientSex: (r.patient_sex ?? 'male') as 'male' | 'female',
+      patientName: opts.mask ? maskName(patientName) : patientName,
+      patientSex: (pt?.sex ?? 'male') as 'male' | 'female',
       patientAge: age,
       isMinor: age < 18,
       ...(r.practitioner_id
-        ? { doctorId: r.practitioner_id, doctorName: r.doctor_name ?? '', doctorTitle: r.doctor_title ?? '' }
+        ? {
+            doctorId: r.practitioner_id,
+            doctorName: pr?.name ?? '',
+            doctorTitle: pr?.professionalTitle ?? '',
+          }
         : {}),
       departmentId: r.department_id,
-      departmentName: r.department_name,
+      departmentName: departments.get(r.department_id)?.name ?? '',
       institutionId: r.institution_id,
-      institutionName: r.institution_name,
+      institutionName: institutions.get(r.institution_id)?.name ?? '',
       ...(r.appointment_id ? { appointmentId: r.appointment_id } : {}),
       ...(r.condition_code ? { conditionCode: r.condition_code } : {}),
       ...(r.condition_name ? { conditionName: r.condition_name } : {}),
@@ -150,7 +178,7 @@ export async function visitViews(
               offlineDiagnosisId: r.offline_diagnosis_id,
               icd10: r.dx_icd10 ?? '',
               name: r.dx_name ?? '',
-              institutionName: r.dx_institution ?? '',
+              institutionName: (r.dx_institution_id && institutions.get(r.dx_institution_id)?.name) || '',
               diagnosedAt: r.dx_date ? String(r.dx_date) : '',
             },
           }
@@ -234,28 +262,17 @@ async function queuePositions(
   return new Map(ranked.map((r) => [r.id, Number(r.position)]));
 }
 
+/** The visit rows (this module's tables only); names of people and places are read from their owners. */
 function base(db: Executor) {
   return db
     .selectFrom('visit as v')
-    .innerJoin('patient as pt', 'pt.id', 'v.patient_id')
-    .innerJoin('department as d', 'd.id', 'v.department_id')
-    .innerJoin('institution as i', 'i.id', 'v.institution_id')
-    .leftJoin('practitioner as pr', 'pr.id', 'v.practitioner_id')
     .leftJoin('offline_diagnosis as dx', 'dx.id', 'v.offline_diagnosis_id')
-    .leftJoin('institution as dxi', 'dxi.id', 'dx.institution_id')
     .selectAll('v')
     .select([
-      'pt.name as patient_name',
-      'pt.sex as patient_sex',
-      'pt.birth_date',
-      'd.name as department_name',
-      'i.name as institution_name',
-      'pr.name as doctor_name',
-      'pr.professional_title as doctor_title',
       'dx.icd10 as dx_icd10',
       'dx.name as dx_name',
       'dx.diagnosed_at as dx_date',
-      'dxi.name as dx_institution',
+      'dx.institution_id as dx_institution_id',
     ]);
 }
 

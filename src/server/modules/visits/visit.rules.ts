@@ -3,8 +3,9 @@
  * ORG-1, ORG-5), the lifecycle's allowed moves, and fees. No database here; the service feeds them rows.
  */
 import type { VisitStatus, VisitType } from '../../../shared/visits.js';
-import { AppError } from '../../platform/errors.js';
-import { defaultFeeFen } from '../scheduling/schedule.rules.js';
+import { identityErrors } from '../identity/identity.errors.js';
+import { defaultFeeFen } from '../scheduling/scheduling.api.js';
+import { visitErrors } from './visits.errors.js';
 
 export type FirstVisitRefusal =
   | 'no_pilot_scope'
@@ -45,22 +46,16 @@ const DOCTOR_WORDING: Record<DoctorRefusal, string> = {
 };
 
 export const firstVisitNotAllowed = (reason: FirstVisitRefusal) =>
-  new AppError(403, 'FIRST_VISIT_NOT_ALLOWED', '不能进行互联网首诊', FIRST_VISIT_WORDING[reason], { reason });
+  visitErrors.firstVisitNotAllowed(FIRST_VISIT_WORDING[reason], { reason });
 
-export const doctorNotAvailable = (reason: DoctorRefusal) =>
-  new AppError(403, 'DOCTOR_NOT_AVAILABLE', '医生暂不可接诊', DOCTOR_WORDING[reason], { reason });
+export const doctorNotAvailable = (reason: DoctorRefusal, detail = DOCTOR_WORDING[reason]) =>
+  visitErrors.doctorNotAvailable(detail, { reason });
 
 export const followUpRequiresOfflineDiagnosis = (detail?: string) =>
-  new AppError(
-    422,
-    'FOLLOW_UP_REQUIRES_OFFLINE_DIAGNOSIS',
-    '复诊需要线下确诊记录',
-    detail ??
-      '互联网复诊仅限已在实体医疗机构确诊的同一疾病（VISIT-1）：未找到该疾病的线下诊断记录，可上传门诊病历、出院小结或诊断证明后再申请。',
-  );
+  visitErrors.followUpRequiresOfflineDiagnosis(detail);
 
-export const guardianRequired = (detail: string) =>
-  new AppError(422, 'GUARDIAN_REQUIRED', '需要监护人陪同', detail);
+/** ID-6, PILOT-3: identity's code, with what the guardian has to do here. */
+export const guardianRequired = (detail: string) => identityErrors.guardianRequired(detail);
 
 /** The doctor's side of a first visit (PILOT-2): the bar is checked from the directory, not trusted. */
 export interface DoctorFacts {
@@ -107,10 +102,9 @@ export function firstVisitBarRefusal(d: DoctorFacts, today: string): FirstVisitR
 }
 
 /** Every condition of the bar with whether it holds (for the whitelist page). */
-export function firstVisitBar(
-  d: DoctorFacts,
-  today: string,
-): { condition: FirstVisitRefusal; met: boolean }[] {
+export type BarRefusal = 'practice_years' | 'title' | 'online_follow_up_years' | 'training';
+
+export function firstVisitBar(d: DoctorFacts, today: string): { condition: BarRefusal; met: boolean }[] {
   const year = Number(today.slice(0, 4));
   return [
     { condition: 'practice_years', met: d.licenceValid && fullYears(d.practiceSince, today) >= 3 },
@@ -181,5 +175,4 @@ export function isRealDate(text: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
 
-export const invalidDate = (text: string) =>
-  new AppError(422, 'INVALID_DATE', '日期不正确', `“${text}”不是有效的日期。`);
+export const invalidDate = (text: string) => visitErrors.invalidDate(`“${text}”不是有效的日期。`);

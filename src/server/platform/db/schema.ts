@@ -221,7 +221,7 @@ export interface ScheduleTable {
   created_at: Timestamp;
 }
 
-export interface SlotTable {
+export interface TokenTable {
   id: string;
   schedule_id: string;
   token_number: number;
@@ -234,7 +234,7 @@ export interface SlotTable {
 export interface AppointmentTable {
   id: string;
   schedule_id: string;
-  slot_id: string;
+  token_id: string;
   patient_id: string;
   booked_by: string;
   practitioner_id: string;
@@ -264,6 +264,23 @@ export interface WaitlistEntryTable {
   appointment_id: string | null;
   created_at: Timestamp;
   promoted_at: Timestamp | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  topic: string;
+  payload: JSONColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+  available_at: Timestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+}
+
+export interface OutboxReceiptTable {
+  event_id: string;
+  subscriber: string;
+  delivered_at: Timestamp;
 }
 
 export interface IdempotencyRecordTable {
@@ -350,10 +367,12 @@ export interface DB {
   audit_block: AuditBlockTable;
   booking_policy: BookingPolicyTable;
   schedule: ScheduleTable;
-  slot: SlotTable;
+  token: TokenTable;
   appointment: AppointmentTable;
   waitlist_entry: WaitlistEntryTable;
   idempotency_record: IdempotencyRecordTable;
+  outbox: OutboxTable;
+  outbox_receipt: OutboxReceiptTable;
   payment_order: PaymentOrderTable;
   payment_notification: PaymentNotificationTable;
   refund: RefundTable;

@@ -1,9 +1,9 @@
 import { List, Tag } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
+import type { Appointment } from '../../../shared/scheduling.js';
 import { APPOINTMENT_TONE } from '../../booking.js';
 import { useNow } from '../../components/useNow.js';
 import { formatCountdown, formatWindow } from '../../format.js';
-import type { Appointment } from '../../types.js';
 import './appointments.css';
 
 /** Milliseconds left to pay a held token, ticking each second; undefined when nothing is held. */

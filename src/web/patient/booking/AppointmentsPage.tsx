@@ -1,8 +1,9 @@
 import { List } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
+import type { Page } from '../../../shared/http.js';
+import type { Appointment } from '../../../shared/scheduling.js';
 import { useApiData } from '../../components/useApiData.js';
-import type { Appointment, Page } from '../../types.js';
 import { Loadable } from '../Loadable.js';
 import { PageHeader } from '../PageHeader.js';
 import { AppointmentCard } from './AppointmentParts.js';

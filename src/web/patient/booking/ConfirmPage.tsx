@@ -2,12 +2,14 @@ import { Button, List, NoticeBar, Result, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import type { Practitioner } from '../../../shared/directory.js';
+import type { Page } from '../../../shared/http.js';
+import type { BookResult, Schedule, WaitlistEntry } from '../../../shared/scheduling.js';
 import { ApiError, post } from '../../api.js';
 import { newIdempotencyKey, sessionState } from '../../booking.js';
 import { useApiData } from '../../components/useApiData.js';
 import { errorText } from '../../errors.js';
 import { formatCountdown, formatDay, formatWindow, formatYuan, shanghaiDate } from '../../format.js';
-import type { BookResult, Doctor, Page, Schedule, WaitlistResult } from '../../types.js';
 import { Loadable } from '../Loadable.js';
 import { PageHeader } from '../PageHeader.js';
 import { useHoldLeft } from './AppointmentParts.js';
@@ -109,14 +111,14 @@ export function ConfirmPage() {
   const { doctorId = '', scheduleId = '' } = useParams();
   const [params] = useSearchParams();
   const date = params.get('date') ?? shanghaiDate();
-  const doctor = useApiData<Doctor>(`/doctors/${doctorId}`);
+  const doctor = useApiData<Practitioner>(`/doctors/${doctorId}`);
   const schedules = useApiData<Page<Schedule>>(`/schedules?doctorId=${doctorId}&from=${date}&to=${date}`);
   const schedule = schedules.data?.items.find((s) => s.id === scheduleId);
   const [patient, setPatient] = useState<PatientChoice>();
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>();
   const [booked, setBooked] = useState<BookResult>();
-  const [waitlisted, setWaitlisted] = useState<WaitlistResult>();
+  const [waitlisted, setWaitlisted] = useState<WaitlistEntry>();
   const forPatient = patient?.patientId ? { patientId: patient.patientId } : {};
 
   async function submit<T>(call: () => Promise<T>, done: (value: T) => void) {
@@ -141,7 +143,7 @@ export function ConfirmPage() {
       setBooked,
     );
   const joinWaitlist = () =>
-    submit(() => post<WaitlistResult>(`/schedules/${scheduleId}/waitlist`, forPatient), setWaitlisted);
+    submit(() => post<WaitlistEntry>(`/schedules/${scheduleId}/waitlist`, forPatient), setWaitlisted);
 
   const back = `/patient/doctors/${doctorId}?date=${date}`;
   const state = schedule ? sessionState(schedule, new Date()) : undefined;

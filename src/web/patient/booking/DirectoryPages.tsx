@@ -2,9 +2,10 @@ import { List, SearchBar, Tag } from 'antd-mobile';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
+import type { Department, Institution, Practitioner } from '../../../shared/directory.js';
+import type { Page } from '../../../shared/http.js';
 import { useApiData } from '../../components/useApiData.js';
 import { formatDay } from '../../format.js';
-import type { Department, Doctor, Institution, Page } from '../../types.js';
 import { Loadable } from '../Loadable.js';
 import { PageHeader } from '../PageHeader.js';
 import { DoctorSummary } from './DoctorSummary.js';
@@ -113,7 +114,7 @@ export function DepartmentsPage() {
   );
 }
 
-function NextAvailable({ doctor }: { doctor: Doctor }) {
+function NextAvailable({ doctor }: { doctor: Practitioner }) {
   const { t, i18n } = useTranslation();
   const next = doctor.nextAvailable;
   if (!next) return <div className="doctor-next doctor-next--none">{t('booking.h5.noneAvailable')}</div>;
@@ -136,7 +137,7 @@ export function DoctorsPage() {
   const [q, setQ] = useState('');
   const departments = useApiData<Page<Department>>(`/departments?institutionId=${institutionId}&limit=100`);
   const department = departments.data?.items.find((d) => d.id === departmentId);
-  const { data, error } = useApiData<Page<Doctor>>(
+  const { data, error } = useApiData<Page<Practitioner>>(
     withQuery(`/doctors?departmentId=${departmentId}&limit=100`, q),
   );
 

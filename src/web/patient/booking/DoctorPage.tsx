@@ -2,11 +2,13 @@ import { Button, Ellipsis, ErrorBlock } from 'antd-mobile';
 import { VideoOutline } from 'antd-mobile-icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import type { Practitioner } from '../../../shared/directory.js';
+import type { Page } from '../../../shared/http.js';
+import type { Schedule } from '../../../shared/scheduling.js';
 import { type SessionState, sessionState } from '../../booking.js';
 import { useApiData } from '../../components/useApiData.js';
 import { useNow } from '../../components/useNow.js';
 import { addDays, shanghaiDate } from '../../format.js';
-import type { Doctor, Page, Schedule } from '../../types.js';
 import { Loadable } from '../Loadable.js';
 import { PageHeader } from '../PageHeader.js';
 import { offersOnline } from '../visits/visitApi.js';
@@ -35,7 +37,7 @@ export function DoctorPage() {
   const today = shanghaiDate(now);
   const days = Array.from({ length: DAYS_SHOWN }, (_, i) => addDays(today, i));
 
-  const doctor = useApiData<Doctor>(`/doctors/${doctorId}`);
+  const doctor = useApiData<Practitioner>(`/doctors/${doctorId}`);
   const schedules = useApiData<Page<Schedule>>(
     `/schedules?doctorId=${doctorId}&from=${today}&to=${days[days.length - 1]}`,
   );

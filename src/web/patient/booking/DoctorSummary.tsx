@@ -1,9 +1,10 @@
 import { Tag } from 'antd-mobile';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Doctor, ScheduleMode } from '../../types.js';
+import type { Practitioner } from '../../../shared/directory.js';
+import type { Mode } from '../../../shared/scheduling.js';
 
-export function ModeTag({ mode }: { mode: ScheduleMode }) {
+export function ModeTag({ mode }: { mode: Mode }) {
   const { t } = useTranslation();
   return (
     <Tag color={mode === 'offline' ? 'primary' : 'success'} fill="outline">
@@ -22,7 +23,7 @@ export function DoctorAvatar({ name }: { name: string }) {
 }
 
 /** Name, title, department and institution of a doctor; `children` adds lines below. */
-export function DoctorSummary({ doctor, children }: { doctor: Doctor; children?: ReactNode }) {
+export function DoctorSummary({ doctor, children }: { doctor: Practitioner; children?: ReactNode }) {
   const { t } = useTranslation();
   return (
     <div className="doctor-summary">

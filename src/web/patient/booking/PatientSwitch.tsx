@@ -2,9 +2,10 @@ import { Selector } from 'antd-mobile';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
+import type { Page } from '../../../shared/http.js';
+import type { Dependent } from '../../../shared/identity.js';
 import { useMe } from '../../auth.js';
 import { useApiData } from '../../components/useApiData.js';
-import type { Dependent, Page } from '../../types.js';
 
 /** Who a booking is for: the account holder (no patientId sent) or one of their active dependents. */
 export interface PatientChoice {

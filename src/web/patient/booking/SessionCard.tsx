@@ -1,8 +1,8 @@
 import { Button } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
+import type { Schedule } from '../../../shared/scheduling.js';
 import { sessionState } from '../../booking.js';
 import { formatDateTime, formatYuan } from '../../format.js';
-import type { Schedule } from '../../types.js';
 import { ModeTag } from './DoctorSummary.js';
 
 /** One session of a day: its hours, mode and fee, and what can be done with it now. */

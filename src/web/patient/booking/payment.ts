@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import type { Order, PayResult } from '../../../shared/payments.js';
 import { get, post } from '../../api.js';
-import type { Order, PayResult } from '../../types.js';
 
 /** The order sent to the cashier from this tab: the page it returns to polls for its result. */
 const PAYING_KEY = 'yunyi.paying';

@@ -2,6 +2,7 @@ import { Input, Selector } from 'antd-mobile';
 import { CheckCircleFill } from 'antd-mobile-icons';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { OfflineDiagnosisView } from '../../../shared/visits.js';
 import { get } from '../../api.js';
 import { shanghaiDate } from '../../format.js';
 import type { Messages } from '../../i18n/zh-CN.js';
@@ -77,20 +78,9 @@ export function ConditionField({ value, onChange }: { value: string; onChange(co
   );
 }
 
-/** A diagnosis made at a physical hospital, as GET /patients/{id}/offline-diagnoses answers (VISIT-1). */
-export interface OfflineDiagnosis {
-  id: string;
-  icd10: string;
-  name: string;
-  diagnosedAt: string;
-  institutionName: string;
-  departmentName?: string;
-  source: string;
-}
-
 export interface OfflineDiagnoses {
   /** undefined while the answer for this patient is awaited (or failed). */
-  items: OfflineDiagnosis[] | undefined;
+  items: OfflineDiagnosisView[] | undefined;
   failed: boolean;
   reload(): void;
 }
@@ -101,14 +91,14 @@ export interface OfflineDiagnoses {
  */
 export function useOfflineDiagnoses(patientId: string | undefined): OfflineDiagnoses {
   const path = patientId ? `/patients/${patientId}/offline-diagnoses` : null;
-  const [answer, setAnswer] = useState<{ path: string; items?: OfflineDiagnosis[] }>();
+  const [answer, setAnswer] = useState<{ path: string; items?: OfflineDiagnosisView[] }>();
   const [version, setVersion] = useState(0);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the reload trigger.
   useEffect(() => {
     if (!path) return;
     let current = true;
-    get<{ items: OfflineDiagnosis[] }>(path).then(
+    get<{ items: OfflineDiagnosisView[] }>(path).then(
       (a) => current && setAnswer({ path, items: a.items }),
       () => current && setAnswer({ path }),
     );
@@ -138,7 +128,7 @@ export function DiagnosisRecords({
 }: {
   diagnoses: OfflineDiagnoses;
   value: string | undefined;
-  onChange(diagnosis: OfflineDiagnosis): void;
+  onChange(diagnosis: OfflineDiagnosisView): void;
 }) {
   const { t } = useTranslation();
   const { items, failed, reload } = diagnoses;

@@ -3,38 +3,29 @@ import { ExclamationCircleFill } from 'antd-mobile-icons';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import type { VisitChannel, VisitStatus, VisitType, VisitView } from '../../../shared/visits.js';
-import { ApiError } from '../../api.js';
+import type { Practitioner } from '../../../shared/directory.js';
+import type { Page } from '../../../shared/http.js';
+import type { Appointment } from '../../../shared/scheduling.js';
+import type {
+  CreatedVisit,
+  OfflineDiagnosisView,
+  OnDemandStatus,
+  VisitChannel,
+  VisitPage,
+  VisitType,
+} from '../../../shared/visits.js';
+import { ApiError, post } from '../../api.js';
 import { useMe } from '../../auth.js';
 import { useApiData } from '../../components/useApiData.js';
 import { formatWindow, formatYuan } from '../../format.js';
-import type { Appointment, Page } from '../../types.js';
 import { DoctorSummary } from '../booking/DoctorSummary.js';
 import { type PatientChoice, PatientSwitch } from '../booking/PatientSwitch.js';
 import { goToCashier } from '../booking/payment.js';
 import { PageHeader } from '../PageHeader.js';
-import {
-  ConditionField,
-  DiagnosisRecords,
-  type OfflineDiagnosis,
-  useOfflineDiagnoses,
-} from './ConditionField.js';
+import { ConditionField, DiagnosisRecords, useOfflineDiagnoses } from './ConditionField.js';
 import { attachmentIds, PhotoUploader } from './PhotoUploader.js';
-import { type OnlineDoctor, postKeepingReason, TYPE_ORDER, visitErrorText } from './visitApi.js';
+import { TYPE_ORDER, visitErrorText } from './visitApi.js';
 import './visits.css';
-
-interface OnDemand {
-  open: boolean;
-  onlineDoctors: number;
-  waiting: number;
-  feeFen: number;
-}
-
-interface Created {
-  id: string;
-  status: VisitStatus;
-  orderId?: string;
-}
 
 const MAX_PHOTOS = 9;
 
@@ -46,7 +37,7 @@ function typeOfAppointment(appointment: Appointment | undefined): VisitType | un
 
 /** 首诊 only where it can be: a doctor in the pilot, or a request that asks for it by name. */
 function allowedTypes(
-  doctor: OnlineDoctor | undefined,
+  doctor: Practitioner | undefined,
   asked: string | null,
   appointment: Appointment | undefined,
 ): VisitType[] {
@@ -147,11 +138,11 @@ function VisitForm({
   const appointments = useApiData<Page<Appointment>>(appointmentId ? '/appointments' : null);
   const appointment = appointments.data?.items.find((a) => a.id === appointmentId);
   const doctorId = doctorParam ?? appointment?.doctorId;
-  const doctor = useApiData<OnlineDoctor>(doctorId ? `/doctors/${doctorId}` : null).data;
-  const onDemand = useApiData<OnDemand>(
+  const doctor = useApiData<Practitioner>(doctorId ? `/doctors/${doctorId}` : null).data;
+  const onDemand = useApiData<OnDemandStatus>(
     !doctorId && departmentId && !appointmentId ? `/departments/${departmentId}/on-demand` : null,
   ).data;
-  const visits = useApiData<{ items: VisitView[] }>(appointmentId ? '/visits' : null).data;
+  const visits = useApiData<VisitPage>(appointmentId ? '/visits' : null).data;
 
   const types = allowedTypes(doctor, askedType, appointment);
   const [patient, setPatient] = useState<PatientChoice>();
@@ -167,7 +158,7 @@ function VisitForm({
   const [otherCode, setOtherCode] = useState('');
   const record = diagnoses.items?.find((d) => d.id === recordId);
   const conditionCode = record ? record.icd10 : otherCode.trim().toUpperCase();
-  const pickRecord = (d: OfflineDiagnosis) => {
+  const pickRecord = (d: OfflineDiagnosisView) => {
     setRecordId(d.id);
     setOtherCode('');
   };
@@ -226,9 +217,9 @@ function VisitForm({
       attachmentIds: attachmentIds(photos),
       consent: true,
     };
-    let created: Created;
+    let created: CreatedVisit;
     try {
-      created = await postKeepingReason<Created>('/visits', body);
+      created = await post<CreatedVisit>('/visits', body);
     } catch (error) {
       setFailure(error);
       setBusy(false);

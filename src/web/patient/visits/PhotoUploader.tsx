@@ -1,6 +1,7 @@
 import { ImageUploader, type ImageUploadItem, Toast } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
-import { uploadAttachment, visitErrorText } from './visitApi.js';
+import { uploadPicture } from '../../visits/attachments.js';
+import { visitErrorText } from './visitApi.js';
 
 /** Accepted by POST /attachments (docs/visits.md). */
 const IMAGE_TYPES = 'image/jpeg,image/png,image/heic';
@@ -26,7 +27,7 @@ export function PhotoUploader({
 
   async function upload(file: File): Promise<ImageUploadItem> {
     try {
-      const attachment = await uploadAttachment(file);
+      const attachment = await uploadPicture(file);
       return { key: attachment.id, url: URL.createObjectURL(file), extra: attachment.id };
     } catch (error) {
       Toast.show({ content: `${t('visits.h5.uploadFailed')}：${visitErrorText(error, t)}` });

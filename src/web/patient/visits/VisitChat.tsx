@@ -4,12 +4,13 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VisitMessage } from '../../../shared/visits.js';
 import { formatDateTime } from '../../format.js';
+import { uploadPicture } from '../../visits/attachments.js';
 import { useVoiceRecorder } from '../../visits/useVoiceRecorder.js';
 import { VoiceNote, VoiceRecordingStatus } from '../../visits/VoiceNote.js';
 import { VoiceError, type VoiceErrorCode } from '../../visits/voice.js';
 import type { PendingMessage, VisitChat } from './useVisitChat.js';
 import { AttachmentThumb } from './VisitParts.js';
-import { uploadAttachment, visitErrorText } from './visitApi.js';
+import { visitErrorText } from './visitApi.js';
 
 /** A time line is shown above a message more than five minutes after the one before. */
 const TIME_GAP_MS = 5 * 60_000;
@@ -152,7 +153,7 @@ export function ChatInput({ chat }: { chat: VisitChat }) {
     if (!file) return;
     setUploading(true);
     try {
-      const attachment = await uploadAttachment(file);
+      const attachment = await uploadPicture(file);
       chat.sendImage(attachment.id);
     } catch (error) {
       Toast.show({ content: `${t('visits.h5.uploadFailed')}：${visitErrorText(error, t)}` });

@@ -6,7 +6,8 @@ import { useNavigate } from 'react-router-dom';
 import type { VisitStatus, VisitView } from '../../../shared/visits.js';
 import { post } from '../../api.js';
 import { formatDateTime, formatYuan, shanghaiDate } from '../../format.js';
-import { attachmentUrl, useAttachmentUrl, VISIT_TONE, visitErrorText } from './visitApi.js';
+import { attachmentUrl, useAttachmentUrl } from '../../visits/attachments.js';
+import { VISIT_TONE, visitErrorText } from './visitApi.js';
 
 export function VisitStatusTag({ status }: { status: VisitStatus }) {
   const { t } = useTranslation();

@@ -1,7 +1,7 @@
 import { List, Tag } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import type { VisitView } from '../../../shared/visits.js';
+import type { VisitPage, VisitView } from '../../../shared/visits.js';
 import { useApiData } from '../../components/useApiData.js';
 import { formatDateTime } from '../../format.js';
 import { Loadable } from '../Loadable.js';
@@ -36,7 +36,7 @@ function VisitCard({ visit, onOpen }: { visit: VisitView; onOpen(): void }) {
 export function VisitsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const { data, error } = useApiData<{ items: VisitView[] }>('/visits');
+  const { data, error } = useApiData<VisitPage>('/visits');
   const items = data?.items
     .slice()
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));

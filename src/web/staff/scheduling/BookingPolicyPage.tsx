@@ -1,11 +1,11 @@
 import { Alert, App, Button, Card, Col, Form, InputNumber, Row, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { BookingPolicy } from '../../../shared/scheduling.js';
 import { put } from '../../api.js';
 import { useApiData } from '../../components/useApiData.js';
 import { errorText } from '../../errors.js';
 import type { Messages } from '../../i18n/zh-CN.js';
-import type { BookingPolicy } from '../../types.js';
 import { required, TimeSelect } from './fields.js';
 import './scheduling.css';
 

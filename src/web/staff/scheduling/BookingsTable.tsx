@@ -1,11 +1,12 @@
 import { App, Button, Table, type TableColumnsType } from 'antd';
 import type { HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Page } from '../../../shared/http.js';
+import type { Appointment, Schedule } from '../../../shared/scheduling.js';
 import { post } from '../../api.js';
 import { useApiData } from '../../components/useApiData.js';
 import { errorText } from '../../errors.js';
 import { formatTime, shanghaiDate } from '../../format.js';
-import type { Appointment, Page, Schedule } from '../../types.js';
 import { AppointmentStatusTag, ChannelTag } from './tags.js';
 
 /** A test id on each table row (antd passes onRow's answer to the <tr>). */

@@ -1,17 +1,18 @@
 import { App, Col, Form, InputNumber, Modal, Row } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Practitioner } from '../../../shared/directory.js';
+import type { Mode, Schedule } from '../../../shared/scheduling.js';
 import { post } from '../../api.js';
 import { errorText } from '../../errors.js';
 import { addDays, shanghaiDate } from '../../format.js';
-import type { Doctor, Schedule, ScheduleMode } from '../../types.js';
 import { DateSelect, endAfterStart, ModeSelect, required, TimeSelect, yuanToFen } from './fields.js';
 
 interface Values {
   date: string;
   startTime: string;
   endTime: string;
-  mode: ScheduleMode;
+  mode: Mode;
   capacity: number;
   feeYuan?: number | null;
   referral?: number | null;
@@ -25,7 +26,7 @@ export function ScheduleFormModal({
   onClose,
   onCreated,
 }: {
-  doctor: Doctor | undefined;
+  doctor: Practitioner | undefined;
   open: boolean;
   onClose(): void;
   onCreated(schedule: Schedule): void;

@@ -3,6 +3,9 @@ import { Alert, Button, Card, Drawer, Select, Space, Table, type TableColumnsTyp
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
+import type { Practitioner } from '../../../shared/directory.js';
+import type { Page } from '../../../shared/http.js';
+import type { Schedule } from '../../../shared/scheduling.js';
 import { useMe } from '../../auth.js';
 import { useApiData } from '../../components/useApiData.js';
 import {
@@ -13,7 +16,6 @@ import {
   shanghaiDate,
   shanghaiInstant,
 } from '../../format.js';
-import type { Doctor, Page, Schedule } from '../../types.js';
 import { BookingsTable, rowTestId } from './BookingsTable.js';
 import { ScheduleFormModal } from './ScheduleFormModal.js';
 import { StopScheduleModal } from './StopScheduleModal.js';
@@ -32,7 +34,7 @@ export function SchedulesPage() {
   const today = shanghaiDate();
   const [from, setFrom] = useState(today);
   const to = addDays(from, RANGE_DAYS - 1);
-  const doctors = useApiData<Page<Doctor>>(`/doctors?institutionId=${me.institutionId}&limit=100`);
+  const doctors = useApiData<Page<Practitioner>>(`/doctors?institutionId=${me.institutionId}&limit=100`);
   const doctorId = params.get('doctor') ?? doctors.data?.items[0]?.id;
   const doctor = doctors.data?.items.find((d) => d.id === doctorId);
   const schedules = useApiData<Page<Schedule>>(

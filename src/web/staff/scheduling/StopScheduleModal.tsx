@@ -1,10 +1,10 @@
 import { Alert, App, Form, Input, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Schedule, StopScheduleResult } from '../../../shared/scheduling.js';
 import { post } from '../../api.js';
 import { errorText } from '../../errors.js';
 import { formatDay } from '../../format.js';
-import type { Schedule } from '../../types.js';
 import { required } from './fields.js';
 
 /** 停诊: every booking of the session is cancelled and refunded in full, and the patients are told. */
@@ -26,7 +26,7 @@ export function StopScheduleModal({
     if (!schedule) return;
     setBusy(true);
     try {
-      const answer = await post<{ cancelled: number }>(`/schedules/${schedule.id}/stop`, {
+      const answer = await post<StopScheduleResult>(`/schedules/${schedule.id}/stop`, {
         reason: reason.trim(),
       });
       form.resetFields();

@@ -2,10 +2,11 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Col, Form, InputNumber, List, Modal, Result, Row, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Practitioner } from '../../../shared/directory.js';
+import type { BulkScheduleResult, Mode } from '../../../shared/scheduling.js';
 import { post } from '../../api.js';
 import { errorText } from '../../errors.js';
 import { addDays, formatDay, shanghaiDate } from '../../format.js';
-import type { BulkScheduleResult, Doctor, ScheduleMode } from '../../types.js';
 import {
   DateSelect,
   endAfterStart,
@@ -20,7 +21,7 @@ interface Session {
   weekday: number;
   startTime: string;
   endTime: string;
-  mode: ScheduleMode;
+  mode: Mode;
   capacity: number;
   feeYuan?: number | null;
 }
@@ -75,7 +76,7 @@ export function TemplateModal({
   onClose,
   onDone,
 }: {
-  doctor: Doctor | undefined;
+  doctor: Practitioner | undefined;
   open: boolean;
   onClose(): void;
   onDone(): void;

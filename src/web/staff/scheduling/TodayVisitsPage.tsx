@@ -1,10 +1,12 @@
 import { Badge, Card, Empty, Spin, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Practitioner } from '../../../shared/directory.js';
+import type { Page } from '../../../shared/http.js';
+import type { Schedule } from '../../../shared/scheduling.js';
 import { useMe } from '../../auth.js';
 import { useApiData } from '../../components/useApiData.js';
 import { addDays, formatMonthDay, formatWeekday, shanghaiDate } from '../../format.js';
-import type { Doctor, Page, Schedule } from '../../types.js';
 import { BookingsTable } from './BookingsTable.js';
 import { ModeTag, ScheduleStatusTag, TokensLeft } from './tags.js';
 import './scheduling.css';
@@ -26,7 +28,7 @@ export function TodayVisitsPage() {
   const { data, error } = useApiData<Page<Schedule>>(
     `/schedules?${filter}&from=${today}&to=${days[DAYS_SHOWN - 1]}`,
   );
-  const doctors = useApiData<Page<Doctor>>(
+  const doctors = useApiData<Page<Practitioner>>(
     own ? null : `/doctors?institutionId=${me.institutionId}&limit=100`,
   );
   const doctorName = (id: string) => doctors.data?.items.find((d) => d.id === id)?.name;

@@ -2,9 +2,9 @@ import { Select } from 'antd';
 import type { Rule } from 'antd/es/form/index.js';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { MODES } from '../../booking.js';
+import type { Mode } from '../../../shared/scheduling.js';
+import { MODES } from '../../../shared/scheduling.js';
 import { addDays, formatDay, shanghaiDate } from '../../format.js';
-import type { ScheduleMode } from '../../types.js';
 
 interface FieldProps {
   id?: string;
@@ -44,13 +44,13 @@ export function DateSelect(props: FieldProps) {
 
 export function ModeSelect(props: {
   id?: string;
-  value?: ScheduleMode;
-  onChange?(value: ScheduleMode): void;
+  value?: Mode;
+  onChange?(value: Mode): void;
   'aria-label'?: string;
 }) {
   const { t } = useTranslation();
   return (
-    <Select<ScheduleMode>
+    <Select<Mode>
       {...props}
       options={MODES.map((mode) => ({ value: mode, label: t(`booking.mode.${mode}`) }))}
     />

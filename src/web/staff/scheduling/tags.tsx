@@ -1,7 +1,7 @@
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
+import type { AppointmentStatus, Channel, Mode, Schedule } from '../../../shared/scheduling.js';
 import { APPOINTMENT_TONE, type Tone } from '../../booking.js';
-import type { AppointmentStatus, Channel, Schedule, ScheduleMode } from '../../types.js';
 
 /** antd's tag colours for the shared tones. */
 const ANTD_COLOR: Record<Tone, string> = {
@@ -21,7 +21,7 @@ export function AppointmentStatusTag({ status }: { status: AppointmentStatus }) 
   );
 }
 
-export function ModeTag({ mode }: { mode: ScheduleMode }) {
+export function ModeTag({ mode }: { mode: Mode }) {
   const { t } = useTranslation();
   return (
     <Tag color={mode === 'offline' ? 'cyan' : 'geekblue'} variant="filled">

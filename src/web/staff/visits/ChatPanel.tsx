@@ -12,12 +12,13 @@ import { useNavigate } from 'react-router-dom';
 import type { VisitMessage, VisitView } from '../../../shared/visits.js';
 import { get } from '../../api.js';
 import { formatTime } from '../../format.js';
+import { MAX_ATTACHMENT_BYTES, uploadPicture } from '../../visits/attachments.js';
 import { mergeMessages, type VisitSocket } from '../../visits/socket.js';
 import { useVoiceRecorder } from '../../visits/useVoiceRecorder.js';
 import { VoiceNote, VoiceRecordingStatus } from '../../visits/VoiceNote.js';
 import { VoiceError, type VoiceErrorCode } from '../../visits/voice.js';
 import { Thumbnail } from './Thumbnail.js';
-import { MAX_ATTACHMENT_BYTES, uploadAttachment, visitErrorText } from './visitApi.js';
+import { visitErrorText } from './visitApi.js';
 
 /** A message sent but not yet echoed back by the server (kept by its clientId). */
 interface Pending {
@@ -187,7 +188,7 @@ export function ChatPanel({ visit, socket }: { visit: VisitView; socket: VisitSo
     }
     setUploading(true);
     try {
-      const attachment = await uploadAttachment(file);
+      const attachment = await uploadPicture(file);
       const clientId = socket.sendAttachment(visitId, 'image', attachment.id);
       setPending((list) => [...list, { clientId, attachmentId: attachment.id }]);
     } catch (failure) {

@@ -2,33 +2,13 @@ import { CheckCircleFilled } from '@ant-design/icons';
 import { App, Button, Card, Descriptions, Empty, Image, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RecordDiagnosis, VisitView } from '../../../shared/visits.js';
+import type { PatientHistory, VisitView } from '../../../shared/visits.js';
 import { post } from '../../api.js';
 import { useApiData } from '../../components/useApiData.js';
 import { formatDateTime, shanghaiDate } from '../../format.js';
 import { Thumbnail } from './Thumbnail.js';
 import { GuardianTag, sexAge } from './tags.js';
 import { visitErrorText } from './visitApi.js';
-
-/** GET /visits/{id}/patient-history: what the doctor may see of the patient's past care. */
-interface PatientHistory {
-  offlineDiagnoses: {
-    id?: string;
-    icd10: string;
-    name: string;
-    institutionName?: string;
-    departmentName?: string;
-    doctorName?: string;
-    diagnosedAt?: string;
-  }[];
-  records: {
-    visitId: string;
-    signedAt: string;
-    diagnoses: RecordDiagnosis[];
-    doctorName: string;
-    chiefComplaint?: string;
-  }[];
-}
 
 const EDITABLE = ['waiting', 'in_progress'];
 

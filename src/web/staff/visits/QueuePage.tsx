@@ -4,21 +4,16 @@ import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import type { VisitView } from '../../../shared/visits.js';
+import type { Presence, VisitPage, VisitView } from '../../../shared/visits.js';
 import { post, put } from '../../api.js';
 import { useApiData } from '../../components/useApiData.js';
 import { useNow } from '../../components/useNow.js';
 import { formatDateTime } from '../../format.js';
 import { rowTestId } from '../scheduling/BookingsTable.js';
 import { ChannelTag, GuardianTag, sexAge, VisitStatusTag, VisitTypeTag } from './tags.js';
-import { type VisitList, visitError, visitErrorText } from './visitApi.js';
+import { visitError, visitErrorText } from './visitApi.js';
 
 const POLL_MS = 10_000;
-
-interface Presence {
-  online: boolean;
-  departmentId: string;
-}
 
 /** 即时问诊 on/off: while online, the department's on-demand visits come to this doctor's queue. */
 function PresenceSwitch() {
@@ -80,8 +75,8 @@ export function QueuePage() {
   const [tab, setTab] = useState<'queue' | 'history'>('queue');
   const [starting, setStarting] = useState<string>();
   const [refusal, setRefusal] = useState<{ name: string; title: string; detail?: string }>();
-  const queue = useApiData<VisitList>('/visits?scope=queue');
-  const history = useApiData<VisitList>(tab === 'history' ? '/visits?scope=history' : null);
+  const queue = useApiData<VisitPage>('/visits?scope=queue');
+  const history = useApiData<VisitPage>(tab === 'history' ? '/visits?scope=history' : null);
   const reloadQueue = queue.reload;
   const reloadHistory = history.reload;
 

@@ -5,6 +5,7 @@ import {
   EMPTY_RECORD,
   type MedicalRecordView,
   type RecordContent,
+  type RecordTemplate,
   type VisitView,
 } from '../../../shared/visits.js';
 import { ApiError, get, post, put } from '../../api.js';
@@ -13,12 +14,6 @@ import { formatTime } from '../../format.js';
 import { IcdSelect } from './IcdSelect.js';
 import { RecordContentView, SignedRecord } from './SignedRecord.js';
 import { visitErrorText } from './visitApi.js';
-
-interface RecordTemplate {
-  id: string;
-  name: string;
-  content: Partial<RecordContent>;
-}
 
 const TEXT_FIELDS = [
   'chiefComplaint',

@@ -1,10 +1,11 @@
 import { App, Form, Input, Modal, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Department, Institution } from '../../../shared/directory.js';
+import type { Page } from '../../../shared/http.js';
 import type { VisitView } from '../../../shared/visits.js';
 import { post } from '../../api.js';
 import { useApiData } from '../../components/useApiData.js';
-import type { Department, Institution, Page } from '../../types.js';
 import { visitErrorText } from './visitApi.js';
 
 interface ReferForm {

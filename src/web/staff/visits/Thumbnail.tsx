@@ -2,7 +2,7 @@ import { PictureOutlined } from '@ant-design/icons';
 import { Image } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAttachmentUrl } from './visitApi.js';
+import { useAttachmentUrl } from '../../visits/attachments.js';
 
 /** A picture attachment: its thumbnail, and the full picture fetched when opened. */
 export function Thumbnail({ id, size = 96 }: { id: string; size?: number }) {

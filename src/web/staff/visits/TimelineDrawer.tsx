@@ -1,7 +1,7 @@
 import { Drawer, Empty, Spin, Timeline, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { TimelineEntry } from '../../../shared/visits.js';
+import type { TimelineEntry, Timeline as VisitTimelinePage } from '../../../shared/visits.js';
 import { useApiData } from '../../components/useApiData.js';
 import { formatDateTime, formatYuan } from '../../format.js';
 import { workstationZh } from '../../i18n/workstation.zh-CN.js';
@@ -57,7 +57,7 @@ export function TimelineDrawer({
   onClose(): void;
 }) {
   const { t, i18n } = useTranslation();
-  const { data, error } = useApiData<{ items: TimelineEntry[] }>(open ? `/visits/${visitId}/timeline` : null);
+  const { data, error } = useApiData<VisitTimelinePage>(open ? `/visits/${visitId}/timeline` : null);
   const kind = (k: string) =>
     k in workstationZh.timeline.kinds ? t(`workstation.timeline.kinds.${k as Kind}`) : k;
   const role = (r: string) =>

@@ -1,0 +1,354 @@
+/**
+ * What other modules may ask of directory (style.md: a module owns its tables; others call these
+ * functions with their own executor or transaction, or put an exported fragment into their own query).
+ */
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Executor } from '../../platform/db/database.js';
+
+/** A practitioner as other modules need them: who, what, where they practise, and whether active. */
+export interface PractitionerFacts {
+  id: string;
+  name: string;
+  kind: string;
+  title: string | null;
+  institutionId: string;
+  departmentId: string;
+  status: string;
+}
+
+export async function practitionerFacts(db: Executor, id: string): Promise<PractitionerFacts | undefined> {
+  const r = await db
+    .selectFrom('practitioner')
+    .select(['id', 'name', 'kind', 'title', 'institution_id', 'department_id', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r
+    ? {
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        title: r.title,
+        institutionId: r.institution_id,
+        departmentId: r.department_id,
+        status: r.status,
+      }
+    : undefined;
+}
+
+/** Names of many practitioners at once (lists show names; one query for the page). */
+export async function practitionerCards(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, { id: string; name: string; title: string | null }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('practitioner')
+    .select(['id', 'name', 'title'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Departments' names, many at once (one query for a page). */
+export async function departmentCards(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, { id: string; name: string; institutionId: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('department')
+    .select(['id', 'name', 'institution_id'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, institutionId: r.institution_id }]));
+}
+
+/** An institution as other modules need it: its kind, grade, place in an alliance, and whether active. */
+export interface InstitutionFacts {
+  id: string;
+  name: string;
+  type: string;
+  level: string | null;
+  district: string;
+  allianceOf: string | null;
+  status: string;
+}
+
+/** Several institutions at once (e.g. the one a staff member works at and the one they book into). */
+export async function institutionFacts(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, InstitutionFacts>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('institution')
+    .select(['id', 'name', 'type', 'level', 'district', 'alliance_of', 'status'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        name: r.name,
+        type: r.type,
+        level: r.level,
+        district: r.district,
+        allianceOf: r.alliance_of,
+        status: r.status,
+      },
+    ]),
+  );
+}
+
+/**
+ * The departments where a practitioner practises at an institution: their own department when it is their
+ * primary institution, then every department of a registered second site (多点执业, ORG-2). Empty when
+ * they do not practise there.
+ */
+export async function practitionerDepartmentsAt(
+  db: Executor,
+  practitionerId: string,
+  institutionId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('practitioner')
+    .select([sql.lit(0).as('rank'), 'department_id'])
+    .where('id', '=', practitionerId)
+    .where('institution_id', '=', institutionId)
+    .unionAll(
+      db
+        .selectFrom('practitioner_site')
+        .select([sql.lit(1).as('rank'), 'department_id'])
+        .where('practitioner_id', '=', practitionerId)
+        .where('institution_id', '=', institutionId),
+    )
+    .orderBy('rank')
+    .execute();
+  return rows.map((r) => r.department_id);
+}
+
+/** What a booking needs of the doctor and the institution of a session (ORG-5 and the names shown). */
+export interface BookingParties {
+  doctorStatus: string;
+  doctorName: string;
+  institutionStatus: string;
+  institutionName: string;
+  institutionLevel: string | null;
+}
+
+/**
+ * For the booking hot path, where a second round trip costs: the doctor's and the institution's facts
+ * as one JSON column of the caller's query (`bookingParties(eb.ref('s.practitioner_id'),
+ * eb.ref('s.institution_id')).as('parties')`). Null when either is missing.
+ */
+export function bookingParties(
+  practitionerId: Expression<string>,
+  institutionId: Expression<string>,
+): RawBuilder<BookingParties | null> {
+  return sql<BookingParties | null>`(select json_build_object(
+      'doctorStatus', p.status, 'doctorName', p.name,
+      'institutionStatus', i.status, 'institutionName', i.name, 'institutionLevel', i.level)
+    from practitioner p, institution i where p.id = ${practitionerId} and i.id = ${institutionId})`;
+}
+
+/** Whether an institution is active (ORG-5), as a condition of the caller's query (one round trip). */
+export function institutionActive(institutionId: Expression<string>): RawBuilder<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from institution where id = ${institutionId} and status = 'active')`;
+}
+
+/** For a query of another module: whether the practitioner is active (not suspended, ORG-5). */
+export function practitionerActive(practitionerId: Expression<string>): RawBuilder<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from practitioner where id = ${practitionerId} and status = 'active')`;
+}
+
+/** A practitioner as shown and signed in visits: titles, licence number, where they work (names too). */
+export interface PractitionerProfile {
+  id: string;
+  name: string;
+  kind: string;
+  professionalTitle: string;
+  licenceNo: string;
+  institutionId: string;
+  institutionName: string;
+  departmentId: string;
+  departmentName: string;
+}
+
+/** Profiles of many practitioners at once (one query for a page). */
+export async function practitionerProfiles(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, PractitionerProfile>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('practitioner as p')
+    .innerJoin('institution as i', 'i.id', 'p.institution_id')
+    .innerJoin('department as d', 'd.id', 'p.department_id')
+    .select([
+      'p.id',
+      'p.name',
+      'p.kind',
+      'p.professional_title',
+      'p.licence_no',
+      'p.institution_id',
+      'i.name as institution_name',
+      'p.department_id',
+      'd.name as department_name',
+    ])
+    .where('p.id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        professionalTitle: r.professional_title,
+        licenceNo: r.licence_no,
+        institutionId: r.institution_id,
+        institutionName: r.institution_name,
+        departmentId: r.department_id,
+        departmentName: r.department_name,
+      },
+    ]),
+  );
+}
+
+/** A department with its institution and licensed specialty (ORG-3). */
+export interface DepartmentFacts {
+  id: string;
+  name: string;
+  specialty: string;
+  institutionId: string;
+  institutionName: string;
+}
+
+/** Departments with their institutions, many at once. */
+export async function departmentFacts(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, DepartmentFacts>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('department as d')
+    .innerJoin('institution as i', 'i.id', 'd.institution_id')
+    .select(['d.id', 'd.name', 'd.specialty', 'd.institution_id', 'i.name as institution_name'])
+    .where('d.id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        name: r.name,
+        specialty: r.specialty,
+        institutionId: r.institution_id,
+        institutionName: r.institution_name,
+      },
+    ]),
+  );
+}
+
+/**
+ * Whether an institution has a department of a licensed specialty (ORG-3), and whether it is an internet
+ * hospital; undefined when it has no such department.
+ */
+export async function specialtyAt(
+  db: Executor,
+  institutionId: string,
+  specialty: string,
+): Promise<{ internetHospital: boolean } | undefined> {
+  const r = await db
+    .selectFrom('department as d')
+    .innerJoin('institution as i', 'i.id', 'd.institution_id')
+    .select('i.internet_hospital')
+    .where('d.institution_id', '=', institutionId)
+    .where('d.specialty', '=', specialty)
+    .executeTakeFirst();
+  return r ? { internetHospital: !!r.internet_hospital } : undefined;
+}
+
+/**
+ * The directory's facts on a practitioner's online practice as seen from one institution (ORG-1, ORG-2,
+ * ORG-5, PILOT-2): their record, the institution's state, whether they are filed there as a second site,
+ * and their practitioner licences. Undefined when there is no such practitioner.
+ */
+export interface OnlinePracticeFacts {
+  name: string;
+  kind: string;
+  title: string | null;
+  status: string;
+  institutionId: string;
+  departmentId: string;
+  offersOnline: boolean;
+  practiceSince: number;
+  onlineFollowUpSince: number | null;
+  firstVisitTrained: boolean;
+  /** The institution asked about: its status and whether it is an internet hospital; null when unknown. */
+  site: { status: string; internetHospital: boolean; filed: boolean } | null;
+  licences: { validFrom: string; validTo: string }[];
+}
+
+export async function onlinePracticeFacts(
+  db: Executor,
+  practitionerId: string,
+  institutionId: string,
+): Promise<OnlinePracticeFacts | undefined> {
+  const p = await db
+    .selectFrom('practitioner')
+    .select([
+      'name',
+      'kind',
+      'title',
+      'status',
+      'offers_online',
+      'practice_since',
+      'online_follow_up_since',
+      'first_visit_trained',
+      'institution_id',
+      'department_id',
+    ])
+    .where('id', '=', practitionerId)
+    .executeTakeFirst();
+  if (!p) return undefined;
+  const site = await db
+    .selectFrom('institution as i')
+    .select([
+      'i.status',
+      'i.internet_hospital',
+      sql<boolean>`exists (select 1 from practitioner_site s where s.practitioner_id = ${practitionerId}
+        and s.institution_id = i.id)`.as('filed'),
+    ])
+    .where('i.id', '=', institutionId)
+    .executeTakeFirst();
+  const licences = await db
+    .selectFrom('licence')
+    .select(['valid_from', 'valid_to'])
+    .where('practitioner_id', '=', practitionerId)
+    .where('kind', '=', 'practitioner')
+    .orderBy('valid_from')
+    .execute();
+  return {
+    name: p.name,
+    kind: p.kind,
+    title: p.title,
+    status: p.status,
+    institutionId: p.institution_id,
+    departmentId: p.department_id,
+    offersOnline: p.offers_online,
+    practiceSince: p.practice_since,
+    onlineFollowUpSince: p.online_follow_up_since,
+    firstVisitTrained: p.first_visit_trained,
+    site: site
+      ? { status: site.status, internetHospital: site.internet_hospital != null, filed: site.filed === true }
+      : null,
+    licences: licences.map((l) => ({ validFrom: String(l.valid_from), validTo: String(l.valid_to) })),
+  };
+}
+
+/** Directory's error catalogue (FIRST_VISIT_BAR_NOT_MET is answered by visits' pilot whitelist too). */
+export { directoryErrors } from './directory.errors.js';
+/** The one check before an institution's staff change its data (an org_admin manages its own only). */
+export { notYourInstitution, requireOwnInstitution } from './org-access.js';

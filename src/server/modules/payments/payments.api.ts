@@ -1,0 +1,30 @@
+/**
+ * What other modules may ask of payments (style.md: a module owns its tables; others call these
+ * functions with their own transaction).
+ */
+import type { Executor } from '../../platform/db/database.js';
+
+/** Orders: created and closed in the caller's transaction; `Payments` is the gateways by channel. */
+export { closeOrder, createOrder, type Payments } from './payment.service.js';
+/**
+ * `lockOrder(trx, id)`: the order's lock, taken first by a command that may change an order and its owner.
+ * `onOrderPaid(ctx, purpose, subscriber, handler)`: a module's subscription to the payment of its orders
+ * (`payments.order_paid`); the handler answers whether the thing paid for is still there, else the
+ * payment is refunded in full.
+ */
+export { lockOrder, ORDER_PAID, type OrderPaid, onOrderPaid } from './payments.events.js';
+/**
+ * `requestRefund(cmd, orderId, amountFen, reason)`: a refund recorded in the caller's command, paid back
+ * by the gateway after the commit through the outbox (`payments.refund_requested`).
+ */
+export { requestRefund } from './refund.service.js';
+
+/** When an order was paid (null while unpaid); undefined when there is no such order. */
+export async function orderPaidAt(db: Executor, orderId: string): Promise<Date | null | undefined> {
+  const o = await db
+    .selectFrom('payment_order')
+    .select('paid_at')
+    .where('id', '=', orderId)
+    .executeTakeFirst();
+  return o ? o.paid_at : undefined;
+}

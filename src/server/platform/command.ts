@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { type Actor, type AuditEntry, recordAudit } from './audit/audit.js';
+import type { AppContext } from './context.js';
+import type { Tx } from './db/database.js';
+import { errors } from './errors.js';
+import { newId } from './ids.js';
+
+/**
+ * What a command body works with: one transaction, the time of the command, its actor, and two writers
+ * that commit with the change — `audit` (DJ-12, DJ-13) and `emit` (the outbox).
+ */
+export interface CommandScope {
+  ctx: AppContext;
+  trx: Tx;
+  actor: Actor;
+  now: Date;
+  /**
+   * An outbox event: inserted in this transaction, delivered to the topic's subscribers after commit
+   * (at least once, by event id). Topics are `<module>.<event>` (`visits.completed`, `notifications.sms`).
+   */
+  emit(topic: string, payload: object): Promise<string>;
+  audit(entry: AuditEntry): Promise<void>;
+}
+
+/**
+ * The one way to change data (style.md, "One command runner"): route → command → rules → module
+ * functions (taking `cmd` or `cmd.trx`) → outbox → subscribers. Nothing happens "after commit" that a
+ * crash could lose: side effects are outbox events, delivered after commit and again by the dispatcher
+ * loop until every subscriber has taken them.
+ */
+export async function runCommand<T>(
+  ctx: AppContext,
+  actor: Actor,
+  body: (cmd: CommandScope) => Promise<T>,
+): Promise<T> {
+  const emitted: string[] = [];
+  const result = await ctx.db.transaction().execute(async (trx) => body(scope(ctx, trx, actor, emitted)));
+  await ctx.outbox.deliver(emitted);
+  return result;
+}
+
+function scope(ctx: AppContext, trx: Tx, actor: Actor, emitted: string[]): CommandScope {
+  const now = ctx.clock.now();
+  return {
+    ctx,
+    trx,
+    actor,
+    now,
+    async emit(topic, payload) {
+      const id = newId();
+      await trx
+        .insertInto('outbox')
+        .values({
+          id,
+          topic,
+          payload: JSON.stringify(payload),
+          created_at: now,
+          available_at: now,
+        })
+        .execute();
+      emitted.push(id);
+      return id;
+    },
+    audit: (entry) => recordAudit(trx, actor, entry, now),
+  };
+}
+
+export interface IdempotentResult<T> {
+  status: number;
+  body: T;
+  replayed: boolean;
+}
+
+export interface Idempotency {
+  accountId: string;
+  /** The request's `Idempotency-Key`; without one the command simply runs. */
+  key: string | undefined;
+  /** Hash of the request (`requestHash(body)`): the same key with another request is refused. */
+  requestHash: string;
+  /** The status the first answer had, replayed with it. */
+  status: number;
+}
+
+export const requestHash = (value: unknown) =>
+  createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/**
+ * A command behind an `Idempotency-Key`: the command and the record of its result commit together, so a
+ * retried request — after a timeout, a crash or a double tap — gets the first result instead of a second
+ * booking. Failed commands are not recorded: a retry runs them again.
+ */
+export async function runIdempotentCommand<T extends object>(
+  ctx: AppContext,
+  actor: Actor,
+  idem: Idempotency,
+  body: (cmd: CommandScope) => Promise<T>,
+): Promise<IdempotentResult<T>> {
+  return runCommand(ctx, actor, async (cmd) => {
+    const { trx } = cmd;
+    if (idem.key) {
+      // Requests with the same key queue here, so a concurrent retry waits and then sees the first result.
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`${idem.accountId}:${idem.key}`}, 0))`.execute(
+        trx,
+      );
+      const row = await trx
+        .selectFrom('idempotency_record')
+        .selectAll()
+        .where('account_id', '=', idem.accountId)
+        .where('key', '=', idem.key)
+        .executeTakeFirst();
+      if (row) {
+        if (row.request_hash !== idem.requestHash) throw errors.idempotencyKeyReused();
+        return { status: row.status_code, body: row.body as T, replayed: true };
+      }
+    }
+    const result = await body(cmd);
+    if (idem.key) {
+      await trx
+        .insertInto('idempotency_record')
+        .values({
+          account_id: idem.accountId,
+          key: idem.key,
+          request_hash: idem.requestHash,
+          status_code: idem.status,
+          body: JSON.stringify(result),
+          created_at: cmd.now,
+        })
+        .execute();
+    }
+    return { status: idem.status, body: result, replayed: false };
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * The payments API's contract: orders (amounts in integer fen) and starting a payment. TypeBox schemas
+ * the routes validate with, `Static` types the web reads.
+ */
+import { type Static, Type } from 'typebox';
+import { Nullable, Uuid } from './http.js';
+
+export const ORDER_STATUSES = ['created', 'paid', 'partially_refunded', 'refunded', 'closed'] as const;
+export const OrderStatus = Type.Enum(ORDER_STATUSES);
+export type OrderStatus = Static<typeof OrderStatus>;
+
+export const Order = Type.Object({
+  id: Uuid,
+  patientId: Uuid,
+  purpose: Type.String({ description: 'appointment 预约挂号 / visit 线上问诊' }),
+  refId: Uuid,
+  description: Type.String(),
+  amountFen: Type.Integer(),
+  refundedFen: Type.Integer(),
+  status: OrderStatus,
+  channel: Nullable(Type.String()),
+  expiresAt: Type.String(),
+  paidAt: Nullable(Type.String()),
+});
+export type Order = Static<typeof Order>;
+
+export const PayBody = Type.Object(
+  { channel: Type.String({ minLength: 1, maxLength: 20 }) },
+  { additionalProperties: false },
+);
+export type PayBody = Static<typeof PayBody>;
+
+/** The gateway's prepay data: the patient confirms on the cashier page. */
+export const PayResult = Type.Object({
+  prepayId: Type.String(),
+  cashierUrl: Type.String({ description: '收银台地址（模拟网关的收银页；真实网关为 H5 支付地址）' }),
+});
+export type PayResult = Static<typeof PayResult>;
+
+/** What the platform answers a gateway's signed notification with. */
+export const NotifyAck = Type.Object({ code: Type.String(), outcome: Type.String() });
+export type NotifyAck = Static<typeof NotifyAck>;

@@ -83,6 +83,10 @@ async function send(method: string, path: string, request: Outgoing = {}): Promi
   const token = getToken();
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
+    // The UI's language, not the browser's: problem titles come back in it (the <html lang> i18n sets).
+    ...(typeof document !== 'undefined' && document.documentElement.lang
+      ? { 'Accept-Language': document.documentElement.lang }
+      : {}),
     ...request.headers,
   };
   let body: BodyInit | undefined;

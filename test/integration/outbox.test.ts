@@ -239,3 +239,32 @@ describe('concurrent dispatchers', () => {
     60_000,
   );
 });
+
+describe('events of a topic this node does not know', () => {
+  it('stay pending for a node that subscribes to them, instead of being marked delivered', async () => {
+    const id = await runCommand(t.ctx, systemActor, (cmd) =>
+      cmd.emit('newer-module.something_happened', { what: 'a newer node emitted this' }),
+    );
+    await t.ctx.outbox.drain();
+    const row = await t.ctx.db
+      .selectFrom('outbox')
+      .select(['delivered_at', 'attempts'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ delivered_at: null, attempts: 0 });
+
+    // A node that knows the topic delivers it.
+    const seen: string[] = [];
+    t.ctx.outbox.subscribe('newer-module.something_happened', 'test.newer-subscriber', async (event) => {
+      seen.push(event.id);
+    });
+    await t.ctx.outbox.drain();
+    expect(seen).toEqual([id]);
+    const after = await t.ctx.db
+      .selectFrom('outbox')
+      .select('delivered_at')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(after.delivered_at).not.toBeNull();
+  });
+});

@@ -191,7 +191,30 @@ describe('payment effects through the outbox', () => {
       .where('order_id', '=', orderId)
       .execute();
 
-  it('a payment whose hold expired before the booking took it is refunded in full, once', async () => {
+  it('a hold whose order is paid runs out before the booking takes the payment: it is confirmed, not refunded', async () => {
+    const b = await bookedOrder();
+    // The payment commits, but its payments.order_paid event waits (its subscriber backing off, say)…
+    t.ctx.outbox.paused = true;
+    try {
+      t.sim!.confirm(b.prepayId);
+      await t.sim!.settle();
+      expect((await order(b.p.token, b.orderId)).status).toBe('paid');
+      expect(await appointment(b.appointmentId)).toBe('pending_payment');
+      // …while the hold runs out: the job leaves a paid order's booking to its subscriber.
+      t.clock.advance(16 * 60_000);
+      await expireHolds(t.ctx);
+      expect(await appointment(b.appointmentId)).toBe('pending_payment');
+    } finally {
+      t.ctx.outbox.paused = false;
+    }
+    await t.ctx.outbox.drain();
+    await t.sim!.settle();
+    expect(await appointment(b.appointmentId)).toBe('confirmed');
+    expect(await order(b.p.token, b.orderId)).toMatchObject({ status: 'paid', refundedFen: 0 });
+    expect(await refunds(b.orderId)).toEqual([]);
+  });
+
+  it('a payment whose booking was cancelled before the booking took it is refunded in full, once', async () => {
     const b = await bookedOrder();
     // The payment commits, but its payments.order_paid event waits (the process died, say)…
     t.ctx.outbox.paused = true;
@@ -200,16 +223,18 @@ describe('payment effects through the outbox', () => {
       await t.sim!.settle();
       expect((await order(b.p.token, b.orderId)).status).toBe('paid');
       expect(await appointment(b.appointmentId)).toBe('pending_payment');
-      // …while the hold runs out and the token goes back.
-      t.clock.advance(16 * 60_000);
-      await expireHolds(t.ctx);
-      expect(await appointment(b.appointmentId)).toBe('expired');
+      // …while the patient cancels the (still unpaid-looking) booking and the token goes back.
+      const cancel = await t.request('POST', `/api/v1/appointments/${b.appointmentId}/cancel`, {
+        token: b.p.token,
+      });
+      expect(cancel.statusCode, cancel.body).toBe(200);
+      expect(await appointment(b.appointmentId)).toBe('cancelled');
     } finally {
       t.ctx.outbox.paused = false;
     }
     await t.ctx.outbox.drain();
     await t.sim!.settle();
-    expect(await appointment(b.appointmentId)).toBe('expired');
+    expect(await appointment(b.appointmentId)).toBe('cancelled');
     expect(await order(b.p.token, b.orderId)).toMatchObject({ status: 'refunded', refundedFen: 10_000 });
     expect(await refunds(b.orderId)).toEqual([
       {

@@ -18,6 +18,8 @@ import { makePatients } from '../support/people.js';
  * occur whatever the machine's speed (here, the start mostly won at 0 ms and the cancel from 30 ms).
  */
 const START_LAG_MS = [0, 3, 6, 10, 15, 20, 30, 45];
+/** How long the appointment's cancel starts behind the referral (negative: ahead), round by round. */
+const CANCEL_LAG_MS = [0, 2, 4, 6, 8, 10, 12, 15, 18, 22, 26, 30, -3, -6, 1, 3];
 const sleep = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeOnPostgres('races', () => {
@@ -168,6 +170,81 @@ describeOnPostgres('races', () => {
       const o = await order(orderId);
       expect(o, outcome).toMatchObject({ status: 'refunded', refundedFen: o.amountFen });
       expect(await refunds(orderId), outcome).toEqual([{ amount_fen: o.amountFen, status: 'succeeded' }]);
+    }
+  }, 120_000);
+
+  it('refer offline racing a cancel of the appointment it came from, 16 rounds: no deadlock, one outcome, one refund', async () => {
+    // A visit from a paid online appointment shares the appointment's order: the referral (visit, then
+    // appointment, then the order's refund) and the appointment's cancel (order, then appointment) once
+    // locked in opposite orders and deadlocked (40P01, a 500). Both now take the order first.
+    for (let round = 0; round < 16; round++) {
+      const hhmm = (m: number) => `10:${String(m).padStart(2, '0')}`;
+      const s = await t.request('POST', '/api/v1/schedules', {
+        token: admin,
+        body: {
+          doctorId,
+          date: '2026-11-22', // today: its window is within 30 min, so the visit queues at once
+          startTime: hhmm(2 + round),
+          endTime: hhmm(3 + round),
+          mode: 'online_follow_up',
+          capacity: 1,
+          quotas: { referral: 0, partner: 0 },
+        },
+      });
+      expect(s.statusCode, s.body).toBe(201);
+      const booked = await t.request('POST', '/api/v1/appointments', {
+        token: patient,
+        body: { scheduleId: s.json().id },
+      });
+      expect(booked.statusCode, booked.body).toBe(201);
+      const appointmentId = booked.json().id as string;
+      const orderId = booked.json().orderId as string;
+      expect((await deliver(await paidAtGateway(orderId))).statusCode).toBe(200);
+      await t.sim!.settle();
+      const created = await t.request('POST', '/api/v1/visits', {
+        token: patient,
+        body: {
+          consent: true,
+          description: '血压控制复诊',
+          type: 'follow_up',
+          appointmentId,
+          conditionCode: 'I10',
+        },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = created.json().id as string;
+      expect(created.json()).toMatchObject({ status: 'waiting', orderId });
+
+      // The referral holds the appointment longest before it reaches the order: the cancel mostly starts
+      // a little behind it, to land in that window.
+      const lag = CANCEL_LAG_MS[round % CANCEL_LAG_MS.length]!;
+      const [refer, cancel] = await Promise.all([
+        sleep(Math.max(0, -lag)).then(() => referOffline(id)),
+        sleep(Math.max(0, lag)).then(() =>
+          t.request('POST', `/api/v1/appointments/${appointmentId}/cancel`, { token: patient }),
+        ),
+      ]);
+      const outcome = `round ${round} (cancel ${lag} ms behind): refer ${refer.statusCode} ${refer.body}, cancel ${cancel.statusCode} ${cancel.body}`;
+      // The appointment is the visit's until the referral ends it, then completed: the cancel is refused
+      // either way, and the referral goes through.
+      expect(refer.statusCode, outcome).toBe(200);
+      expect(cancel.statusCode, outcome).toBe(409);
+      expect(['VISIT_IN_PROGRESS', 'NOT_CANCELLABLE'], outcome).toContain(cancel.json().code);
+      await t.sim!.settle();
+
+      expect((await visit(id)).status, outcome).toBe('referred_offline');
+      const appt = await t.ctx.db
+        .selectFrom('appointment')
+        .select('status')
+        .where('id', '=', appointmentId)
+        .executeTakeFirstOrThrow();
+      expect(appt.status, outcome).toBe('completed');
+      const o = await order(orderId);
+      const r = await refunds(orderId);
+      // The referral's partial refund (VISIT-3), once; never a second one from the cancel.
+      expect(r.length, outcome).toBeLessThanOrEqual(1);
+      expect(o.refundedFen, outcome).toBe(r[0]?.amount_fen ?? 0);
+      expect(o.refundedFen, outcome).toBeLessThanOrEqual(o.amountFen);
     }
   }, 120_000);
 

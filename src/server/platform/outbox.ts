@@ -79,6 +79,9 @@ export class Outbox {
 
   private async claimAndRun(ids: string[] | null, limit = 100): Promise<number> {
     const ctx = this.ctx();
+    // Only topics this node has subscribers for: an event of a topic it does not know (a newer node's,
+    // during a rolling deploy) stays pending for a node that does, instead of being marked delivered.
+    if (this.subscribers.size === 0) return 0;
     const now = ctx.clock.now();
     const leaseUntil = new Date(now.getTime() + LEASE_MS);
     // One statement claims the rows: concurrent dispatchers (other nodes, the loop) skip what is claimed.
@@ -92,6 +95,7 @@ export class Outbox {
       update outbox set available_at = ${leaseUntil}, attempts = attempts + 1
        where id in (select id from outbox
                      where delivered_at is null and available_at <= ${now}
+                       and topic = any(${this.topics()}::text[])
                        ${ids ? sql`and id = any(${ids}::uuid[])` : sql``}
                      order by created_at limit ${limit} for update skip locked)
       returning id, topic, payload, created_at, attempts`.execute(ctx.db);

@@ -7,7 +7,9 @@ import type { Executor } from '../../platform/db/database.js';
 /** Orders: created and closed in the caller's transaction; `Payments` is the gateways by channel. */
 export { closeOrder, createOrder, type Payments } from './payment.service.js';
 /**
- * `lockOrder(trx, id)`: the order's lock, taken first by a command that may change an order and its owner.
+ * `lockOrder(trx, id)`: the order's lock, taken first by a command that may change an order and its owner
+ * (several sorted by id); answers the order's status, so a hold-expiry job can leave a paid one to its
+ * subscriber.
  * `onOrderPaid(ctx, purpose, subscriber, handler)`: a module's subscription to the payment of its orders
  * (`payments.order_paid`); the handler answers whether the thing paid for is still there, else the
  * payment is refunded in full.

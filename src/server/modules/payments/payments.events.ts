@@ -29,12 +29,21 @@ export interface OrderPaid {
 export const PAID_AFTER_RELEASE = 'paid_after_release';
 
 /**
- * Locks an order for the caller's transaction. A command that changes both an order's owner (a visit, an
- * appointment) and possibly the order takes the order's lock first — the order a payment notification
- * and an `onOrderPaid` subscriber take their locks in — so the two never deadlock.
+ * Locks an order for the caller's transaction and answers its status (undefined when there is no such
+ * order). A command that changes both an order's owner (a visit, an appointment) and possibly the order
+ * takes the order's lock first — the order a payment notification and an `onOrderPaid` subscriber take
+ * their locks in — so the two never deadlock; several orders are locked sorted by id. A job that ends an
+ * unpaid hold skips it when the status is already `paid`: the payment committed and its `order_paid`
+ * subscriber, which may still be backing off, confirms the booking.
  */
-export async function lockOrder(trx: Tx, orderId: string): Promise<void> {
-  await trx.selectFrom('payment_order').select('id').where('id', '=', orderId).forUpdate().execute();
+export async function lockOrder(trx: Tx, orderId: string): Promise<string | undefined> {
+  const o = await trx
+    .selectFrom('payment_order')
+    .select('status')
+    .where('id', '=', orderId)
+    .forUpdate()
+    .executeTakeFirst();
+  return o?.status;
 }
 
 /**

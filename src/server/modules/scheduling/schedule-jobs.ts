@@ -25,11 +25,16 @@ export async function expireHolds(ctx: AppContext, limit = 200): Promise<number>
       .orderBy('hold_until')
       .limit(limit)
       .execute();
+    // The orders' locks before the appointments', sorted by id, the order a payment's subscriber and
+    // stopSchedule take them in (no deadlock). A payment arriving now either confirms the booking first or
+    // finds it expired and is refunded; an order already paid, whose order_paid subscriber has not run yet
+    // (backing off), is left to it: the booking is confirmed, not expired and refunded.
+    const orderIds = [...new Set(due.flatMap((d) => (d.order_id ? [d.order_id] : [])))].sort();
+    const paid = new Set<string>();
+    for (const id of orderIds) if ((await lockOrder(trx, id)) === 'paid') paid.add(id);
     let expired = 0;
     for (const d of due) {
-      // The order's lock before the appointment's, the order a payment's subscriber takes them in: a
-      // payment arriving now either confirms the booking first or finds it expired and is refunded.
-      if (d.order_id) await lockOrder(trx, d.order_id);
+      if (d.order_id && paid.has(d.order_id)) continue;
       const a = await trx
         .updateTable('appointment')
         .set({ status: 'expired', hold_until: null })

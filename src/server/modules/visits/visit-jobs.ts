@@ -2,7 +2,8 @@
  * Background moves of the visit lifecycle, run by the job loop (and by tests with a moved clock):
  * booked visits enter the queue, unpaid ones lapse, unstarted ones expire with a full refund, and completed
  * text visits' chats close 48 h after the last message. Each move is one conditional UPDATE in one command,
- * so a move that raced with a user's action (start, cancel) simply does not happen.
+ * so a move that raced with a user's action (start, cancel) simply does not happen. A move that may touch
+ * an order locks the order first (docs/payments.md, lock order).
  */
 import { systemActor } from '../../platform/audit/audit.js';
 import { runCommand } from '../../platform/command.js';
@@ -62,7 +63,8 @@ export async function lapseUnpaid(ctx: AppContext): Promise<number> {
   for (const d of due) {
     lapsed += await runCommand(ctx, systemActor, async ({ trx, now }) => {
       // Order before visit, as a payment notification locks them (no deadlock with a payment arriving now).
-      if (d.order_id) await lockOrder(trx, d.order_id);
+      // An order already paid is left to its order_paid subscriber (maybe backing off), which queues the visit.
+      if (d.order_id && (await lockOrder(trx, d.order_id)) === 'paid') return 0;
       const r = await trx
         .updateTable('visit')
         .set({ status: 'cancelled', cancel_reason: 'unpaid', ended_at: now })
@@ -82,9 +84,25 @@ export async function lapseUnpaid(ctx: AppContext): Promise<number> {
 export async function expireUnstarted(ctx: AppContext, rt: VisitsRuntime): Promise<number> {
   const expired = await runCommand(ctx, systemActor, async (cmd) => {
     const { trx, now } = cmd;
+    // The orders' locks first, sorted by id, then the visits (and their appointments): the order a payment's
+    // subscriber, a visit's cancel or referral and an appointment's cancel take them in (no deadlock).
+    const due = await trx
+      .selectFrom('visit')
+      .select(['id', 'order_id'])
+      .where('status', 'in', ['paid', 'waiting'])
+      .where('expires_at', '<=', now)
+      .execute();
+    if (due.length === 0) return [];
+    const orderIds = [...new Set(due.flatMap((d) => (d.order_id ? [d.order_id] : [])))].sort();
+    for (const orderId of orderIds) await lockOrder(trx, orderId);
     const rows = await trx
       .updateTable('visit')
       .set({ status: 'expired', ended_at: now })
+      .where(
+        'id',
+        'in',
+        due.map((d) => d.id),
+      )
       .where('status', 'in', ['paid', 'waiting'])
       .where('expires_at', '<=', now)
       .returning(['id', 'order_id', 'fee_fen', 'appointment_id', 'patient_id', 'requested_by'])

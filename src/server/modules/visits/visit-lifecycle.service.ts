@@ -198,6 +198,9 @@ export async function referOffline(
 ): Promise<VisitView> {
   const message = await runCommand(ctx, actor, async (cmd) => {
     const { trx, now } = cmd;
+    // Order before visit (and its appointment), as cancelVisit and an appointment's cancel take them, so a
+    // referral racing the cancel of the appointment it came from (one shared order) does not deadlock.
+    await lockVisitOrder(trx, id);
     const v = await lockedVisit(trx, id);
     await requireDoctor(trx, auth, v);
     if (!canMove('referOffline', v.status))

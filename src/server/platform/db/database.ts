@@ -32,11 +32,17 @@ export interface DatabaseOptions {
   /** PGlite data directory; `memory://` or undefined for an in-memory database. */
   dataDir?: string;
   poolSize?: number;
+  /** Told when an idle pooled connection is ended by the server (the pool replaces it). */
+  onIdleError?: (err: Error) => void;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 20 });
+    // An idle connection the server ends (restart, failover, an administrator's terminate, a dropped test
+    // database) is an 'error' on the pool; without a listener Node would end the whole process. The pool
+    // has already discarded that connection and opens a new one when needed.
+    pool.on('error', (err) => opts.onIdleError?.(err));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

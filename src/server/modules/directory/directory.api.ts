@@ -35,34 +35,6 @@ export async function practitionerFacts(db: Executor, id: string): Promise<Pract
     : undefined;
 }
 
-/** Names of many practitioners at once (lists show names; one query for the page). */
-export async function practitionerCards(
-  db: Executor,
-  ids: readonly string[],
-): Promise<Map<string, { id: string; name: string; title: string | null }>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('practitioner')
-    .select(['id', 'name', 'title'])
-    .where('id', 'in', [...new Set(ids)])
-    .execute();
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
-/** Departments' names, many at once (one query for a page). */
-export async function departmentCards(
-  db: Executor,
-  ids: readonly string[],
-): Promise<Map<string, { id: string; name: string; institutionId: string }>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('department')
-    .select(['id', 'name', 'institution_id'])
-    .where('id', 'in', [...new Set(ids)])
-    .execute();
-  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, institutionId: r.institution_id }]));
-}
-
 /** An institution as other modules need it: its kind, grade, place in an alliance, and whether active. */
 export interface InstitutionFacts {
   id: string;

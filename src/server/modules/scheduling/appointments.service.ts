@@ -4,7 +4,7 @@ import type { AuthContext } from '../../platform/auth/access.js';
 import { type CommandScope, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
-import { departmentCards, institutionFacts, practitionerCards } from '../directory/directory.api.js';
+import { departmentFacts, institutionFacts, practitionerProfiles } from '../directory/directory.api.js';
 import { patientNames, patientsOfAccount, requirePatientAccess } from '../identity/identity.api.js';
 import { notify } from '../notifications/notify.js';
 import { closeOrder, lockOrder, type OrderPaid, requestRefund } from '../payments/payments.api.js';
@@ -181,11 +181,11 @@ export async function listAppointments(
   const rows = await q.execute();
   if (rows.length === 0) return [];
   const [doctors, departments, institutions, names] = await Promise.all([
-    practitionerCards(
+    practitionerProfiles(
       db,
       rows.map((r) => r.practitioner_id),
     ),
-    departmentCards(
+    departmentFacts(
       db,
       rows.map((r) => r.department_id),
     ),

@@ -12,7 +12,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { departmentCards, institutionFacts, practitionerFacts } from '../directory/directory.api.js';
+import { departmentFacts, institutionFacts, practitionerFacts } from '../directory/directory.api.js';
 import { requirePatientAccess } from '../identity/patient-access.js';
 import { patientSeenAt } from '../scheduling/scheduling.api.js';
 import { icd10Name } from './icd10.js';
@@ -33,7 +33,7 @@ async function viewsOf(ctx: AppContext, patientId: string, id?: string): Promise
       ctx.db,
       rows.map((r) => r.institution_id),
     ),
-    departmentCards(
+    departmentFacts(
       ctx.db,
       rows.flatMap((r) => (r.department_id ? [r.department_id] : [])),
     ),

@@ -25,7 +25,7 @@ import {
   signDocument,
   signerOf,
 } from '../../platform/signing/index.js';
-import { practitionerCards, practitionerProfiles } from '../directory/directory.api.js';
+import { practitionerProfiles } from '../directory/directory.api.js';
 import { icd10Name } from './icd10.js';
 import { followUpRequiresOfflineDiagnosis, mayDiagnose } from './visit.rules.js';
 import { requireDoctor, requireParticipant } from './visit-access.js';
@@ -110,7 +110,7 @@ async function recordView(db: Executor, visitId: string): Promise<MedicalRecordV
     .where('visit_id', '=', visitId)
     .executeTakeFirst();
   if (!r) return null;
-  const doctor = (await practitionerCards(db, [r.practitioner_id])).get(r.practitioner_id);
+  const doctor = (await practitionerProfiles(db, [r.practitioner_id])).get(r.practitioner_id);
   const addenda = await db
     .selectFrom('record_addendum')
     .selectAll()

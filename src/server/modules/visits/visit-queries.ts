@@ -17,10 +17,10 @@ import type { AuthContext } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
 import {
-  departmentCards,
+  departmentFacts,
   institutionFacts,
-  practitionerCards,
   practitionerFacts,
+  practitionerProfiles,
 } from '../directory/directory.api.js';
 import { patientsOfAccount } from '../identity/identity.api.js';
 import { shanghaiInstant } from '../scheduling/schedule.rules.js';
@@ -208,11 +208,11 @@ export async function patientHistory(
       ctx.db,
       offline.map((d) => d.institution_id),
     ),
-    departmentCards(
+    departmentFacts(
       ctx.db,
       offline.flatMap((d) => (d.department_id ? [d.department_id] : [])),
     ),
-    practitionerCards(ctx.db, [
+    practitionerProfiles(ctx.db, [
       ...offline.flatMap((d) => (d.practitioner_id ? [d.practitioner_id] : [])),
       ...records.map((r) => r.practitioner_id),
     ]),

@@ -10,7 +10,7 @@ import type { Actor } from '../../platform/audit/audit.js';
 import { maskName } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
 import { errors } from '../../platform/errors.js';
-import { departmentCards, institutionFacts, practitionerProfiles } from '../directory/directory.api.js';
+import { departmentFacts, institutionFacts, practitionerProfiles } from '../directory/directory.api.js';
 import { patientProfiles } from '../identity/identity.api.js';
 import type { VisitKeys } from './visit-access.js';
 
@@ -121,7 +121,7 @@ export async function visitViews(
       db,
       rows.map((r) => r.patient_id),
     ),
-    departmentCards(
+    departmentFacts(
       db,
       rows.map((r) => r.department_id),
     ),

@@ -21,10 +21,18 @@ export const OWNERS = {
     'signing_key',
     'signing_ca',
   ],
-  identity: ['account', 'patient', 'family_proxy', 'auth_session', 'otp_code', 'login_guard'],
+  identity: [
+    'account',
+    'patient',
+    'family_proxy',
+    'auth_session',
+    'otp_code',
+    'login_guard',
+    'patient_allergy',
+  ],
   directory: ['institution', 'department', 'practitioner', 'practitioner_site', 'licence'],
   scheduling: ['booking_policy', 'schedule', 'token', 'appointment', 'waitlist_entry'],
-  payments: ['payment_order', 'payment_notification', 'refund'],
+  payments: ['payment_order', 'payment_notification', 'refund', 'payment_order_line'],
   notifications: ['notification'],
   visits: [
     'offline_diagnosis',
@@ -40,6 +48,19 @@ export const OWNERS = {
     'medical_record',
     'record_addendum',
   ],
+  prescriptions: [
+    'drug',
+    'formulary',
+    'prescription',
+    'prescription_item',
+    'prescription_review',
+    'delivery_address',
+    'fulfilment',
+    'dispensed_box',
+    'delivery',
+    'delivery_event',
+  ],
+  pharmacy: ['pharmacy_site', 'stock_item', 'stock_batch', 'stock_reservation'],
 };
 
 const ownerOf = new Map(Object.entries(OWNERS).flatMap(([m, tables]) => tables.map((t) => [t, m])));

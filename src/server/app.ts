@@ -11,6 +11,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 import { Type } from 'typebox';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
+import { allergyRoutes } from './modules/identity/allergies.routes.js';
 import { identityRoutes } from './modules/identity/identity.routes.js';
 import { resolveSession } from './modules/identity/session.service.js';
 import { notificationRoutes } from './modules/notifications/notifications.routes.js';
@@ -20,6 +21,16 @@ import { registerPaymentSubscribers } from './modules/payments/payments.events.j
 import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { SimGateway, SimGatewayAdapter } from './modules/payments/sim-gateway.js';
 import { simGatewayRoutes } from './modules/payments/sim-gateway.routes.js';
+import { pharmacyRoutes } from './modules/pharmacy/pharmacy.routes.js';
+import { catalogueRoutes } from './modules/prescriptions/catalogue.routes.js';
+import { circulationRoutes } from './modules/prescriptions/circulation.routes.js';
+import { prescribingRoutes } from './modules/prescriptions/prescribing.routes.js';
+import { registerPrescribingSubscribers } from './modules/prescriptions/prescribing.subscribers.js';
+import {
+  createPrescriptionsRuntime,
+  type PrescriptionsRuntime,
+} from './modules/prescriptions/prescriptions.runtime.js';
+import { registerPrescriptionSubscribers } from './modules/prescriptions/prescriptions.subscribers.js';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
 import { registerSchedulingSubscribers } from './modules/scheduling/scheduling.subscribers.js';
 import { attachmentRoutes } from './modules/visits/attachments.routes.js';
@@ -92,6 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<{
   payments: Payments;
   sim: SimGateway | null;
   visits: VisitsRuntime;
+  rx: PrescriptionsRuntime;
 }> {
   const { config } = opts;
   const app = Fastify({
@@ -121,6 +133,9 @@ export async function buildApp(opts: AppOptions): Promise<{
   // The payment of an appointment or a visit reaches its module as the outbox event payments.order_paid.
   registerSchedulingSubscribers(ctx);
   registerVisitSubscribers(ctx, visits);
+  const rx = createPrescriptionsRuntime(ctx, payments, { demo: config.demo });
+  registerPrescriptionSubscribers(ctx, rx);
+  registerPrescribingSubscribers(ctx);
   const store: BlobStore = config.visits.s3
     ? new S3Store(config.visits.s3)
     : new LocalDiskStore(config.visits.attachmentDir);
@@ -128,6 +143,18 @@ export async function buildApp(opts: AppOptions): Promise<{
     // In-process delivery until the server listens; server.ts switches it to real HTTP on loopback.
     sim.deliver = async (headers, body) => {
       await app.inject({ method: 'POST', url: '/api/v1/payments/notify/sim', headers, payload: body });
+    };
+  }
+  if (rx.simCourier) {
+    // The simulated courier's status pushes, the same way (a push not answered 200 is retried by it).
+    rx.simCourier.deliver = async (headers, body) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/courier/sim/callbacks',
+        headers,
+        payload: body,
+      });
+      if (res.statusCode !== 200) throw new Error(`courier callback answered ${res.statusCode}`);
     };
   }
 
@@ -188,6 +215,7 @@ export async function buildApp(opts: AppOptions): Promise<{
     handler: async () => ({ status: 'ok' as const }),
   });
   await app.register(identityRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(allergyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(schedulingRoutes(ctx), { prefix: '/api/v1' });
   await app.register(paymentRoutes(ctx, payments), { prefix: '/api/v1' });
   await app.register(notificationRoutes(ctx), { prefix: '/api/v1' });
@@ -198,6 +226,10 @@ export async function buildApp(opts: AppOptions): Promise<{
   await app.register(callRoutes(ctx), { prefix: '/api/v1' });
   await app.register(attachmentRoutes(ctx, store), { prefix: '/api/v1' });
   await app.register(firstVisitPilotRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(catalogueRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(prescribingRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(circulationRoutes(ctx, rx), { prefix: '/api/v1' });
+  await app.register(pharmacyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
   await app.register(async (scope) =>
     registerVisitSocket(scope, ctx, visits, (token) => resolveSession(ctx, token)),
@@ -222,5 +254,5 @@ export async function buildApp(opts: AppOptions): Promise<{
       .send(notFoundProblem(request.method, url));
   });
 
-  return { app, ctx, payments, sim, visits };
+  return { app, ctx, payments, sim, visits, rx };
 }

@@ -1,4 +1,8 @@
 import { readFileSync } from 'node:fs';
+import {
+  type PrescriptionFile,
+  verifyPrescriptionFile,
+} from './modules/prescriptions/prescription-document.js';
 import { verifyChain } from './platform/audit/chain.js';
 import { sealAll } from './platform/audit/sealer.js';
 import { systemClock } from './platform/clock.js';
@@ -18,7 +22,12 @@ const USAGE = `用法 / usage: npm run cli -- <command>
                    verify a signed medical record file (GET /api/v1/visits/{id}/record/export): the
                    doctor's certificate against the CA, the SM2 signatures (signer id 1234567812345678, GM/T
                    0009) and SM3 hashes of the record and its addenda; exit 0 when valid, 1 naming what fails
-                   (SEC-4). Signatures made before the id was explicit (empty id) are accepted and named.`;
+                   (SEC-4). Signatures made before the id was explicit (empty id) are accepted and named.
+  verify-prescription <file> [--ca <ca.pem>]
+                   verify a signed prescription file (GET /api/v1/prescriptions/{id}/file): the doctor's
+                   certificate against the CA, the SM3 hash and SM2 signature (signer id 1234567812345678) of
+                   the prescription, and the pharmacist's signed review when present (RX-2, RX-10); exit 0
+                   when valid, 1 naming what fails.`;
 
 /** The database the configuration names: DATABASE_URL, or PGlite under DATA_DIR. */
 const openConfigured = (config: Config) =>
@@ -40,6 +49,7 @@ export async function runCli(
     return cmd ? 0 : 2;
   }
   if (cmd === 'verify-record') return verifyRecordCommand(args.slice(1), out);
+  if (cmd === 'verify-prescription') return verifyPrescriptionCommand(args.slice(1), out);
   const config = loadConfig(env);
   const database = await open(config);
   try {
@@ -122,4 +132,36 @@ function verifyRecordCommand(args: string[], out: Pick<Console, 'log' | 'error'>
   }
   out.error(`signature INVALID: ${r.problems.join('; ')}`);
   return 1;
+}
+
+/** `verify-prescription <file> [--ca <pem>]`: needs no database, only the file (and optionally a trusted CA key). */
+function verifyPrescriptionCommand(args: string[], out: Pick<Console, 'log' | 'error'>): number {
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--ca');
+  const caIndex = args.indexOf('--ca');
+  if (!file) {
+    out.error('用法 / usage: npm run cli -- verify-prescription <file> [--ca <ca.pem>]');
+    return 2;
+  }
+  let parsed: PrescriptionFile;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as PrescriptionFile;
+  } catch (err) {
+    out.error(`cannot read ${file}: ${(err as Error).message}`);
+    return 2;
+  }
+  const ca = caIndex >= 0 && args[caIndex + 1] ? readFileSync(args[caIndex + 1]!, 'utf8') : undefined;
+  const r = verifyPrescriptionFile(parsed, ca);
+  if (!r.ok) {
+    out.error(`prescription signature INVALID: ${r.problems.join('; ')}`);
+    return 1;
+  }
+  if (!r.caPinned)
+    out.log(
+      'note: the CA key was taken from the file itself; pass --ca <platform CA public key> to pin it (GET the CA from the platform operator)',
+    );
+  out.log(
+    `prescription signature valid: ${r.prescriptionId} signed by ${r.signer} at ${r.issuedAt ?? '?'}, valid until ${r.validUntil ?? '?'}; SM3 and SM2 verified` +
+      (r.review ? `; pharmacist review (${r.review}) verified` : '; not yet reviewed'),
+  );
+  return 0;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
 import { reconcile, resubmitPendingRefunds } from './modules/payments/payment.service.js';
+import { runPrescriptionJobs } from './modules/prescriptions/prescription-jobs.js';
 import { runSchedulingJobs } from './modules/scheduling/schedule-jobs.js';
 import { runVisitJobs } from './modules/visits/visit-jobs.js';
 import { startSealer } from './platform/audit/sealer.js';
@@ -53,7 +54,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const cipher = new FieldCipher(config.fieldKeys, config.currentFieldKeyId, config.blindIndexKey);
     await timed('seed', () => seedDemoRegion(database.db, cipher, clock));
   }
-  const { app, ctx, payments, sim, visits } = await buildApp({
+  const { app, ctx, payments, sim, visits, rx } = await buildApp({
     config,
     db: database.db,
     clock,
@@ -77,6 +78,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async () => {
       await runSchedulingJobs(ctx);
       await runVisitJobs(ctx, visits);
+      await runPrescriptionJobs(ctx, rx);
       await reconcile(ctx, payments);
       await resubmitPendingRefunds(ctx, payments);
     },
@@ -96,6 +98,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           body,
         });
         if (!res.ok) throw new Error(`notification answered ${res.status}`);
+      };
+    }
+    if (rx.simCourier) {
+      // The simulated courier pushes its status callbacks over real HTTP too.
+      rx.simCourier.deliver = async (headers, body) => {
+        const res = await fetch(`http://127.0.0.1:${port}/api/v1/courier/sim/callbacks`, {
+          method: 'POST',
+          headers,
+          body,
+        });
+        if (!res.ok) throw new Error(`courier callback answered ${res.status}`);
       };
     }
   } else await app.ready();

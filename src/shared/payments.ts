@@ -9,10 +9,25 @@ export const ORDER_STATUSES = ['created', 'paid', 'partially_refunded', 'refunde
 export const OrderStatus = Type.Enum(ORDER_STATUSES);
 export type OrderStatus = Static<typeof OrderStatus>;
 
+/** An itemised line: a drug (with its insurance category 甲/乙/丙), the delivery fee, a service. */
+export const OrderLine = Type.Object({
+  line: Type.Integer(),
+  kind: Type.Enum(['drug', 'delivery', 'service'] as const),
+  ref: Nullable(Type.String({ description: '药品编码等' })),
+  name: Type.String(),
+  quantity: Type.Integer(),
+  unitPriceFen: Type.Integer(),
+  amountFen: Type.Integer(),
+  insuranceCategory: Nullable(
+    Type.Enum(['A', 'B', 'C'] as const, { description: 'A 甲类 / B 乙类 / C 丙类' }),
+  ),
+});
+export type OrderLine = Static<typeof OrderLine>;
+
 export const Order = Type.Object({
   id: Uuid,
   patientId: Uuid,
-  purpose: Type.String({ description: 'appointment 预约挂号 / visit 线上问诊' }),
+  purpose: Type.String({ description: 'appointment 预约挂号 / visit 线上问诊 / prescription 处方药费' }),
   refId: Uuid,
   description: Type.String(),
   amountFen: Type.Integer(),
@@ -21,6 +36,8 @@ export const Order = Type.Object({
   channel: Nullable(Type.String()),
   expiresAt: Type.String(),
   paidAt: Nullable(Type.String()),
+  /** Itemised lines (prescription orders: one per drug, and the delivery fee); absent when none. */
+  lines: Type.Optional(Type.Array(OrderLine)),
 });
 export type Order = Static<typeof Order>;
 

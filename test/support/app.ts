@@ -6,6 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import type { Payments } from '../../src/server/modules/payments/payment.service.js';
 import type { SimGateway } from '../../src/server/modules/payments/sim-gateway.js';
+import type { PrescriptionsRuntime } from '../../src/server/modules/prescriptions/prescriptions.runtime.js';
 import type { VisitsRuntime } from '../../src/server/modules/visits/visits.runtime.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { type Config, loadConfig } from '../../src/server/platform/config.js';
@@ -22,6 +23,8 @@ export interface TestApp {
   /** The simulated payment gateway (demo mode). */
   sim: SimGateway | null;
   visits: VisitsRuntime;
+  /** Prescriptions' runtime: payments and couriers (the simulated courier in demo mode). */
+  rx: PrescriptionsRuntime;
   database: Database;
   clock: ManualClock;
   sms: MemorySmsSender;
@@ -75,7 +78,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     }),
     ...opts.config,
   };
-  const { app, ctx, payments, sim, visits } = await buildApp({
+  const { app, ctx, payments, sim, visits, rx } = await buildApp({
     config,
     db: database.db,
     clock,
@@ -100,6 +103,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     payments,
     sim,
     visits,
+    rx,
     database,
     clock,
     sms,

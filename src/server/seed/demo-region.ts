@@ -8,6 +8,8 @@ import type { Clock } from '../platform/clock.js';
 import type { FieldCipher } from '../platform/crypto/fields.js';
 import type { Db, Tx } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
+import { seedPharmacy } from './demo-pharmacy.js';
+import { seedPrescribing } from './demo-prescriptions.js';
 import {
   DEMO_FIRST_VISIT_WHITELIST,
   DEMO_PASSWORD,
@@ -199,11 +201,14 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
         s.practitioner ? prac.get(s.practitioner)! : null,
       );
     }
+    const patients = new Map<string, string>();
     for (const p of DEMO_PATIENTS) {
       const accountId = await addAccount(trx, p.phone, p.name, ['patient'], null, null);
       const patientId = await addPatient(trx, accountId, p.name, p.idNumber);
+      patients.set(p.name, patientId);
       for (const d of p.dependents ?? []) {
         const dependentId = await addPatient(trx, null, d.name, d.idNumber);
+        patients.set(d.name, dependentId);
         await trx
           .insertInto('family_proxy')
           .values({
@@ -264,6 +269,9 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
         })
         .execute();
     }
+    // [5/12]: the drug catalogue, formularies and allergies; pharmacies' sites and stock.
+    await seedPrescribing(trx, { institutions: inst, practitioners: prac, patients }, now);
+    await seedPharmacy(trx, { institutions: inst }, now);
     await recordAudit(
       trx,
       systemActor,

@@ -215,7 +215,16 @@ describe('demo accounts', () => {
 
   it('gives phones only to the demo practitioners', () => {
     const phones = PRACTITIONERS.flatMap((p) => (p.phone ? [p.phone] : [])).sort();
-    expect(phones).toEqual(['13700000001', '13900000001', '13900000002']);
+    expect(phones).toEqual([
+      '13700000001',
+      '13700000003',
+      '13700000004',
+      '13700000005',
+      '13700000006',
+      '13700000007',
+      '13900000001',
+      '13900000002',
+    ]);
   });
 
   it('keeps the demo doctors’ institutions licensed beyond 2027', () => {
@@ -272,7 +281,14 @@ describe('demo accounts', () => {
       '13900000001': 'doctor',
       '13900000002': 'doctor',
       '13700000001': 'pharmacist',
+      '13700000003': 'pharmacist',
+      '13700000004': 'pharmacist',
+      '13700000005': 'pharmacist',
+      '13700000006': 'pharmacist',
+      '13700000007': 'pharmacist',
       '13700000002': 'pharmacy_staff',
+      '13700000012': 'pharmacy_staff',
+      '13700000013': 'pharmacy_staff',
       '13600000001': 'org_admin',
       '13600000002': 'org_admin',
       '13500000001': 'regulator',
@@ -294,6 +310,12 @@ describe('demo accounts', () => {
     expect(byCode.get(staff('13600000002')?.institution ?? '')?.isChildrens).toBe(true);
     expect(staff('13500000001')?.institution).toBeUndefined();
     expect(staff('13400000001')?.institution).toBeUndefined();
+    // ORG-4, RX-10: every hospital has a review pharmacist account.
+    for (const h of INSTITUTIONS.filter((i) => i.type === 'hospital'))
+      expect(
+        DEMO_STAFF.some((s) => s.role === 'pharmacist' && s.institution === h.code),
+        h.code,
+      ).toBe(true);
     expect(DEMO_PASSWORD).toBe('Demo@2026');
   });
 });

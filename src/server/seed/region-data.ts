@@ -171,7 +171,16 @@ export const DEMO_STAFF: SeedStaffAccount[] = [
   { phone: '13900000001', role: 'doctor', name: '陈建国', institution: 'YC-H01', practitioner: 'P001' },
   { phone: '13900000002', role: 'doctor', name: '苏晓雯', institution: 'YC-H03', practitioner: 'P029' },
   { phone: '13700000001', role: 'pharmacist', name: '郑雅琴', institution: 'YC-H01', practitioner: 'P015' },
+  // A review pharmacist (审方药师, ORG-4, RX-10) at every other hospital.
+  { phone: '13700000003', role: 'pharmacist', name: '谢文涛', institution: 'YC-H02', practitioner: 'P027' },
+  { phone: '13700000004', role: 'pharmacist', name: '陆婷', institution: 'YC-H03', practitioner: 'P039' },
+  { phone: '13700000005', role: 'pharmacist', name: '蒋慧敏', institution: 'YC-H04', practitioner: 'P064' },
+  { phone: '13700000006', role: 'pharmacist', name: '韩立新', institution: 'YC-H05', practitioner: 'P065' },
+  { phone: '13700000007', role: 'pharmacist', name: '彭雪梅', institution: 'YC-H06', practitioner: 'P066' },
   { phone: '13700000002', role: 'pharmacy_staff', name: '赵敏', institution: 'YC-R01' },
+  // Counter staff of the other two retail pharmacies (RX-13: prescriptions flow to any of them).
+  { phone: '13700000012', role: 'pharmacy_staff', name: '孙佳怡', institution: 'YC-R02' },
+  { phone: '13700000013', role: 'pharmacy_staff', name: '钱志刚', institution: 'YC-R03' },
   { phone: '13600000001', role: 'org_admin', name: '吕芳', institution: 'YC-H01' },
   { phone: '13600000002', role: 'org_admin', name: '杜凤', institution: 'YC-H03' },
   // 云川区卫生健康委员会 (district health commission), the regulator.

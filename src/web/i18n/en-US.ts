@@ -1,4 +1,6 @@
 import { bookingEn } from './booking.en-US.js';
+import { prescriptionsPatientEn } from './prescriptions-patient.en-US.js';
+import { prescriptionsStaffEn } from './prescriptions-staff.en-US.js';
 import { supervisionEn } from './supervision.en-US.js';
 import { videoEn } from './video.en-US.js';
 import { visitsEn } from './visits.en-US.js';
@@ -225,6 +227,8 @@ export const enUS: Messages = {
   voice: voiceEn,
   visits: visitsEn,
   workstation: workstationEn,
+  rxStaff: prescriptionsStaffEn,
+  rxPatient: prescriptionsPatientEn,
   staff: {
     consoles: {
       clinic: 'Clinical Workstation',
@@ -292,6 +296,7 @@ export const enUS: Messages = {
         desc: 'Doctors allowed online first visits, each condition of the bar checked',
       },
       visitSupervision: { title: 'Visit supervision', desc: 'Online visits and their full timelines' },
+      formulary: { title: 'Online formulary', desc: 'The drugs your doctors may prescribe online' },
     },
   },
 };

@@ -1,5 +1,7 @@
 /** Every user-facing string of the SPA, zh-CN first. en-US.ts must have the same keys. */
 import { bookingZh } from './booking.zh-CN.js';
+import { prescriptionsPatientZh } from './prescriptions-patient.zh-CN.js';
+import { prescriptionsStaffZh } from './prescriptions-staff.zh-CN.js';
 import { supervisionZh } from './supervision.zh-CN.js';
 import { videoZh } from './video.zh-CN.js';
 import { visitsZh } from './visits.zh-CN.js';
@@ -222,6 +224,8 @@ export const zhCN = {
   voice: voiceZh,
   visits: visitsZh,
   workstation: workstationZh,
+  rxStaff: prescriptionsStaffZh,
+  rxPatient: prescriptionsPatientZh,
   staff: {
     consoles: {
       clinic: '医护工作台',
@@ -255,6 +259,7 @@ export const zhCN = {
       firstVisitPilot: { title: '首诊试点', desc: '按机构与诊疗科目开放、撤销互联网首诊试点' },
       firstVisitWhitelist: { title: '首诊医生白名单', desc: '首诊试点医生名单与准入条件逐项核验' },
       visitSupervision: { title: '问诊监管', desc: '线上问诊列表与全程时间线追溯' },
+      formulary: { title: '线上处方目录', desc: '维护本院医生可在线开具的药品目录' },
     },
   },
 };

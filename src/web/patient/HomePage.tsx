@@ -22,7 +22,7 @@ type ServiceKey = keyof Messages['patient']['home'] &
 const SERVICES: { key: ServiceKey; icon: ReactNode; color: string; path?: string }[] = [
   { key: 'book', icon: <CalendarOutline />, color: '#0f8b8d', path: '/patient/book' },
   { key: 'followUp', icon: <VideoOutline />, color: '#3478f6', path: '/patient/visits/new' },
-  { key: 'prescriptions', icon: <ReceiptOutline />, color: '#f08c2e' },
+  { key: 'prescriptions', icon: <ReceiptOutline />, color: '#f08c2e', path: '/patient/prescriptions' },
   { key: 'reports', icon: <ContentOutline />, color: '#7a5af8' },
   { key: 'familyDoctor', icon: <UserContactOutline />, color: '#e5484d' },
   { key: 'dependents', icon: <TeamOutline />, color: '#14a06b', path: '/patient/dependents' },

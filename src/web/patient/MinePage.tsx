@@ -1,7 +1,10 @@
 import { Avatar, Button, Dialog, List, Selector, Switch } from 'antd-mobile';
 import {
   CalendarOutline,
+  EnvironmentOutline,
+  ExclamationCircleOutline,
   MessageOutline,
+  ReceiptOutline,
   TeamOutline,
   UserContactOutline,
   UserOutline,
@@ -60,6 +63,27 @@ export function MinePage() {
           data-testid="mine-visits"
         >
           {t('visits.h5.myVisits')}
+        </List.Item>
+        <List.Item
+          prefix={<ReceiptOutline />}
+          onClick={() => navigate('/patient/prescriptions')}
+          data-testid="mine-prescriptions"
+        >
+          {t('rxPatient.mine.prescriptions')}
+        </List.Item>
+        <List.Item
+          prefix={<EnvironmentOutline />}
+          onClick={() => navigate('/patient/addresses')}
+          data-testid="mine-addresses"
+        >
+          {t('rxPatient.mine.addresses')}
+        </List.Item>
+        <List.Item
+          prefix={<ExclamationCircleOutline />}
+          onClick={() => navigate('/patient/allergies')}
+          data-testid="mine-allergies"
+        >
+          {t('rxPatient.mine.allergies')}
         </List.Item>
         <List.Item
           prefix={<UserContactOutline />}

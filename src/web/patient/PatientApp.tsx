@@ -19,6 +19,13 @@ import { ElderlyModeContext, useElderlyMode } from './elderlyMode.js';
 import { HomePage } from './HomePage.js';
 import { MessagesPage } from './MessagesPage.js';
 import { MinePage } from './MinePage.js';
+import { AddressesPage } from './prescriptions/AddressesPage.js';
+import { AddressFormPage } from './prescriptions/AddressFormPage.js';
+import { AllergiesPage } from './prescriptions/AllergiesPage.js';
+import { ChoosePharmacyPage } from './prescriptions/ChoosePharmacyPage.js';
+import { FulfilmentPage } from './prescriptions/FulfilmentPage.js';
+import { PrescriptionPage } from './prescriptions/PrescriptionPage.js';
+import { PrescriptionsPage } from './prescriptions/PrescriptionsPage.js';
 import { RealNamePage } from './RealNamePage.js';
 import { useUnreadCount } from './unread.js';
 import { NewVisitPage } from './visits/NewVisitPage.js';
@@ -82,6 +89,13 @@ const SUB_PAGES: { path: string; page: ReactNode }[] = [
   { path: 'visits/:id', page: <VisitPage /> },
   { path: 'visits/:id/record', page: <RecordPage /> },
   { path: 'visits/:id/video', page: <PatientVideoCallPage /> },
+  { path: 'prescriptions', page: <PrescriptionsPage /> },
+  { path: 'prescriptions/:id', page: <PrescriptionPage /> },
+  { path: 'prescriptions/:id/pharmacies', page: <ChoosePharmacyPage /> },
+  { path: 'fulfilments/:id', page: <FulfilmentPage /> },
+  { path: 'addresses', page: <AddressesPage /> },
+  { path: 'addresses/new', page: <AddressFormPage /> },
+  { path: 'allergies', page: <AllergiesPage /> },
 ];
 
 /** The phone-first H5 for patients (and the family members they act for). */

@@ -12,6 +12,7 @@ import {
   FileSearchOutlined,
   FileTextOutlined,
   HeartOutlined,
+  MedicineBoxOutlined,
   MonitorOutlined,
   ReconciliationOutlined,
   SafetyCertificateOutlined,
@@ -51,6 +52,7 @@ export const FEATURE_ICONS: Record<FeatureKey, ReactNode> = {
   firstVisitPilot: <ExperimentOutlined />,
   firstVisitWhitelist: <SolutionOutlined />,
   visitSupervision: <MonitorOutlined />,
+  formulary: <MedicineBoxOutlined />,
 };
 
 /** What each clinic role works on; a person with several roles sees the union. */
@@ -67,6 +69,7 @@ const CONSOLE_FEATURES: Record<Exclude<StaffConsole, 'clinic'>, FeatureKey[]> = 
     'bookingPolicy',
     'firstVisitWhitelist',
     'visitSupervision',
+    'formulary',
     'departments',
     'institution',
   ],

@@ -1,5 +1,9 @@
 import type { ComponentType } from 'react';
 import type { FeatureKey } from './consoles.js';
+import { CirculationPage } from './prescriptions/CirculationPage.js';
+import { FormularyPage } from './prescriptions/FormularyPage.js';
+import { ReviewPage } from './prescriptions/ReviewPage.js';
+import { StockPage } from './prescriptions/StockPage.js';
 import { BookingPolicyPage } from './scheduling/BookingPolicyPage.js';
 import { SchedulesPage } from './scheduling/SchedulesPage.js';
 import { TodayVisitsPage } from './scheduling/TodayVisitsPage.js';
@@ -17,4 +21,8 @@ export const FEATURE_PAGES: Partial<Record<FeatureKey, ComponentType>> = {
   firstVisitPilot: FirstVisitPilotPage,
   firstVisitWhitelist: FirstVisitWhitelistPage,
   visitSupervision: VisitSupervisionPage,
+  prescriptionReview: ReviewPage,
+  circulation: CirculationPage,
+  traceCodes: StockPage,
+  formulary: FormularyPage,
 };

@@ -6,10 +6,10 @@ import type { Executor } from '../../platform/db/database.js';
 import { mapUniqueViolation } from '../../platform/db/unique.js';
 import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { cutPage, DEFAULT_LIMIT, decodeCursor, type Page } from '../../platform/paging.js';
 import { directoryErrors } from './directory.errors.js';
 import { type DepartmentView, departmentQuery, departmentView } from './directory.store.js';
 import { requireOwnInstitution } from './org-access.js';
-import { cutPage, DEFAULT_LIMIT, decodeCursor, type Page } from './paging.js';
 
 /** The public list of departments, by institution then code: the unique (institution_id, code) index. */
 export async function listDepartments(

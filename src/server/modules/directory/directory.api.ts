@@ -73,6 +73,20 @@ export async function institutionFacts(
   );
 }
 
+/** Where to find an institution (a pharmacy's counter, the sender of a parcel): address and switchboard. */
+export async function institutionContacts(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, { name: string; address: string | null; phone: string | null }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('institution')
+    .select(['id', 'name', 'address', 'phone'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, address: r.address, phone: r.phone }]));
+}
+
 /**
  * The departments where a practitioner practises at an institution: their own department when it is their
  * primary institution, then every department of a registered second site (多点执业, ORG-2). Empty when

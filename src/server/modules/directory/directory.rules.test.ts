@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cutPage, decodeCursor, encodeCursor } from '../../platform/paging.js';
 import { PRACTITIONERS } from '../../seed/region-data.js';
 import {
   likeContains,
@@ -8,7 +9,6 @@ import {
   TITLE_ORDER,
   TITLES,
 } from './directory.rules.js';
-import { cutPage, decodeCursor, encodeCursor } from './paging.js';
 
 const doctor: PractitionerFacts = {
   kind: 'doctor',

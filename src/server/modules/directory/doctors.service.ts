@@ -1,10 +1,10 @@
 import { shanghaiDate } from '../../../shared/identity.js';
 import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
+import { cutPage, DEFAULT_LIMIT, decodeCursor, type Page } from '../../platform/paging.js';
 import { hasOpenSession } from '../scheduling/scheduling.api.js';
 import { likeContains, type ScheduleMode, TITLE_ORDER, type Title } from './directory.rules.js';
 import { type PractitionerView, practitionerQuery, practitionerViews } from './directory.store.js';
-import { cutPage, DEFAULT_LIMIT, decodeCursor, type Page } from './paging.js';
 
 export interface DoctorFilter {
   institutionId?: string;

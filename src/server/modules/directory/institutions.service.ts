@@ -2,10 +2,10 @@ import type { Actor } from '../../platform/audit/audit.js';
 import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
+import { cutPage, DEFAULT_LIMIT, decodeCursor, type Page } from '../../platform/paging.js';
 import { directoryErrors } from './directory.errors.js';
 import { likeContains } from './directory.rules.js';
 import { type InstitutionView, institutionQuery, institutionViews } from './directory.store.js';
-import { cutPage, DEFAULT_LIMIT, decodeCursor, type Page } from './paging.js';
 
 export interface InstitutionFilter {
   type?: string;

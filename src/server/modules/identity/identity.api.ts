@@ -2,6 +2,7 @@
  * What other modules may ask of identity (style.md: a module owns its tables; others call these
  * functions with their own executor or transaction).
  */
+import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 
@@ -140,6 +141,61 @@ export async function accountNames(
   if (wanted.length === 0) return new Map();
   const rows = await db.selectFrom('account').select(['id', 'name']).where('id', 'in', wanted).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** The active accounts of an institution's staff with a role (the pharmacists to tell of a new prescription). */
+export async function staffAccountsAt(db: Executor, institutionId: string, role: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('account')
+    .select('id')
+    .where('institution_id', '=', institutionId)
+    .where('status', '=', 'active')
+    .where(sql<boolean>`${role} = any(roles)`)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** The account a practitioner signs in with, if they have one. */
+export async function accountOfPractitioner(
+  db: Executor,
+  practitionerId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('account')
+    .select('id')
+    .where('practitioner_id', '=', practitionerId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** A recorded allergy (to an ingredient or an allergen class such as 青霉素类). */
+export interface PatientAllergy {
+  id: string;
+  substance: string;
+  reaction: string | null;
+  recordedAt: Date;
+}
+
+/**
+ * A patient's recorded allergies, oldest first; removed ones are kept (RX-12) but not listed. What the
+ * prescribing rules check against and the pharmacist sees (RX-10).
+ */
+export async function patientAllergies(db: Executor, patientId: string): Promise<PatientAllergy[]> {
+  const rows = await db
+    .selectFrom('patient_allergy')
+    .select(['id', 'substance', 'reaction', 'recorded_at'])
+    .where('patient_id', '=', patientId)
+    .where('removed_at', 'is', null)
+    .orderBy('recorded_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    substance: r.substance,
+    reaction: r.reaction,
+    recordedAt: r.recorded_at,
+  }));
 }
 
 /** Identity's error catalogue: REAL_NAME_REQUIRED and GUARDIAN_REQUIRED are answered by other modules too. */

@@ -10,7 +10,9 @@ export type NotificationKind =
   | 'reminder'
   | 'cancelled'
   | 'schedule_stopped'
-  | 'hold_expired';
+  | 'hold_expired'
+  /** A prescription's fulfilment: dispensed, shipped, delivered, refunded ([5/12]). */
+  | 'prescription';
 
 export interface Notice {
   accountId: string;

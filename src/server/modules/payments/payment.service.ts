@@ -1,4 +1,4 @@
-import type { Order, OrderStatus } from '../../../shared/payments.js';
+import type { Order, OrderLine, OrderStatus } from '../../../shared/payments.js';
 import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import { runCommand } from '../../platform/command.js';
@@ -33,7 +33,22 @@ export interface OrderRow {
 
 export type OrderView = Order;
 
-const view = (o: OrderRow): OrderView => ({
+/**
+ * One itemised line of an order ([5/12]): a drug with its insurance category (甲/乙/丙, so insurance
+ * settlement in [7/12] can split the order), the delivery fee, or a service. Integer fen.
+ */
+export interface OrderLineInput {
+  kind: 'drug' | 'delivery' | 'service';
+  /** What the line is for: a drug id, a fulfilment id. */
+  ref: string | null;
+  name: string;
+  quantity: number;
+  unitPriceFen: number;
+  amountFen: number;
+  insuranceCategory: 'A' | 'B' | 'C' | null;
+}
+
+const view = (o: OrderRow, lines?: OrderLine[]): OrderView => ({
   id: o.id,
   patientId: o.patient_id,
   purpose: o.purpose,
@@ -45,22 +60,37 @@ const view = (o: OrderRow): OrderView => ({
   channel: o.channel,
   expiresAt: o.expires_at.toISOString(),
   paidAt: o.paid_at ? o.paid_at.toISOString() : null,
+  ...(lines && lines.length > 0 ? { lines } : {}),
 });
 
-/** Creates an order in the caller's transaction (amounts in integer fen). */
+/**
+ * Creates an order in the caller's transaction (amounts in integer fen). Itemised `lines`, when given,
+ * must add up to `amountFen` exactly: an order whose lines disagree with its total is a defect, refused
+ * before anything is written.
+ */
 export async function createOrder(
   db: Executor,
   input: {
     patientId: string;
     accountId: string;
-    purpose: 'appointment' | 'visit';
+    purpose: 'appointment' | 'visit' | 'prescription';
     refId: string;
     description: string;
     amountFen: number;
     expiresAt: Date;
     now: Date;
+    lines?: OrderLineInput[];
   },
 ): Promise<string> {
+  const lines = input.lines ?? [];
+  if (lines.length > 0) {
+    const sum = lines.reduce((s, l) => s + l.amountFen, 0);
+    if (sum !== input.amountFen)
+      throw new Error(`order lines add up to ${sum} fen, not the order's ${input.amountFen} fen`);
+    for (const l of lines)
+      if (!Number.isInteger(l.amountFen) || l.amountFen < 0 || l.quantity <= 0)
+        throw new Error(`order line ${l.name}: amount and quantity must be whole, non-negative fen`);
+  }
   const id = newId();
   await db
     .insertInto('payment_order')
@@ -77,7 +107,45 @@ export async function createOrder(
       created_at: input.now,
     })
     .execute();
+  if (lines.length > 0) {
+    await db
+      .insertInto('payment_order_line')
+      .values(
+        lines.map((l, i) => ({
+          order_id: id,
+          line: i + 1,
+          kind: l.kind,
+          ref: l.ref,
+          name: l.name,
+          quantity: l.quantity,
+          unit_price_fen: l.unitPriceFen,
+          amount_fen: l.amountFen,
+          insurance_category: l.insuranceCategory,
+        })),
+      )
+      .execute();
+  }
   return id;
+}
+
+/** An order's itemised lines, in order (empty for orders without lines: appointments, visits). */
+export async function orderLines(db: Executor, orderId: string): Promise<OrderLine[]> {
+  const rows = await db
+    .selectFrom('payment_order_line')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('line')
+    .execute();
+  return rows.map((l) => ({
+    line: l.line,
+    kind: l.kind as OrderLine['kind'],
+    ref: l.ref,
+    name: l.name,
+    quantity: l.quantity,
+    unitPriceFen: l.unit_price_fen,
+    amountFen: l.amount_fen,
+    insuranceCategory: l.insurance_category as OrderLine['insuranceCategory'],
+  }));
 }
 
 async function orderFor(ctx: AppContext, auth: AuthContext, orderId: string): Promise<OrderRow> {
@@ -92,7 +160,8 @@ async function orderFor(ctx: AppContext, auth: AuthContext, orderId: string): Pr
 }
 
 export async function getOrder(ctx: AppContext, auth: AuthContext, orderId: string): Promise<OrderView> {
-  return view(await orderFor(ctx, auth, orderId));
+  const order = await orderFor(ctx, auth, orderId);
+  return view(order, await orderLines(ctx.db, order.id));
 }
 
 /** Starts payment through a gateway: answers its prepay data (for `sim`, the cashier URL). */

@@ -4,8 +4,18 @@
  */
 import type { Executor } from '../../platform/db/database.js';
 
-/** Orders: created and closed in the caller's transaction; `Payments` is the gateways by channel. */
-export { closeOrder, createOrder, type Payments } from './payment.service.js';
+/**
+ * Orders: created and closed in the caller's transaction; `Payments` is the gateways by channel.
+ * `createOrder` takes itemised `lines` (drugs with their insurance category, the delivery fee) that must
+ * add up to the amount; `orderLines` reads them back.
+ */
+export {
+  closeOrder,
+  createOrder,
+  type OrderLineInput,
+  orderLines,
+  type Payments,
+} from './payment.service.js';
 /**
  * `lockOrder(trx, id)`: the order's lock, taken first by a command that may change an order and its owner
  * (several sorted by id); answers the order's status, so a hold-expiry job can leave a paid one to its

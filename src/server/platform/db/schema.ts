@@ -350,6 +350,237 @@ export interface NotificationTable {
   created_at: Timestamp;
 }
 
+// [5/12] prescriptions and pharmacy (0010_prescriptions.sql).
+export interface DrugTable {
+  id: string;
+  generic_name: string;
+  brand_name: string | null;
+  name_en: string;
+  kind: string;
+  atc: string | null;
+  dosage_form: string;
+  strength: number;
+  strength_unit: string;
+  unit: string;
+  package_size: number;
+  package_unit: string;
+  route: string;
+  usual_daily_dose: number;
+  max_daily_dose: number;
+  max_daily_dose_per_kg: number | null;
+  min_age_years: number | null;
+  price_fen: number;
+  insurance_category: string;
+  otc: boolean;
+  antimicrobial: string;
+  special_flags: ColumnType<string[], string[] | undefined, string[]>;
+  ingredients: string[];
+  allergen_classes: ColumnType<string[], string[] | undefined, string[]>;
+  chronic: Generated<boolean>;
+  pinyin_initials: string;
+  pinyin_full: string;
+  active: Generated<boolean>;
+}
+
+export interface FormularyTable {
+  institution_id: string;
+  drug_id: string;
+  added_by: string | null;
+  added_at: Timestamp;
+}
+
+export interface PatientAllergyTable {
+  id: string;
+  patient_id: string;
+  substance: string;
+  reaction: string | null;
+  recorded_by: string | null;
+  recorded_at: Timestamp;
+  removed_at: Timestamp | null;
+}
+
+export interface PrescriptionTable {
+  id: string;
+  root_id: string;
+  version: number;
+  replaces_id: string | null;
+  visit_id: string;
+  patient_id: string;
+  practitioner_id: string;
+  institution_id: string;
+  department_id: string;
+  kind: string;
+  status: string;
+  diagnoses: JSONColumnType<{ icd10: string; name: string }[]>;
+  patient_age_years: number;
+  patient_weight_kg: number | null;
+  valid_days: Generated<number>;
+  validity_reason: string | null;
+  long_term_reason: string | null;
+  checks: JSONColumnType<Record<string, unknown>[], string | undefined, string>;
+  total_fen: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  signed_at: Timestamp | null;
+  valid_until: Timestamp | null;
+  signed_document: string | null;
+  content_hash: string | null;
+  signature: string | null;
+  certificate_serial: string | null;
+  approved_at: Timestamp | null;
+  rejected_at: Timestamp | null;
+  dispensed_at: Timestamp | null;
+  expired_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+}
+
+export interface PrescriptionItemTable {
+  prescription_id: string;
+  line: number;
+  drug_id: string;
+  dose: number;
+  dose_unit: string;
+  frequency: string;
+  days: number;
+  quantity: number;
+  route: string;
+  note: string | null;
+  interaction_override_reason: string | null;
+  unit_price_fen: number;
+}
+
+export interface PrescriptionReviewTable {
+  id: string;
+  prescription_id: string;
+  pharmacist_id: string;
+  decision: string;
+  reason: string | null;
+  reviewed_at: Timestamp;
+  signed_document: string;
+  content_hash: string;
+  signature: string;
+  certificate_serial: string;
+}
+
+export interface DeliveryAddressTable {
+  id: string;
+  account_id: string;
+  recipient: string;
+  phone_enc: string;
+  phone_masked: string;
+  subdistrict: string;
+  detail: string;
+  lat: number;
+  lng: number;
+  is_default: Generated<boolean>;
+  created_at: Timestamp;
+  removed_at: Timestamp | null;
+}
+
+export interface FulfilmentTable {
+  id: string;
+  prescription_id: string;
+  patient_id: string;
+  account_id: string;
+  pharmacy_id: string;
+  method: string;
+  address: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  status: string;
+  order_id: string;
+  drug_fen: number;
+  delivery_fee_fen: Generated<number>;
+  pickup_code: string | null;
+  created_at: Timestamp;
+  paid_at: Timestamp | null;
+  dispensed_at: Timestamp | null;
+  dispensed_by: string | null;
+  completed_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  cancel_reason: string | null;
+}
+
+export interface DispensedBoxTable {
+  trace_code: string;
+  fulfilment_id: string;
+  drug_id: string;
+  batch_no: string;
+  dispensed_at: Timestamp;
+}
+
+export interface DeliveryTable {
+  id: string;
+  fulfilment_id: string;
+  courier: string;
+  waybill_no: string | null;
+  status: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DeliveryEventTable {
+  id: string;
+  delivery_id: string;
+  courier: string;
+  event_id: string;
+  status: string;
+  occurred_at: Timestamp;
+  received_at: Timestamp;
+  applied: boolean;
+  outcome: string;
+  payload: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface PharmacySiteTable {
+  institution_id: string;
+  lat: number;
+  lng: number;
+  pickup: Generated<boolean>;
+  delivery: Generated<boolean>;
+  delivery_fee_fen: Generated<number>;
+  opening_hours: string | null;
+}
+
+export interface StockItemTable {
+  pharmacy_id: string;
+  drug_id: string;
+  price_fen: number;
+  on_hand: number;
+  reserved: Generated<number>;
+}
+
+export interface StockBatchTable {
+  id: string;
+  pharmacy_id: string;
+  drug_id: string;
+  batch_no: string;
+  expires_on: ColumnType<DateText, string, string>;
+  quantity: number;
+  received_at: Timestamp;
+}
+
+export interface StockReservationTable {
+  id: string;
+  pharmacy_id: string;
+  drug_id: string;
+  fulfilment_id: string;
+  quantity: number;
+  status: string;
+  created_at: Timestamp;
+  settled_at: Timestamp | null;
+}
+
+export interface PaymentOrderLineTable {
+  order_id: string;
+  line: number;
+  kind: string;
+  ref: string | null;
+  name: string;
+  quantity: number;
+  unit_price_fen: number;
+  amount_fen: number;
+  insurance_category: string | null;
+}
+
 export interface DB {
   institution: InstitutionTable;
   department: DepartmentTable;
@@ -391,6 +622,22 @@ export interface DB {
   signing_ca: SigningCaTable;
   medical_record: MedicalRecordTable;
   record_addendum: RecordAddendumTable;
+  drug: DrugTable;
+  formulary: FormularyTable;
+  patient_allergy: PatientAllergyTable;
+  prescription: PrescriptionTable;
+  prescription_item: PrescriptionItemTable;
+  prescription_review: PrescriptionReviewTable;
+  delivery_address: DeliveryAddressTable;
+  fulfilment: FulfilmentTable;
+  dispensed_box: DispensedBoxTable;
+  delivery: DeliveryTable;
+  delivery_event: DeliveryEventTable;
+  pharmacy_site: PharmacySiteTable;
+  stock_item: StockItemTable;
+  stock_batch: StockBatchTable;
+  stock_reservation: StockReservationTable;
+  payment_order_line: PaymentOrderLineTable;
 }
 
 // Directory (0005_directory.sql): columns added to tables of 0001. Declaration merging adds them to the

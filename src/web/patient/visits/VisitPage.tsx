@@ -9,6 +9,7 @@ import { useApiData } from '../../components/useApiData.js';
 import { formatYuan } from '../../format.js';
 import { goToCashier, usePaymentPolling } from '../booking/payment.js';
 import { PageHeader } from '../PageHeader.js';
+import { VisitPrescriptions } from '../prescriptions/VisitPrescriptions.js';
 import { useVisitChat } from './useVisitChat.js';
 import { ChatInput, ChatMessages } from './VisitChat.js';
 import { GuardianBanner, RatingCard, ReferralCard, VisitInfo, VisitStatusTag } from './VisitParts.js';
@@ -204,6 +205,9 @@ export function VisitPage() {
             </div>
           )}
           <VisitInfo visit={visit} />
+          {(visit.status === 'in_progress' || visit.status === 'completed') && (
+            <VisitPrescriptions visitId={visit.id} live={visit.status === 'in_progress'} />
+          )}
           {isVisitCancellable(visit.status) && !confirming && (
             <div className="visit-cancel">
               <Button size="small" color="danger" fill="none" onClick={cancel} data-testid="visit-cancel">

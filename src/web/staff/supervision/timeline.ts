@@ -73,10 +73,19 @@ function actorLabel(entry: TimelineEntry, t: TFunction): string {
 
 /** Something went wrong or was undone (red), money went back (orange), the visit got done (green). */
 export function kindColor(kind: string): string {
-  if (kind === 'cancelled' || kind === 'expired') return 'red';
-  if (kind === 'referred_offline' || kind === 'refunded') return 'orange';
+  if (
+    kind === 'cancelled' ||
+    kind === 'expired' ||
+    kind === 'rx_expired' ||
+    kind === 'rx_delivery_failed' ||
+    kind === 'rx_fulfilment_cancelled'
+  )
+    return 'red';
+  if (kind === 'referred_offline' || kind === 'refunded' || kind === 'rx_refunded') return 'orange';
   if (kind === 'completed' || kind === 'record_signed' || kind === 'paid') return 'green';
-  if (kind === 'messages' || kind === 'record_saved' || kind === 'chat_closed') return 'gray';
+  if (kind === 'rx_signed' || kind === 'rx_dispensed' || kind === 'rx_received') return 'green';
+  if (kind === 'messages' || kind === 'record_saved' || kind === 'chat_closed' || kind === 'rx_saved')
+    return 'gray';
   return 'blue';
 }
 

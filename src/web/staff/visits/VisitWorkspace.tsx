@@ -8,9 +8,9 @@ import { post } from '../../api.js';
 import { useApiData } from '../../components/useApiData.js';
 import { formatDateTime } from '../../format.js';
 import { VisitSocket } from '../../visits/socket.js';
+import { RecordTabs } from '../prescriptions/RecordTabs.js';
 import { ChatPanel } from './ChatPanel.js';
 import { PatientPanel } from './PatientPanel.js';
-import { RecordPanel } from './RecordPanel.js';
 import { ReferOfflineModal } from './ReferOfflineModal.js';
 import { TimelineDrawer } from './TimelineDrawer.js';
 import { ChannelTag, sexAge, VisitStatusTag, VisitTypeTag } from './tags.js';
@@ -135,7 +135,7 @@ export function VisitWorkspace() {
           {socket && <ChatPanel visit={v} socket={socket} />}
         </section>
         <section className="workspace__col workspace__col--record">
-          <RecordPanel visit={v} onVisitChanged={visit.setData} />
+          <RecordTabs visit={v} onVisitChanged={visit.setData} />
         </section>
       </div>
       <TimelineDrawer visitId={v.id} open={timelineOpen} onClose={() => setTimelineOpen(false)} />

@@ -1,7 +1,7 @@
-import { errors } from '../../platform/errors.js';
+import { errors } from './errors.js';
 
 /** One page of a keyset-paged list: the shape every list endpoint answers. */
-export type { Page } from '../../../shared/http.js';
+export type { Page } from '../../shared/http.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;

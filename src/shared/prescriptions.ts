@@ -531,7 +531,8 @@ export const ReceiveBatchBody = Type.Object(
     batchNo: Type.String({ minLength: 1, maxLength: 40 }),
     expiresOn: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
     quantity: Type.Integer({ minimum: 1, maximum: 100000 }),
-    priceFen: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+    /** Per package: at most ¥10,000, so an order's total stays far inside integer fen. */
+    priceFen: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   },
   { additionalProperties: false },
 );
@@ -549,5 +550,7 @@ export const Allergy = Type.Object({
   substance: Type.String(),
   reaction: Nullable(Type.String()),
   recordedAt: Instant,
+  /** Recorded by a doctor in their care of the patient: only a doctor may remove it (RX-10). */
+  recordedByDoctor: Type.Boolean(),
 });
 export const AllergyList = Type.Object({ items: Type.Array(Allergy) });

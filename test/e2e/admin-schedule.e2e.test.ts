@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { apiAs, bookAndPay, createSchedule, doctorId, isoWeekday, shanghaiDay, zhMonthDay } from './api.js';
+import { expectAccessible } from './axe.js';
 import { journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 const journeys = journeyHarness();
@@ -46,6 +47,7 @@ describe('admin schedules', () => {
     await form.getByLabel('号源数').fill('4');
     await form.getByLabel('挂号费（元）').fill('80');
     await screenshot(page, 'admin-schedule-form');
+    await expectAccessible(page, '新建排班');
     await form.getByRole('button', { name: '新建排班' }).click();
     const created = scheduleRow(page, first, '09:00–11:30');
     await created.waitFor();
@@ -67,16 +69,19 @@ describe('admin schedules', () => {
     await pick(page, rows.nth(1).getByLabel('结束时间'), '17:00');
     await rows.nth(1).getByLabel('号源数').fill('10');
     await screenshot(page, 'admin-template');
+    await expectAccessible(page, '按周模板排班');
     await dialog.getByTestId('template-submit').click();
     const result = dialog.getByTestId('template-result');
     await result.waitFor();
     expect(await result.textContent()).toContain('已创建 1 个排班');
     expect(await result.getByTestId('template-skipped').textContent()).toContain('已有出诊排班');
     await screenshot(page, 'admin-template-result');
+    await expectAccessible(page, '按周模板排班 结果');
     await dialog.getByRole('button', { name: /完\s*成/ }).click();
     await dialog.waitFor({ state: 'hidden' });
     await scheduleRow(page, second, '14:00–17:00').waitFor();
     await screenshot(page, 'admin-schedules');
+    await expectAccessible(page, '排班管理');
 
     // A patient books and pays the first session; the admin sees the booking, then stops the session.
     const url = journeys.url();
@@ -93,6 +98,7 @@ describe('admin schedules', () => {
     await bookingRow.waitFor();
     expect(await bookingRow.textContent()).toContain('已预约');
     await screenshot(page, 'admin-bookings');
+    await expectAccessible(page, '排班预约');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
 
@@ -100,12 +106,14 @@ describe('admin schedules', () => {
     const stop = page.getByRole('dialog');
     await stop.getByLabel('停诊原因').fill('医生临时外出参加会诊');
     await screenshot(page, 'admin-stop');
+    await expectAccessible(page, '停诊');
     await stop.getByRole('button', { name: '确认停诊' }).click();
     expect(await page.getByTestId('schedule-notice').textContent()).toContain(
       '已停诊，1 个预约已取消并全额退款',
     );
     await created.getByText('已停诊').waitFor();
     await screenshot(page, 'admin-stopped');
+    await expectAccessible(page, '排班管理 (已停诊)');
 
     const mine = await zhang.get<{ items: { id: string; status: string }[] }>('/appointments');
     expect(mine.items.find((a) => a.id === booking.id)?.status).toBe('cancelled');
@@ -122,6 +130,7 @@ describe('admin schedules', () => {
     await page.getByText('放号规则已保存').waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'admin-policy');
+    await expectAccessible(page, '放号规则');
     await page.reload();
     await page.getByTestId('policy-page').waitFor();
     expect(await page.getByLabel('支付时限（分钟）').inputValue()).toBe('20');
@@ -183,6 +192,7 @@ describe('clinic', () => {
       expect(await row.getByTestId('check-in').count()).toBe(0);
     }
     await screenshot(page, 'clinic-today');
+    await expectAccessible(page, '今日出诊');
 
     await page.getByTestId(`day-${later}`).click();
     const next = page
@@ -194,5 +204,6 @@ describe('clinic', () => {
     expect(await next.getByTestId('booking-status').textContent()).toBe('已预约');
     expect(await next.getByTestId('check-in').count()).toBe(0); // not the visit day
     await screenshot(page, 'clinic-next-days');
+    await expectAccessible(page, '今日出诊 (后续日期)');
   });
 });

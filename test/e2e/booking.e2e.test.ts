@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiAs, createSchedule, doctorId, shanghaiDay } from './api.js';
+import { expectAccessible } from './axe.js';
 import { journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 const journeys = journeyHarness();
@@ -50,10 +51,12 @@ async function chooseSession(
   const hospital = page.getByTestId('institution-item').filter({ hasText: HOSPITAL });
   await hospital.waitFor();
   if (shots) await screenshot(page, 'booking-hospitals');
+  if (shots) await expectAccessible(page, '预约挂号 医院');
   await hospital.click();
   const department = page.getByTestId('department-item').filter({ hasText: '心血管内科' });
   await department.waitFor();
   if (shots) await screenshot(page, 'booking-departments');
+  if (shots) await expectAccessible(page, '预约挂号 科室');
   await department.click();
   const doctor = page.getByTestId('doctor-item').filter({ hasText: '陈建国' });
   await doctor.waitFor();
@@ -65,12 +68,14 @@ async function chooseSession(
   expect(await doctor.textContent()).toContain('主任医师');
   expect(await doctor.textContent()).toContain('最近可约');
   if (shots) await screenshot(page, 'booking-doctors');
+  if (shots) await expectAccessible(page, '预约挂号 医生');
   await doctor.click();
   await page.getByTestId(`date-${date}`).click();
   const session = page.getByTestId('session').filter({ hasText: hours });
   await session.waitFor();
   expect(await session.textContent()).toContain('¥100.00');
   if (shots) await screenshot(page, 'booking-doctor');
+  if (shots) await expectAccessible(page, '医生排班');
   await session.getByRole('button').click();
   await page.getByTestId('confirm-page').waitFor();
 }
@@ -97,6 +102,7 @@ describe('booking', () => {
       .locator('.adm-selector-item-active', { hasText: '张伟' })
       .waitFor();
     await screenshot(page, 'booking-confirm');
+    await expectAccessible(page, '确认预约');
 
     await page.getByTestId('book-submit').click();
     await page.getByTestId('booked-result').waitFor();
@@ -104,10 +110,12 @@ describe('booking', () => {
     expect(await page.getByTestId('token-window').textContent()).toContain('09:00–09:40');
     expect(await page.getByTestId('booked-result').textContent()).toMatch(/请在 1\d:\d\d 内完成支付/);
     await screenshot(page, 'booking-booked');
+    await expectAccessible(page, '预约成功 (待支付)');
 
     await payOnCashier(page, 'booking-cashier');
     await page.getByTestId('checkin-qr').locator('canvas').waitFor();
     await screenshot(page, 'booking-paid');
+    await expectAccessible(page, '预约详情 (已支付)');
     await page.getByTestId('order-status').scrollIntoViewIfNeeded();
     await screenshot(page, 'booking-paid-payment');
 
@@ -119,6 +127,7 @@ describe('booking', () => {
     await page.getByTestId('order-status').filter({ hasText: '已退款 ¥100.00' }).waitFor();
     expect(await page.getByTestId('checkin-qr').count()).toBe(0);
     await screenshot(page, 'booking-cancelled');
+    await expectAccessible(page, '预约详情 (已取消)');
 
     await page.locator('.adm-nav-bar-back').click();
     const item = page.getByTestId('appointment-item').first();
@@ -126,6 +135,7 @@ describe('booking', () => {
     expect(await item.textContent()).toContain('已取消');
     expect(await item.textContent()).toContain('就诊人：张伟');
     await screenshot(page, 'booking-list');
+    await expectAccessible(page, '我的预约');
 
     await page.goto('/patient/messages');
     await page.getByTestId('notification-item').filter({ hasText: '预约已取消' }).waitFor();
@@ -133,6 +143,7 @@ describe('booking', () => {
     expect(unread).toBeGreaterThan(0);
     await page.locator('.patient-tabbar .adm-badge').waitFor();
     await screenshot(page, 'booking-messages');
+    await expectAccessible(page, '消息');
     await page.getByTestId('notification-item').filter({ hasText: '预约成功' }).click();
     await page.getByTestId('appointment-page').waitFor();
   });
@@ -175,9 +186,11 @@ describe('booking', () => {
     await session.waitFor();
     expect(await session.textContent()).toContain('约满');
     await screenshot(page, 'booking-full');
+    await expectAccessible(page, '医生排班 (约满)');
     await session.getByTestId('session-waitlist').click();
     await page.getByTestId('waitlist-join').click();
     expect(await page.getByTestId('waitlist-position').textContent()).toBe('您当前排在第 1 位');
     await screenshot(page, 'booking-waitlisted');
+    await expectAccessible(page, '候补');
   });
 });

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { expectAccessible } from './axe.js';
 import { journeyHarness, loginWithPassword, loginWithSmsCode, screenshot } from './support.js';
 
 /** The ten demo accounts of the seeded region, the home each lands on and the name it greets. */
@@ -38,6 +39,7 @@ describe('login per role', () => {
         expect(await textOf(page, account.home)).toContain(`欢迎回来，${account.name}`);
       }
       await screenshot(page, `home-${account.role}-${account.phone}`);
+      await expectAccessible(page, `${account.home} (${account.phone})`);
     });
   }
 });
@@ -49,6 +51,7 @@ describe('login journeys', () => {
     await page.waitForURL('**/login');
     await page.getByTestId('login-submit').waitFor();
     await screenshot(page, 'login-desktop');
+    await expectAccessible(page, '登录');
   });
 
   it('a wrong password shows the server’s Chinese problem title', async () => {
@@ -57,6 +60,7 @@ describe('login journeys', () => {
     expect(await textOf(page, 'login-error')).toContain('手机号或密码错误');
     expect(new URL(page.url()).pathname).toBe('/login');
     await screenshot(page, 'login-wrong-password');
+    await expectAccessible(page, '登录 (wrong password)');
   });
 
   it('a patient logs in with the SMS code shown by the demo hint', async () => {
@@ -76,6 +80,7 @@ describe('login journeys', () => {
     expect(await page.getByTestId('otp-send').textContent()).toMatch(/\d+ 秒后重新获取/);
     expect(await page.getByTestId('otp-send').isDisabled()).toBe(true);
     await screenshot(page, 'login-sms-phone');
+    await expectAccessible(page, '验证码登录');
   });
 
   it('switching to English changes the login page and the console, and is remembered', async () => {
@@ -92,6 +97,7 @@ describe('login journeys', () => {
     await page.reload();
     await page.getByText('Clinical Workstation').waitFor();
     await screenshot(page, 'clinic-home-english');
+    await expectAccessible(page, 'clinic home (English)');
     await page.getByTestId('lang-switch').getByText('中文').click();
     await page.getByText('医护工作台').waitFor();
   });
@@ -114,6 +120,7 @@ describe('login journeys', () => {
     await page.getByText('我的', { exact: true }).click();
     expect(await textOf(page, 'masked-phone')).toBe('138****0001');
     await screenshot(page, 'patient-mine');
+    await expectAccessible(page, '我的');
     await page.getByTestId('logout').click();
     await page.getByRole('dialog').getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL('**/login');
@@ -126,6 +133,7 @@ describe('login journeys', () => {
     await page.getByTestId('service-reports').click();
     await page.getByTestId('coming-soon').getByText('即将上线').waitFor();
     await screenshot(page, 'patient-coming-soon');
+    await expectAccessible(page, '即将上线');
     await page.getByRole('button', { name: '返回首页' }).click();
     await page.getByTestId('patient-home').waitFor();
   });

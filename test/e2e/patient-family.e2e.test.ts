@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { expectAccessible } from './axe.js';
 import { journeyHarness, loginWithPassword, loginWithSmsCode, residentId, screenshot } from './support.js';
 
 const journeys = journeyHarness();
@@ -31,6 +32,7 @@ describe('patient family', () => {
     await page.getByTestId('patient-home').waitFor();
     expect(await page.getByTestId('real-name-status').textContent()).toBe('已实名');
     await screenshot(page, 'patient-home');
+    await expectAccessible(page, '首页');
     await page.getByTestId('service-dependents').click();
     const child = dependentItem(page, '李小宝');
     await child.waitFor();
@@ -39,6 +41,7 @@ describe('patient family', () => {
     expect(text).toContain('已生效');
     expect(text).toMatch(/\*{4,}/); // the ID number is masked
     await screenshot(page, 'patient-dependents');
+    await expectAccessible(page, '就诊人管理');
   });
 
   it('a new user registers by SMS code, verifies their real name and adds a child and a parent', async () => {
@@ -47,10 +50,12 @@ describe('patient family', () => {
     await page.getByTestId('patient-home').waitFor();
     expect(await page.getByTestId('real-name-status').textContent()).toBe('未实名');
     await screenshot(page, 'patient-home-unverified');
+    await expectAccessible(page, '首页 (未实名)');
 
     // 实名认证, with a client-side check of the ID's check digit first.
     await page.getByTestId('real-name-status').click();
     await page.getByTestId('real-name-page').waitFor();
+    await expectAccessible(page, '实名认证');
     await input(page, 'rn-name').fill('林晓');
     const own = residentId('19880312', '123');
     await input(page, 'rn-id').fill(`${own.slice(0, 17)}${own[17] === '0' ? '1' : '0'}`);
@@ -66,6 +71,7 @@ describe('patient family', () => {
     expect(shown).not.toContain(own); // masked once verified
     expect(shown).toMatch(/\*{4,}/);
     await screenshot(page, 'patient-real-name-verified');
+    await expectAccessible(page, '实名认证 (已实名)');
 
     // A child: guardian-managed, active at once, no phone needed.
     await page.goto('/patient/dependents');
@@ -77,6 +83,7 @@ describe('patient family', () => {
     await pickRelationship(page, '子女');
     await page.getByText('未成年就诊人由您作为监护人管理，无需本人手机号').waitFor();
     await screenshot(page, 'patient-dependent-form');
+    await expectAccessible(page, '添加就诊人');
     await page.getByTestId('dependent-submit').click();
     const child = dependentItem(page, '林小禾');
     await child.waitFor();
@@ -95,6 +102,7 @@ describe('patient family', () => {
     await parent.waitFor();
     expect(await parent.textContent()).toContain('待确认');
     await screenshot(page, 'patient-dependents-pending');
+    await expectAccessible(page, '就诊人管理 (待确认)');
 
     await parent.getByTestId('confirm-open').click();
     const hint = (await page.getByRole('dialog').getByTestId('dev-code-hint').textContent()) ?? '';
@@ -102,6 +110,7 @@ describe('patient family', () => {
     expect(code).toBeDefined();
     await page.getByTestId('confirm-code').locator('input').fill(code!);
     await screenshot(page, 'patient-dependent-confirm');
+    await expectAccessible(page, '就诊人确认');
     await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
     await parent.getByText('已生效').waitFor();
     expect(await page.getByTestId('dependent-item').count()).toBe(2);
@@ -121,6 +130,7 @@ describe('patient family', () => {
     expect(after).toBeGreaterThan(before);
     expect(await page.evaluate(() => document.documentElement.classList.contains('elderly-mode'))).toBe(true);
     await screenshot(page, 'patient-home-elderly-mode');
+    await expectAccessible(page, '首页 (长辈模式)');
   });
 
   it('the patient H5 switches to English from 我的', async () => {
@@ -133,5 +143,6 @@ describe('patient family', () => {
     await page.getByText('Hello, 张伟').waitFor();
     await page.getByText('Family members').waitFor();
     await screenshot(page, 'patient-home-english');
+    await expectAccessible(page, 'home (English)');
   });
 });

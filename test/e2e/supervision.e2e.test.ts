@@ -3,6 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { VisitPage } from '../../src/shared/visits.js';
 import { apiAs, doctorId, requestPaidVisit, shanghaiDay, zhMonthDay } from './api.js';
+import { expectAccessible } from './axe.js';
 import { journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 const journeys = journeyHarness();
@@ -84,6 +85,7 @@ describe('first-visit pilot (regulator)', () => {
     await seeded.first().waitFor();
     expect(await seeded.first().getByTestId('pilot-status').textContent()).toBe('试点中');
     await screenshot(page, 'supervision-pilot-list');
+    await expectAccessible(page, '首诊试点');
 
     // 新增: the cardiology of YC-H01, from a month ahead for half a year (so not started yet).
     const [startsOn, endsOn] = [shanghaiDay(30), shanghaiDay(210)];
@@ -94,6 +96,7 @@ describe('first-visit pilot (regulator)', () => {
     await pick(page, form.getByLabel('开始日期'), startsOn, zhFullDate(startsOn));
     await pick(page, form.getByLabel('结束日期'), endsOn, zhFullDate(endsOn));
     await screenshot(page, 'supervision-pilot-form');
+    await expectAccessible(page, '首诊试点 新增');
     await form.getByRole('button', { name: /提\s*交/ }).click();
     await form.waitFor({ state: 'hidden' });
     const created = page.getByTestId('pilot-row').filter({ hasText: '心血管内科专业' });
@@ -106,12 +109,14 @@ describe('first-visit pilot (regulator)', () => {
     const confirm = page.getByRole('dialog').filter({ hasText: '撤销该试点范围？' });
     await confirm.waitFor();
     await screenshot(page, 'supervision-pilot-revoke');
+    await expectAccessible(page, '首诊试点 撤销确认');
     await confirm.getByRole('button', { name: '确认撤销' }).click();
     await created.getByTestId('pilot-status').filter({ hasText: '已撤销' }).waitFor();
     expect(await created.getByTestId('pilot-revoke').count()).toBe(0);
     // The seeded scope is untouched.
     expect(await seeded.first().getByTestId('pilot-status').textContent()).toBe('试点中');
     await screenshot(page, 'supervision-pilot-revoked');
+    await expectAccessible(page, '首诊试点 (已撤销)');
   });
 });
 
@@ -125,6 +130,7 @@ describe('first-visit whitelist (org_admin of the children’s hospital)', () =>
     }
     expect(await su.getByTestId('whitelist-eligible').textContent()).toBe('满足全部条件');
     await screenshot(page, 'supervision-whitelist');
+    await expectAccessible(page, '首诊医生白名单');
 
     // 程佳怡: online follow-ups only since 2026 and not trained.
     await page.getByTestId('whitelist-add').click();
@@ -135,6 +141,7 @@ describe('first-visit whitelist (org_admin of the children’s hospital)', () =>
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain('不符合');
     await screenshot(page, 'supervision-whitelist-refused');
+    await expectAccessible(page, '首诊医生白名单 添加被拒');
     await dialog.getByRole('button', { name: /取\s*消/ }).click();
     expect(await page.getByTestId('whitelist-row').filter({ hasText: '程佳怡' }).count()).toBe(0);
 
@@ -163,6 +170,7 @@ describe('visit supervision (org_admin of YC-H01)', () => {
     expect(text).toContain('陈建国');
     expect(text).toContain('已完成');
     await screenshot(page, 'supervision-visits');
+    await expectAccessible(page, '问诊监管');
 
     // Filtering by another status hides it; by 已完成 shows it again.
     await pick(page, page.getByTestId('visit-status-filter'), '已取消');
@@ -198,6 +206,7 @@ describe('visit supervision (org_admin of YC-H01)', () => {
     expect(await drawer.textContent()).toContain('张伟');
     expect(visitId).toBeTruthy();
     await screenshot(page, 'supervision-visit-timeline');
+    await expectAccessible(page, '问诊监管 时间线');
     await drawer.getByTestId('timeline-event').last().scrollIntoViewIfNeeded();
     await screenshot(page, 'supervision-visit-timeline-end');
   });
@@ -208,10 +217,12 @@ describe('visit supervision (org_admin of YC-H01)', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('云澜医科大学附属云川医院');
     await screenshot(page, 'supervision-visits-region');
+    await expectAccessible(page, '问诊监管 (全区)');
     await row.getByTestId('visit-timeline-open').click();
     const kinds = page.getByTestId('visit-timeline').getByTestId('timeline-kind');
     await kinds.filter({ hasText: '问诊完成' }).waitFor();
     await screenshot(page, 'supervision-visit-timeline-region');
+    await expectAccessible(page, '问诊监管 时间线 (全区)');
   });
 
   it('the next page is asked for with the API’s keyset cursor (`before`)', async () => {

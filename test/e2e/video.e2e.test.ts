@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineEntry, VisitView } from '../../src/shared/visits.js';
 import { type ApiClient, apiAs, doctorId, requestPaidVisit, until } from './api.js';
+import { expectAccessible } from './axe.js';
 import { journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 /**
@@ -74,10 +75,12 @@ describe('video visit', () => {
     await doctorConsent.waitFor();
     expect(await doctorConsent.textContent()).toContain(CONSENT_QUESTION);
     await screenshot(doctor, 'video-doctor-consent');
+    await expectAccessible(doctor, '视频问诊 录制同意 (医生)');
     await doctor.getByTestId('consent-agree').click();
     await doctor.getByTestId('call-status').filter({ hasText: '等待对方加入' }).waitFor();
     expect(await doctor.locator('.video-call__peer').textContent()).toContain('张伟');
     await screenshot(doctor, 'video-doctor-waiting');
+    await expectAccessible(doctor, '视频问诊 等待 (医生)');
 
     // 张伟 opens it on his phone and agrees as well.
     const patient = await journeys.open('phone');
@@ -90,6 +93,7 @@ describe('video visit', () => {
     expect(await patientConsent.textContent()).toContain(CONSENT_QUESTION);
     await patient.locator('.video-call__peer').filter({ hasText: '陈建国' }).waitFor();
     await screenshot(patient, 'video-patient-consent');
+    await expectAccessible(patient, '视频问诊 录制同意 (患者)');
     await patient.getByTestId('consent-agree').click();
 
     // Both see the other side's camera.
@@ -103,7 +107,9 @@ describe('video visit', () => {
       await page.getByTestId('call-status').filter({ hasText: '通话中' }).waitFor();
     }
     await screenshot(doctor, 'video-doctor-call');
+    await expectAccessible(doctor, '视频问诊 通话中 (医生)');
     await screenshot(patient, 'video-patient-call');
+    await expectAccessible(patient, '视频问诊 通话中 (患者)');
 
     // The patient mutes and turns the camera off, then back on.
     await patient.getByTestId('call-mute').click();
@@ -119,6 +125,7 @@ describe('video visit', () => {
       }),
     ).toEqual(expect.arrayContaining(['audio:false', 'video:false']));
     await screenshot(patient, 'video-patient-muted');
+    await expectAccessible(patient, '视频问诊 静音 (患者)');
     await patient.getByTestId('call-mute').click();
     await patient.getByTestId('call-camera').click();
     expect(await patient.getByTestId('call-mute').textContent()).toContain('静音');
@@ -132,7 +139,9 @@ describe('video visit', () => {
     expect(await doctor.getByTestId('call-over').textContent()).toContain('通话已结束');
     expect(await doctor.getByTestId('call-duration').textContent()).toMatch(/^通话时长 \d\d:\d\d$/);
     await screenshot(patient, 'video-patient-ended');
+    await expectAccessible(patient, '视频问诊 已结束 (患者)');
     await screenshot(doctor, 'video-doctor-ended');
+    await expectAccessible(doctor, '视频问诊 已结束 (医生)');
     // The camera is off on both sides once the call is over.
     for (const page of [doctor, patient]) {
       await page.waitForFunction(() => !document.querySelector('[data-testid="local-video"]'));

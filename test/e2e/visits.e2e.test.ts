@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { Practitioner } from '../../src/shared/directory.js';
 import type { Page as ListPage } from '../../src/shared/http.js';
 import { apiAs, bookAndPay, publicGet, shanghaiDay } from './api.js';
+import { expectAccessible } from './axe.js';
 import { journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 const journeys = journeyHarness();
@@ -104,10 +105,12 @@ describe('online visits', () => {
     await page.getByTestId('service-followUp').click();
     await page.getByTestId('new-visit-page').getByText('选择医院和医生').waitFor();
     await screenshot(page, 'visits-choose-doctor');
+    await expectAccessible(page, '选择医院和医生');
 
     await page.goto(`/patient/doctors/${chen}`);
     await page.getByTestId('doctor-online-visit').waitFor();
     await screenshot(page, 'visits-doctor-entry');
+    await expectAccessible(page, '医生主页');
     await page.getByTestId('doctor-online-visit').click();
     await page.getByTestId('new-visit-page').waitFor();
     await page
@@ -117,6 +120,7 @@ describe('online visits', () => {
     expect(await page.getByTestId('visit-type').textContent()).not.toContain('首诊');
     await page.getByTestId('visit-type').locator('.adm-selector-item-active', { hasText: '复诊' }).waitFor();
     await screenshot(page, 'visits-new');
+    await expectAccessible(page, '发起问诊');
 
     // His own hospital diagnosis is offered first: one tap, no document (VISIT-1).
     const card = page
@@ -154,10 +158,12 @@ describe('online visits', () => {
       .waitFor({ state: 'detached' });
     await page.getByTestId('visit-description').scrollIntoViewIfNeeded();
     await screenshot(page, 'visits-new-filled');
+    await expectAccessible(page, '发起问诊 (已填写)');
     await page.getByTestId('visit-consent').scrollIntoViewIfNeeded();
     await page.getByTestId('visit-consent-check').click();
     expect(await page.getByTestId('visit-consent').textContent()).toContain('拨打 120');
     await screenshot(page, 'visits-new-consent');
+    await expectAccessible(page, '发起问诊 (知情同意)');
 
     await page.getByTestId('visit-submit').click();
     await payOnCashier(page, 'visits-cashier');
@@ -167,6 +173,7 @@ describe('online visits', () => {
     await page.getByTestId('visit-info').waitFor();
     await page.getByTestId('attachment-thumb').first().and(page.locator('[data-loaded="true"]')).waitFor();
     await screenshot(page, 'visits-waiting');
+    await expectAccessible(page, '问诊 (候诊中)');
 
     // 陈建国 takes the visit at his workstation: the patient's page follows live.
     const doctor = await apiAs(journeys.url(), '13900000001');
@@ -201,6 +208,7 @@ describe('online visits', () => {
     });
     await page.getByTestId('chat-message').filter({ hasText: '氨氯地平维持 5mg' }).waitFor();
     await screenshot(page, 'visits-chat');
+    await expectAccessible(page, '问诊 (聊天)');
     await page.locator('.chat-image').last().click();
     await page.locator('.adm-image-viewer-content img').waitFor();
     await screenshot(page, 'visits-chat-picture');
@@ -217,6 +225,7 @@ describe('online visits', () => {
     await statusIs(page, '已完成');
     await page.getByTestId('rating-card').waitFor();
     await screenshot(page, 'visits-completed');
+    await expectAccessible(page, '问诊 (已完成)');
 
     await page.getByTestId('visit-record').click();
     await page.getByTestId('record-signature').getByText('已电子签名（SM2）').waitFor();
@@ -227,6 +236,7 @@ describe('online visits', () => {
     expect(await page.getByTestId('record-certificate').textContent()).not.toBe('');
     expect(await page.getByTestId('record-advice').textContent()).toContain('氨氯地平 5mg');
     await screenshot(page, 'visits-record');
+    await expectAccessible(page, '电子病历');
     await page.getByTestId('record-signature').scrollIntoViewIfNeeded();
     await screenshot(page, 'visits-record-signature');
 
@@ -240,6 +250,7 @@ describe('online visits', () => {
     await page.getByTestId('rating-done').waitFor();
     expect(await page.getByTestId('rating-done').locator('.rating-star--on').count()).toBe(5);
     await screenshot(page, 'visits-rated');
+    await expectAccessible(page, '问诊 (已评价)');
 
     await page.goto('/patient/mine');
     await page.getByTestId('mine-visits').click();
@@ -248,6 +259,7 @@ describe('online visits', () => {
     expect(await item.textContent()).toContain('已完成');
     expect(await item.textContent()).toContain('陈建国');
     await screenshot(page, 'visits-list');
+    await expectAccessible(page, '我的问诊');
   });
 
   it('李娜 asks 苏晓雯 for a first visit for 李小宝, confirms she is with him, and reads the signed record', async () => {
@@ -276,6 +288,7 @@ describe('online visits', () => {
     expect(await page.getByTestId('visit-patient').textContent()).toBe('李小宝');
     await page.getByTestId('guardian-banner').waitFor();
     await screenshot(page, 'visits-guardian');
+    await expectAccessible(page, '问诊 (监护人确认)');
 
     // The doctor cannot start before the guardian says she is there (PILOT-3).
     const doctor = await apiAs(journeys.url(), '13900000002');
@@ -308,6 +321,7 @@ describe('online visits', () => {
     expect(await page.getByTestId('record-diagnoses').textContent()).toContain(shortStature.code);
     expect(await page.getByTestId('record-page').textContent()).toContain('李小宝');
     await screenshot(page, 'visits-first-visit-record');
+    await expectAccessible(page, '电子病历 (首诊)');
   });
 
   it('王秀英 in 长辈模式: refused a first visit at 陈建国 and a follow-up without diagnosis, then referred offline', async () => {
@@ -330,6 +344,7 @@ describe('online visits', () => {
     expect(await error.textContent()).toContain('暂不能在线首诊：该医院的该专科未纳入互联网首诊试点');
     await error.scrollIntoViewIfNeeded();
     await screenshot(page, 'visits-refused-first-visit');
+    await expectAccessible(page, '发起问诊 (首诊被拒)');
 
     await page.getByTestId('visit-type').getByText('复诊').click();
     await page.getByTestId('condition-picker').getByText('原发性高血压').click();
@@ -341,6 +356,7 @@ describe('online visits', () => {
     await page.goto('/patient/visits');
     await page.getByTestId('visits-page').getByText('还没有问诊').waitFor();
     await screenshot(page, 'visits-list-empty-elderly');
+    await expectAccessible(page, '我的问诊 (长辈模式)');
 
     // Her diabetes (diagnosed at the hospital's endocrinology) may be followed up online; the
     // cardiologist finds it is not his field and sends her to endocrinology (VISIT-3), refunded.
@@ -382,6 +398,7 @@ describe('online visits', () => {
     expect(await referral.textContent()).toContain('内分泌科');
     await referral.scrollIntoViewIfNeeded();
     await screenshot(page, 'visits-referred-elderly');
+    await expectAccessible(page, '问诊 (已转线下)');
     await page.getByTestId('referral-book').click();
     await page.getByTestId('book-doctors').waitFor();
     expect(page.url()).toContain(`/patient/book/${visit.institutionId}/${endocrinology.id}`);
@@ -412,6 +429,7 @@ describe('online visits', () => {
       .locator('textarea:not([aria-hidden])')
       .fill('按预约复诊，近期血压平稳。');
     await screenshot(page, 'visits-from-appointment');
+    await expectAccessible(page, '发起问诊 (来自预约)');
     await page.getByTestId('visit-consent-check').click();
     await page.getByTestId('visit-submit').click();
     // Paid at booking: no cashier; the queue opens 30 minutes before the booked window.
@@ -419,6 +437,7 @@ describe('online visits', () => {
     await statusIs(page, '已支付');
     expect(await page.getByTestId('visit-hero').textContent()).toContain('预约时段前 30 分钟');
     await screenshot(page, 'visits-from-appointment-paid');
+    await expectAccessible(page, '问诊 (已支付)');
 
     // Back on the appointment, 进入问诊 opens the same visit rather than asking again.
     const visitUrl = page.url();

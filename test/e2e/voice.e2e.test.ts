@@ -2,6 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { VisitMessage, VisitView } from '../../src/shared/visits.js';
 import { type ApiClient, apiAs, doctorId, requestPaidVisit } from './api.js';
+import { expectAccessible } from './axe.js';
 import { journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 /**
@@ -44,6 +45,7 @@ async function recordAndSend(page: Page, shot: string): Promise<void> {
   expect(await recorder.textContent()).toContain('正在录音');
   expect(await recorder.textContent()).toContain('最长 1:00');
   await screenshot(page, shot);
+  await expectAccessible(page, `录音 (${shot})`);
   await page.getByTestId('voice-send').click();
   await recorder.waitFor({ state: 'detached' });
 }
@@ -89,6 +91,7 @@ describe('voice notes', () => {
     expect(await mine.getByTestId('voice-note-duration').textContent()).toMatch(/^0:0[23]$/);
     await patient.locator('.chat-row--mine [data-testid="voice-note"][data-state="ready"]').waitFor();
     await screenshot(patient, 'voice-patient-sent');
+    await expectAccessible(patient, '语音消息 已发送 (患者)');
 
     // The server keeps it as WebM, with its length.
     const messages = await patientApi.get<{ items: VisitMessage[] }>(`/visits/${visitId}/messages?after=0`);
@@ -125,6 +128,7 @@ describe('voice notes', () => {
         0.3,
     );
     await screenshot(doctor, 'voice-doctor-playing');
+    await expectAccessible(doctor, '语音消息 播放 (医生)');
     // It plays to the end and is ready to play again.
     await heard.locator('xpath=self::*[@data-state="ready"]').waitFor({ timeout: 10_000 });
 
@@ -136,6 +140,7 @@ describe('voice notes', () => {
     await answer.waitFor();
     expect(await answer.getByTestId('voice-note-duration').textContent()).toMatch(/^0:0[23]$/);
     await screenshot(doctor, 'voice-doctor-sent');
+    await expectAccessible(doctor, '语音消息 已发送 (医生)');
 
     const received = patient.locator(
       '[data-testid="chat-message"]:not(.chat-row--mine) [data-testid="voice-note"]',
@@ -146,6 +151,7 @@ describe('voice notes', () => {
     await received.getByTestId('voice-note-play').click();
     await received.locator('xpath=self::*[@data-state="playing"]').waitFor();
     await screenshot(patient, 'voice-patient-received');
+    await expectAccessible(patient, '语音消息 已收到 (患者)');
 
     const after = await patientApi.get<{ items: VisitMessage[] }>(`/visits/${visitId}/messages?after=0`);
     const voices = after.items.filter((m) => m.kind === 'voice');
@@ -177,6 +183,7 @@ describe('voice notes', () => {
     const box = await patient.getByTestId('chat-voice').boundingBox();
     expect(box?.height).toBeGreaterThanOrEqual(44);
     await screenshot(patient, 'voice-patient-mic-refused');
+    await expectAccessible(patient, '语音消息 麦克风被拒 (患者)');
 
     await patient.getByTestId('chat-input').locator('input').fill('麦克风用不了，我打字说吧。');
     await patient.getByTestId('chat-send').click();

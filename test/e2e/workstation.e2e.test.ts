@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { AttachmentView } from '../../src/shared/visits.js';
 import { type ApiClient, apiAs, requestPaidVisit } from './api.js';
+import { expectAccessible } from './axe.js';
 import { journeyHarness, loginWithPassword, screenshot } from './support.js';
 
 const journeys = journeyHarness();
@@ -105,6 +106,7 @@ describe('online visit workstation', () => {
     const page = await doctorQueue();
     await goOnline(page);
     await screenshot(page, 'workstation-online');
+    await expectAccessible(page, '在线问诊 (接诊中)');
 
     const zhang = await apiAs(journeys.url(), ZHANG);
     const visit = await requestAndPay(zhang, {
@@ -125,6 +127,7 @@ describe('online visit workstation', () => {
     expect(text).toContain('无需');
     expect(text).toMatch(/\d+ 分钟/);
     await screenshot(page, 'workstation-queue');
+    await expectAccessible(page, '在线问诊 候诊队列');
 
     await row.getByTestId('visit-start').click();
     await page.waitForURL(`**/clinic/onlineVisits/${visit.id}`);
@@ -199,12 +202,14 @@ describe('online visit workstation', () => {
     await page.getByText('草稿已保存').waitFor();
     await page.getByTestId('record-saved-at').filter({ hasText: '草稿保存于' }).waitFor();
     await screenshot(page, 'workstation-workspace');
+    await expectAccessible(page, '问诊工作台');
 
     await record.getByTestId('record-complete').click();
     const confirm = page.getByRole('dialog');
     expect(await confirm.textContent()).toContain('SM2');
     expect(await confirm.textContent()).toContain('不可修改');
     await screenshot(page, 'workstation-sign-confirm');
+    await expectAccessible(page, '问诊工作台 签名确认');
     await confirm.getByRole('button', { name: '签名并完成' }).click();
     const signed = page.getByTestId('signed-record');
     await signed.waitFor();
@@ -223,12 +228,14 @@ describe('online visit workstation', () => {
     await signed.getByTestId('addendum-submit').click();
     await signed.getByTestId('addendum').filter({ hasText: '晨起头晕与体位变化相关' }).waitFor();
     await screenshot(page, 'workstation-signed');
+    await expectAccessible(page, '问诊工作台 已签名');
 
     await page.getByTestId('timeline-open').click();
     const timeline = page.getByTestId('timeline');
     await timeline.getByTestId('timeline-entry').first().waitFor();
     expect(await timeline.getByTestId('timeline-entry').count()).toBeGreaterThan(2);
     await screenshot(page, 'workstation-timeline');
+    await expectAccessible(page, '问诊工作台 时间线');
     await page.keyboard.press('Escape');
 
     const signedRecord = await zhang.get<{ status: string; addenda: unknown[] }>(
@@ -269,6 +276,7 @@ describe('online visit workstation', () => {
       .getByTestId('refer-note')
       .fill('请近期到心血管内科门诊就诊，如胸痛持续不缓解请立即拨打 120。');
     await screenshot(page, 'workstation-refer');
+    await expectAccessible(page, '转线下');
     await dialog.getByTestId('refer-submit').click();
     await dialog.waitFor({ state: 'hidden' });
     await page
@@ -280,6 +288,7 @@ describe('online visit workstation', () => {
     expect(await referral.textContent()).toContain('运动负荷试验');
     expect(await referral.textContent()).toContain('心血管内科');
     await screenshot(page, 'workstation-referred');
+    await expectAccessible(page, '问诊工作台 已转线下');
 
     await page.getByTestId('back-to-queue').click();
     await page.getByTestId('visit-queue').waitFor();
@@ -290,6 +299,7 @@ describe('online visit workstation', () => {
       .filter({ hasText: '已转线下' });
     await referred.waitFor();
     await screenshot(page, 'workstation-history');
+    await expectAccessible(page, '在线问诊 历史');
 
     const seen = await wang.get<{
       status: string;
@@ -321,6 +331,7 @@ describe('online visit workstation', () => {
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain('未成年患者需监护人确认在场后才能接诊');
     await screenshot(page, 'workstation-guardian-required');
+    await expectAccessible(page, '在线问诊 待监护人确认');
 
     await liNa.post(`/visits/${visit.id}/guardian-presence`);
     await page.getByTestId('visit-row').filter({ hasText: '监护人已确认' }).waitFor({ timeout: 15_000 });
@@ -334,6 +345,7 @@ describe('online visit workstation', () => {
     await card.getByText('未成年').waitFor();
     expect(await card.textContent()).toContain('监护人已确认');
     await screenshot(page, 'workstation-minor');
+    await expectAccessible(page, '问诊工作台 未成年');
 
     // The same workspace in English.
     await page.getByTestId('lang-switch').getByText('English').click();
@@ -343,5 +355,6 @@ describe('online visit workstation', () => {
       .getByText('A consultation gives advice only, without a diagnosis')
       .waitFor();
     await screenshot(page, 'workstation-en');
+    await expectAccessible(page, 'visit workspace (English)');
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { itOnPostgres } from '../support/db.js';
 
 // The drug catalogue (search by Chinese name, brand and pinyin) and an institution's online formulary,
 // which its org_admin keeps (RX-4: specially managed drugs never enter it).
@@ -139,4 +140,55 @@ describe('formulary (org_admin, own institution)', () => {
     const res = await t.request('PUT', `/api/v1/institutions/${h01}/formulary/YY9999`, { token: admin });
     expect(res.statusCode).toBe(404);
   });
+
+  const addAudits = async (drugId: string) =>
+    (
+      await t.ctx.db
+        .selectFrom('audit_event')
+        .select('details')
+        .where('action', '=', 'formulary.add')
+        .where('resource_id', '=', h01)
+        .execute()
+    ).filter((a) => (a.details as { drugId?: string }).drugId === drugId);
+
+  it('RX-1: adding a drug already in the formulary answers it as stored, and audits nothing', async () => {
+    const before = await addAudits('YY0001');
+    const stored = await t.ctx.db
+      .selectFrom('formulary')
+      .select('added_at')
+      .where('institution_id', '=', h01)
+      .where('drug_id', '=', 'YY0001')
+      .executeTakeFirstOrThrow();
+    const res = await t.request('PUT', `/api/v1/institutions/${h01}/formulary/YY0001`, { token: admin });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().addedAt).toBe(stored.added_at.toISOString());
+    expect(await addAudits('YY0001')).toHaveLength(before.length);
+  });
+
+  itOnPostgres(
+    'RX-1: admins adding the same drug at once all get 200 and one row; only the insert is audited',
+    async () => {
+      const drugId = 'YY0003';
+      expect(
+        (await t.request('DELETE', `/api/v1/institutions/${h01}/formulary/${drugId}`, { token: admin }))
+          .statusCode,
+      ).toBe(204);
+      const before = await addAudits(drugId);
+      const all = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          t.request('PUT', `/api/v1/institutions/${h01}/formulary/${drugId}`, { token: admin }),
+        ),
+      );
+      expect(all.map((r) => r.statusCode)).toEqual(Array(8).fill(200));
+      expect(new Set(all.map((r) => r.json().addedAt)).size).toBe(1);
+      const rows = await t.ctx.db
+        .selectFrom('formulary')
+        .select('drug_id')
+        .where('institution_id', '=', h01)
+        .where('drug_id', '=', drugId)
+        .execute();
+      expect(rows).toHaveLength(1);
+      expect(await addAudits(drugId)).toHaveLength(before.length + 1);
+    },
+  );
 });

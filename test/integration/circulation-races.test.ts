@@ -10,6 +10,15 @@
  * fulfilment's `FOR UPDATE` in dispensing, both dispenses pass the state checks and the second dies on the
  * consumed reservation (a 422, not 409 RX_ALREADY_DISPENSED); with the reservation as a read-then-write
  * instead of one conditional update, all 50 choosers got a fulfilment (lost updates of `reserved`).
+ *
+ * Not raced here, on purpose (a test would be flaky, not a proof): the expiry job reading the live
+ * fulfilment before it holds the prescription's lock and reading it again once it does
+ * (`expireUnfilledPrescriptions`, skipping the prescription when another fulfilment became the live one
+ * in between). The window is the few statements between the two reads, and the only writer that can make
+ * a new live fulfilment there — a patient choosing a pharmacy — must do so within those milliseconds of
+ * the prescription's validity ending (choosing is refused after it); no request timing hits it reliably
+ * without a hook inside the job. Likewise the cancellation's lock order (fulfilment → delivery → stock,
+ * `endFulfilment`) is kept by reading, not by a race: no other command locks a delivery and then stock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COURIER_CALLBACKS_PER_MINUTE } from '../../src/server/modules/prescriptions/circulation.routes.js';
 import { runPrescriptionJobs } from '../../src/server/modules/prescriptions/prescription-jobs.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import {
@@ -349,6 +350,45 @@ describe('dispensing (RX-11)', () => {
     const kinds = (await fulfilment(t, people.patient, f.id)).timeline.map((e: { kind: string }) => e.kind);
     expect(kinds).toEqual(['created', 'paid', 'dispensed']);
   });
+
+  it('pick-up: 5 wrong codes lock the code for 15 minutes (RX_PICKUP_LOCKED, even with the right one); each is audited', async () => {
+    const f = await chosen('YC-H01', 'pickup');
+    const wrongCode = f.pickupCode === '000000' ? '111111' : '000000';
+    const audited = async () =>
+      (
+        await t.ctx.db
+          .selectFrom('audit_event')
+          .select(['outcome', 'details'])
+          .where('action', '=', 'fulfilment.pickup_code_wrong')
+          .where('resource_id', '=', f.id)
+          .execute()
+      ).length;
+    for (let i = 1; i <= 5; i++) {
+      const wrong = await dispense(t, staff.h01, f.id, { ...(await boxes('YC-H01')), pickupCode: wrongCode });
+      expect(wrong.statusCode, wrong.body).toBe(422);
+      expect(wrong.json()).toMatchObject({ code: 'RX_PICKUP_CODE_WRONG', attemptsLeft: 5 - i });
+      // Recorded although the refused command rolled back.
+      expect(await audited()).toBe(i);
+    }
+    const locked = await dispense(t, staff.h01, f.id, {
+      ...(await boxes('YC-H01')),
+      pickupCode: f.pickupCode,
+    });
+    expect(locked.statusCode).toBe(409);
+    expect(locked.json().code).toBe('RX_PICKUP_LOCKED');
+    expect(Date.parse(locked.json().lockedUntil)).toBe(t.clock.now().getTime() + 15 * 60_000);
+    t.clock.advance(14 * 60_000);
+    const stillLocked = await dispense(t, staff.h01, f.id, {
+      ...(await boxes('YC-H01')),
+      pickupCode: f.pickupCode,
+    });
+    expect(stillLocked.json().code).toBe('RX_PICKUP_LOCKED');
+    expect(await audited()).toBe(5);
+    t.clock.advance(60_000);
+    const ok = await dispense(t, staff.h01, f.id, { ...(await boxes('YC-H01')), pickupCode: f.pickupCode });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().status).toBe('picked_up');
+  });
 });
 
 describe('delivery and the simulated courier', () => {
@@ -442,6 +482,35 @@ describe('delivery and the simulated courier', () => {
     ])
       expect(kinds).toContain(k);
     sim.faults.hold = false;
+  });
+
+  it('forged pushes are audited but bounded: the 121st push in a minute from one address is 429, others unaffected', async () => {
+    const sim = t.rx.simCourier!;
+    const good = sim.signed(sim.callbackFor(ids.waybill!, 'delivered'));
+    const forged = (remoteAddress: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/courier/sim/callbacks',
+        remoteAddress,
+        headers: { ...good.headers, 'x-courier-signature': '00'.repeat(32) },
+        payload: good.body,
+      });
+    const auditedForged = async () =>
+      (
+        await t.ctx.db
+          .selectFrom('audit_event')
+          .select('id')
+          .where('action', '=', 'courier.callback.forged')
+          .execute()
+      ).length;
+    const before = await auditedForged();
+    for (let i = 0; i < COURIER_CALLBACKS_PER_MINUTE; i++)
+      expect((await forged('10.9.0.1')).statusCode).toBe(401);
+    const limited = await forged('10.9.0.1');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(await auditedForged()).toBe(before + COURIER_CALLBACKS_PER_MINUTE);
+    expect((await forged('10.9.0.2')).statusCode).toBe(401);
   });
 
   it('the simulator’s own faults (duplicated, out of order) still end delivered, each event applied once', async () => {
@@ -577,6 +646,32 @@ describe('lists, addresses and stock', () => {
     );
   });
 
+  it('a crafted cursor whose time is no time is 400 VALIDATION_FAILED, not a 500 (prescriptions and fulfilments)', async () => {
+    const id = '01900000-0000-7000-8000-000000000000';
+    const crafted = (key: unknown[]) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+    for (const time of ['x', '2026-02-30T00:00:00.000Z', '1e309']) {
+      const cursor = crafted([time, id]);
+      const lists: [string, string][] = [
+        [`/api/v1/fulfilments?cursor=${cursor}`, staff.r01],
+        [`/api/v1/fulfilments?cursor=${cursor}`, people.patient],
+        [`/api/v1/prescriptions?cursor=${cursor}`, people.patient],
+        [`/api/v1/prescriptions?queue=review&cursor=${cursor}`, people.pharmacist],
+      ];
+      for (const [url, token] of lists) {
+        const res = await t.request('GET', url, { token });
+        expect({ url, status: res.statusCode }).toEqual({ url, status: 400 });
+        expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+      }
+    }
+    // A cursor the list itself handed out still pages.
+    const first = (await t.request('GET', '/api/v1/prescriptions?limit=1', { token: people.patient })).json();
+    expect(first.nextCursor).toBeTruthy();
+    const next = await t.request('GET', `/api/v1/prescriptions?limit=1&cursor=${first.nextCursor}`, {
+      token: people.patient,
+    });
+    expect(next.statusCode, next.body).toBe(200);
+  });
+
   it('addresses: phone encrypted and masked, never in clear in responses or logs; subdistricts listed', async () => {
     const subs = await t.request('GET', '/api/v1/subdistricts', { token: people.patient });
     expect(subs.json().items.length).toBeGreaterThanOrEqual(8);
@@ -679,6 +774,71 @@ describe('lists, addresses and stock', () => {
     expect(offers.items.find((o: { pharmacyId: string }) => o.pharmacyId === ids['YC-R03']).available).toBe(
       true,
     );
+  });
+
+  it('stock: an expiry date that is no day of the calendar is 422 STOCK_BATCH_DATE_INVALID; a price above ¥10,000 a box is 400', async () => {
+    const receive = (body: Record<string, unknown>) =>
+      t.request('POST', `/api/v1/pharmacies/${ids['YC-R03']}/stock/batches`, {
+        token: staff.r03,
+        body: { drugId: amlodipine, batchNo: '2702X30', quantity: 5, ...body },
+      });
+    const before = await stockOf(t, ids['YC-R03']!, amlodipine);
+    for (const expiresOn of ['2027-02-30', '2027-02-29', '2027-13-01', '2027-04-31', '2027-00-10']) {
+      const bad = await receive({ expiresOn });
+      expect({ expiresOn, status: bad.statusCode }).toEqual({ expiresOn, status: 422 });
+      expect(bad.json()).toMatchObject({ code: 'STOCK_BATCH_DATE_INVALID', expiresOn });
+    }
+    const tooDear = await receive({ expiresOn: '2028-02-29', priceFen: 1_000_001 });
+    expect(tooDear.statusCode).toBe(400);
+    expect(await stockOf(t, ids['YC-R03']!, amlodipine)).toEqual(before);
+    // A leap day is a day; the highest price is taken.
+    const leap = await receive({ expiresOn: '2028-02-29', priceFen: 1_000_000 });
+    expect(leap.statusCode, leap.body).toBe(201);
+    expect(leap.json()).toMatchObject({ onHand: before.on_hand + 5, priceFen: 1_000_000 });
+    expect(leap.json().batches).toContainEqual({ batchNo: '2702X30', expiresOn: '2028-02-29', quantity: 5 });
+  });
+
+  it('an order whose total passes 2^31 − 1 fen is 422 RX_ORDER_TOO_LARGE, nothing reserved (not a 500)', async () => {
+    const pharmacyId = ids['YC-R02']!;
+    const price = await t.ctx.db
+      .selectFrom('stock_item')
+      .select('price_fen')
+      .where('pharmacy_id', '=', pharmacyId)
+      .where('drug_id', '=', amlodipine)
+      .executeTakeFirstOrThrow();
+    // Behind the API's back (the API caps a price at ¥10,000; a 30-day prescription of 20 drugs at that
+    // price would still pass int4): the largest price the column holds.
+    const setPrice = (fen: number) =>
+      t.ctx.db
+        .updateTable('stock_item')
+        .set({ price_fen: fen })
+        .where('pharmacy_id', '=', pharmacyId)
+        .where('drug_id', '=', amlodipine)
+        .execute();
+    await setPrice(2_147_483_647);
+    try {
+      const rx = await approvedWith(t, people);
+      const before = await stockOf(t, pharmacyId, amlodipine);
+      const res = await choose(t, people.patient, rx.id, { pharmacyId, method: 'delivery', addressId });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'RX_ORDER_TOO_LARGE', maxFen: 2_147_483_647 });
+      expect(await stockOf(t, pharmacyId, amlodipine)).toEqual(before);
+      const none = await t.ctx.db
+        .selectFrom('fulfilment')
+        .select('id')
+        .where('prescription_id', '=', rx.id)
+        .execute();
+      expect(none).toEqual([]);
+      // Exactly the limit (pick-up: no delivery fee) is an order like any other.
+      const atLimit = await choose(t, people.patient, rx.id, { pharmacyId, method: 'pickup' });
+      expect(atLimit.statusCode, atLimit.body).toBe(201);
+      await t.request('POST', `/api/v1/fulfilments/${atLimit.json().id}/cancel`, {
+        token: people.patient,
+        body: { reason: '测试结束' },
+      });
+    } finally {
+      await setPrice(price.price_fen);
+    }
   });
 });
 
@@ -796,5 +956,111 @@ describe('lapse and expiry (RX-6)', () => {
       .where('order_id', '=', paid.orderId)
       .execute();
     expect(refunds).toHaveLength(1);
+  });
+
+  /** Pays an order at the cashier, its notification held back (as a slow gateway would). */
+  async function paidAtGateway(orderId: string) {
+    const pay = await t.request('POST', `/api/v1/orders/${orderId}/pay`, {
+      token: people.patient,
+      body: { channel: 'sim' },
+    });
+    expect(pay.statusCode, pay.body).toBe(200);
+    t.sim!.faults.drop = true;
+    expect(t.sim!.confirm(pay.json().prepayId)).toBe('paid');
+    t.sim!.faults.drop = false;
+    const order = (await t.request('GET', `/api/v1/orders/${orderId}`, { token: people.patient })).json();
+    return order.amountFen as number;
+  }
+  /** …and then the notification arrives. */
+  async function notificationArrives(orderId: string, amountFen: number) {
+    const late = t.sim!.signedNotification({
+      eventId: `late-${orderId}`,
+      kind: 'payment.succeeded',
+      orderId,
+      amountFen,
+      txnId: `late-${orderId}`,
+      occurredAt: t.clock.now().toISOString(),
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/payments/notify/sim',
+      headers: late.headers,
+      payload: late.body,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    await t.ctx.outbox.drain();
+    await t.sim!.settle();
+    await t.ctx.outbox.drain();
+    return res.json().outcome as string;
+  }
+
+  it('§9: a payment landing after the prescription expired is refunded — rx_refunded on the visit, the patient told, on the fulfilment timeline; rx_expired says refunded', async () => {
+    await relogin();
+    const f = await chosen('YC-R01', 'pickup', false);
+    const amountFen = await paidAtGateway(f.orderId);
+    const validUntil = (
+      await t.request('GET', `/api/v1/prescriptions/${f.rx.id}`, { token: people.patient })
+    ).json().validUntil as string;
+    t.clock.set(new Date(Date.parse(validUntil) + 60_000).toISOString());
+    expect(await notificationArrives(f.orderId, amountFen)).toBe('paid');
+    await relogin();
+    const view = await fulfilment(t, people.patient, f.id);
+    expect(view).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'prescription_expired',
+      orderStatus: 'refunded',
+    });
+    const refunded = view.timeline.filter((e: { kind: string }) => e.kind === 'refunded');
+    expect(refunded).toHaveLength(1);
+    expect(refunded[0].text).toContain(`¥${(amountFen / 100).toFixed(2)}`);
+    expect(view.timeline.map((e: { kind: string }) => e.kind).slice(-2)).toEqual(['expired', 'refunded']);
+    const order = (await t.request('GET', `/api/v1/orders/${f.orderId}`, { token: people.patient })).json();
+    expect(order).toMatchObject({ status: 'refunded', refundedFen: amountFen });
+    const events = await t.ctx.db
+      .selectFrom('visit_event')
+      .select(['kind', 'details'])
+      .where('visit_id', '=', f.rx.visitId)
+      .execute();
+    expect(events.filter((e) => e.kind === 'rx_refunded')).toEqual([
+      {
+        kind: 'rx_refunded',
+        details: expect.objectContaining({
+          fulfilmentId: f.id,
+          reason: 'prescription_expired',
+          paidAfterEnd: true,
+          refundFen: amountFen,
+        }),
+      },
+    ]);
+    const notices = await t.ctx.db
+      .selectFrom('notification')
+      .select(['title', 'body'])
+      .where('ref_id', '=', f.id)
+      .execute();
+    expect(notices.some((n) => n.title === '药费将原路退回' && n.body.includes('处方已过有效期'))).toBe(true);
+    // The expiry job marks the prescription, and says the money went back.
+    await runPrescriptionJobs(t.ctx, t.rx);
+    const expired = await t.ctx.db
+      .selectFrom('visit_event')
+      .select('details')
+      .where('visit_id', '=', f.rx.visitId)
+      .where('kind', '=', 'rx_expired')
+      .executeTakeFirstOrThrow();
+    expect(expired.details).toMatchObject({ prescriptionId: f.rx.id, refunded: true });
+  });
+
+  it('§9: a payment landing after the fulfilment lapsed (order closed) is refunded by payments and shows on the fulfilment timeline', async () => {
+    await relogin();
+    const f = await chosen('YC-R02', 'pickup', false);
+    const amountFen = await paidAtGateway(f.orderId);
+    t.clock.advance(31 * 60_000);
+    await runPrescriptionJobs(t.ctx, t.rx);
+    expect(await notificationArrives(f.orderId, amountFen)).toBe('paid_after_close');
+    await relogin();
+    const view = await fulfilment(t, people.patient, f.id);
+    expect(view).toMatchObject({ status: 'cancelled', cancelReason: 'payment_timeout' });
+    expect(view.timeline.map((e: { kind: string }) => e.kind).slice(-2)).toEqual(['cancelled', 'refunded']);
+    // Refunded in full: the gateway has reported it (succeeded).
+    expect(view.timeline.at(-1).text).toBe(`药费 ¥${(amountFen / 100).toFixed(2)} 已原路退回`);
   });
 });

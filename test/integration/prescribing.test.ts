@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrugSeed } from '../../src/server/modules/prescriptions/drug.types.js';
 import { SEVERE_INTERACTIONS } from '../../src/server/modules/prescriptions/interactions-data.js';
+import { runPrescriptionJobs } from '../../src/server/modules/prescriptions/prescription-jobs.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import {
   AMLODIPINE,
@@ -158,6 +159,38 @@ describe('saving a draft (RX-1, checks on every save)', () => {
     expect(await t.ctx.db.selectFrom('prescription').select('id').execute()).toHaveLength(before.length);
   });
 
+  it('DJ-12/RX-10: each dry run reads the patient’s allergies and age, so each is audited (counts only, no findings)', async () => {
+    const checks = () =>
+      t.ctx.db
+        .selectFrom('audit_event')
+        .selectAll()
+        .where('action', '=', 'prescription.check')
+        .where('patient_id', '=', zhangId)
+        .orderBy('id')
+        .execute();
+    const before = (await checks()).length;
+    const six = plainDrugs(6).map((d) => line(d));
+    expect(
+      (await post(`/api/v1/visits/${visitId}/prescriptions/check`, chen, { items: six })).statusCode,
+    ).toBe(200);
+    const draft = await prescribeAmlodipine(t, visitId, chen);
+    expect(
+      (await post(`/api/v1/prescriptions/${draft}/check`, chen, await amlodipineBody(t, 14))).statusCode,
+    ).toBe(200);
+    // Refused callers read nothing and are not recorded as having checked.
+    expect((await post(`/api/v1/visits/${visitId}/prescriptions/check`, su, { items: six })).statusCode).toBe(
+      403,
+    );
+    const rows = (await checks()).slice(before);
+    expect(rows.map((r) => [r.resource_type, r.resource_id, r.actor_role])).toEqual([
+      ['visit', visitId, 'doctor'],
+      ['prescription', draft, 'doctor'],
+    ]);
+    expect(rows[0]!.details).toEqual({ visitId, items: 6, failedChecks: 1, overriddenChecks: 0 });
+    expect(rows[1]!.details).toMatchObject({ visitId, items: 1, failedChecks: 0 });
+    expect(JSON.stringify(rows.map((r) => r.details))).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
   // Each refusal through HTTP: the first failure's code, a detail naming the drug (where there is one) and
   // the rule id, every failure in `violations`, nothing stored. Each with its near miss that passes.
   const cases: {
@@ -205,6 +238,26 @@ describe('saving a draft (RX-1, checks on every save)', () => {
       rule: 'RX-9',
       bad: async () => ({ items: [line(byName(AMLODIPINE), { days: 14 })] }),
       ok: async () => ({ items: [line(byName(AMLODIPINE), { days: 14 })], longTermReason: '病情稳定' }),
+    },
+    {
+      name: 'RX-9: 8–30 days only of a long-term (chronic) drug, even at a chronic follow-up with a reason',
+      code: 'RX_DAYS_EXCEEDED',
+      rule: 'RX-9',
+      bad: async () => {
+        const [d] = plainDrugs(
+          1,
+          drugs.filter((x) => x.chronic).map((x) => x.id),
+        );
+        expect(d!.chronic).toBe(false);
+        return { items: [line(d!, { days: 14 })], longTermReason: '病情稳定' };
+      },
+      ok: async () => {
+        const [d] = plainDrugs(
+          1,
+          drugs.filter((x) => x.chronic).map((x) => x.id),
+        );
+        return { items: [line(d!, { days: 7 })] };
+      },
     },
     {
       name: 'RX-9: never more than 30 days online, even with a reason',
@@ -315,6 +368,12 @@ describe('saving a draft (RX-1, checks on every save)', () => {
     const bad = await prescribe({ items: [line(a), line(b)] });
     expect(bad.statusCode, bad.body).toBe(422);
     expect(bad.json().code).toBe('RX_SEVERE_INTERACTION');
+    // The reason belongs on the later drug of the pair (the one the check names), not the earlier one.
+    const early = await prescribe({
+      items: [line(a, { interactionOverrideReason: '已告知患者风险' }), line(b)],
+    });
+    expect(early.statusCode, early.body).toBe(422);
+    expect(early.json().violations[0]).toMatchObject({ code: 'RX_SEVERE_INTERACTION', drugId: b.id });
     const ok = await prescribe({
       items: [line(a), line(b, { interactionOverrideReason: '已告知患者风险，监测血压与心率' })],
     });
@@ -338,6 +397,8 @@ describe('saving a draft (RX-1, checks on every save)', () => {
     expect(added.statusCode, added.body).toBe(201);
     const list = await t.request('GET', `/api/v1/patients/${zhangId}/allergies`, { token: zhang });
     expect(list.json().items.map((a: { substance: string }) => a.substance)).toEqual(['青霉素类']);
+    // The patient's page shows it as the doctor's record, without a delete button.
+    expect(list.json().items[0].recordedByDoctor).toBe(true);
     expect(
       (await t.request('GET', `/api/v1/patients/${zhangId}/allergies`, { token: wang })).statusCode,
     ).toBe(403);
@@ -347,8 +408,20 @@ describe('saving a draft (RX-1, checks on every save)', () => {
     expect(res.json().code).toBe('RX_ALLERGY_CONFLICT');
     expect(res.json().detail).toContain(penicillin.genericName);
 
-    const del = await t.request('DELETE', `/api/v1/patients/${zhangId}/allergies/${added.json().id}`, {
+    // RX-10: the patient cannot switch the check off by removing what the doctor recorded.
+    const byPatient = await t.request('DELETE', `/api/v1/patients/${zhangId}/allergies/${added.json().id}`, {
       token: zhang,
+    });
+    expect(byPatient.statusCode).toBe(403);
+    expect(byPatient.json().code).toBe('ALLERGY_RECORDED_BY_DOCTOR');
+    expect((await prescribe({ items: [line(penicillin)] })).statusCode).toBe(422);
+    // A doctor without a visit with him cannot either; the doctor seeing him can.
+    const bySu = await t.request('DELETE', `/api/v1/patients/${zhangId}/allergies/${added.json().id}`, {
+      token: su,
+    });
+    expect(bySu.statusCode).toBe(403);
+    const del = await t.request('DELETE', `/api/v1/patients/${zhangId}/allergies/${added.json().id}`, {
+      token: chen,
     });
     expect(del.statusCode).toBe(204);
     // RX-12: removed, not deleted.
@@ -360,6 +433,24 @@ describe('saving a draft (RX-1, checks on every save)', () => {
         .executeTakeFirst(),
     ).toMatchObject({ removed_at: expect.any(Date) });
     expect((await prescribe({ items: [line(penicillin)] })).statusCode).toBe(201);
+    expect(
+      await t.ctx.db
+        .selectFrom('audit_event')
+        .select('details')
+        .where('action', '=', 'allergy.remove')
+        .where('resource_id', '=', added.json().id)
+        .execute(),
+    ).toEqual([{ details: { by: 'doctor' } }]);
+  });
+
+  it('RX-10: an allergy the patient recorded, the patient removes', async () => {
+    const added = await post(`/api/v1/patients/${zhangId}/allergies`, zhang, { substance: '磺胺类' });
+    expect(added.statusCode, added.body).toBe(201);
+    expect(added.json().recordedByDoctor).toBe(false);
+    const del = await t.request('DELETE', `/api/v1/patients/${zhangId}/allergies/${added.json().id}`, {
+      token: zhang,
+    });
+    expect(del.statusCode).toBe(204);
   });
 
   it('RX-10: 王秀英’s seeded penicillin allergy is on record', async () => {
@@ -676,5 +767,117 @@ describe('visits prescriptions are not allowed in (VISIT-6, RX_DIAGNOSIS_REQUIRE
       ).status,
     ).toBe('draft');
     expect(await drugIdOf(t, AMLODIPINE)).toBe(byName(AMLODIPINE).id);
+  });
+});
+
+describe('RX-6: a prescription whose validity passes while it waits for review', () => {
+  it('RX-6: is refused by review (409 RX_EXPIRED, nothing recorded, no approval notice); the job expires it and it leaves the queue', async () => {
+    // 张伟's follow-up left in progress above (its record had no diagnosis): the doctor records one now.
+    const open = await t.ctx.db
+      .selectFrom('visit')
+      .select('id')
+      .where('patient_id', '=', zhangId)
+      .where('status', '=', 'in_progress')
+      .executeTakeFirstOrThrow();
+    const v = open.id;
+    const rec = await t.request('PUT', `/api/v1/visits/${v}/record`, { token: chen, body: FOLLOW_UP_RECORD });
+    expect(rec.statusCode, rec.body).toBe(200);
+    const late = await prescribeAmlodipine(t, v, chen);
+    const { validUntil } = await sign(t, late, chen);
+    // The next day (validity is the day of issue, RX-6); a second one signed then is still valid.
+    t.clock.advance(24 * 3600_000);
+    await loginAll();
+    expect(t.clock.now().getTime()).toBeGreaterThan(new Date(validUntil).getTime());
+    const fresh = await prescribeAmlodipine(t, v, chen);
+    await sign(t, fresh, chen);
+    const queue = async () =>
+      (await t.request('GET', '/api/v1/prescriptions?queue=review&limit=100', { token: zheng }))
+        .json()
+        .items.map((p: { id: string }) => p.id);
+    expect(await queue()).toEqual(expect.arrayContaining([late, fresh]));
+
+    for (const body of [{ decision: 'approve' }, { decision: 'reject', reason: '用法不清' }]) {
+      const res = await post(`/api/v1/prescriptions/${late}/review`, zheng, body);
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json().code).toBe('RX_EXPIRED');
+      expect(res.json().detail).toContain('RX-6');
+    }
+    expect(
+      await t.ctx.db
+        .selectFrom('prescription_review')
+        .select('id')
+        .where('prescription_id', '=', late)
+        .execute(),
+    ).toEqual([]);
+    const stillPending = await t.ctx.db
+      .selectFrom('prescription')
+      .select('status')
+      .where('id', '=', late)
+      .executeTakeFirstOrThrow();
+    expect(stillPending.status).toBe('pending_review');
+
+    await runPrescriptionJobs(t.ctx, t.rx);
+    const row = await t.ctx.db
+      .selectFrom('prescription')
+      .select(['status', 'expired_at', 'approved_at'])
+      .where('id', '=', late)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'expired', expired_at: t.clock.now(), approved_at: null });
+    // The one still within its validity waits on.
+    expect(
+      (
+        await t.ctx.db
+          .selectFrom('prescription')
+          .select('status')
+          .where('id', '=', fresh)
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe('pending_review');
+    expect(await queue()).not.toContain(late);
+    expect(await queue()).toContain(fresh);
+    expect(
+      await t.ctx.db
+        .selectFrom('audit_event')
+        .select(['action', 'patient_id'])
+        .where('resource_id', '=', late)
+        .where('action', '=', 'prescription.expire')
+        .execute(),
+    ).toEqual([{ action: 'prescription.expire', patient_id: zhangId }]);
+    const timeline = await t.request('GET', `/api/v1/visits/${v}/timeline`, { token: h01Admin });
+    expect(
+      timeline
+        .json()
+        .items.filter(
+          (e: { kind: string; details: { prescriptionId?: string } }) =>
+            e.kind === 'rx_expired' && e.details.prescriptionId === late,
+        ),
+    ).toHaveLength(1);
+    const notices = await t.ctx.db
+      .selectFrom('notification as n')
+      .innerJoin('account as a', 'a.id', 'n.account_id')
+      .select(['a.name', 'n.title'])
+      .where('n.ref_id', '=', late)
+      .execute();
+    expect(notices).toEqual(
+      expect.arrayContaining([
+        { name: '陈建国', title: '处方未审核已过期' },
+        { name: '张伟', title: '处方已过期' },
+      ]),
+    );
+    expect(notices.map((n) => n.title)).not.toContain('处方已审核通过');
+    // A second run finds nothing more to do; an expired one is not reviewed.
+    await runPrescriptionJobs(t.ctx, t.rx);
+    expect(
+      await t.ctx.db
+        .selectFrom('audit_event')
+        .select('id')
+        .where('resource_id', '=', late)
+        .where('action', '=', 'prescription.expire')
+        .execute(),
+    ).toHaveLength(1);
+    const after = await post(`/api/v1/prescriptions/${late}/review`, zheng, { decision: 'approve' });
+    expect(after.statusCode).toBe(409);
+    expect(after.json().code).toBe('RX_NOT_PENDING_REVIEW');
+    expect(await review(t, fresh, zheng, 'approve')).toMatchObject({ status: 'approved' });
   });
 });

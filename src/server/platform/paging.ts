@@ -22,19 +22,29 @@ const badCursor = () =>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type KeyType = 'string' | 'number' | 'uuid';
+/**
+ * A key element's type: `instant` is a timestamp as `Date#toISOString` writes it (a string that parses to
+ * a real time and prints back the same), so a query may compare it with a timestamp column.
+ */
+type KeyType = 'string' | 'number' | 'uuid' | 'instant';
 type KeyOf<K extends readonly KeyType[]> = { [I in keyof K]: K[I] extends 'number' ? number : string };
+
+function isInstant(value: string): boolean {
+  const at = new Date(value);
+  return Number.isFinite(at.getTime()) && at.toISOString() === value;
+}
 
 function fits(value: unknown, type: KeyType): boolean {
   if (type === 'number') return typeof value === 'number' && Number.isInteger(value);
   if (type === 'uuid') return typeof value === 'string' && UUID.test(value);
+  if (type === 'instant') return typeof value === 'string' && isInstant(value);
   return typeof value === 'string';
 }
 
 /**
  * Decodes a cursor whose key has exactly the given element types; anything else is a 400, never a
- * 500 (a client may send a cursor from another list, or garbage; a uuid that is not one would make
- * the database refuse the query).
+ * 500 (a client may send a cursor from another list, or garbage; a uuid that is not one, or a time that
+ * is no time, would make the database refuse the query).
  */
 export function decodeCursor<const K extends readonly KeyType[]>(
   cursor: string | undefined,

@@ -102,6 +102,7 @@ export const bookingEn: typeof bookingZh = {
       no_show: 'Missed; recorded as a no-show',
     },
     checkInCode: 'Check-in code: show it at the triage desk',
+    checkInQr: 'Check-in QR code',
     hospital: 'Hospital',
     doctor: 'Department · Doctor',
     payment: 'Payment',

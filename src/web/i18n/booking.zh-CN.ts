@@ -99,6 +99,7 @@ export const bookingZh = {
       no_show: '未按时就诊，已记爽约一次',
     },
     checkInCode: '到院签到码，请出示给分诊台扫码',
+    checkInQr: '到院签到二维码',
     hospital: '医院',
     doctor: '科室 · 医生',
     payment: '费用',

@@ -27,6 +27,7 @@ export const enUS: Messages = {
     confirm: 'OK',
     submit: 'Submit',
     retry: 'Retry',
+    back: 'Back',
     backHome: 'Back to home',
     comingSoon: 'Coming soon',
     comingSoonDesc: 'This feature is being built and will arrive in a later release.',

@@ -273,6 +273,7 @@ export const prescriptionsPatientEn: typeof prescriptionsPatientZh = {
     delete: 'Delete',
     deleteConfirm: 'Delete the allergy record “{{substance}}”?',
     deleteLabel: 'Delete allergy: {{substance}}',
+    byDoctor: 'Recorded by a doctor',
   },
   mine: { prescriptions: 'My prescriptions', addresses: 'Delivery addresses', allergies: 'Allergies' },
 };

@@ -268,6 +268,7 @@ export const prescriptionsPatientZh = {
     delete: '删除',
     deleteConfirm: '确定删除过敏记录“{{substance}}”吗？',
     deleteLabel: '删除过敏记录：{{substance}}',
+    byDoctor: '医生记录',
   },
   mine: { prescriptions: '我的处方', addresses: '收货地址', allergies: '过敏史' },
 };

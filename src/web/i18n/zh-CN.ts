@@ -27,6 +27,7 @@ export const zhCN = {
     confirm: '确定',
     submit: '提交',
     retry: '重试',
+    back: '返回',
     backHome: '返回首页',
     comingSoon: '即将上线',
     comingSoonDesc: '该功能正在建设中，将在后续版本上线，敬请期待。',

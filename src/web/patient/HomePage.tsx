@@ -20,7 +20,7 @@ type ServiceKey = keyof Messages['patient']['home'] &
 
 /** Entries whose feature exists have a path; the others open the 即将上线 page. */
 const SERVICES: { key: ServiceKey; icon: ReactNode; color: string; path?: string }[] = [
-  { key: 'book', icon: <CalendarOutline />, color: '#0f8b8d', path: '/patient/book' },
+  { key: 'book', icon: <CalendarOutline />, color: '#0c7a7c', path: '/patient/book' },
   { key: 'followUp', icon: <VideoOutline />, color: '#3478f6', path: '/patient/visits/new' },
   { key: 'prescriptions', icon: <ReceiptOutline />, color: '#f08c2e', path: '/patient/prescriptions' },
   { key: 'reports', icon: <ContentOutline />, color: '#7a5af8' },

@@ -148,6 +148,24 @@ describe('cursors', () => {
     }
   });
 
+  it('an instant key is a time as toISOString writes it; anything else is a 400, not an Invalid Date', () => {
+    const id = '01900000-0000-7000-8000-000000000000';
+    const at = '2026-11-22T02:00:00.123Z';
+    expect(decodeCursor(encodeCursor([at, id]), ['instant', 'uuid'])).toEqual([at, id]);
+    for (const bad of [
+      'x',
+      '',
+      '2026-13-01T00:00:00.000Z',
+      '2027-02-30T00:00:00.000Z',
+      '2026-11-22',
+      'NaN',
+    ]) {
+      expect(() => decodeCursor(encodeCursor([bad, id]), ['instant', 'uuid'])).toThrow(
+        expect.objectContaining({ status: 400, code: 'VALIDATION_FAILED' }),
+      );
+    }
+  });
+
   it('cut a page after its last row only when there is more', () => {
     expect(cutPage([1, 2], 2, (n) => [n])).toEqual({ rows: [1, 2], nextCursor: null });
     expect(cutPage([1, 2, 3], 2, (n) => [n])).toEqual({ rows: [1, 2], nextCursor: encodeCursor([2]) });

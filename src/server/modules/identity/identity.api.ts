@@ -175,6 +175,8 @@ export interface PatientAllergy {
   substance: string;
   reaction: string | null;
   recordedAt: Date;
+  /** The account that recorded it (null: seeded or imported). */
+  recordedBy: string | null;
 }
 
 /**
@@ -184,7 +186,7 @@ export interface PatientAllergy {
 export async function patientAllergies(db: Executor, patientId: string): Promise<PatientAllergy[]> {
   const rows = await db
     .selectFrom('patient_allergy')
-    .select(['id', 'substance', 'reaction', 'recorded_at'])
+    .select(['id', 'substance', 'reaction', 'recorded_at', 'recorded_by'])
     .where('patient_id', '=', patientId)
     .where('removed_at', 'is', null)
     .orderBy('recorded_at')
@@ -195,6 +197,7 @@ export async function patientAllergies(db: Executor, patientId: string): Promise
     substance: r.substance,
     reaction: r.reaction,
     recordedAt: r.recorded_at,
+    recordedBy: r.recorded_by,
   }));
 }
 

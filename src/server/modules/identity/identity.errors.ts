@@ -154,4 +154,13 @@ export const identityErrors = defineErrors('identity', {
     detail: '该账号已被停用，请联系所在机构或客服。',
     action: '联系所在机构或客服。',
   },
+  allergyRecordedByDoctor: {
+    status: 403,
+    code: 'ALLERGY_RECORDED_BY_DOCTOR',
+    title: '医生记录的过敏史不能由患者删除',
+    en: 'An allergy recorded by a doctor cannot be removed by the patient',
+    detail:
+      '这条过敏史由医生在诊疗中记录，处方检查依据它拦截相关药品（RX-10），只能由正在为患者诊疗的医生删除。',
+    action: '如记录有误，请在复诊时告诉医生，由医生核实后删除。',
+  },
 });

@@ -40,3 +40,29 @@ export async function orderPaidAt(db: Executor, orderId: string): Promise<Date |
     .executeTakeFirst();
   return o ? o.paid_at : undefined;
 }
+
+/** One refund of an order, as another module shows it (a fulfilment's timeline). */
+export interface OrderRefund {
+  amountFen: number;
+  /** `pending` (recorded, not yet paid back by the gateway), `succeeded` or `failed`. */
+  status: string;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** The refunds of an order, oldest first (none when nothing went back). */
+export async function orderRefunds(db: Executor, orderId: string): Promise<OrderRefund[]> {
+  const rows = await db
+    .selectFrom('refund')
+    .select(['amount_fen', 'status', 'created_at', 'finished_at'])
+    .where('order_id', '=', orderId)
+    .orderBy('created_at')
+    .orderBy('refund_no')
+    .execute();
+  return rows.map((r) => ({
+    amountFen: r.amount_fen,
+    status: r.status,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  }));
+}

@@ -97,10 +97,19 @@ export async function listStock(
   };
 }
 
+/** Whether `YYYY-MM-DD` names a day of the calendar (not 2027-02-30): it must survive a round trip. */
+export function isCalendarDate(date: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return false;
+  const at = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return at.toISOString().slice(0, 10) === date;
+}
+
 /**
  * Receives a batch (入库): its boxes join the drug's stock (`on_hand`) and the batch (a new one, or more
  * of a batch already on record with the same expiry date); the price changes when one is given. An
- * expired batch is refused.
+ * expired batch is refused, and so is an expiry date that is no day of the calendar (the schema's
+ * pattern lets 2027-02-30 through; the database would refuse it with a 500).
  */
 export async function receiveBatch(
   ctx: AppContext,
@@ -110,6 +119,13 @@ export async function receiveBatch(
   actor: Actor,
 ): Promise<StockLine> {
   await requireOwnPharmacy(ctx.db, auth, pharmacyId);
+  if (!isCalendarDate(body.expiresOn))
+    throw pharmacyErrors.batchDateInvalid(
+      `批号 ${body.batchNo} 的有效期 ${body.expiresOn} 不是真实的日期。`,
+      {
+        expiresOn: body.expiresOn,
+      },
+    );
   const card = (await drugCards(ctx.db, [body.drugId])).get(body.drugId);
   if (!card) throw prescriptionErrors.unknownDrug(`药品目录中没有 ${body.drugId}。`);
   return runCommand(ctx, actor, async (cmd) => {

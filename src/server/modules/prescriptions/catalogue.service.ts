@@ -199,24 +199,30 @@ export async function addToFormulary(
         `${drug.generic_name}属于特殊管理药品或特殊使用级抗菌药物，不能列入线上处方目录（RX-4）。`,
         { drugId, rule: 'RX-4' },
       );
-    const existing = await cmd.trx
-      .selectFrom('formulary')
-      .select('added_at')
-      .where('institution_id', '=', institutionId)
-      .where('drug_id', '=', drugId)
-      .executeTakeFirst();
-    if (existing) return { drug: drugView(drug, true), addedAt: existing.added_at.toISOString() };
-    await cmd.trx
+    // Two admins adding the same drug at once: the second insert does nothing (no 500 on the primary
+    // key); the answer is the row as stored, and only the insert that wrote it is audited.
+    const inserted = await cmd.trx
       .insertInto('formulary')
       .values({ institution_id: institutionId, drug_id: drugId, added_by: auth.accountId, added_at: cmd.now })
-      .execute();
+      .onConflict((oc) => oc.columns(['institution_id', 'drug_id']).doNothing())
+      .returning('added_at')
+      .executeTakeFirst();
+    if (!inserted) {
+      const existing = await cmd.trx
+        .selectFrom('formulary')
+        .select('added_at')
+        .where('institution_id', '=', institutionId)
+        .where('drug_id', '=', drugId)
+        .executeTakeFirstOrThrow();
+      return { drug: drugView(drug, true), addedAt: existing.added_at.toISOString() };
+    }
     await cmd.audit({
       action: 'formulary.add',
       resourceType: 'institution',
       resourceId: institutionId,
       details: { drugId },
     });
-    return { drug: drugView(drug, true), addedAt: cmd.now.toISOString() };
+    return { drug: drugView(drug, true), addedAt: inserted.added_at.toISOString() };
   });
 }
 

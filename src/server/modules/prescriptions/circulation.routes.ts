@@ -30,6 +30,8 @@ import { prescriptionErrors } from './prescriptions.errors.js';
 import type { PrescriptionsRuntime } from './prescriptions.runtime.js';
 
 const PHARMACY = ['pharmacy_staff', 'pharmacist'] as const;
+/** Courier pushes accepted per minute from one address (more are 429, and the courier pushes again). */
+export const COURIER_CALLBACKS_PER_MINUTE = 120;
 const EITHER_SIDE = ['patient', 'pharmacy_staff', 'pharmacist', 'org_admin'] as const;
 
 /**
@@ -198,14 +200,19 @@ export function circulationRoutes(ctx: AppContext, rx: PrescriptionsRuntime): Fa
         done(null, body),
       );
       scope.post('/courier/:courier/callbacks', {
-        config: { access: 'public' },
+        // No session: a forged push is refused and audited (courier.callback.forged, DJ-17) — bounded per
+        // address by this limit, so the audit trail cannot be flooded. A courier answered 429 pushes again.
+        config: {
+          access: 'public',
+          rateLimit: { max: COURIER_CALLBACKS_PER_MINUTE, timeWindow: '1 minute' },
+        },
         schema: {
           tags: ['circulation'],
           summary: '物流状态回调（验签，按状态顺序只应用一次）',
           params: Type.Object({ courier: Type.String({ maxLength: 20 }) }),
           response: {
             200: Type.Object({ code: Type.String(), outcome: Type.String() }),
-            ...problems(400, 401, 404),
+            ...problems(400, 401, 404, 429),
           },
         },
         handler: async (req) => {

@@ -3,8 +3,9 @@
  * box with its batch and its 20-digit drug trace code (追溯码). A prescription is dispensed at most once
  * (the second of two racing pharmacists gets RX_ALREADY_DISPENSED), never before payment, never after it
  * expires (RX-6), and a trace code leaves a pharmacy once across the platform (RX_TRACE_CODE_USED, backed
- * by dispensed_box's primary key). Pick-up ends at the counter against the pick-up code; delivery goes on
- * to the courier through the outbox (`prescriptions.dispensed`).
+ * by dispensed_box's primary key). Pick-up ends at the counter against the pick-up code (5 wrong codes in
+ * a row lock it for 15 minutes); delivery goes on to the courier through the outbox
+ * (`prescriptions.dispensed`).
  */
 import { shanghaiDate } from '../../../shared/identity.js';
 import type { DispenseBody } from '../../../shared/prescriptions.js';
@@ -70,18 +71,90 @@ export async function dispenseFulfilment(
       },
     );
 
+  // A wrong pick-up code rolls the command back, its audit with it: it is recorded in a command of its own.
+  let wrongCode = false;
+  try {
+    await dispenseCommand(ctx, fulfilmentId, seen.prescription_id, body, actor, () => {
+      wrongCode = true;
+    });
+  } catch (err) {
+    if (wrongCode) throw await recordWrongPickupCode(ctx, actor, fulfilmentId);
+    throw err;
+  }
+}
+
+/** After this many wrong pick-up codes in a row the code is locked (RX_PICKUP_LOCKED) … */
+export const PICKUP_MAX_FAILURES = 5;
+/** … for this long; then the right code works again (and another 5 tries are allowed). */
+export const PICKUP_LOCK_MS = 15 * 60_000;
+
+/**
+ * Counts a wrong pick-up code against the fulfilment and audits it (`fulfilment.pickup_code_wrong`), in its
+ * own command; the 5th in a row locks the code for 15 minutes, so the 1,000,000 codes cannot be tried at
+ * the counter. Answers the refusal to throw: 422 RX_PICKUP_CODE_WRONG with the tries left.
+ */
+async function recordWrongPickupCode(ctx: AppContext, actor: Actor, fulfilmentId: string): Promise<Error> {
+  return runCommand(ctx, actor, async (cmd) => {
+    const { trx, now } = cmd;
+    const f = await fulfilmentRow(trx, fulfilmentId, true);
+    const failures = f.pickup_failures + 1;
+    const locked = failures >= PICKUP_MAX_FAILURES;
+    const lockedUntil = locked ? new Date(now.getTime() + PICKUP_LOCK_MS) : null;
+    await trx
+      .updateTable('fulfilment')
+      .set(locked ? { pickup_failures: 0, pickup_locked_until: lockedUntil } : { pickup_failures: failures })
+      .where('id', '=', f.id)
+      .execute();
+    await cmd.audit({
+      action: 'fulfilment.pickup_code_wrong',
+      resourceType: 'fulfilment',
+      resourceId: f.id,
+      patientId: f.patient_id,
+      outcome: 'failure',
+      details: { failures, ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}) },
+    });
+    return prescriptionErrors.pickupCodeWrong(
+      locked
+        ? '取药码连续错误 5 次，已锁定 15 分钟。'
+        : `取药码与订单不符，还可再试 ${PICKUP_MAX_FAILURES - failures} 次。`,
+      {
+        attemptsLeft: locked ? 0 : PICKUP_MAX_FAILURES - failures,
+        ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}),
+      },
+    );
+  });
+}
+
+async function dispenseCommand(
+  ctx: AppContext,
+  fulfilmentId: string,
+  prescriptionId: string,
+  body: DispenseBody,
+  actor: Actor,
+  onWrongCode: () => void,
+): Promise<void> {
   await runCommand(ctx, actor, async (cmd) => {
     const { trx, now } = cmd;
     // Locks: the prescription, then the fulfilment, then (consumeReservation) the stock rows by drug id.
-    const p = await lockPrescription(trx, seen.prescription_id);
+    const p = await lockPrescription(trx, prescriptionId);
     const f = await fulfilmentRow(trx, fulfilmentId, true);
     if (p.status === 'dispensed' || DISPENSED_STATES.includes(f.status))
       throw prescriptionErrors.alreadyDispensed();
     if (f.status === 'cancelled') throw prescriptionErrors.fulfilmentState('取药订单已取消。');
     requireFillable(p, now); // RX-6: never after it expires; RX-3: never before approval
     if (f.status !== 'paid') throw prescriptionErrors.notPaid();
-    if (f.method === 'pickup' && body.pickupCode !== f.pickup_code)
-      throw prescriptionErrors.pickupCodeWrong();
+    if (f.method === 'pickup') {
+      // Locked after 5 wrong codes: refused even with the right one until the lock ends.
+      if (f.pickup_locked_until && f.pickup_locked_until > now)
+        throw prescriptionErrors.pickupLocked(undefined, {
+          lockedUntil: f.pickup_locked_until.toISOString(),
+        });
+      if (!body.pickupCode) throw prescriptionErrors.pickupCodeWrong('请输入患者出示的取药码。');
+      if (body.pickupCode !== f.pickup_code) {
+        onWrongCode(); // counted and audited in its own command once this one has rolled back
+        throw prescriptionErrors.pickupCodeWrong();
+      }
+    }
 
     // Exactly the prescribed packages of each drug, one trace code per box.
     const lines = await fillLines(trx, p.id);

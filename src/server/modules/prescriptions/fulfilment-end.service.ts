@@ -10,8 +10,9 @@ import { systemActor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import { type CommandScope, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/database.js';
 import { notify } from '../notifications/notify.js';
-import { closeOrder, lockOrder, requestRefund } from '../payments/payments.api.js';
+import { closeOrder, lockOrder, orderRefunds, requestRefund } from '../payments/payments.api.js';
 import { releaseReservation } from '../pharmacy/pharmacy.api.js';
 import { recordVisitEvent } from '../visits/visits.api.js';
 import { PAYMENT_WINDOW_MS } from './fulfilment.service.js';
@@ -51,7 +52,6 @@ async function endFulfilment(
   note: string | null,
 ): Promise<boolean> {
   const { trx, now } = cmd;
-  await releaseReservation(trx, f.id, now);
   // Paid is what the order says: a payment may have landed whose order_paid subscriber has not yet run;
   // it will find the fulfilment cancelled, answer false, and find nothing left to refund.
   const paid = orderStatus === 'paid' || orderStatus === 'partially_refunded';
@@ -71,6 +71,8 @@ async function endFulfilment(
     .where('fulfilment_id', '=', f.id)
     .where('status', '=', 'failed')
     .execute();
+  // Stock last: the lock order is fulfilment → delivery → stock (docs/prescriptions.md).
+  await releaseReservation(trx, f.id, now);
   const details = {
     prescriptionId: p.id,
     fulfilmentId: f.id,
@@ -180,6 +182,22 @@ export async function lapseUnpaidFulfilments(ctx: AppContext, limit = 100): Prom
 }
 
 /**
+ * Whether a fulfilment of the prescription was cancelled because it expired (`prescription_expired`, when
+ * its payment landed too late: `fulfilmentPaid`) and its order's money went back.
+ */
+async function refundedAtExpiry(trx: Executor, prescriptionId: string): Promise<boolean> {
+  const ended = await trx
+    .selectFrom('fulfilment')
+    .select('order_id')
+    .where('prescription_id', '=', prescriptionId)
+    .where('status', '=', 'cancelled')
+    .where('cancel_reason', '=', 'prescription_expired')
+    .execute();
+  for (const e of ended) if ((await orderRefunds(trx, e.order_id)).length > 0) return true;
+  return false;
+}
+
+/**
  * Job (RX-6): approved prescriptions past their validity and not dispensed expire; a live fulfilment is
  * ended — its stock released, its order closed or, when paid, refunded.
  */
@@ -189,15 +207,24 @@ export async function expireUnfilledPrescriptions(ctx: AppContext, limit = 100):
   for (const id of ids) {
     const done = await runCommand(ctx, systemActor, async (cmd) => {
       const { trx, now } = cmd;
+      // The live fulfilment is read before any lock (its order's lock comes first), so it may change
+      // before the prescription's lock is held — cancelled, or another chosen (under the prescription's
+      // lock) right at the end of the validity — and this command would then hold no lock on the order it
+      // ends. Read it again under the prescription's lock; if it is not the one whose order we locked,
+      // leave the prescription to the next run.
       const live = await liveFulfilment(trx, id);
       const orderStatus = live ? await lockOrder(trx, live.order_id) : undefined;
       const p = await lockPrescription(trx, id);
       if (p.status !== 'approved' || !isPastValidity(p, now)) return false;
+      const current = await liveFulfilment(trx, id);
+      if (current?.id !== live?.id) return false;
       const f = live ? await fulfilmentRow(trx, live.id, true) : undefined;
       let refunded = false;
       if (f && (f.status === 'awaiting_payment' || f.status === 'paid'))
         refunded = await endFulfilment(cmd, f, p, orderStatus, 'prescription_expired', null);
       else if (f && f.status !== 'cancelled') return false; // dispensed meanwhile: not ours to expire
+      // A payment that landed after the validity ended was refunded then (fulfilmentPaid): say so too.
+      if (!f) refunded = await refundedAtExpiry(trx, p.id);
       await markExpired(trx, p.id, now);
       await cmd.audit({
         action: 'prescription.expire',

@@ -12,7 +12,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { cutPage, decodeCursor, type Page } from '../../platform/paging.js';
 import { institutionContacts } from '../directory/directory.api.js';
 import { patientNames, patientsOfAccount } from '../identity/identity.api.js';
-import { orderLines, orderPaidAt } from '../payments/payments.api.js';
+import { orderLines, orderPaidAt, orderRefunds } from '../payments/payments.api.js';
 import { drugCards } from './drug-cards.api.js';
 import {
   addressOfFulfilment,
@@ -45,7 +45,20 @@ const CANCEL_TEXT: Record<string, [string, string]> = {
   patient_cancelled: ['已取消订单', 'Cancelled by the patient'],
 };
 
-/** The fulfilment's story from its rows, oldest first. */
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+const REFUND_TEXT: Record<string, [(amount: string) => string, (amount: string) => string]> = {
+  pending: [
+    (a) => `药费 ${a} 退款已发起，将原路退回`,
+    (a) => `Refund of ${a} requested; it goes back the way it was paid`,
+  ],
+  succeeded: [(a) => `药费 ${a} 已原路退回`, (a) => `${a} refunded the way it was paid`],
+  failed: [
+    (a) => `药费 ${a} 退款未成功，请联系平台客服`,
+    (a) => `Refund of ${a} did not go through; please contact support`,
+  ],
+};
+
+/** The fulfilment's story from its rows and its order's refunds, oldest first. */
 async function timelineOf(db: Executor, f: FulfilmentRow): Promise<TimelineEntry[]> {
   const entries: (TimelineEntry & { rank: number })[] = [];
   const add = (at: Date | null, kind: string, text: string, textEn: string, rank: number) => {
@@ -112,7 +125,12 @@ async function timelineOf(db: Executor, f: FulfilmentRow): Promise<TimelineEntry
       note ? `${textEn}: ${note}` : textEn,
       6,
     );
-    if (f.paid_at) add(f.cancelled_at, 'refunded', '药费已原路退回', 'Refunded in full', 7);
+  }
+  // The money that went back, from the order's refunds (payments' record), not from the fulfilment: a
+  // payment that landed after the fulfilment ended never marked it paid, and is refunded all the same.
+  for (const r of await orderRefunds(db, f.order_id)) {
+    const [text, textEn] = REFUND_TEXT[r.status] ?? REFUND_TEXT.pending!;
+    add(r.createdAt, 'refunded', text(yuan(r.amountFen)), textEn(yuan(r.amountFen)), 7);
   }
   entries.sort((a, b) => a.at.localeCompare(b.at) || a.rank - b.rank);
   return entries.map(({ rank: _rank, ...e }) => e);
@@ -224,7 +242,7 @@ export async function listFulfilments(
   actor: Actor,
 ): Promise<Page<FulfilmentSummary>> {
   const limit = query.limit ?? 20;
-  const after = decodeCursor(query.cursor, ['string', 'uuid'] as const);
+  const after = decodeCursor(query.cursor, ['instant', 'uuid'] as const);
   const staff = !auth.roles.includes('patient');
   let q = ctx.db.selectFrom('fulfilment').selectAll();
   if (staff) {

@@ -15,7 +15,8 @@ import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { institutionContacts, institutionFacts } from '../directory/directory.api.js';
 import { requirePatientAccess } from '../identity/identity.api.js';
-import { createOrder, type OrderLineInput, type OrderPaid } from '../payments/payments.api.js';
+import { notify } from '../notifications/notify.js';
+import { createOrder, lockOrder, type OrderLineInput, type OrderPaid } from '../payments/payments.api.js';
 import {
   type PharmacySite,
   pharmacySites,
@@ -130,6 +131,9 @@ export async function pharmacyOffers(
   return { items: offers };
 }
 
+/** The largest order amount the money columns hold (int4): 2^31 − 1 fen. */
+export const MAX_ORDER_FEN = 2_147_483_647;
+
 /** A six-digit pick-up code (取药码), from the CSPRNG. */
 const pickupCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
@@ -205,6 +209,13 @@ export async function chooseFulfilment(
         amountFen: deliveryFeeFen,
         insuranceCategory: null,
       });
+    // Amounts are integer fen in int4 columns: a price of up to ¥10,000 a package (ReceiveBatchBody) times
+    // the packages of up to 20 items can pass 2^31 − 1; refused here rather than a 500 from the database.
+    if (drugFen + deliveryFeeFen > MAX_ORDER_FEN)
+      throw prescriptionErrors.orderTooLarge(
+        `${pharmacy.name}的药费合计 ¥${((drugFen + deliveryFeeFen) / 100).toFixed(2)} 超出单笔订单上限。`,
+        { amountFen: drugFen + deliveryFeeFen, maxFen: MAX_ORDER_FEN },
+      );
     const window = new Date(now.getTime() + PAYMENT_WINDOW_MS);
     const expiresAt = p.valid_until && p.valid_until < window ? p.valid_until : window;
     const orderId = await createOrder(trx, {
@@ -259,11 +270,54 @@ export async function chooseFulfilment(
   });
 }
 
+const PAID_AFTER_END_TEXT: Record<string, string> = {
+  prescription_expired: '支付时处方已过有效期，取药订单已取消',
+  payment_timeout: '支付到账时取药订单已因超时取消',
+  patient_cancelled: '支付到账时取药订单已取消',
+  pharmacy_cancelled: '支付到账时药房已取消订单',
+};
+
+/**
+ * A payment that landed after its fulfilment ended (issue §9): payments refunds it in full once the
+ * subscriber answers false, in the same transaction — so the visit's timeline gets `rx_refunded` (with the
+ * reason) and the patient is told, here. Only when the order is still `paid`: one already refunded (a
+ * cancellation raced the payment and refunded it, with its own `rx_refunded`) has nothing more to give back.
+ */
+async function recordPaidAfterEnd(
+  cmd: CommandScope,
+  f: { id: string; prescription_id: string; patient_id: string; account_id: string },
+  paid: OrderPaid,
+  reason: string,
+): Promise<void> {
+  const { trx, now } = cmd;
+  if ((await lockOrder(trx, paid.orderId)) !== 'paid') return;
+  const p = await readPrescription(trx, f.prescription_id);
+  const details = {
+    prescriptionId: p.id,
+    fulfilmentId: f.id,
+    reason,
+    paidAfterEnd: true,
+    refundFen: paid.amountFen,
+  };
+  await recordVisitEvent(trx, p.visit_id, 'rx_refunded', cmd.actor, details, now);
+  await notify(cmd, {
+    accountId: f.account_id,
+    patientId: f.patient_id,
+    kind: 'prescription',
+    title: '药费将原路退回',
+    body: `${PAID_AFTER_END_TEXT[reason] ?? '支付到账时取药订单已结束'}，已支付的 ¥${(paid.amountFen / 100).toFixed(2)} 将原路退回。`,
+    refType: 'fulfilment',
+    refId: f.id,
+    sms: true,
+  });
+}
+
 /**
  * `payments.order_paid` of a prescription order: the fulfilment is paid. Answers false — and the payment
  * is refunded in full by payments — when the fulfilment is gone (it lapsed or was cancelled before the
  * payment arrived) or its prescription's validity has passed meanwhile (then it is cancelled here and its
- * stock released; the expiry job marks the prescription).
+ * stock released; the expiry job marks the prescription). Such a refund is on the visit's timeline
+ * (`rx_refunded`) and told to the patient (`recordPaidAfterEnd`).
  */
 export async function fulfilmentPaid(paid: OrderPaid, cmd: CommandScope): Promise<boolean> {
   const { trx, now } = cmd;
@@ -273,7 +327,11 @@ export async function fulfilmentPaid(paid: OrderPaid, cmd: CommandScope): Promis
     .where('id', '=', paid.refId)
     .forUpdate()
     .executeTakeFirst();
-  if (!f || f.status === 'cancelled') return false;
+  if (!f) return false;
+  if (f.status === 'cancelled') {
+    await recordPaidAfterEnd(cmd, f, paid, (f.cancel_reason ?? '').split(':')[0]!);
+    return false;
+  }
   if (f.status !== 'awaiting_payment') return true; // a second delivery of the same payment
   const p = await readPrescription(trx, f.prescription_id);
   if (p.status !== 'approved' || isPastValidity(p, now)) {
@@ -290,6 +348,7 @@ export async function fulfilmentPaid(paid: OrderPaid, cmd: CommandScope): Promis
       patientId: f.patient_id,
       details: { reason: 'prescription_expired', paidAfterExpiry: true },
     });
+    await recordPaidAfterEnd(cmd, f, paid, 'prescription_expired');
     return false;
   }
   await trx.updateTable('fulfilment').set({ status: 'paid', paid_at: now }).where('id', '=', f.id).execute();

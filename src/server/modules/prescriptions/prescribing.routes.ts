@@ -64,7 +64,7 @@ export function prescribingRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         body: PrescriptionBody,
         response: { 200: CheckResult, ...problems(400, 401, 403, 404) },
       },
-      handler: async (req) => checkForVisit(ctx, authOf(req), req.params.id, req.body),
+      handler: async (req) => checkForVisit(ctx, authOf(req), req.params.id, req.body, actorOf(req)),
     });
 
     app.put('/prescriptions/:id', {
@@ -89,7 +89,7 @@ export function prescribingRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         body: PrescriptionBody,
         response: { 200: CheckResult, ...problems(400, 401, 403, 404) },
       },
-      handler: async (req) => checkForPrescription(ctx, authOf(req), req.params.id, req.body),
+      handler: async (req) => checkForPrescription(ctx, authOf(req), req.params.id, req.body, actorOf(req)),
     });
 
     app.post('/prescriptions/:id/sign', {

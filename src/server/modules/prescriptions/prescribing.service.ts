@@ -5,7 +5,7 @@
  * version naming the one it replaces (RX-2, RX-10). Signing: prescription-signing.service.ts.
  */
 import type { PrescriptionBody } from '../../../shared/prescriptions.js';
-import type { Actor } from '../../platform/audit/audit.js';
+import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import { type CommandScope, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
@@ -168,18 +168,47 @@ export interface DryRun {
   checks: RuleCheck[];
 }
 
+/**
+ * A dry run: the checks a save of `body` in the visit would get, stored nowhere. It reads the patient's
+ * allergies and age (the checks name them), so it is audited like any read of patient data (DJ-12) —
+ * counts only in the details, never the findings.
+ */
+async function dryRun(
+  ctx: AppContext,
+  auth: AuthContext,
+  visitId: string,
+  body: PrescriptionBody,
+  actor: Actor,
+  resource: { type: 'visit' | 'prescription'; id: string },
+): Promise<DryRun> {
+  const now = ctx.clock.now();
+  const visit = await prescribingVisit(ctx.db, visitId, now);
+  requirePrescriber(auth, visit);
+  const e = await evaluate(ctx.db, visit, auth.practitionerId!, body, now);
+  await recordAudit(
+    ctx.db,
+    actor,
+    {
+      action: 'prescription.check',
+      resourceType: resource.type,
+      resourceId: resource.id,
+      patientId: visit.patientId,
+      details: { visitId, items: body.items.length, ...checkCounts(e.checks) },
+    },
+    now,
+  );
+  return { ok: e.failed.length === 0, checks: e.checks };
+}
+
 /** POST /visits/{id}/prescriptions/check: the checks a save of this body would get, stored nowhere. */
 export async function checkForVisit(
   ctx: AppContext,
   auth: AuthContext,
   visitId: string,
   body: PrescriptionBody,
+  actor: Actor,
 ): Promise<DryRun> {
-  const now = ctx.clock.now();
-  const visit = await prescribingVisit(ctx.db, visitId, now);
-  requirePrescriber(auth, visit);
-  const e = await evaluate(ctx.db, visit, auth.practitionerId!, body, now);
-  return { ok: e.failed.length === 0, checks: e.checks };
+  return dryRun(ctx, auth, visitId, body, actor, { type: 'visit', id: visitId });
 }
 
 /** POST /prescriptions/{id}/check: the checks an edit of this prescription to `body` would get. */
@@ -188,10 +217,11 @@ export async function checkForPrescription(
   auth: AuthContext,
   id: string,
   body: PrescriptionBody,
+  actor: Actor,
 ): Promise<DryRun> {
   const row = await prescriptionRow(ctx.db, id);
   if (auth.practitionerId !== row.practitioner_id) throw prescriptionErrors.notPrescriber();
-  return checkForVisit(ctx, auth, row.visit_id, body);
+  return dryRun(ctx, auth, row.visit_id, body, actor, { type: 'prescription', id });
 }
 
 /**

@@ -243,7 +243,7 @@ export async function listPrescriptions(
   if (query.visitId) q = q.where('visit_id', '=', query.visitId);
   if (query.status) q = q.where('status', '=', query.status);
 
-  const after = decodeCursor(query.cursor, ['string', 'uuid'] as const);
+  const after = decodeCursor(query.cursor, ['instant', 'uuid'] as const);
   if (order === 'signed') {
     if (after) {
       const at = new Date(after[0]);

@@ -331,6 +331,15 @@ const rows: Row[] = [
   {
     rule: 'RX-9',
     code: 'RX_DAYS_EXCEEDED',
+    drug: ibuprofenSuspension,
+    fires: 'an NSAID (not a long-term drug) for 30 days, chronic, with a reason',
+    firing: longTerm(30, ibuprofenSuspension),
+    nearMiss: 'the NSAID for 7 days',
+    passing: longTerm(7, ibuprofenSuspension),
+  },
+  {
+    rule: 'RX-9',
+    code: 'RX_DAYS_EXCEEDED',
     drug: amoxicillin,
     fires: 'an antimicrobial for 8 days, chronic, with a reason',
     firing: longTerm(8, amoxicillin),
@@ -590,6 +599,28 @@ describe('rule details', () => {
     expect(f.messageEn).toContain('expected 2');
   });
 
+  it('RX-9: 8–30 days only of a long-term (chronic) drug: amlodipine passes, an NSAID is refused, saying why', () => {
+    expect(failures(checkPrescription(longTerm(30)))).toEqual([]);
+    expect(amlodipine.chronic).toBe(true);
+    expect(ibuprofenSuspension.chronic).toBe(false);
+    const found = failures(checkPrescription(longTerm(8, ibuprofenSuspension)));
+    expect(found).toEqual([
+      expect.objectContaining({ rule: 'RX-9', code: 'RX_DAYS_EXCEEDED', drugId: ibuprofenSuspension.id }),
+    ]);
+    expect(found[0].message).toContain('不属于慢性病长期用药');
+    expect(found[0].messageEn).toContain('not a long-term');
+    // With both drugs on one long-term prescription, only the non-chronic one is named.
+    const both = failures(
+      checkPrescription({
+        ...longTerm(14),
+        items: [line(amlodipine, { days: 14 }), line(ibuprofenSuspension, { days: 14 })],
+      }),
+    );
+    expect(both.map((c) => `${c.rule} ${c.code} ${c.drugId}`)).toEqual([
+      `RX-9 RX_DAYS_EXCEEDED ${ibuprofenSuspension.id}`,
+    ]);
+  });
+
   it('RX-9: a specially managed drug is never long-term (besides RX-4)', () => {
     const codes = failures(checkPrescription(longTerm(14, diazepam))).map((c) => `${c.rule} ${c.code}`);
     expect(codes).toEqual(['RX-4 RX_SPECIAL_DRUG_ONLINE_FORBIDDEN', 'RX-9 RX_DAYS_EXCEEDED']);
@@ -618,22 +649,122 @@ describe('rule details', () => {
     expect(allergic([' 阿莫西林 '])).toBe(1);
     expect(allergic(['对青霉素类药物过敏'])).toBe(1);
     expect(allergic(['磺胺类'])).toBe(0);
-    // The allergy text must contain the drug's term, not the other way round ('青' alone is not 青霉素).
+    // One character never stands for a longer term ('青' alone is not 青霉素).
     expect(allergic(['青'])).toBe(0);
   });
 
-  it('RX-10: a severe interaction with a written reason is overridden, kept for the pharmacist, not a failure', () => {
-    for (const items of [
-      [line(warfarin), line(aspirin, { interactionOverrideReason: '冠脉支架术后，获益大于风险' })],
-      [line(warfarin, { interactionOverrideReason: '冠脉支架术后，获益大于风险' }), line(aspirin)],
-    ]) {
-      const checks = checkPrescription(rx({ items }));
-      expect(failures(checks)).toEqual([]);
-      const [ov] = byCode(checks, 'RX_SEVERE_INTERACTION');
-      expect(ov).toMatchObject({ rule: 'RX-10', outcome: 'overridden', drugId: aspirin.id });
-      expect(ov.message).toContain('冠脉支架术后');
-      expect(ov.message).toContain('华法林钠片');
-    }
+  describe('RX-10: allergy text and drug terms match both ways', () => {
+    /** A cephalosporin: ingredient 头孢呋辛, class 头孢菌素类 (test data, like the fixtures). */
+    const cefuroxime: DrugSeed = {
+      ...amoxicillin,
+      id: 'YY9014',
+      genericName: '头孢呋辛酯片',
+      nameEn: 'Cefuroxime Axetil Tablets',
+      dosageForm: '片剂',
+      strength: 250,
+      unit: '片',
+      packageSize: 12,
+      maxDailyDose: 1000,
+      maxDailyDosePerKg: 30,
+      ingredients: ['头孢呋辛'],
+      allergenClasses: ['头孢菌素类'],
+    };
+    const conflicts = (drug: DrugSeed, allergies: string[]) =>
+      byCode(
+        failures(
+          checkPrescription(
+            rx({
+              patient: { ageYears: 30, weightKg: 60, allergies },
+              items: [line(drug, { frequency: 'bid', days: 5 })],
+            }),
+          ),
+        ),
+        'RX_ALLERGY_CONFLICT',
+      );
+
+    it.each([
+      ['头孢', 'the allergy is part of the class and the ingredient'],
+      ['头孢过敏', '过敏 dropped'],
+      ['对头孢类药物过敏', '对, 类, 药物, 过敏 dropped'],
+      [' 头孢 类 ', 'blanks dropped'],
+      ['头孢菌素类', 'the class itself'],
+      ['头孢呋辛酯片过敏史', 'the allergy contains the ingredient'],
+      ['花粉、头孢', 'one of a list'],
+    ])('「%s」 refuses cefuroxime (%s)', (allergy) => {
+      const [c] = conflicts(cefuroxime, [allergy]);
+      expect(c).toMatchObject({ rule: 'RX-10', drugId: cefuroxime.id, outcome: 'fail' });
+      expect(c.message).toContain(allergy.trim());
+    });
+
+    it.each([
+      ['头', 'one character'],
+      ['孢', 'one character, inside the term'],
+      ['头孢过', 'not part of any term'],
+      ['青霉素', 'another class'],
+    ])('「%s」 does not refuse cefuroxime (%s)', (allergy) => {
+      expect(conflicts(cefuroxime, [allergy])).toEqual([]);
+    });
+
+    it('a cephalosporin allergy does not refuse a penicillin', () => {
+      expect(conflicts(amoxicillin, ['头孢过敏'])).toEqual([]);
+    });
+  });
+
+  it('RX-10: a severe interaction with a written reason on the later drug is overridden, kept for the pharmacist, not a failure', () => {
+    const checks = checkPrescription(
+      rx({
+        items: [line(warfarin), line(aspirin, { interactionOverrideReason: '冠脉支架术后，获益大于风险' })],
+      }),
+    );
+    expect(failures(checks)).toEqual([]);
+    const [ov] = byCode(checks, 'RX_SEVERE_INTERACTION');
+    expect(ov).toMatchObject({ rule: 'RX-10', outcome: 'overridden', drugId: aspirin.id });
+    expect(ov.message).toContain('冠脉支架术后');
+    expect(ov.message).toContain('华法林钠片');
+  });
+
+  it('RX-10: a reason on the earlier drug of the pair does not override it; the check says where the reason goes', () => {
+    const checks = checkPrescription(
+      rx({
+        items: [line(warfarin, { interactionOverrideReason: '冠脉支架术后，获益大于风险' }), line(aspirin)],
+      }),
+    );
+    const [f] = byCode(failures(checks), 'RX_SEVERE_INTERACTION');
+    expect(f).toMatchObject({ rule: 'RX-10', outcome: 'fail', drugId: aspirin.id });
+    expect(f.message).toContain('请在本药一行注明理由');
+    expect(f.message).not.toContain('冠脉支架术后');
+  });
+
+  it('RX-10: a reason overrides only the pairs its drug closes with drugs above it, not a drug added below', () => {
+    // Test table: warfarin–aspirin (fixture), warfarin–ibuprofen and aspirin–ibuprofen.
+    const interactions = [
+      ...FIXTURE_INTERACTIONS,
+      { a: '华法林', b: '布洛芬', effect: '出血风险增加', effectEn: 'increased bleeding risk' },
+      {
+        a: '阿司匹林',
+        b: '布洛芬',
+        effect: '减弱阿司匹林抗血小板作用',
+        effectEn: 'weaker antiplatelet effect',
+      },
+    ];
+    const checks = checkPrescription(
+      rx({
+        interactions,
+        items: [
+          line(warfarin),
+          line(aspirin, { interactionOverrideReason: '冠脉支架术后，获益大于风险' }),
+          line(ibuprofenSuspension, { dose: 5, frequency: 'tid', days: 3 }),
+        ],
+      }),
+    );
+    const found = byCode(checks, 'RX_SEVERE_INTERACTION').map(
+      (c) => `${c.drugId} ${c.outcome} ${c.message.includes('华法林钠片') ? 'warfarin' : 'aspirin'}`,
+    );
+    expect(found).toEqual([
+      `${aspirin.id} overridden warfarin`, // A–B: the reason is on B, the later one
+      `${ibuprofenSuspension.id} fail warfarin`, // C–A: no reason on C
+      `${ibuprofenSuspension.id} fail aspirin`, // C–B: B's reason does not reach a drug added after it
+    ]);
   });
 
   it('every failure about a drug names it; ruleViolation is the first failure, in rule order', () => {

@@ -276,7 +276,10 @@ function specialWhy(drug: DrugSeed): string {
   return `属于${kinds.join('、')}，不能在线开具`;
 }
 
-/** RX-7 (≤7 days) and RX-9 (long-term: ≤30 days online, stable chronic diagnosis, stated reason). */
+/**
+ * RX-7 (≤7 days) and RX-9 (long-term: ≤30 days online, a long-term drug of the catalogue, stable chronic
+ * diagnosis, stated reason).
+ */
 function daysChecks({ chronicStable, longTermReason }: RuleInput, known: KnownItem[]): RuleCheck[] {
   const code = 'RX_DAYS_EXCEEDED';
   const found: RuleCheck[] = [];
@@ -292,6 +295,13 @@ function daysChecks({ chronicStable, longTermReason }: RuleInput, known: KnownIt
       say('为抗菌药物，不能开具长期处方，用药不得超过 7 天', 'is an antimicrobial: at most 7 days');
     else if (drug.specialFlags.length > 0)
       say('为特殊管理药品，不能开具长期处方', 'is specially managed: no long-term prescription');
+    // RX-9: a long-term prescription is for the chronic disease's own medicines (the catalogue's `chronic`
+    // flag), not for any drug written at a chronic follow-up — 30 days of an NSAID is not 长期处方.
+    else if (!drug.chronic)
+      say(
+        `不属于慢性病长期用药，用药不得超过 7 天（当前 ${days} 天）`,
+        `is not a long-term (chronic) medicine: at most 7 days (${days} given)`,
+      );
     else if (!chronicStable)
       say(
         `用药 ${days} 天：超过 7 天仅限病情稳定的慢性病复诊`,

@@ -91,22 +91,52 @@ export function doseChecks({ patient }: RuleInput, known: KnownItem[]): RuleChec
 
 const fmt = (n: number) => String(Math.round(n * 1000) / 1000);
 
-/** Names compared without blanks, case, and a trailing 类: allergy 青霉素 matches class 青霉素类. */
-const normName = (s: string) => s.normalize('NFKC').trim().toLowerCase().replace(/类$/u, '');
+/** A drug's term compared without blanks, case, and a trailing 类: class 青霉素类 is compared as 青霉素. */
+const normTerm = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/gu, '').replace(/类$/u, '');
+
+/**
+ * A recorded allergy as the parts it names (RX-10): split at list marks (、,;/), blanks removed, and the
+ * words around the substance dropped — 过敏(史), a leading 对, a trailing 药物 and a trailing 类 — so that
+ * 「对头孢类药物过敏」 is compared as 头孢.
+ */
+function allergyParts(text: string): string[] {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[、,;/，；]+/u)
+    .map((part) =>
+      part
+        .replace(/\s+/gu, '')
+        .replace(/过敏史?/gu, '')
+        .replace(/^对/u, '')
+        .replace(/(药物|药品)$/u, '')
+        .replace(/类$/u, ''),
+    )
+    .filter((part) => part !== '');
+}
+
+/** Shortest allergy text that may stand for a longer drug term (头孢 → 头孢菌素类); one character never does. */
+const MIN_PARTIAL_ALLERGY = 2;
+
+/**
+ * RX-10: an allergy names a drug's term when it is the term, contains it (阿司匹林过敏 → 阿司匹林), or is a
+ * part of it of at least two characters (头孢 → 头孢菌素类, 头孢呋辛). Matching both ways errs on the side of
+ * the patient: a false alarm costs the doctor a look, a missed allergy can cost far more.
+ */
+const allergyNames = (allergy: string, term: string) =>
+  allergy.includes(term) || (allergy.length >= MIN_PARTIAL_ALLERGY && term.includes(allergy));
 
 /** Allergy conflicts (审方, RX-10): an ingredient or allergen class the patient is recorded allergic to. */
 export function allergyChecks({ patient }: RuleInput, known: KnownItem[]): RuleCheck[] {
-  const allergies = patient.allergies
-    .map((a) => ({ text: a.trim(), norm: normName(a) }))
-    .filter((a) => a.norm !== '');
+  const allergies = patient.allergies.flatMap((a) =>
+    allergyParts(a).map((norm) => ({ text: a.trim(), norm })),
+  );
   const found: RuleCheck[] = [];
   for (const { drug } of known) {
     const hit = [...drug.ingredients, ...drug.allergenClasses]
-      .map((term) => ({ term, norm: normName(term) }))
+      .map((term) => ({ term, norm: normTerm(term) }))
       .filter((t) => t.norm !== '')
-      .flatMap((t) =>
-        allergies.filter((a) => a.norm === t.norm || a.norm.includes(t.norm)).map((a) => ({ t, a })),
-      )[0];
+      .flatMap((t) => allergies.filter((a) => allergyNames(a.norm, t.norm)).map((a) => ({ t, a })))[0];
     if (hit) {
       found.push(
         about(
@@ -150,13 +180,19 @@ export function duplicateIngredientChecks(known: KnownItem[]): RuleCheck[] {
 
 /**
  * Severe interactions between two items' ingredients (RX-10). The doctor may override one only with a
- * written reason on either item; it stays in the checks as 'overridden' so the pharmacist sees it.
+ * written reason on the LATER item of the pair, in list order — the drug they add despite the warning, and
+ * the line the check names. A reason covers the pairs that drug closes with the drugs above it, never a
+ * pair with a drug added below it. An override stays in the checks as 'overridden' so the pharmacist sees
+ * it.
  */
 export function interactionChecks({ interactions }: RuleInput, known: KnownItem[]): RuleCheck[] {
   const key = (x: string, y: string) => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
   const table = new Map(interactions.map((r) => [key(r.a, r.b), r]));
   const found: RuleCheck[] = [];
   known.forEach((later, j) => {
+    const reason = blank(later.interactionOverrideReason)
+      ? undefined
+      : later.interactionOverrideReason!.trim();
     for (const earlier of known.slice(0, j)) {
       const seen = new Set<SevereInteraction>();
       for (const x of earlier.drug.ingredients) {
@@ -164,11 +200,8 @@ export function interactionChecks({ interactions }: RuleInput, known: KnownItem[
           const row = table.get(key(x, y));
           if (!row || seen.has(row)) continue;
           seen.add(row);
-          const reason = [later.interactionOverrideReason, earlier.interactionOverrideReason]
-            .find((r) => !blank(r))
-            ?.trim();
-          const zh = `与「${earlier.drug.genericName}」存在严重相互作用（${x} + ${y}：${row.effect}）${reason ? `；医生理由：${reason}` : ''}`;
-          const en = `severe interaction with ${earlier.drug.nameEn} (${row.effectEn})${reason ? `; doctor's reason: ${reason}` : ''}`;
+          const zh = `与「${earlier.drug.genericName}」存在严重相互作用（${x} + ${y}：${row.effect}）${reason ? `；医生理由：${reason}` : '；如确需合用，请在本药一行注明理由'}`;
+          const en = `severe interaction with ${earlier.drug.nameEn} (${row.effectEn})${reason ? `; doctor's reason: ${reason}` : "; to prescribe both, state the reason on this drug's line"}`;
           found.push(
             about('RX-10', 'RX_SEVERE_INTERACTION', later.drug, zh, en, reason ? 'overridden' : 'fail'),
           );

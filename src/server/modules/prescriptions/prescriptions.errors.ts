@@ -279,6 +279,22 @@ export const prescriptionErrors = defineErrors('prescriptions', {
     detail: '取药码与订单不符。',
     action: '请患者出示手机上的取药码。',
   },
+  pickupLocked: {
+    status: 409,
+    code: 'RX_PICKUP_LOCKED',
+    title: '取药码错误次数过多，暂时锁定',
+    en: 'Too many wrong pick-up codes; locked for a while',
+    detail: '连续 5 次输错取药码后，该订单的取药码锁定 15 分钟，期间即使输入正确也不能取药。',
+    action: '请 15 分钟后再试，并请患者核对手机上的取药码。',
+  },
+  orderTooLarge: {
+    status: 422,
+    code: 'RX_ORDER_TOO_LARGE',
+    title: '订单金额超出上限',
+    en: 'The order total is too large',
+    detail: '此药房的药费合计超出单笔订单的金额上限。',
+    action: '请联系药房核对药品价格，或选择其他药房。',
+  },
   dispenseMismatch: {
     status: 422,
     code: 'RX_DISPENSE_MISMATCH',

@@ -3,7 +3,7 @@
  * the prescriber, approves or rejects (with a reason) a signed prescription. The review is signed with the
  * pharmacist's own SM2 key over the prescription's SM3, and recorded once per version. Approval makes the
  * prescription take effect (it can be filled from then on); a rejection returns it to the doctor, who
- * revises it as a new version.
+ * revises it as a new version. One whose validity passed while it waited is refused (409 RX_EXPIRED, RX-6).
  */
 import type { ReviewBody } from '../../../shared/prescriptions.js';
 import type { Actor } from '../../platform/audit/audit.js';
@@ -19,8 +19,13 @@ import { recordVisitEvent } from '../visits/visits.api.js';
 import { REVIEW_FORMAT, type ReviewDocument } from './prescription-document.js';
 import { prescriptionRow } from './prescription-store.js';
 import { prescriptionErrors } from './prescriptions.errors.js';
+import { isPastValidity } from './rx-filling.js';
 
 export const REVIEWED_TOPIC = 'prescriptions.reviewed';
+
+/** A time as Beijing wall-clock minutes, for a message: '2026-11-22 23:59'. */
+const shanghaiMinute = (d: Date) =>
+  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 export interface ReviewedEvent {
   prescriptionId: string;
@@ -58,6 +63,13 @@ export async function reviewPrescription(
     const row = await prescriptionRow(trx, id, true);
     const me = await requireReviewer(trx, auth, row.practitioner_id, row.institution_id);
     if (row.status !== 'pending_review') throw prescriptionErrors.notPendingReview();
+    // RX-6: a prescription whose validity passed while it waited is not reviewed at all (neither approved
+    // — the patient would be told to fill an expired prescription — nor rejected into a revision); the
+    // expiry job marks it expired (review-expiry.ts) and it leaves the queue.
+    if (isPastValidity(row, now))
+      throw prescriptionErrors.expired(
+        `处方有效期至 ${shanghaiMinute(row.valid_until!)}，已过期，不能再审核（RX-6）；请医生为患者重新开具。`,
+      );
     if (body.decision === 'reject' && !reason) throw prescriptionErrors.reviewReasonRequired();
 
     const document = (serial: string): ReviewDocument => ({

@@ -490,6 +490,10 @@ export interface FulfilmentTable {
   drug_fen: number;
   delivery_fee_fen: Generated<number>;
   pickup_code: string | null;
+  /** Wrong pick-up codes since the last lock (0011_pickup_attempts.sql). */
+  pickup_failures: Generated<number>;
+  /** After 5 wrong codes the code is refused until then. */
+  pickup_locked_until: Timestamp | null;
   created_at: Timestamp;
   paid_at: Timestamp | null;
   dispensed_at: Timestamp | null;

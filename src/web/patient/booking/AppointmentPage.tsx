@@ -114,7 +114,12 @@ export function AppointmentPage() {
 
             {a.status === 'confirmed' && a.mode === 'offline' && (
               <section className="booking-card checkin-code" data-testid="checkin-qr">
-                <QRCode value={checkInCode(a.id)} size={168} bordered={false} />
+                <QRCode
+                  value={checkInCode(a.id)}
+                  size={168}
+                  bordered={false}
+                  aria-label={t('booking.h5.checkInQr')}
+                />
                 <div className="checkin-code__caption">{t('booking.h5.checkInCode')}</div>
                 <div className="checkin-code__token">{t('booking.token', { number: a.tokenNumber })}</div>
               </section>

@@ -84,16 +84,23 @@ export function AllergiesPage() {
                     </span>
                   }
                   extra={
-                    <Button
-                      size="small"
-                      fill="none"
-                      color="danger"
-                      onClick={() => remove(allergy)}
-                      aria-label={t('rxPatient.allergies.deleteLabel', { substance: allergy.substance })}
-                      data-testid="allergy-delete"
-                    >
-                      <DeleteOutline />
-                    </Button>
+                    // One a doctor recorded stays until a doctor removes it (the prescribing checks use it).
+                    allergy.recordedByDoctor ? (
+                      <span className="rx-muted" data-testid="allergy-by-doctor">
+                        {t('rxPatient.allergies.byDoctor')}
+                      </span>
+                    ) : (
+                      <Button
+                        size="small"
+                        fill="none"
+                        color="danger"
+                        onClick={() => remove(allergy)}
+                        aria-label={t('rxPatient.allergies.deleteLabel', { substance: allergy.substance })}
+                        data-testid="allergy-delete"
+                      >
+                        <DeleteOutline />
+                      </Button>
+                    )
                   }
                   data-testid="allergy"
                 >

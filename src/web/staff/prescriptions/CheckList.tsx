@@ -5,10 +5,19 @@ import type { RuleCheck } from '../../../shared/prescriptions.js';
 import { countChecks, sortChecks } from './checks.js';
 import { OutcomeIcon, RuleTag } from './tags.js';
 
-/** A check's message in the UI language (the server words both). */
+/**
+ * A check's message in the UI language (the server words both). The server's text ends with the rule id
+ * for API clients — "（RX-8）" — which the row already shows as a tag, so it is dropped here.
+ */
 export function useCheckMessage(): (check: RuleCheck) => string {
   const { i18n } = useTranslation();
-  return (check) => (i18n.language === 'en-US' ? check.messageEn : check.message);
+  return (check) => withoutRuleId(i18n.language === 'en-US' ? check.messageEn : check.message, check.rule);
+}
+
+export function withoutRuleId(message: string, rule: string): string {
+  for (const suffix of [`（${rule}）`, ` (${rule})`])
+    if (message.endsWith(suffix)) return message.slice(0, -suffix.length);
+  return message;
 }
 
 /** One check: ✓/✗/!, the rule id, what it found. */

@@ -116,7 +116,7 @@ export function ReceiveBatchModal({
           label={t('rxStaff.stock.receivePrice')}
           extra={t('rxStaff.stock.receivePriceHint')}
         >
-          <InputNumber min={0.01} max={100000} precision={2} step={0.5} className="full-width" />
+          <InputNumber min={0.01} max={10000} precision={2} step={0.5} className="full-width" />
         </Form.Item>
       </Form>
     </Modal>

@@ -52,7 +52,7 @@ export function TodayVisitsPage() {
                 <span data-testid={`day-${d}`} className="day-tab">
                   {d === today ? t('booking.staff.today') : formatWeekday(d, i18n.language)}{' '}
                   {formatMonthDay(d, i18n.language)}
-                  {count > 0 && <Badge count={count} size="small" color="#0f8b8d" />}
+                  {count > 0 && <Badge count={count} size="small" color="#0c7a7c" />}
                 </span>
               ),
             };

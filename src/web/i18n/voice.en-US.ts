@@ -11,7 +11,7 @@ export const voiceEn: typeof voiceZh = {
   cancel: 'Cancel',
   sending: 'Sending voice message…',
   play: 'Play voice message, {{duration}} long',
-  pause: 'Pause',
+  pause: 'Pause voice message, {{duration}} long',
   loadFailed: 'Could not load the voice message',
   uploadFailed: 'Could not send the voice message',
   dismiss: 'OK',

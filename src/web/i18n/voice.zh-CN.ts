@@ -9,7 +9,7 @@ export const voiceZh = {
   cancel: '取消',
   sending: '正在发送语音…',
   play: '播放语音，时长 {{duration}}',
-  pause: '暂停播放',
+  pause: '暂停播放，时长 {{duration}}',
   loadFailed: '语音加载失败',
   uploadFailed: '语音发送失败',
   dismiss: '知道了',

@@ -48,6 +48,7 @@ export const workstationEn: typeof workstationZh = {
     tabQueue: "Today's queue",
     tabHistory: 'History',
     refreshHint: 'Refreshes every 10 s',
+    refresh: 'Refresh',
     patient: 'Patient',
     sexAge: 'Sex / age',
     type: 'Type',
@@ -119,6 +120,7 @@ export const workstationEn: typeof workstationZh = {
     notStarted: 'Start the visit to chat with the patient',
     image: '[Picture]',
     imageFailed: 'The picture could not be loaded',
+    openImage: 'View full picture',
   },
   record: {
     title: 'Medical record',

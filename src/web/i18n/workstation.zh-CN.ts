@@ -40,6 +40,7 @@ export const workstationZh = {
     tabQueue: '今日候诊',
     tabHistory: '历史问诊',
     refreshHint: '每 10 秒自动刷新',
+    refresh: '刷新',
     patient: '患者',
     sexAge: '性别 / 年龄',
     type: '类型',
@@ -111,6 +112,7 @@ export const workstationZh = {
     notStarted: '接诊后即可与患者沟通',
     image: '[图片]',
     imageFailed: '图片加载失败',
+    openImage: '查看大图',
   },
   record: {
     title: '电子病历',

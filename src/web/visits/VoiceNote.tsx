@@ -132,7 +132,9 @@ export function VoiceNote({ attachmentId, durationMs }: { attachmentId: string; 
         onClick={toggle}
         disabled={!url}
         aria-pressed={playing}
-        aria-label={playing ? t('voice.pause') : t('voice.play', { duration })}
+        // The name keeps the visible text, the duration (WCAG 2.5.3, axe label-content-name-mismatch); a
+        // note that failed to load is named by what it shows.
+        aria-label={failed ? undefined : t(playing ? 'voice.pause' : 'voice.play', { duration })}
         title={failed ? t('voice.loadFailed') : undefined}
         data-testid="voice-note-play"
       >

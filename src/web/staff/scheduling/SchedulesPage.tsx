@@ -105,6 +105,7 @@ export function SchedulesPage() {
             loading={doctors.data === undefined}
             value={doctorId}
             placeholder={t('booking.staff.chooseDoctor')}
+            aria-label={t('booking.staff.chooseDoctor')}
             onChange={(id) => setParams({ doctor: id }, { replace: true })}
             options={doctors.data?.items.map((d) => ({
               value: d.id,

@@ -92,6 +92,7 @@ export function FirstVisitPilotPage() {
             className="supervision-toolbar__select"
             allowClear
             placeholder={t('supervision.pilot.filterStatus')}
+            aria-label={t('supervision.pilot.filterStatus')}
             value={status}
             onChange={setStatus}
             options={PILOT_STATUSES.map((s) => ({

@@ -172,6 +172,7 @@ export function VisitSupervisionPage() {
             className="supervision-toolbar__select"
             allowClear
             placeholder={t('supervision.visits.allStatuses')}
+            aria-label={t('supervision.visits.allStatuses')}
             value={filters.status}
             onChange={(status) => set({ status })}
             options={VISIT_STATUSES.map((s) => ({ value: s, label: t(`supervision.visitStatus.${s}`) }))}
@@ -181,6 +182,7 @@ export function VisitSupervisionPage() {
             className="supervision-toolbar__select"
             allowClear
             placeholder={t('supervision.visits.allTypes')}
+            aria-label={t('supervision.visits.allTypes')}
             value={filters.type}
             onChange={(type) => set({ type })}
             options={VISIT_TYPES.map((type) => ({ value: type, label: t(`supervision.visitType.${type}`) }))}

@@ -213,36 +213,38 @@ export function QueuePage() {
             description={refusal.detail}
           />
         )}
-        <Tabs
-          activeKey={tab}
-          onChange={(key) => setTab(key as 'queue' | 'history')}
-          tabBarExtraContent={
-            <span className="queue-refresh">
-              <Typography.Text type="secondary">{t('workstation.queue.refreshHint')}</Typography.Text>
-              <Button
-                type="text"
-                icon={<ReloadOutlined />}
-                aria-label="reload"
-                onClick={() => (tab === 'queue' ? reloadQueue() : reloadHistory())}
-              />
-            </span>
-          }
-          items={[
-            {
-              key: 'queue',
-              label: (
-                <span data-testid="tab-queue">
-                  {t('workstation.queue.tabQueue')}
-                  {queue.data ? ` (${queue.data.items.length})` : ''}
-                </span>
-              ),
-            },
-            {
-              key: 'history',
-              label: <span data-testid="tab-history">{t('workstation.queue.tabHistory')}</span>,
-            },
-          ]}
-        />
+        {/* The refresh control sits beside the tab bar, not in antd's tabBarExtraContent: that renders
+            inside the role="tablist", where only tabs may be (axe aria-required-children). */}
+        <div className="queue-tabs">
+          <Tabs
+            activeKey={tab}
+            onChange={(key) => setTab(key as 'queue' | 'history')}
+            items={[
+              {
+                key: 'queue',
+                label: (
+                  <span data-testid="tab-queue">
+                    {t('workstation.queue.tabQueue')}
+                    {queue.data ? ` (${queue.data.items.length})` : ''}
+                  </span>
+                ),
+              },
+              {
+                key: 'history',
+                label: <span data-testid="tab-history">{t('workstation.queue.tabHistory')}</span>,
+              },
+            ]}
+          />
+          <span className="queue-refresh">
+            <Typography.Text type="secondary">{t('workstation.queue.refreshHint')}</Typography.Text>
+            <Button
+              type="text"
+              icon={<ReloadOutlined />}
+              aria-label={t('workstation.queue.refresh')}
+              onClick={() => (tab === 'queue' ? reloadQueue() : reloadHistory())}
+            />
+          </span>
+        </div>
         <Table<VisitView>
           size="middle"
           rowKey="id"

@@ -144,6 +144,7 @@ function Editor({
         <Form.Item label={t('workstation.record.template')}>
           <Select
             placeholder={t('workstation.record.templatePlaceholder')}
+            aria-label={t('workstation.record.template')}
             loading={templates.data === undefined && templates.error === undefined}
             options={templates.data?.items.map((item) => ({ value: item.id, label: item.name }))}
             value={templateId}

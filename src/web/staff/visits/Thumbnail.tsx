@@ -28,6 +28,8 @@ export function Thumbnail({ id, size = 96 }: { id: string; size?: number }) {
       height={size}
       src={thumb.url}
       alt=""
+      // The thumbnail is a button that opens the preview: it needs a name (axe aria-command-name).
+      aria-label={t('workstation.chat.openImage')}
       data-testid="thumbnail"
       placeholder={<span className="thumb thumb--loading" style={{ width: size, height: size }} />}
       preview={{ src: full.url ?? thumb.url, onOpenChange: (open) => open && setOpened(true) }}

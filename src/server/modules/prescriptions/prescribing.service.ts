@@ -10,7 +10,7 @@ import type { AuthContext } from '../../platform/auth/access.js';
 import { type CommandScope, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
-import { prescribingVisit, recordVisitEvent } from '../visits/visits.api.js';
+import { type PrescribingVisit, prescribingVisit, recordVisitEvent } from '../visits/visits.api.js';
 import { drugsById } from './catalogue.service.js';
 import type { RuleCheck } from './prescription.rules.js';
 import {
@@ -94,24 +94,31 @@ export async function createPrescription(
       .insertInto('prescription')
       .values({
         ...row,
-        kind: prescriptionKind([...e.drugs.values()]),
+        ...savedContent(visit, body, e),
         status: 'draft',
-        diagnoses: JSON.stringify(visit.diagnoses),
-        patient_age_years: e.patient.ageYears,
-        patient_weight_kg: body.patientWeightKg ?? null,
-        valid_days: body.validDays ?? 1,
-        validity_reason: body.validityReason?.trim() || null,
-        long_term_reason: body.longTermReason?.trim() || null,
-        checks: JSON.stringify(e.checks),
         created_at: now,
         updated_at: now,
       })
       .execute();
     const totalFen = await writeItems(trx, id, body.items, e.drugs);
-    await trx.updateTable('prescription').set({ total_fen: totalFen }).where('id', '=', id).execute();
     await recordSave(cmd, row, body, e, totalFen, 'create');
     return { id, status: 'draft' as const, checks: e.checks };
   });
+}
+
+/** What a save writes on the prescription row, on create and on edit alike (the lines are written apart). */
+function savedContent(visit: PrescribingVisit, body: PrescriptionBody, e: Evaluation) {
+  return {
+    kind: prescriptionKind([...e.drugs.values()]),
+    diagnoses: JSON.stringify(visit.diagnoses),
+    patient_age_years: e.patient.ageYears,
+    patient_weight_kg: body.patientWeightKg ?? null,
+    valid_days: body.validDays ?? 1,
+    validity_reason: body.validityReason?.trim() || null,
+    long_term_reason: body.longTermReason?.trim() || null,
+    checks: JSON.stringify(e.checks),
+    total_fen: body.items.reduce((sum, i) => sum + e.drugs.get(i.drugId)!.price_fen * i.quantity, 0),
+  };
 }
 
 /** The draft, locked, for its prescriber: 403 for anyone else, 409 once signed (RX-2: immutable). */
@@ -143,18 +150,7 @@ export async function updatePrescription(
     const totalFen = await writeItems(trx, id, body.items, e.drugs);
     await trx
       .updateTable('prescription')
-      .set({
-        kind: prescriptionKind([...e.drugs.values()]),
-        diagnoses: JSON.stringify(visit.diagnoses),
-        patient_age_years: e.patient.ageYears,
-        patient_weight_kg: body.patientWeightKg ?? null,
-        valid_days: body.validDays ?? 1,
-        validity_reason: body.validityReason?.trim() || null,
-        long_term_reason: body.longTermReason?.trim() || null,
-        checks: JSON.stringify(e.checks),
-        total_fen: totalFen,
-        updated_at: now,
-      })
+      .set({ ...savedContent(visit, body, e), updated_at: now })
       .where('id', '=', id)
       .execute();
     await recordSave(cmd, row, body, e, totalFen, 'update');

@@ -222,13 +222,20 @@ describe('RX-4, RX-8: adding a drug never clears a rejection (property)', () => 
     );
   });
 
-  it('the refusals do not depend on the order of the lines', () => {
-    const withShuffle = anyInputArb.chain((input) =>
-      fc.tuple(
-        fc.constant(input),
-        fc.shuffledSubarray(input.items, { minLength: input.items.length, maxLength: input.items.length }),
-      ),
-    );
+  it('the refusals do not depend on the order of the lines (interaction overrides aside)', () => {
+    // An interaction override is the reason written on the later drug of the pair (RX-10, docs/prescriptions.md),
+    // so it depends on the order by design: the lines here carry none.
+    const withShuffle = anyInputArb
+      .map((input) => ({
+        ...input,
+        items: input.items.map(({ interactionOverrideReason: _, ...item }) => item),
+      }))
+      .chain((input) =>
+        fc.tuple(
+          fc.constant(input),
+          fc.shuffledSubarray(input.items, { minLength: input.items.length, maxLength: input.items.length }),
+        ),
+      );
     fc.assert(
       fc.property(withShuffle, ([input, shuffled]) => {
         expect(failingCodes({ ...input, items: shuffled })).toEqual(failingCodes(input));

@@ -10,7 +10,9 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 import { Type } from 'typebox';
+import { fhirRoutes } from './fhir/fhir.routes.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
+import { hl7Routes } from './modules/hl7/hl7.routes.js';
 import { allergyRoutes } from './modules/identity/allergies.routes.js';
 import { identityRoutes } from './modules/identity/identity.routes.js';
 import { resolveSession } from './modules/identity/session.service.js';
@@ -31,6 +33,8 @@ import {
   type PrescriptionsRuntime,
 } from './modules/prescriptions/prescriptions.runtime.js';
 import { registerPrescriptionSubscribers } from './modules/prescriptions/prescriptions.subscribers.js';
+import { accessRoutes } from './modules/records/access.routes.js';
+import { recordsRoutes } from './modules/records/records.routes.js';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
 import { registerSchedulingSubscribers } from './modules/scheduling/scheduling.subscribers.js';
 import { attachmentRoutes } from './modules/visits/attachments.routes.js';
@@ -230,6 +234,10 @@ export async function buildApp(opts: AppOptions): Promise<{
   await app.register(prescribingRoutes(ctx), { prefix: '/api/v1' });
   await app.register(circulationRoutes(ctx, rx), { prefix: '/api/v1' });
   await app.register(pharmacyRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(recordsRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(accessRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(hl7Routes(ctx), { prefix: '/api/v1' });
+  await app.register(fhirRoutes(ctx), { prefix: '/fhir/R4' });
   await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
   await app.register(async (scope) =>
     registerVisitSocket(scope, ctx, visits, (token) => resolveSession(ctx, token)),

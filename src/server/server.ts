@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
+import { type Hl7Listener, startHl7Listener } from './modules/hl7/mllp.js';
 import { reconcile, resubmitPendingRefunds } from './modules/payments/payment.service.js';
 import { runPrescriptionJobs } from './modules/prescriptions/prescription-jobs.js';
 import { runSchedulingJobs } from './modules/scheduling/schedule-jobs.js';
@@ -112,6 +113,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       };
     }
   } else await app.ready();
+  // HL7 v2 from hospital systems: off unless a port is configured (YUNYI_HL7_PORT, YUNYI_HL7_FEEDS).
+  const hl7: Hl7Listener | null =
+    config.hl7.port !== null
+      ? await startHl7Listener(ctx, { port: config.hl7.port, host: config.hl7.host })
+      : null;
   let closed = false;
   return {
     app,
@@ -121,6 +127,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async close() {
       if (closed) return;
       closed = true;
+      await hl7?.close();
       await app.close(); // stops accepting, lets in-flight requests finish
       await Promise.all([sealer.stop(), jobs.stop(), outbox.stop(), sim?.settle()]);
       if (!opts.database) await database.close();

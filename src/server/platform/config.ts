@@ -26,9 +26,35 @@ export interface Config {
   outboxIntervalMs: number;
   webDir: string;
   visits: VisitSettings;
+  records: RecordSettings;
+  hl7: Hl7Settings;
 }
 
 /** Online visits ([3/6]): timings, refunds, attachments and WebRTC servers. */
+/** The health archive's access rules ([6/12], SEC-1). */
+export interface RecordSettings {
+  /** How long after a visit its doctor may still read the patient's archive (default 30 days). */
+  careWindowMs: number;
+  /** How long a break-glass access lasts (default 24 h). */
+  breakGlassMs: number;
+}
+
+/** One hospital system allowed to send HL7 v2: its MSH-4 sending facility, its institution, its addresses. */
+export interface Hl7Feed {
+  sendingFacility: string;
+  /** The institution's code in the directory (YC-H01). */
+  institution: string;
+  /** Source addresses allowed to send as this facility (exact IPs; IPv4-mapped IPv6 is normalised). */
+  addresses: string[];
+}
+
+/** The MLLP listener: off unless YUNYI_HL7_PORT is set. */
+export interface Hl7Settings {
+  port: number | null;
+  host: string;
+  feeds: Hl7Feed[];
+}
+
 export interface VisitSettings {
   /** A paid visit no doctor starts within this long of entering the queue expires (full refund). */
   expiryMs: number;
@@ -161,6 +187,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobIntervalMs: int(env, 'JOB_INTERVAL_MS', 5000),
     outboxIntervalMs: int(env, 'OUTBOX_INTERVAL_MS', 1000),
     webDir: path.resolve(env.WEB_DIR || 'dist/web'),
+    records: {
+      careWindowMs: int(env, 'YUNYI_CARE_WINDOW_DAYS', 30) * 86_400_000,
+      breakGlassMs: int(env, 'YUNYI_BREAK_GLASS_HOURS', 24) * 3600_000,
+    },
+    hl7: {
+      port: env.YUNYI_HL7_PORT ? int(env, 'YUNYI_HL7_PORT', 2575) : null,
+      host: env.YUNYI_HL7_HOST || '0.0.0.0',
+      feeds: hl7Feeds(env.YUNYI_HL7_FEEDS),
+    },
     visits: {
       expiryMs: int(env, 'YUNYI_VISIT_EXPIRY_HOURS', 24) * 3600_000,
       chatCloseMs: int(env, 'YUNYI_CHAT_CLOSE_HOURS', 48) * 3600_000,
@@ -193,4 +228,29 @@ function iceServers(raw: string | undefined): VisitSettings['iceServers'] {
     // fall through
   }
   throw new ConfigError('YUNYI_ICE_SERVERS must be a JSON array like [{"urls":"stun:stun.example.cn:3478"}]');
+}
+
+/** YUNYI_HL7_FEEDS is a JSON array: [{"sendingFacility":"YCH01HIS","institution":"YC-H01","addresses":["10.0.0.5"]}]. */
+function hl7Feeds(raw: string | undefined): Hl7Feed[] {
+  if (!raw) return [];
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (
+      Array.isArray(parsed) &&
+      parsed.every(
+        (f) =>
+          f &&
+          typeof f.sendingFacility === 'string' &&
+          typeof f.institution === 'string' &&
+          Array.isArray(f.addresses) &&
+          f.addresses.every((a: unknown) => typeof a === 'string'),
+      )
+    )
+      return parsed as Hl7Feed[];
+  } catch {
+    // fall through
+  }
+  throw new ConfigError(
+    'YUNYI_HL7_FEEDS must be a JSON array like [{"sendingFacility":"YCH01HIS","institution":"YC-H01","addresses":["10.0.0.5"]}]',
+  );
 }

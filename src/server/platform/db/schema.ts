@@ -585,6 +585,184 @@ export interface PaymentOrderLineTable {
   insurance_category: string | null;
 }
 
+// --- records ([6/12])
+
+export interface HealthProfileTable {
+  patient_id: string;
+  blood_type: string | null;
+  past_history: Generated<string>;
+  surgical_history: Generated<string>;
+  family_history: Generated<string>;
+  lifestyle: JSONColumnType<Record<string, string>, string | undefined, string>;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface VaccinationTable {
+  id: string;
+  patient_id: string;
+  vaccine: string;
+  dose: string | null;
+  given_on: DateText;
+  institution_id: string | null;
+  source: 'his' | 'staff' | 'seed';
+  created_at: Timestamp;
+}
+
+export interface EncounterTable {
+  id: string;
+  patient_id: string;
+  class: 'AMB' | 'IMP' | 'EMER' | 'VR';
+  status: 'in-progress' | 'finished' | 'cancelled';
+  institution_id: string;
+  department_id: string | null;
+  practitioner_id: string | null;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  reason: string | null;
+  source: 'his' | 'online' | 'seed';
+  source_ref: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DiagnosisTable {
+  id: string;
+  patient_id: string;
+  encounter_id: string | null;
+  icd10: string;
+  name: string;
+  category: 'encounter-diagnosis' | 'problem-list-item';
+  clinical_status: 'active' | 'resolved' | 'inactive';
+  chronic: Generated<boolean>;
+  onset_date: DateText | null;
+  recorded_at: Timestamp;
+  institution_id: string | null;
+  practitioner_id: string | null;
+  source: 'his' | 'online' | 'staff' | 'seed';
+  source_ref: string | null;
+  updated_at: Timestamp;
+}
+
+export interface ReportSignature {
+  certSerial: string;
+  sm3: string;
+  signature: string;
+  signedBy: string;
+  signedAt: string;
+}
+
+export interface DiagnosticReportTable {
+  id: string;
+  patient_id: string;
+  encounter_id: string | null;
+  kind: 'lab' | 'imaging' | 'ecg' | 'ultrasound' | 'pathology' | 'other';
+  code_system: string;
+  code: string;
+  name: string;
+  status: 'registered' | 'partial' | 'preliminary' | 'final' | 'amended' | 'corrected' | 'cancelled';
+  effective_at: Timestamp;
+  issued_at: Timestamp;
+  institution_id: string | null;
+  performer_name: string | null;
+  verifier_name: string | null;
+  findings: string | null;
+  conclusion: string | null;
+  signature: JSONColumnType<ReportSignature | null, string | null, string | null>;
+  source: 'his' | 'seed' | 'remote';
+  source_ref: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ObservationTable {
+  id: string;
+  patient_id: string;
+  report_id: string | null;
+  category: 'laboratory' | 'vital-signs' | 'imaging' | 'exam';
+  code_system: string;
+  code: string;
+  name: string;
+  value_num: number | null;
+  value_text: string | null;
+  unit: string | null;
+  ref_low: number | null;
+  ref_high: number | null;
+  ref_text: string | null;
+  flag: 'N' | 'H' | 'L' | 'HH' | 'LL' | 'A' | null;
+  status: 'registered' | 'preliminary' | 'final' | 'amended' | 'corrected' | 'cancelled';
+  effective_at: Timestamp;
+  source: 'his' | 'seed' | 'device' | 'staff';
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AccessGrantTable {
+  id: string;
+  patient_id: string;
+  granted_by: string;
+  grantee_practitioner_id: string | null;
+  grantee_institution_id: string | null;
+  categories: string[] | null;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BreakGlassTable {
+  id: string;
+  patient_id: string;
+  account_id: string;
+  practitioner_id: string | null;
+  institution_id: string | null;
+  reason: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  reviewed_at: Timestamp | null;
+  reviewed_by: string | null;
+  review_note: string | null;
+}
+
+// --- hl7 ([6/12])
+
+export interface Hl7MessageTable {
+  id: string;
+  sending_facility: string;
+  control_id: string;
+  message_type: string;
+  institution_id: string | null;
+  peer: string | null;
+  raw_enc: string;
+  status: 'applied' | 'held' | 'dead' | 'replayed' | 'discarded';
+  ack_code: 'AA' | 'AE' | 'AR';
+  error_code: string | null;
+  error_detail: string | null;
+  patient_id: string | null;
+  attempts: Generated<number>;
+  received_at: Timestamp;
+  applied_at: Timestamp | null;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface Hl7MatchTable {
+  id: string;
+  hl7_message_id: string;
+  institution_id: string | null;
+  name: string;
+  sex: string | null;
+  birth_date: DateText | null;
+  id_number_masked: string | null;
+  candidate_patient_ids: string[];
+  status: 'pending' | 'matched' | 'created' | 'rejected';
+  resolved_patient_id: string | null;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
 export interface DB {
   institution: InstitutionTable;
   department: DepartmentTable;
@@ -642,6 +820,16 @@ export interface DB {
   stock_batch: StockBatchTable;
   stock_reservation: StockReservationTable;
   payment_order_line: PaymentOrderLineTable;
+  health_profile: HealthProfileTable;
+  vaccination: VaccinationTable;
+  encounter: EncounterTable;
+  diagnosis: DiagnosisTable;
+  diagnostic_report: DiagnosticReportTable;
+  observation: ObservationTable;
+  access_grant: AccessGrantTable;
+  break_glass: BreakGlassTable;
+  hl7_message: Hl7MessageTable;
+  hl7_match: Hl7MatchTable;
 }
 
 // Directory (0005_directory.sql): columns added to tables of 0001. Declaration merging adds them to the

@@ -1,0 +1,4 @@
+import type { FhirProvider } from '../../fhir/types.js';
+
+/** The records module's FHIR resources ([6/12]). [stub: filled by a FHIR helper] */
+export const recordsFhirProviders: FhirProvider[] = [];

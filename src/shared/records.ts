@@ -269,10 +269,12 @@ export const AccessLogEntry = Type.Object({
     role: Nullable(Type.String()),
     institutionName: Nullable(Type.String()),
   }),
-  category: RecordCategory,
-  /** What was read: archive, timeline, observations, reports, export, fhir:Observation, … */
+  /** null: every category (a break-glass opens them all), or a refused attempt whose category is unknown. */
+  category: Nullable(RecordCategory),
+  /** What was read: archive, timeline, observations, reports, export, fhir:Observation, break_glass, … */
   what: Type.String(),
-  relationship: Relationship,
+  /** The relationship the read was allowed under; null for a refused attempt (outcome failure). */
+  relationship: Nullable(Relationship),
   channel: Type.Enum(['app', 'fhir', 'export'] as const),
   outcome: Type.Enum(['success', 'failure'] as const),
 });
@@ -304,6 +306,12 @@ export const BreakGlassView = Type.Object({
 });
 export type BreakGlassView = Static<typeof BreakGlassView>;
 export const BreakGlassPage = page(BreakGlassView);
+/** GET /break-glass-alerts (regulator): newest first; `unreviewed` lists only those awaiting review. */
+export const BreakGlassQuery = Type.Object({
+  status: Type.Optional(Type.Enum(['unreviewed', 'all'] as const)),
+  before: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Limit(100, 30),
+});
 export const BreakGlassReview = Type.Object(
   { note: Type.String({ minLength: 1, maxLength: 500 }) },
   { additionalProperties: false },
@@ -391,9 +399,19 @@ export const Hl7MatchView = Type.Object({
   ),
   status: Type.Enum(['pending', 'matched', 'created', 'rejected'] as const),
   createdAt: Instant,
+  /** The patient staff matched or created (resolved matches). */
+  resolvedPatientId: Type.Optional(Nullable(Uuid)),
+  /** The held message's status after the resolution: applied, or dead when it no longer applies. */
+  messageStatus: Type.Optional(Type.Enum(['applied', 'held', 'dead', 'replayed', 'discarded'] as const)),
 });
 export type Hl7MatchView = Static<typeof Hl7MatchView>;
 export const Hl7MatchPage = page(Hl7MatchView);
+/** GET /hl7/matches: pending ones by default, oldest first (the longest waiting); `all` newest first. */
+export const Hl7MatchQuery = Type.Object({
+  status: Type.Optional(Type.Enum(['pending', 'all'] as const)),
+  before: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Limit(100, 30),
+});
 export const Hl7MatchResolve = Type.Object(
   {
     action: Type.Enum(['match', 'create', 'reject'] as const),

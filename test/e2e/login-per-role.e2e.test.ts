@@ -130,7 +130,7 @@ describe('login journeys', () => {
   it('a feature not built yet opens a friendly 即将上线 page', async () => {
     const page = await open('phone');
     await loginWithPassword(page, '13800000001');
-    await page.getByTestId('service-reports').click();
+    await page.getByTestId('service-familyDoctor').click();
     await page.getByTestId('coming-soon').getByText('即将上线').waitFor();
     await screenshot(page, 'patient-coming-soon');
     await expectAccessible(page, '即将上线');

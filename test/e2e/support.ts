@@ -112,7 +112,7 @@ export function ensureWebBuilt(): void {
  * One real server and one Chromium per journey file: registers the hooks, closes each test's pages and
  * fails a test that left a script error behind. `open` gives a fresh page (own storage) for a device.
  */
-export function journeyHarness(options: { fakeMedia?: boolean } = {}): {
+export function journeyHarness(options: { fakeMedia?: boolean; env?: Record<string, string> } = {}): {
   open(device: 'desktop' | 'phone'): Promise<Page>;
   url(): string;
 } {
@@ -121,7 +121,7 @@ export function journeyHarness(options: { fakeMedia?: boolean } = {}): {
   const pages: Page[] = [];
   beforeAll(async () => {
     ensureWebBuilt();
-    server = await startTestServer({ demo: true });
+    server = await startTestServer({ demo: true, env: options.env });
     browser = await launchChromium(options);
   });
   afterEach(async () => {

@@ -10,7 +10,7 @@ import { freshDatabase } from './db.js';
  * (dist/web, made by `npm run build:web`) served at /.
  */
 export async function startTestServer(
-  opts: { demo?: boolean } = {},
+  opts: { demo?: boolean; env?: Record<string, string> } = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   const webDir = path.resolve('dist/web');
   if (!existsSync(path.join(webDir, 'index.html'))) {
@@ -27,6 +27,8 @@ export async function startTestServer(
     ...(opts.demo === false
       ? { YUNYI_FIELD_KEY: '00112233445566778899aabbccddeeff', YUNYI_INDEX_KEY: 'ab'.repeat(32) }
       : {}),
+    // More settings for one journey file (the HL7 listener and its feeds).
+    ...opts.env,
   });
   const server = await startServer(config, { database });
   return {

@@ -4,8 +4,10 @@
  * applies the one access check (records/care-access.ts), pages, follows `_include`, and answers Bundles and
  * OperationOutcomes. No provider decides who may read: it filters by the `readable` list it is given.
  */
-import type { Resource } from '@medplum/fhirtypes';
+import type { Appointment, Resource } from '@medplum/fhirtypes';
 import type { RecordCategory } from '../../shared/records.js';
+import type { Actor } from '../platform/audit/audit.js';
+import type { AuthContext } from '../platform/auth/access.js';
 import type { AppContext } from '../platform/context.js';
 import type { Executor } from '../platform/db/database.js';
 
@@ -65,6 +67,11 @@ export interface Found {
   patientId: string | null;
   /** The value of the query's sort key for this row (for the next page's cursor). */
   sortValue: string | number;
+  /**
+   * The category this resource counts under when it is not the provider's (a 检查 report served by a
+   * `labs` provider is `exams`): the facade then checks and audits it under this one. Optional.
+   */
+  category?: RecordCategory;
 }
 
 export interface SearchParamDef {
@@ -110,3 +117,16 @@ export interface FhirProvider {
   /** Writes the type supports (`POST /Appointment` only, for now). */
   create?: never;
 }
+
+/**
+ * `POST /fhir/R4/Appointment` ([6/12]): scheduling books a FHIR Appointment through its own rules (the
+ * same refusals and codes as REST) and answers the booked Appointment. Exported by
+ * scheduling/scheduling.fhir.ts as `bookFromFhir`; the facade parses the body, checks `resourceType`,
+ * and answers 201 with Location, ETag and the resource (or the refusal as an OperationOutcome).
+ */
+export type BookFromFhir = (
+  env: FhirEnv,
+  auth: AuthContext,
+  actor: Actor,
+  appointment: Appointment,
+) => Promise<Found>;

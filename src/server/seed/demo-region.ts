@@ -10,6 +10,7 @@ import type { Db, Tx } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
 import { seedPharmacy } from './demo-pharmacy.js';
 import { seedPrescribing } from './demo-prescriptions.js';
+import { seedRecords } from './demo-records.js';
 import {
   DEMO_FIRST_VISIT_WHITELIST,
   DEMO_PASSWORD,
@@ -272,6 +273,13 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
     // [5/12]: the drug catalogue, formularies and allergies; pharmacies' sites and stock.
     await seedPrescribing(trx, { institutions: inst, practitioners: prac, patients }, now);
     await seedPharmacy(trx, { institutions: inst }, now);
+    // [6/12]: the health archives of 张伟 and 王秀英 (encounters, history, results, reports).
+    await seedRecords(
+      trx,
+      cipher,
+      { institutions: inst, practitioners: prac, patients, departments: dept },
+      now,
+    );
     await recordAudit(
       trx,
       systemActor,

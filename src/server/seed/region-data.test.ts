@@ -224,11 +224,21 @@ describe('demo accounts', () => {
       '13700000007',
       '13900000001',
       '13900000002',
+      '13900000003',
     ]);
   });
 
+  it('has the second doctor of the authorisation demo: a community GP no demo patient has seen (SEC-1)', () => {
+    const p = practitionerWithPhone('13900000003');
+    expect(p).toMatchObject({ kind: 'doctor', department: 'GP' });
+    expect(p.bio).toContain('全科');
+    expect(byCode.get(p.institution)?.type).toBe('community_centre');
+    for (const patient of DEMO_PATIENTS)
+      for (const dx of patient.offlineDiagnoses ?? []) expect(dx.doctor, patient.name).not.toBe(p.code);
+  });
+
   it('keeps the demo doctors’ institutions licensed beyond 2027', () => {
-    for (const phone of ['13900000001', '13900000002']) {
+    for (const phone of ['13900000001', '13900000002', '13900000003']) {
       const i = byCode.get(practitionerWithPhone(phone).institution);
       for (const l of i?.licences ?? []) expect(l.validTo >= '2027-12-31', `${i?.code} ${l.kind}`).toBe(true);
     }
@@ -280,6 +290,7 @@ describe('demo accounts', () => {
     expect(roleOf).toEqual({
       '13900000001': 'doctor',
       '13900000002': 'doctor',
+      '13900000003': 'doctor',
       '13700000001': 'pharmacist',
       '13700000003': 'pharmacist',
       '13700000004': 'pharmacist',

@@ -170,6 +170,8 @@ export const DEMO_PATIENTS: SeedPatient[] = [
 export const DEMO_STAFF: SeedStaffAccount[] = [
   { phone: '13900000001', role: 'doctor', name: '陈建国', institution: 'YC-H01', practitioner: 'P001' },
   { phone: '13900000002', role: 'doctor', name: '苏晓雯', institution: 'YC-H03', practitioner: 'P029' },
+  // A community GP with no visit with 张伟: the second doctor of the authorisation demo (授权调阅, SEC-1).
+  { phone: '13900000003', role: 'doctor', name: '段志刚', institution: 'YC-C02', practitioner: 'P051' },
   { phone: '13700000001', role: 'pharmacist', name: '郑雅琴', institution: 'YC-H01', practitioner: 'P015' },
   // A review pharmacist (审方药师, ORG-4, RX-10) at every other hospital.
   { phone: '13700000003', role: 'pharmacist', name: '谢文涛', institution: 'YC-H02', practitioner: 'P027' },

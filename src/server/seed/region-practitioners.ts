@@ -824,6 +824,7 @@ export const PRACTITIONERS: SeedPractitioner[] = [
   {
     code: 'P051',
     name: '段志刚',
+    phone: '13900000003',
     sex: 'male',
     kind: 'doctor',
     title: 'associate_chief',

@@ -1,6 +1,8 @@
 import { bookingEn } from './booking.en-US.js';
 import { prescriptionsPatientEn } from './prescriptions-patient.en-US.js';
 import { prescriptionsStaffEn } from './prescriptions-staff.en-US.js';
+import { recordsPatientEn } from './records-patient.en-US.js';
+import { recordsStaffEn } from './records-staff.en-US.js';
 import { supervisionEn } from './supervision.en-US.js';
 import { videoEn } from './video.en-US.js';
 import { visitsEn } from './visits.en-US.js';
@@ -132,6 +134,7 @@ export const enUS: Messages = {
       book: 'Appointments',
       followUp: 'Online visit',
       prescriptions: 'Prescriptions',
+      records: 'Health record',
       reports: 'Reports',
       familyDoctor: 'Family doctor',
       dependents: 'Family members',
@@ -229,7 +232,9 @@ export const enUS: Messages = {
   visits: visitsEn,
   workstation: workstationEn,
   rxStaff: prescriptionsStaffEn,
+  recordsStaff: recordsStaffEn,
   rxPatient: prescriptionsPatientEn,
+  recordsPatient: recordsPatientEn,
   staff: {
     consoles: {
       clinic: 'Clinical Workstation',
@@ -298,6 +303,18 @@ export const enUS: Messages = {
       },
       visitSupervision: { title: 'Visit supervision', desc: 'Online visits and their full timelines' },
       formulary: { title: 'Online formulary', desc: 'The drugs your doctors may prescribe online' },
+      carePatients: {
+        title: 'My patients',
+        desc: 'Health records of the patients you treat or who authorised you',
+      },
+      hl7: {
+        title: 'HL7 interface',
+        desc: 'Hospital system feeds, dead letters to fix and replay, patient matching',
+      },
+      breakGlassAlerts: {
+        title: 'Emergency access alerts',
+        desc: 'Alerts of emergency record access, for review',
+      },
     },
   },
 };

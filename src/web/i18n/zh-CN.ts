@@ -2,6 +2,8 @@
 import { bookingZh } from './booking.zh-CN.js';
 import { prescriptionsPatientZh } from './prescriptions-patient.zh-CN.js';
 import { prescriptionsStaffZh } from './prescriptions-staff.zh-CN.js';
+import { recordsPatientZh } from './records-patient.zh-CN.js';
+import { recordsStaffZh } from './records-staff.zh-CN.js';
 import { supervisionZh } from './supervision.zh-CN.js';
 import { videoZh } from './video.zh-CN.js';
 import { visitsZh } from './visits.zh-CN.js';
@@ -131,6 +133,7 @@ export const zhCN = {
       book: '预约挂号',
       followUp: '在线问诊',
       prescriptions: '我的处方',
+      records: '健康档案',
       reports: '检查报告',
       familyDoctor: '家庭医生',
       dependents: '就诊人管理',
@@ -226,7 +229,9 @@ export const zhCN = {
   visits: visitsZh,
   workstation: workstationZh,
   rxStaff: prescriptionsStaffZh,
+  recordsStaff: recordsStaffZh,
   rxPatient: prescriptionsPatientZh,
+  recordsPatient: recordsPatientZh,
   staff: {
     consoles: {
       clinic: '医护工作台',
@@ -261,6 +266,9 @@ export const zhCN = {
       firstVisitWhitelist: { title: '首诊医生白名单', desc: '首诊试点医生名单与准入条件逐项核验' },
       visitSupervision: { title: '问诊监管', desc: '线上问诊列表与全程时间线追溯' },
       formulary: { title: '线上处方目录', desc: '维护本院医生可在线开具的药品目录' },
+      carePatients: { title: '我的患者', desc: '查看正在诊疗或已获授权患者的健康档案' },
+      hl7: { title: 'HL7 接口', desc: '医院信息系统接入状态、死信修正重放与患者匹配' },
+      breakGlassAlerts: { title: '紧急调阅告警', desc: '医护人员紧急调阅患者档案的告警与审阅' },
     },
   },
 };

@@ -1,8 +1,8 @@
 import { Grid, NoticeBar, Tag } from 'antd-mobile';
 import {
   CalendarOutline,
-  ContentOutline,
   ExclamationCircleOutline,
+  FileOutline,
   ReceiptOutline,
   TeamOutline,
   UserContactOutline,
@@ -16,14 +16,14 @@ import type { Messages } from '../i18n/zh-CN.js';
 import './home.css';
 
 type ServiceKey = keyof Messages['patient']['home'] &
-  ('book' | 'followUp' | 'prescriptions' | 'reports' | 'familyDoctor' | 'dependents');
+  ('book' | 'followUp' | 'prescriptions' | 'records' | 'reports' | 'familyDoctor' | 'dependents');
 
 /** Entries whose feature exists have a path; the others open the 即将上线 page. */
 const SERVICES: { key: ServiceKey; icon: ReactNode; color: string; path?: string }[] = [
   { key: 'book', icon: <CalendarOutline />, color: '#0c7a7c', path: '/patient/book' },
   { key: 'followUp', icon: <VideoOutline />, color: '#3478f6', path: '/patient/visits/new' },
   { key: 'prescriptions', icon: <ReceiptOutline />, color: '#f08c2e', path: '/patient/prescriptions' },
-  { key: 'reports', icon: <ContentOutline />, color: '#7a5af8' },
+  { key: 'records', icon: <FileOutline />, color: '#7a5af8', path: '/patient/records' },
   { key: 'familyDoctor', icon: <UserContactOutline />, color: '#e5484d' },
   { key: 'dependents', icon: <TeamOutline />, color: '#14a06b', path: '/patient/dependents' },
 ];

@@ -3,6 +3,7 @@ import {
   CalendarOutline,
   EnvironmentOutline,
   ExclamationCircleOutline,
+  FileOutline,
   MessageOutline,
   ReceiptOutline,
   TeamOutline,
@@ -70,6 +71,13 @@ export function MinePage() {
           data-testid="mine-prescriptions"
         >
           {t('rxPatient.mine.prescriptions')}
+        </List.Item>
+        <List.Item
+          prefix={<FileOutline />}
+          onClick={() => navigate('/patient/records')}
+          data-testid="mine-records"
+        >
+          {t('recordsPatient.mine.records')}
         </List.Item>
         <List.Item
           prefix={<EnvironmentOutline />}

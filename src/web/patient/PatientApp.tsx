@@ -1,8 +1,8 @@
-import { ConfigProvider, TabBar } from 'antd-mobile';
+import { ConfigProvider, SpinLoading, TabBar } from 'antd-mobile';
 import enMobile from 'antd-mobile/es/locales/en-US.js';
 import zhMobile from 'antd-mobile/es/locales/zh-CN.js';
 import { AppOutline, MessageOutline, UserOutline } from 'antd-mobile-icons';
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { unwrapDefault } from '../esm.js';
@@ -27,6 +27,14 @@ import { FulfilmentPage } from './prescriptions/FulfilmentPage.js';
 import { PrescriptionPage } from './prescriptions/PrescriptionPage.js';
 import { PrescriptionsPage } from './prescriptions/PrescriptionsPage.js';
 import { RealNamePage } from './RealNamePage.js';
+import { AccessLogPage } from './records/AccessLogPage.js';
+import { ArchivePage } from './records/ArchivePage.js';
+import { AuthorisationsPage } from './records/AuthorisationsPage.js';
+import { ExportPage } from './records/ExportPage.js';
+import { GrantPage } from './records/GrantPage.js';
+import { ReportPage } from './records/ReportPage.js';
+import { ReportsPage } from './records/ReportsPage.js';
+import { TimelinePage } from './records/TimelinePage.js';
 import { useUnreadCount } from './unread.js';
 import { NewVisitPage } from './visits/NewVisitPage.js';
 import { RecordPage } from './visits/RecordPage.js';
@@ -34,6 +42,23 @@ import { VisitPage } from './visits/VisitPage.js';
 import { VisitsPage } from './visits/VisitsPage.js';
 import './patient.css';
 import './booking/booking.css';
+
+// The trend charts bring ECharts: loaded when a trend page is opened, not with the H5.
+const trendPages = () => import('./records/TrendPages.js');
+const TrendsPage = lazy(() => trendPages().then((m) => ({ default: m.TrendsPage })));
+const BloodPressureTrendPage = lazy(() => trendPages().then((m) => ({ default: m.BloodPressureTrendPage })));
+const LabTrendPage = lazy(() => trendPages().then((m) => ({ default: m.LabTrendPage })));
+const charts = (page: ReactNode) => (
+  <Suspense
+    fallback={
+      <div className="patient-loading">
+        <SpinLoading color="primary" />
+      </div>
+    }
+  >
+    {page}
+  </Suspense>
+);
 
 const MOBILE_LOCALES = { 'zh-CN': unwrapDefault(zhMobile), 'en-US': unwrapDefault(enMobile) };
 
@@ -96,6 +121,18 @@ const SUB_PAGES: { path: string; page: ReactNode }[] = [
   { path: 'addresses', page: <AddressesPage /> },
   { path: 'addresses/new', page: <AddressFormPage /> },
   { path: 'allergies', page: <AllergiesPage /> },
+  // 健康档案 ([6/12]); `?patient=` names the family member whose records are open (ID-6).
+  { path: 'records', page: <ArchivePage /> },
+  { path: 'records/timeline', page: <TimelinePage /> },
+  { path: 'records/reports', page: <ReportsPage /> },
+  { path: 'records/reports/:reportId', page: <ReportPage /> },
+  { path: 'records/trends', page: charts(<TrendsPage />) },
+  { path: 'records/trends/bp', page: charts(<BloodPressureTrendPage />) },
+  { path: 'records/trends/lab/:code', page: charts(<LabTrendPage />) },
+  { path: 'records/authorisations', page: <AuthorisationsPage /> },
+  { path: 'records/authorisations/new', page: <GrantPage /> },
+  { path: 'records/access-log', page: <AccessLogPage /> },
+  { path: 'records/export', page: <ExportPage /> },
 ];
 
 /** The phone-first H5 for patients (and the family members they act for). */

@@ -2,11 +2,13 @@ import {
   AccountBookOutlined,
   AlertOutlined,
   ApartmentOutlined,
+  ApiOutlined,
   AuditOutlined,
   BankOutlined,
   BarChartOutlined,
   BarcodeOutlined,
   CalendarOutlined,
+  ContactsOutlined,
   ControlOutlined,
   ExperimentOutlined,
   FileSearchOutlined,
@@ -21,6 +23,7 @@ import {
   SolutionOutlined,
   TeamOutlined,
   VideoCameraOutlined,
+  WarningOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from '../../shared/identity.js';
@@ -53,12 +56,15 @@ export const FEATURE_ICONS: Record<FeatureKey, ReactNode> = {
   firstVisitWhitelist: <SolutionOutlined />,
   visitSupervision: <MonitorOutlined />,
   formulary: <MedicineBoxOutlined />,
+  carePatients: <ContactsOutlined />,
+  hl7: <ApiOutlined />,
+  breakGlassAlerts: <WarningOutlined />,
 };
 
 /** What each clinic role works on; a person with several roles sees the union. */
 const CLINIC_FEATURES: Partial<Record<Role, FeatureKey[]>> = {
-  doctor: ['todayVisits', 'onlineVisits', 'records'],
-  nurse: ['todayVisits', 'nursing'],
+  doctor: ['todayVisits', 'onlineVisits', 'carePatients', 'records'],
+  nurse: ['todayVisits', 'carePatients', 'nursing'],
   pharmacist: ['prescriptionReview', 'circulation'],
   pharmacy_staff: ['circulation', 'traceCodes'],
 };
@@ -70,10 +76,19 @@ const CONSOLE_FEATURES: Record<Exclude<StaffConsole, 'clinic'>, FeatureKey[]> = 
     'firstVisitWhitelist',
     'visitSupervision',
     'formulary',
+    'hl7',
     'departments',
     'institution',
   ],
-  regulator: ['firstVisitPilot', 'visitSupervision', 'institutions', 'audit', 'alerts', 'statistics'],
+  regulator: [
+    'firstVisitPilot',
+    'visitSupervision',
+    'breakGlassAlerts',
+    'institutions',
+    'audit',
+    'alerts',
+    'statistics',
+  ],
   insurer: ['settlement', 'review', 'reconciliation'],
 };
 

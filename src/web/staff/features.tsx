@@ -1,12 +1,15 @@
 import type { ComponentType } from 'react';
 import type { FeatureKey } from './consoles.js';
+import { Hl7Page } from './hl7/Hl7Page.js';
 import { CirculationPage } from './prescriptions/CirculationPage.js';
 import { FormularyPage } from './prescriptions/FormularyPage.js';
 import { ReviewPage } from './prescriptions/ReviewPage.js';
 import { StockPage } from './prescriptions/StockPage.js';
+import { CarePatientsPage } from './records/CarePatientsPage.js';
 import { BookingPolicyPage } from './scheduling/BookingPolicyPage.js';
 import { SchedulesPage } from './scheduling/SchedulesPage.js';
 import { TodayVisitsPage } from './scheduling/TodayVisitsPage.js';
+import { BreakGlassAlertsPage } from './supervision/BreakGlassAlertsPage.js';
 import { FirstVisitPilotPage } from './supervision/FirstVisitPilotPage.js';
 import { FirstVisitWhitelistPage } from './supervision/FirstVisitWhitelistPage.js';
 import { VisitSupervisionPage } from './supervision/VisitSupervisionPage.js';
@@ -25,4 +28,7 @@ export const FEATURE_PAGES: Partial<Record<FeatureKey, ComponentType>> = {
   circulation: CirculationPage,
   traceCodes: StockPage,
   formulary: FormularyPage,
+  carePatients: CarePatientsPage,
+  hl7: Hl7Page,
+  breakGlassAlerts: BreakGlassAlertsPage,
 };

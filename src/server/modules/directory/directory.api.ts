@@ -338,3 +338,87 @@ export async function onlinePracticeFacts(
 export { directoryErrors } from './directory.errors.js';
 /** The one check before an institution's staff change its data (an org_admin manages its own only). */
 export { notYourInstitution, requireOwnInstitution } from './org-access.js';
+
+/**
+ * Where a practitioner practises ([6/12], SEC-1): their institution first, then every registered second
+ * site (多点执业, ORG-2) — an authorisation given to an institution reaches its doctors there — with their
+ * kind and status. Undefined when there is no such practitioner.
+ */
+export async function practitionerSites(
+  db: Executor,
+  practitionerId: string,
+): Promise<{ kind: string; status: string; institutionIds: string[] } | undefined> {
+  const p = await db
+    .selectFrom('practitioner')
+    .select(['kind', 'status', 'institution_id'])
+    .where('id', '=', practitionerId)
+    .executeTakeFirst();
+  if (!p) return undefined;
+  const sites = await db
+    .selectFrom('practitioner_site')
+    .select('institution_id')
+    .where('practitioner_id', '=', practitionerId)
+    .execute();
+  return {
+    kind: p.kind,
+    status: p.status,
+    institutionIds: [...new Set([p.institution_id, ...sites.map((s) => s.institution_id)])],
+  };
+}
+
+/** An institution by its directory code (YC-H01): how configuration names it ([6/12], HL7 feeds). */
+export async function institutionByCode(
+  db: Executor,
+  code: string,
+): Promise<{ id: string; name: string } | undefined> {
+  return db.selectFrom('institution').select(['id', 'name']).where('code', '=', code).executeTakeFirst();
+}
+
+/**
+ * A hospital system's reference to a department of one institution ([6/12], HL7 PV1-3): our department
+ * code (case-insensitive) or its name. Undefined when none matches.
+ */
+export async function departmentAt(
+  db: Executor,
+  institutionId: string,
+  ref: string,
+): Promise<string | undefined> {
+  const r = await db
+    .selectFrom('department')
+    .select('id')
+    .where('institution_id', '=', institutionId)
+    .where((eb) => eb.or([eb(eb.fn('upper', ['code']), '=', ref.toUpperCase()), eb('name', '=', ref)]))
+    .orderBy('code')
+    .executeTakeFirst();
+  return r?.id;
+}
+
+/**
+ * A hospital system's reference to a practitioner who practises at an institution (there or as a second
+ * site, ORG-2) ([6/12], HL7 PV1-7): their licence number (执业证书编号) or our practitioner code.
+ */
+export async function practitionerAt(
+  db: Executor,
+  institutionId: string,
+  ref: string,
+): Promise<{ id: string; departmentId: string } | undefined> {
+  const r = await db
+    .selectFrom('practitioner as p')
+    .leftJoin('practitioner_site as s', (j) =>
+      j.onRef('s.practitioner_id', '=', 'p.id').on('s.institution_id', '=', institutionId),
+    )
+    .select(['p.id', 'p.institution_id', 'p.department_id', 's.department_id as site_department_id'])
+    .where((eb) => eb.or([eb('p.licence_no', '=', ref), eb('p.code', '=', ref)]))
+    .where((eb) =>
+      eb.or([eb('p.institution_id', '=', institutionId), eb('s.institution_id', 'is not', null)]),
+    )
+    .executeTakeFirst();
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    departmentId: r.institution_id === institutionId ? r.department_id : r.site_department_id!,
+  };
+}
+
+/** The id of a practitioner's FHIR PractitionerRole at a department, and back ([6/12], practitioners.fhir.ts). */
+export { parsePractitionerRoleId, practitionerRoleId } from './practitioners.fhir.js';

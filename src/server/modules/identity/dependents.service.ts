@@ -90,6 +90,14 @@ export async function addDependent(
         .where('status', '<>', 'revoked')
         .executeTakeFirst();
       if (existing) throw identityErrors.dependentExists();
+      // A record a hospital system created (HL7, [6/12]) is verified now: the proxy checked the number
+      // and the name matches it (ID-1, ID-2).
+      await trx
+        .updateTable('patient')
+        .set({ verified_at: now })
+        .where('id', '=', patientId)
+        .where('verified_at', 'is', null)
+        .execute();
     } else {
       patientId = await insertVerifiedPatient(ctx.cipher, trx, null, input.name, id, now);
     }

@@ -3,8 +3,12 @@
  * functions with their own executor or transaction).
  */
 import { sql } from 'kysely';
+import { checkIdNumber } from '../../../shared/identity.js';
 import type { AppContext } from '../../platform/context.js';
+import type { FieldCipher } from '../../platform/crypto/fields.js';
+import { maskIdNumber } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
+import { newId } from '../../platform/ids.js';
 
 /** An account's phone number in clear, for sending it an SMS; undefined when the account is gone. */
 export async function accountPhone(
@@ -205,3 +209,230 @@ export async function patientAllergies(db: Executor, patientId: string): Promise
 export { identityErrors } from './identity.errors.js';
 /** The access check for acting as or for a patient (ID-6, DJ-9), and an account's own patient record. */
 export { ownPatientId, type PatientRelation, requirePatientAccess } from './patient-access.js';
+
+/**
+ * How an account stands to a patient ([6/12], SEC-1, ID-6): the patient themself, an active family proxy
+ * (a pending one does not count), or null. The same rule as `requirePatientAccess`, without the refusal,
+ * for the records access check (records/care-access.ts), which weighs it with staff relationships.
+ */
+export async function patientRelation(
+  db: Executor,
+  accountId: string,
+  patientId: string,
+): Promise<'self' | 'proxy' | null> {
+  const row = await db
+    .selectFrom('patient as p')
+    .leftJoin('family_proxy as f', (j) =>
+      j
+        .onRef('f.patient_id', '=', 'p.id')
+        .on('f.proxy_account_id', '=', accountId)
+        .on('f.status', '=', 'active'),
+    )
+    .select(['p.account_id', 'f.id as proxy_id'])
+    .where('p.id', '=', patientId)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (row.account_id === accountId) return 'self';
+  return row.proxy_id !== null ? 'proxy' : null;
+}
+
+/** Accounts as an access log names their holders ([6/12]): name and institution; never a phone (DJ-10). */
+export async function accountCards(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, { name: string; institutionId: string | null; practitionerId: string | null }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('account')
+    .select(['id', 'name', 'institution_id', 'practitioner_id'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { name: r.name, institutionId: r.institution_id, practitionerId: r.practitioner_id },
+    ]),
+  );
+}
+
+/**
+ * A patient's resident ID number in clear ([6/12] archive): for the patient and their proxies only — the
+ * caller masks it (platform/crypto/mask.ts) for anyone else (DJ-10). Null when none is on file.
+ */
+export async function patientIdNumber(
+  ctx: AppContext,
+  db: Executor,
+  patientId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('patient')
+    .select('id_number_enc')
+    .where('id', '=', patientId)
+    .executeTakeFirst();
+  return row?.id_number_enc ? ctx.cipher.decrypt(row.id_number_enc) : null;
+}
+
+// --- [6/12] Patients named by hospital systems (HL7 v2 ADT/ORU, the hl7 module).
+//
+// A hospital registers patients under their real name (实名就诊), so a message with a valid resident ID
+// creates the patient record when none holds that number: without an account and NOT real-name verified
+// on the platform (verified_at null). When the person later verifies with that number and the same name,
+// `verifyRealName` claims the record (account, verified_at), and everything fed before is theirs. A
+// hospital may update the name, sex and birth date of such a record (A08), never those of a verified one.
+
+/** A patient as a hospital feed sees them: identity facts and whether the platform verified them (ID-1). */
+export interface FedPatient {
+  id: string;
+  accountId: string | null;
+  name: string;
+  sex: string | null;
+  birthDate: string | null;
+  verified: boolean;
+}
+
+/** The patient holding a resident ID number, found by its blind index (the number is never queried). */
+export async function patientByIdNumber(
+  cipher: FieldCipher,
+  db: Executor,
+  idNumber: string,
+): Promise<FedPatient | undefined> {
+  const r = await db
+    .selectFrom('patient')
+    .select(['id', 'account_id', 'name', 'sex', 'birth_date', 'verified_at'])
+    .where('id_number_bidx', '=', cipher.blindIndex('id_number', idNumber.trim().toUpperCase()))
+    .executeTakeFirst();
+  return r
+    ? {
+        id: r.id,
+        accountId: r.account_id,
+        name: r.name,
+        sex: r.sex,
+        birthDate: r.birth_date ? String(r.birth_date) : null,
+        verified: r.verified_at !== null,
+      }
+    : undefined;
+}
+
+/** A possible match for a message without a resident ID, as staff compare it (ID number masked, DJ-10). */
+export interface PatientCandidate {
+  patientId: string;
+  name: string;
+  sex: string | null;
+  birthDate: string | null;
+  idNumberMasked: string | null;
+}
+
+function candidateOf(
+  cipher: FieldCipher,
+  r: { id: string; name: string; sex: string | null; birth_date: unknown; id_number_enc: string | null },
+): PatientCandidate {
+  return {
+    patientId: r.id,
+    name: r.name,
+    sex: r.sex,
+    birthDate: r.birth_date ? String(r.birth_date) : null,
+    idNumberMasked: r.id_number_enc ? maskIdNumber(cipher.decrypt(r.id_number_enc)) : null,
+  };
+}
+
+/**
+ * Patients who may be the person a message names without a resident ID: the same name, and the same
+ * birth date and sex where the message gives them. At most `limit`, oldest record first.
+ */
+export async function patientCandidates(
+  cipher: FieldCipher,
+  db: Executor,
+  who: { name: string; birthDate: string | null; sex: string | null },
+  limit = 10,
+): Promise<PatientCandidate[]> {
+  let q = db
+    .selectFrom('patient')
+    .select(['id', 'name', 'sex', 'birth_date', 'id_number_enc'])
+    .where('name', '=', who.name);
+  if (who.birthDate) q = q.where('birth_date', '=', who.birthDate);
+  if (who.sex) q = q.where('sex', '=', who.sex);
+  const rows = await q.orderBy('created_at').orderBy('id').limit(limit).execute();
+  return rows.map((r) => candidateOf(cipher, r));
+}
+
+/** Candidate cards of many patients at once (a page of the match queue). */
+export async function patientCandidateCards(
+  cipher: FieldCipher,
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, PatientCandidate>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('patient')
+    .select(['id', 'name', 'sex', 'birth_date', 'id_number_enc'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, candidateOf(cipher, r)]));
+}
+
+/**
+ * A patient record created from a hospital system: no account, not verified on the platform. With a
+ * resident ID the number is checked (ID-2) and birth date and sex are taken from it. A concurrent insert
+ * of the same number violates the unique blind index; the caller retries and then finds the record.
+ */
+export async function createFedPatient(
+  cipher: FieldCipher,
+  db: Executor,
+  who: { name: string; idNumber: string | null; birthDate: string | null; sex: 'male' | 'female' | null },
+  now: Date,
+): Promise<string> {
+  let idNumber: string | null = null;
+  let { birthDate, sex } = who;
+  if (who.idNumber) {
+    const check = checkIdNumber(who.idNumber, now);
+    if (!check.ok) throw new Error(`createFedPatient: invalid resident ID (${check.problem})`);
+    ({ idNumber, birthDate, sex } = check);
+  }
+  const id = newId();
+  await db
+    .insertInto('patient')
+    .values({
+      id,
+      account_id: null,
+      name: who.name,
+      id_number_enc: idNumber ? cipher.encrypt(idNumber) : null,
+      id_number_bidx: idNumber ? cipher.blindIndex('id_number', idNumber) : null,
+      birth_date: birthDate,
+      sex,
+      verified_at: null,
+      created_at: now,
+    })
+    .execute();
+  return id;
+}
+
+/**
+ * A hospital's update of a patient's identity (ADT^A08). Only a record the platform has not verified is
+ * changed, and on one holding a resident ID only the name (birth date and sex come from the number);
+ * a verified patient's identity is theirs (ID-1): 'protected', nothing changed.
+ */
+export async function updateFedPatient(
+  db: Executor,
+  patientId: string,
+  who: { name: string | null; birthDate: string | null; sex: 'male' | 'female' | null },
+): Promise<'updated' | 'unchanged' | 'protected'> {
+  const r = await db
+    .selectFrom('patient')
+    .select(['name', 'sex', 'birth_date', 'verified_at', 'id_number_bidx'])
+    .where('id', '=', patientId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!r) throw new Error(`updateFedPatient: no patient ${patientId}`);
+  const hasId = r.id_number_bidx !== null;
+  const next = {
+    name: who.name ?? r.name,
+    sex: hasId ? r.sex : (who.sex ?? r.sex),
+    birth_date: hasId ? r.birth_date : (who.birthDate ?? r.birth_date),
+  };
+  const changed =
+    next.name !== r.name || next.sex !== r.sex || String(next.birth_date) !== String(r.birth_date);
+  if (!changed) return 'unchanged';
+  if (r.verified_at !== null) return 'protected';
+  await db.updateTable('patient').set(next).where('id', '=', patientId).execute();
+  return 'updated';
+}

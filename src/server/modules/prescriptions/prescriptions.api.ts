@@ -84,3 +84,132 @@ export async function prescriptionSignatureValid(
   const r = await verifyStored(db, row);
   return { valid: r.valid, problems: r.problems };
 }
+
+/** One medication event of a patient's health archive ([6/12], REC-3): a prescription issued, or its drugs dispensed. */
+export interface MedicationEvent {
+  kind: 'prescription' | 'dispense';
+  /** The prescription's id, or the fulfilment's for a dispense. */
+  id: string;
+  prescriptionId: string;
+  /** Signed (issued), or dispensed. */
+  at: Date;
+  status: string;
+  /** The prescribing institution, or the dispensing pharmacy. */
+  institutionId: string;
+  practitionerId: string;
+  diagnoses: { icd10: string; name: string }[];
+  drugs: { genericName: string; spec: string; quantity: number; packageUnit: string }[];
+  method: 'pickup' | 'delivery' | null;
+}
+
+/** Prescriptions a patient's archive shows: issued and not withdrawn (a rejected or superseded one was never given). */
+const ISSUED = ['pending_review', 'approved', 'dispensed', 'expired'];
+
+/**
+ * A patient's prescriptions (by signing time) or dispensings (by dispensing time), newest first, after a
+ * keyset bound (`(at, id) < (before.at, before.id)`), at most `limit` ([6/12] timeline and export). Served by
+ * prescription_patient and fulfilment_patient (a patient has few).
+ */
+export async function patientMedicationEvents(
+  db: Executor,
+  patientId: string,
+  kind: 'prescription' | 'dispense',
+  before: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<MedicationEvent[]> {
+  const rows =
+    kind === 'prescription'
+      ? await db
+          .selectFrom('prescription')
+          .select([
+            'id',
+            'id as prescription_id',
+            'signed_at as at',
+            'status',
+            'institution_id',
+            'practitioner_id',
+            'diagnoses',
+          ])
+          .select((eb) => eb.val<string | null>(null).as('method'))
+          .where('patient_id', '=', patientId)
+          .where('status', 'in', ISSUED)
+          .where('signed_at', 'is not', null)
+          .$if(before !== undefined, (q) =>
+            q.where((eb) =>
+              eb.or([
+                eb('signed_at', '<', before!.at),
+                eb.and([eb('signed_at', '=', before!.at), eb('id', '<', before!.id)]),
+              ]),
+            ),
+          )
+          .orderBy('signed_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(limit)
+          .execute()
+      : await db
+          .selectFrom('fulfilment as f')
+          .innerJoin('prescription as p', 'p.id', 'f.prescription_id')
+          .select([
+            'f.id',
+            'f.prescription_id',
+            'f.dispensed_at as at',
+            'f.status',
+            'f.pharmacy_id as institution_id',
+            'p.practitioner_id',
+            'p.diagnoses',
+            'f.method',
+          ])
+          .where('f.patient_id', '=', patientId)
+          .where('f.dispensed_at', 'is not', null)
+          .where('f.status', '<>', 'cancelled')
+          .$if(before !== undefined, (q) =>
+            q.where((eb) =>
+              eb.or([
+                eb('f.dispensed_at', '<', before!.at),
+                eb.and([eb('f.dispensed_at', '=', before!.at), eb('f.id', '<', before!.id)]),
+              ]),
+            ),
+          )
+          .orderBy('f.dispensed_at', 'desc')
+          .orderBy('f.id', 'desc')
+          .limit(limit)
+          .execute();
+  if (rows.length === 0) return [];
+  const items = await db
+    .selectFrom('prescription_item')
+    .select(['prescription_id', 'line', 'drug_id', 'quantity'])
+    .where(
+      'prescription_id',
+      'in',
+      rows.map((r) => r.prescription_id),
+    )
+    .orderBy('prescription_id')
+    .orderBy('line')
+    .execute();
+  const drugs = await drugsById(
+    db,
+    items.map((i) => i.drug_id),
+  );
+  return rows.map((r) => ({
+    kind,
+    id: r.id,
+    prescriptionId: r.prescription_id,
+    at: r.at!,
+    status: r.status,
+    institutionId: r.institution_id,
+    practitionerId: r.practitioner_id,
+    diagnoses: r.diagnoses,
+    drugs: items
+      .filter((i) => i.prescription_id === r.prescription_id)
+      .map((i) => {
+        const d = drugs.get(i.drug_id)!;
+        return {
+          genericName: d.generic_name,
+          spec: drugSpec(d),
+          quantity: i.quantity,
+          packageUnit: d.package_unit,
+        };
+      }),
+    method: (r.method as MedicationEvent['method']) ?? null,
+  }));
+}

@@ -86,6 +86,11 @@ export interface BookInput {
   scheduleId: string;
   patientId?: string;
   channel?: Channel;
+  /**
+   * This token and no other ([6/12]: a FHIR Appointment names its Slot); when it is taken the booking is
+   * refused as SLOT_FULL. Without it, the next free token of the channel.
+   */
+  tokenId?: string;
 }
 
 export interface BookOptions {
@@ -145,7 +150,8 @@ export async function book(
                   .select('t.id')
                   .whereRef('t.schedule_id', '=', 's.id')
                   .where('t.channel', '=', channel)
-                  .where('t.status', '=', 'free'),
+                  .where('t.status', '=', 'free')
+                  .$if(input.tokenId !== undefined, (q) => q.where('t.id', '=', input.tokenId!)),
               )
               .as('has_free'),
         ])
@@ -197,6 +203,7 @@ export async function book(
       const taken = await sql<{ id: string; token_number: number; window_start: Date; window_end: Date }>`
         update token set status = ${paid ? 'held' : 'booked'}
         where id = (select id from token where schedule_id = ${schedule.id} and channel = ${channel} and status = 'free'
+                    ${input.tokenId !== undefined ? sql`and id = ${input.tokenId}` : sql``}
                     order by token_number limit 1 for update skip locked)
         returning id, token_number, window_start, window_end`.execute(trx);
       const token = taken.rows[0];

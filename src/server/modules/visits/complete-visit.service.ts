@@ -15,6 +15,7 @@ import { signDocument } from '../../platform/signing/index.js';
 import { departmentFacts } from '../directory/directory.api.js';
 import { patientProfiles } from '../identity/identity.api.js';
 import { notify } from '../notifications/notify.js';
+import { recordOnlineEncounter } from '../records/records.api.js';
 import { completeAppointment } from '../scheduling/scheduling.api.js';
 import { endOpenCalls } from './calls.service.js';
 import { signerFor } from './record.service.js';
@@ -117,6 +118,22 @@ export async function completeVisit(
       .where('id', '=', visitId)
       .execute();
     if (v.appointment_id) await completeAppointment(trx, v.appointment_id);
+    // The health archive ([6/12], REC-3): the visit as an online encounter with its diagnoses, same commit.
+    await recordOnlineEncounter(
+      trx,
+      {
+        visitId,
+        patientId: v.patient_id,
+        institutionId: v.institution_id,
+        departmentId: v.department_id,
+        practitionerId: me,
+        startedAt: v.started_at ?? now,
+        endedAt: now,
+        reason: content.chiefComplaint || null,
+        diagnoses: content.diagnoses,
+      },
+      now,
+    );
     await visitEvent(trx, visitId, 'record_signed', actor, now, {
       contentHash: signed.contentHash,
       certificateSerial: signed.certificateSerial,

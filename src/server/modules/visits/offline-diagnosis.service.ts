@@ -14,10 +14,16 @@ import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { departmentFacts, institutionFacts, practitionerFacts } from '../directory/directory.api.js';
 import { requirePatientAccess } from '../identity/patient-access.js';
+import { recordStaffDiagnosis } from '../records/records.api.js';
+import { recordErrors } from '../records/records.errors.js';
 import { patientSeenAt } from '../scheduling/scheduling.api.js';
 import { icd10Name } from './icd10.js';
 import { invalidDate, isRealDate } from './visit.rules.js';
 import { visitErrors } from './visits.errors.js';
+
+/** NO_CARE_RELATIONSHIP (defined once, by records) as it applies to entering an offline diagnosis. */
+const OFFLINE_DIAGNOSIS_DETAIL =
+  '只有患者实际就诊（已签到或已完成的预约，或已接诊的线上问诊）的机构的医生，才能为其录入本机构的线下诊断（VISIT-1, SEC-1）。';
 
 export type { OfflineDiagnosisView };
 
@@ -91,7 +97,7 @@ async function requireCareRelationship(
     .executeTakeFirst();
   if (encounter) return;
   if (await patientSeenAt(db, patientId, institutionId)) return;
-  throw visitErrors.noCareRelationship();
+  throw recordErrors.noCareRelationship(OFFLINE_DIAGNOSIS_DETAIL);
 }
 
 /** A hospital doctor records the diagnosis they made offline, at their own institution and department. */
@@ -105,7 +111,8 @@ export async function recordOfflineDiagnosis(
   if (!auth.practitionerId) throw errors.forbidden('只有医生可以录入线下诊断。');
   const doctor = await practitionerFacts(ctx.db, auth.practitionerId);
   // The diagnosis is recorded for the institution the doctor is staff of; the access check comes first.
-  if (!doctor || doctor.institutionId !== auth.institutionId) throw visitErrors.noCareRelationship();
+  if (!doctor || doctor.institutionId !== auth.institutionId)
+    throw recordErrors.noCareRelationship(OFFLINE_DIAGNOSIS_DETAIL);
   await requireCareRelationship(ctx.db, patientId, doctor.institutionId);
   const now = ctx.clock.now();
   const code = input.icd10.trim().toUpperCase();
@@ -130,6 +137,20 @@ export async function recordOfflineDiagnosis(
         created_at: now,
       })
       .execute();
+    // The health archive ([6/12]): the diagnosis on the patient's record too, same commit.
+    await recordStaffDiagnosis(
+      trx,
+      {
+        offlineDiagnosisId: id,
+        patientId,
+        institutionId: doctor.institutionId,
+        practitionerId: auth.practitionerId,
+        icd10: code,
+        name,
+        diagnosedAt: input.diagnosedAt,
+      },
+      now,
+    );
     await audit({
       action: 'offline_diagnosis.record',
       resourceType: 'offline_diagnosis',

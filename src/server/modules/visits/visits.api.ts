@@ -6,8 +6,10 @@
 import type { VisitType } from '../../../shared/visits.js';
 import type { Actor } from '../../platform/audit/audit.js';
 import type { Executor } from '../../platform/db/database.js';
+import { newId } from '../../platform/ids.js';
 import { departmentFacts } from '../directory/directory.api.js';
 import { doctorFacts, firstVisitRefusal } from './doctor-eligibility.js';
+import { icd10Name, searchIcd10 } from './icd10.js';
 import { icdCategory } from './visit.rules.js';
 import { visitEvent } from './visit-store.js';
 
@@ -185,4 +187,130 @@ export async function hasLiveVisitWith(
 export async function visitTypeOf(db: Executor, visitId: string): Promise<VisitType | undefined> {
   const v = await db.selectFrom('visit').select('type').where('id', '=', visitId).executeTakeFirst();
   return v?.type as VisitType | undefined;
+}
+
+/** A practitioner's online visits with one patient, as the records access check weighs them (SEC-1). */
+export interface CareVisit {
+  patientId: string;
+  /** A visit is still going (paid, waiting, in progress): the relationship holds until it ends. */
+  open: boolean;
+  /** When the last completed (or referred-offline) visit ended; null when none did within the window. */
+  endedAt: Date | null;
+}
+
+/**
+ * The visit relationships of a practitioner ([6/12], SEC-1): patients with an online visit of theirs that is
+ * open (paid, waiting, in progress) or that ended — completed, or referred offline after they saw the
+ * patient — at or after `since` (now minus the care window). A cancelled or expired visit never met the
+ * doctor and makes none. One row per patient; only `patientId` when given. Served by visit_practitioner.
+ */
+export async function careVisits(
+  db: Executor,
+  practitionerId: string,
+  since: Date,
+  patientId?: string,
+): Promise<CareVisit[]> {
+  let q = db
+    .selectFrom('visit')
+    .select((eb) => [
+      'patient_id',
+      eb.fn
+        .max(eb.case().when('status', 'in', ['paid', 'waiting', 'in_progress']).then(1).else(0).end())
+        .as('open'),
+      eb.fn
+        .max(
+          eb
+            .case()
+            .when('status', 'in', ['completed', 'referred_offline'])
+            .then(eb.fn.coalesce('completed_at', 'ended_at'))
+            .else(null)
+            .end(),
+        )
+        .as('ended_at'),
+    ])
+    .where('practitioner_id', '=', practitionerId)
+    .where((eb) =>
+      eb.or([
+        eb('status', 'in', ['paid', 'waiting', 'in_progress']),
+        eb.and([
+          eb('status', 'in', ['completed', 'referred_offline']),
+          eb(eb.fn.coalesce('completed_at', 'ended_at'), '>=', since),
+        ]),
+      ]),
+    )
+    .groupBy('patient_id');
+  if (patientId) q = q.where('patient_id', '=', patientId);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    patientId: r.patient_id,
+    open: Number(r.open) === 1,
+    endedAt: r.ended_at ? new Date(r.ended_at as unknown as string | Date) : null,
+  }));
+}
+
+/**
+ * An ICD-10 code as the visits catalogue knows it ([6/12], HL7 DG1): the catalogue's name of the code, or —
+ * for an extension of the national clinical edition the catalogue does not list (I10.x00x002) — of the
+ * first code of its category. Undefined when not even the category is known.
+ */
+export function icd10Known(code: string): { name: string } | undefined {
+  const exact = icd10Name(code);
+  if (exact) return { name: exact };
+  const category = icdCategory(code);
+  const first = searchIcd10(category, 1)[0];
+  return first && icdCategory(first.code) === category ? { name: first.name } : undefined;
+}
+
+/** An offline diagnosis a hospital system sent (HL7 ADT DG1, source `his`). */
+export interface HisOfflineDiagnosis {
+  patientId: string;
+  institutionId: string;
+  departmentId: string | null;
+  practitionerId: string | null;
+  icd10: string;
+  name: string;
+  /** The day it was made, YYYY-MM-DD (Asia/Shanghai). */
+  diagnosedAt: string;
+}
+
+/**
+ * VISIT-1 ([6/12]): a diagnosis made at a physical institution and fed by its hospital system becomes the
+ * offline diagnosis an online follow-up of that condition rests on — source `his`, the institution the feed
+ * is registered for. Called by hl7 in the message's transaction; the same code on the same day at the same
+ * institution is recorded once, so A01/A04 and A03 repeating a diagnosis (or a replay) add nothing.
+ * Returns the row's id. The archive's copy is written by records (`upsertHisDiagnoses`), not here.
+ */
+export async function recordHisOfflineDiagnosis(
+  trx: Executor,
+  d: HisOfflineDiagnosis,
+  now: Date,
+): Promise<string> {
+  const code = d.icd10.trim().toUpperCase();
+  const existing = await trx
+    .selectFrom('offline_diagnosis')
+    .select('id')
+    .where('patient_id', '=', d.patientId)
+    .where('institution_id', '=', d.institutionId)
+    .where('icd10', '=', code)
+    .where('diagnosed_at', '=', d.diagnosedAt)
+    .where('source', '=', 'his')
+    .executeTakeFirst();
+  if (existing) return existing.id;
+  const id = newId();
+  await trx
+    .insertInto('offline_diagnosis')
+    .values({
+      id,
+      patient_id: d.patientId,
+      institution_id: d.institutionId,
+      department_id: d.departmentId,
+      practitioner_id: d.practitionerId,
+      icd10: code,
+      name: d.name,
+      diagnosed_at: d.diagnosedAt,
+      source: 'his',
+      created_at: now,
+    })
+    .execute();
+  return id;
 }

@@ -317,15 +317,6 @@ export const visitErrors = defineErrors('visits', {
     detail: '请填写补充记录的内容。',
   },
   // --- offline diagnoses and the pilot ---
-  noCareRelationship: {
-    status: 403,
-    code: 'NO_CARE_RELATIONSHIP',
-    title: '未在本机构就诊',
-    en: 'No care relationship',
-    detail:
-      '只有患者实际就诊（已签到或已完成的预约，或已接诊的线上问诊）的机构的医生，才能为其录入本机构的线下诊断（VISIT-1, SEC-1）。',
-    action: '患者到本机构签到就诊或接诊其线上问诊后再录入；其他机构的诊断由该机构录入。',
-  },
   invalidDate: {
     status: 422,
     code: 'INVALID_DATE',

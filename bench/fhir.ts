@@ -1,0 +1,432 @@
+/**
+ * `npm run bench:fhir` — FHIR R4 read and search over real HTTP on PostgreSQL ([6/12]): the real server
+ * (demo region) on a fresh database, grown to 1 000 and then 64 000 demo-like patients with a year of
+ * results each (bench/fhir-setup.ts), and at each size the same measurements: patients reading their own
+ * Patient and Observations (`GET /fhir/R4/Patient/{id}`, `GET /fhir/R4/Observation/{id}`, mixed), patients
+ * searching their results (`Observation?patient=…&code=http://loinc.org|8480-6&_sort=-date&_count=20` and
+ * `Observation?patient=…&date=ge…&_sort=-date&_count=20`) under load and one at a time, and a doctor
+ * reading and searching the few patients who authorised them. Every answer is checked (status, type, id,
+ * the exact page, order, that nothing of another patient appears) and every patient read must have left
+ * its `record.read` audit row. Progress goes to stderr; the last line of stdout is one JSON object. Exits
+ * non-zero on any wrong answer. Method and results: docs/performance.md.
+ */
+import os from 'node:os';
+import pg from 'pg';
+import { loadConfig } from '../src/server/platform/config.js';
+import { type Database, openDatabase } from '../src/server/platform/db/database.js';
+import { type RunningServer, startServer } from '../src/server/server.js';
+import { shanghaiDate } from '../src/shared/identity.js';
+import { benchDatabase, serverVersion } from './bench-db.js';
+import { type PhaseCost, startPhase } from './cpu.js';
+import { type FhirLoader, type FhirRequest, type LoadOutput, startFhirLoader } from './fhir-load.js';
+import {
+  type BenchPerson,
+  growPopulation,
+  regionRefs,
+  tableCounts,
+  vacuumAnalyze,
+} from './fhir-setup.js';
+import { profiled } from './profile.js';
+import { countQueries } from './query-count.js';
+import { knob, SMOKE } from './smoke.js';
+import { percentile, progress, round, shuffle, tally } from './stats.js';
+
+const env = process.env;
+/** Population sizes, grown in this order in the same database. */
+const SIZES = (env.BENCH_SIZES || (SMOKE ? '100,200' : '1000,64000')).split(',').map(Number);
+const READS = knob('BENCH_READS', 20_000, 120);
+const SEARCHES = knob('BENCH_SEARCHES', 10_000, 60);
+const SERIAL_SEARCHES = knob('BENCH_SERIAL_SEARCHES', 1000, 10);
+const CONCURRENCY = knob('BENCH_CONCURRENCY', 48, 8);
+/** Patients who read, sampled across the population at each size (all of them when fewer). */
+const READERS = knob('BENCH_READERS', 4000, 30);
+const WARMUP = knob('BENCH_WARMUP', 2000, 20);
+const POOL_SIZE = knob('BENCH_POOL_SIZE', 20, 20);
+const DOCTOR_GRANTS = knob('BENCH_DOCTOR_GRANTS', 20, 3);
+const DOCTOR_REQUESTS = knob('BENCH_DOCTOR_REQUESTS', 3000, 30);
+const PAGE = 20;
+const BP = '8480-6';
+/** 陈建国 (P001), cardiology at 云川医院 (YC-H01). */
+const DOCTOR = { phone: '13900000001', password: 'Demo@2026', code: 'P001' };
+const TARGET_READS_PER_SEC = 1300;
+const TARGET_P50_RATIO = 1.3;
+
+const queries = countQueries();
+const ms = (v: number) => round(v, 2);
+const load1 = () => round(os.loadavg()[0]!, 2);
+
+async function api<T>(base: string, method: string, path: string, body?: unknown, token?: string) {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as T & { code?: string } };
+}
+
+interface Reader extends BenchPerson {
+  observationId: string;
+  bpCount: number;
+  recentCount: number;
+}
+
+/** The readers of one size: a fixed-seed sample, with one of their observations and their page sizes. */
+async function readersOf(db: pg.Pool, people: BenchPerson[], size: number, since: Date): Promise<Reader[]> {
+  const sample = shuffle([...people], 20_260_610 + size).slice(0, Math.min(READERS, people.length));
+  const ids = sample.map((p) => p.patientId);
+  const obs = await db.query<{ patient_id: string; id: string }>(
+    `select distinct on (patient_id) patient_id, id from observation
+      where patient_id = any($1) order by patient_id, md5(id::text)`,
+    [ids],
+  );
+  const counts = await db.query<{ patient_id: string; bp: number; recent: number }>(
+    `select patient_id, count(*) filter (where code = $2)::int as bp,
+            count(*) filter (where effective_at >= $3)::int as recent
+       from observation where patient_id = any($1) group by patient_id`,
+    [ids, BP, since],
+  );
+  const obsOf = new Map(obs.rows.map((r) => [r.patient_id, r.id]));
+  const countOf = new Map(counts.rows.map((r) => [r.patient_id, r]));
+  return sample.map((p) => {
+    const c = countOf.get(p.patientId);
+    const observationId = obsOf.get(p.patientId);
+    if (!c || !observationId) throw new Error(`bench patient ${p.n} has no observations`);
+    return { ...p, observationId, bpCount: c.bp, recentCount: c.recent };
+  });
+}
+
+const readRequests = (readers: Reader[], count: number): FhirRequest[] =>
+  Array.from({ length: count }, (_, i) => {
+    const r = readers[Math.floor(i / 2) % readers.length]!;
+    return i % 2 === 0
+      ? {
+          path: `/fhir/R4/Patient/${r.patientId}`,
+          token: r.token,
+          check: { kind: 'read', type: 'Patient', id: r.patientId },
+        }
+      : {
+          path: `/fhir/R4/Observation/${r.observationId}`,
+          token: r.token,
+          check: { kind: 'read', type: 'Observation', id: r.observationId },
+        };
+  });
+
+const searchRequests = (readers: Reader[], count: number, sinceDay: string, since: Date): FhirRequest[] =>
+  Array.from({ length: count }, (_, i) => {
+    const r = readers[(Math.floor(i / 2) * 7) % readers.length]!;
+    return i % 2 === 0
+      ? {
+          path: `/fhir/R4/Observation?patient=${r.patientId}&code=${encodeURIComponent(`http://loinc.org|${BP}`)}&_sort=-date&_count=${PAGE}`,
+          token: r.token,
+          check: { kind: 'search', patients: [r.patientId], expected: Math.min(PAGE, r.bpCount), code: BP },
+        }
+      : {
+          path: `/fhir/R4/Observation?patient=${r.patientId}&date=ge${sinceDay}&_sort=-date&_count=${PAGE}`,
+          token: r.token,
+          check: {
+            kind: 'search',
+            patients: [r.patientId],
+            expected: Math.min(PAGE, r.recentCount),
+            since: since.toISOString(),
+          },
+        };
+  });
+
+interface PhaseResult {
+  requests: number;
+  perSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  cost: PhaseCost;
+  wrong: number;
+  problems: Record<string, number>;
+}
+
+/** One measured phase: the load, its CPU and round trips, and every answer's verdict. */
+async function measure(
+  loader: FhirLoader,
+  direct: pg.Pool,
+  label: string,
+  requests: FhirRequest[],
+  concurrency: number,
+  profile?: string,
+): Promise<PhaseResult> {
+  const phase = await startPhase(direct, queries);
+  const out: LoadOutput = await profiled(profile, () => loader.run(requests, concurrency, label));
+  const cost = await phase.stop();
+  const wrong = out.results.filter((r) => r.problem !== null);
+  const problems = tally(wrong.map((r) => r.problem!));
+  const latencies = out.results.map((r) => r.ms);
+  const result: PhaseResult = {
+    requests: requests.length,
+    perSec: round(requests.length / (out.wallMs / 1000), 1),
+    p50Ms: ms(percentile(latencies, 0.5)),
+    p99Ms: ms(percentile(latencies, 0.99)),
+    cost,
+    wrong: wrong.length,
+    problems,
+  };
+  const each = (v: number | null) => (v === null ? '?' : round(v / requests.length, 3));
+  progress(
+    `${label}: ${result.perSec}/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${requests.length} in ` +
+      `${Math.round(out.wallMs)} ms, ${concurrency} connections, load ${load1()}); per request ` +
+      `${round(cost.queries / requests.length, 2)} queries, CPU ms: server thread ${each(cost.mainThreadMs)}, ` +
+      `load worker + GC ${each(cost.otherThreadsMs)}, PostgreSQL ${each(cost.postgresMs)}` +
+      (wrong.length > 0 ? `; WRONG ${wrong.length}: ${JSON.stringify(problems)}` : ''),
+  );
+  return result;
+}
+
+/** Audit rows of FHIR reads since `afterId` (DJ-12: every read of patient data leaves one). */
+async function fhirReadsAudited(direct: pg.Pool, afterId: number): Promise<number> {
+  const r = await direct.query<{ n: number }>(
+    `select count(*)::int as n from audit_event
+      where id > $1 and action = 'record.read' and details->>'channel' = 'fhir'`,
+    [afterId],
+  );
+  return r.rows[0]!.n;
+}
+const lastAuditId = async (direct: pg.Pool) =>
+  Number((await direct.query<{ id: string | null }>('select max(id) as id from audit_event')).rows[0]!.id ?? 0);
+
+const cpuPer = (cost: PhaseCost, n: number) => ({
+  queries: round(cost.queries / n, 2),
+  serverMs: cost.mainThreadMs === null ? null : round(cost.mainThreadMs / n, 3),
+  workerMs: cost.otherThreadsMs === null ? null : round(cost.otherThreadsMs / n, 3),
+  postgresMs: cost.postgresMs === null ? null : round(cost.postgresMs / n, 3),
+});
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const load0 = load1();
+  const bench = await benchDatabase('yunyi_bench_fhir');
+  const pgVersion = await serverVersion(bench.url);
+  progress(
+    `machine: ${os.cpus().length} cpus, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ` +
+      `PostgreSQL ${pgVersion}; load ${os.loadavg().map((l) => round(l, 2)).join(' ')}; ` +
+      `database ${bench.owned ? 'fresh' : 'from DATABASE_URL'}`,
+  );
+  progress(
+    `${SMOKE ? 'SMOKE run (numbers mean nothing): ' : ''}sizes ${SIZES.join(', ')}; reads ${READS}, ` +
+      `searches ${SEARCHES} (+${SERIAL_SEARCHES} one at a time), ${CONCURRENCY} connections, ` +
+      `readers ${READERS}, pool ${POOL_SIZE}`,
+  );
+  let server: RunningServer | null = null;
+  let loader: FhirLoader | null = null;
+  let database: Database | null = null;
+  const direct = new pg.Pool({ connectionString: bench.url, max: 4 });
+  let failures = 0;
+  try {
+    const config = loadConfig({
+      ...env,
+      DATABASE_URL: bench.url,
+      YUNYI_DEMO: '1',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: env.LOG_LEVEL || 'warn',
+    });
+    let t0 = performance.now();
+    database = await openDatabase({ databaseUrl: bench.url, poolSize: POOL_SIZE });
+    server = await startServer(config, { database });
+    const ctx = server.ctx;
+    progress(`server up at ${server.url} (migrate + demo seed ${Math.round(performance.now() - t0)} ms)`);
+    const settings = await direct.query<{ name: string; setting: string; unit: string | null }>(
+      `select name, setting, unit from pg_settings
+        where name in ('shared_buffers', 'synchronous_commit', 'fsync', 'work_mem')`,
+    );
+    const pgSettings = Object.fromEntries(
+      settings.rows.map((s) => [s.name, s.unit ? `${s.setting} × ${s.unit}` : s.setting]),
+    );
+
+    loader = await startFhirLoader(server.url);
+    const refs = await regionRefs(direct);
+    const doctorLogin = await api<{ token: string }>(server.url, 'POST', '/auth/login', {
+      phone: DOCTOR.phone,
+      password: DOCTOR.password,
+    });
+    if (doctorLogin.status !== 200) throw new Error(`doctor login answered ${doctorLogin.status}`);
+    const doctorToken = doctorLogin.body.token;
+    const doctorPractitioner = (
+      await direct.query<{ id: string }>('select id from practitioner where code = $1', [DOCTOR.code])
+    ).rows[0]!.id;
+
+    const now = ctx.clock.now();
+    // The date search: results of the last six months (a day in Asia/Shanghai, as FHIR dates here are).
+    const sinceDay = shanghaiDate(new Date(now.getTime() - 182 * 86_400_000));
+    const since = new Date(`${sinceDay}T00:00:00+08:00`);
+
+    const people: BenchPerson[] = [];
+    let granted: Reader[] = [];
+    const rows: Record<string, unknown>[] = [];
+    for (const [sizeIndex, size] of SIZES.entries()) {
+      // --- Grow the population in place, then statistics as autovacuum would leave them.
+      t0 = performance.now();
+      const grown = await growPopulation(ctx, direct, people.length, size, refs, (done) => {
+        if (done % 16_000 === 0 || done === size) progress(`grow: ${done}/${size} patients`);
+      });
+      people.push(...grown);
+      await vacuumAnalyze(direct);
+      const counts = await tableCounts(direct);
+      progress(`size ${size}: ${JSON.stringify(counts)} (grown in ${Math.round(performance.now() - t0)} ms)`);
+
+      const readers = await readersOf(direct, people, size, since);
+      const reads = readRequests(readers, READS);
+      const searches = searchRequests(readers, SEARCHES, sinceDay, since);
+      const serial = searchRequests(shuffle([...readers], 7 + size), SERIAL_SEARCHES, sinceDay, since);
+      const last = sizeIndex === SIZES.length - 1;
+      const profile = last ? env.BENCH_CPU_PROFILE : undefined;
+      const profilePhase = env.BENCH_CPU_PROFILE_PHASE === 'search' ? 'search' : 'read';
+
+      // Warm-up (not measured): JIT, the pool's connections, the caches.
+      const warm = await loader.run(
+        shuffle(
+          [...readRequests(readers, WARMUP / 2), ...searchRequests(readers, WARMUP / 2, sinceDay, since)],
+          size,
+        ),
+        CONCURRENCY,
+        `warm-up ${size}`,
+      );
+      const warmWrong = warm.results.filter((r) => r.problem !== null);
+      if (warmWrong.length > 0) {
+        failures += warmWrong.length;
+        progress(`warm-up ${size}: WRONG ${JSON.stringify(tally(warmWrong.map((r) => r.problem!)))}`);
+      }
+
+      // --- Patients: reads, searches under load, searches one at a time; each audited once.
+      let auditFrom = await lastAuditId(direct);
+      const read = await measure(
+        loader,
+        direct,
+        `read ${size}`,
+        reads,
+        CONCURRENCY,
+        profilePhase === 'read' ? profile : undefined,
+      );
+      const readAudits = await fhirReadsAudited(direct, auditFrom);
+      auditFrom = await lastAuditId(direct);
+      const search = await measure(
+        loader,
+        direct,
+        `search ${size}`,
+        searches,
+        CONCURRENCY,
+        profilePhase === 'search' ? profile : undefined,
+      );
+      const searchAudits = await fhirReadsAudited(direct, auditFrom);
+      const one = await measure(loader, direct, `search one at a time ${size}`, serial, 1);
+      const unaudited = read.requests - read.wrong - readAudits + (search.requests - search.wrong - searchAudits);
+      if (unaudited !== 0) progress(`FAIL: ${unaudited} answered reads without their record.read audit row`);
+      failures += read.wrong + search.wrong + one.wrong + Math.abs(unaudited);
+
+      // --- A doctor with a few authorisations (授权调阅): the same patients at every size.
+      if (granted.length === 0) {
+        granted = readers.slice(0, DOCTOR_GRANTS);
+        for (const g of granted) {
+          const res = await api(
+            server.url,
+            'POST',
+            '/me/authorisations',
+            { practitionerId: doctorPractitioner, days: 30 },
+            g.token,
+          );
+          if (res.status !== 201) throw new Error(`authorisation answered ${res.status} ${res.body.code}`);
+        }
+        progress(`${granted.length} patients authorised 陈建国 (all categories, 30 days)`);
+      }
+      const grantedIds = granted.map((g) => g.patientId);
+      const bpTotal = granted.reduce((s, g) => s + g.bpCount, 0);
+      const doctorRequests: FhirRequest[] = Array.from({ length: DOCTOR_REQUESTS }, (_, i) => {
+        const g = granted[i % granted.length]!;
+        const code = encodeURIComponent(`http://loinc.org|${BP}`);
+        if (i % 3 === 0)
+          return {
+            path: `/fhir/R4/Observation/${g.observationId}`,
+            token: doctorToken,
+            check: { kind: 'read', type: 'Observation', id: g.observationId },
+          };
+        if (i % 3 === 1)
+          return {
+            path: `/fhir/R4/Observation?patient=${g.patientId}&code=${code}&_sort=-date&_count=${PAGE}`,
+            token: doctorToken,
+            check: { kind: 'search', patients: [g.patientId], expected: Math.min(PAGE, g.bpCount), code: BP },
+          };
+        return {
+          path: `/fhir/R4/Observation?code=${code}&_sort=-date&_count=${PAGE}`,
+          token: doctorToken,
+          check: { kind: 'search', patients: grantedIds, expected: Math.min(PAGE, bpTotal), code: BP },
+        };
+      });
+      const doctor = await measure(loader, direct, `doctor ${size}`, doctorRequests, CONCURRENCY);
+      failures += doctor.wrong;
+
+      rows.push({
+        size,
+        counts,
+        read,
+        search,
+        one,
+        doctor,
+      });
+    }
+
+    const at = (key: 'read' | 'search' | 'one' | 'doctor', f: (p: PhaseResult) => unknown) =>
+      rows.map((r) => f(r[key] as PhaseResult));
+    const first = rows[0]!;
+    const lastRow = rows.at(-1)!;
+    const p50Ratio = round((lastRow.search as PhaseResult).p50Ms / (first.search as PhaseResult).p50Ms, 2);
+    const serialP50Ratio = round((lastRow.one as PhaseResult).p50Ms / (first.one as PhaseResult).p50Ms, 2);
+    const readsPerSec = at('read', (p) => p.perSec) as number[];
+    const result = {
+      sizes: SIZES,
+      patients: rows.map((r) => (r.counts as Record<string, number>).patients),
+      observations: rows.map((r) => (r.counts as Record<string, number>).observations),
+      readsPerSec,
+      readP50Ms: at('read', (p) => p.p50Ms),
+      readP99Ms: at('read', (p) => p.p99Ms),
+      searchesPerSec: at('search', (p) => p.perSec),
+      searchP50Ms: at('search', (p) => p.p50Ms),
+      searchP99Ms: at('search', (p) => p.p99Ms),
+      serialSearchP50Ms: at('one', (p) => p.p50Ms),
+      serialSearchP99Ms: at('one', (p) => p.p99Ms),
+      p50Ratio,
+      serialP50Ratio,
+      targets: { readsPerSec: TARGET_READS_PER_SEC, p50Ratio: TARGET_P50_RATIO },
+      met: {
+        readsPerSec: Math.min(...readsPerSec) >= TARGET_READS_PER_SEC,
+        p50Ratio: p50Ratio <= TARGET_P50_RATIO,
+      },
+      cpuPerRead: at('read', (p) => cpuPer(p.cost, p.requests)),
+      cpuPerSearch: at('search', (p) => cpuPer(p.cost, p.requests)),
+      doctorPerSec: at('doctor', (p) => p.perSec),
+      doctorP50Ms: at('doctor', (p) => p.p50Ms),
+      cpuPerDoctorRequest: at('doctor', (p) => cpuPer(p.cost, p.requests)),
+      concurrency: CONCURRENCY,
+      wrong: failures,
+      machine: {
+        cpus: os.cpus().length,
+        memGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        postgres: pgVersion,
+        ...pgSettings,
+      },
+      load1: [load0, load1()],
+      seconds: Math.round((performance.now() - started) / 1000),
+      ...(SMOKE ? { smoke: true } : {}),
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (failures > 0) progress(`FAIL: ${failures} wrong answers (see above)`);
+    return failures > 0 ? 1 : 0;
+  } finally {
+    await loader?.close();
+    await server?.close();
+    await database?.close();
+    await direct.end();
+    await bench.drop();
+    if (bench.owned) progress('dropped the bench database');
+  }
+}
+
+process.exitCode = await main();

@@ -146,7 +146,8 @@ describe('授权调阅: 张伟 authorises a second doctor, revokes, and sees eve
     expect(await high.textContent()).toContain('↑');
     expect(await labs.locator('[data-testid="result-row"][data-code="8480-6"]').count()).toBeGreaterThan(0);
     expect(await labs.locator('[data-testid="result-row"][data-code="8462-4"]').count()).toBeGreaterThan(0);
-    await labs.locator('canvas').first().waitFor();
+    // The trend chart opens on blood pressure (an SVG drawing named by what it shows).
+    await labs.getByRole('img', { name: /^血压趋势图，共 \d+ 次结果/ }).locator('svg').waitFor();
     await screenshot(duan, 'records-doctor-labs');
     await expectAccessible(duan, '患者档案 · 检验结果');
 

@@ -632,4 +632,24 @@ describe('over HTTP at /fhir/R4 (the facade: the same access check as REST, SEC-
     expect(entries((await get(token, `AuditEvent?patient=${zhang}`)).json())).toEqual([]);
     expect(entries((await get(token, `MedicationRequest?patient=${zhang}`)).json())).toEqual([]);
   });
+
+  it('a doctor authorised for exams only finds the exam reports by search, and no lab value (SEC-1)', async () => {
+    const duan = await practitionerIdOf(t, 'P051'); // 段志刚, no visit with 张伟
+    const grant = await t.request('POST', '/api/v1/me/authorisations', {
+      token: await t.login('13800000001'),
+      body: { practitionerId: duan, categories: ['exams'], days: 7 },
+    });
+    expect(grant.statusCode, grant.body).toBe(201);
+    const token = await t.login('13900000003');
+    const reports = entries(
+      (await get(token, `DiagnosticReport?patient=${zhang}&_count=100`)).json(),
+    ) as DiagnosticReport[];
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports.some((r) => r.category?.[0]?.coding?.[0]?.code === 'EC')).toBe(true);
+    expect(reports.every((r) => r.category?.[0]?.coding?.[0]?.code !== 'LAB')).toBe(true);
+    const labs = entries(
+      (await get(token, `Observation?patient=${zhang}&category=laboratory&_count=100`)).json(),
+    );
+    expect(labs).toEqual([]);
+  });
 });

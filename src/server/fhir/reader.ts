@@ -53,8 +53,13 @@ export class FhirReader {
   }
 
   /** `readable` for a provider's query: 'any' for data about no patient, else the care-access list. */
-  readable(provider: FhirProvider): Promise<string[] | 'any'> {
-    return provider.category === null ? Promise.resolve('any') : this.readableIn(provider.category);
+  async readable(provider: FhirProvider): Promise<string[] | 'any'> {
+    if (provider.category === null) return 'any';
+    const lists = await Promise.all(
+      [provider.category, ...(provider.otherCategories ?? [])].map((c) => this.readableIn(c)),
+    );
+    // The union: each row is then shown only if its own category is readable (`shown`).
+    return lists.length === 1 ? lists[0]! : [...new Set(lists.flat())];
   }
 
   /** The patients whose data of `category` the reader may see now (care-access `readablePatients`). */

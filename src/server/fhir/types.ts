@@ -104,6 +104,11 @@ export interface FhirProvider {
   /** The archive category a resource counts under (access and the access log); null: not patient data. */
   category: RecordCategory | null;
   /**
+   * Other categories some of its resources count under (`Found.category`): Observation and DiagnosticReport
+   * hold exam results too, so a reader authorised for exams only still finds those by search.
+   */
+  otherCategories?: RecordCategory[];
+  /**
    * Parameters beyond the common ones (_id, _count, _lastUpdated, _sort, _include, and — where the
    * provider sets `common` — patient/subject, date, status, identifier, code).
    */

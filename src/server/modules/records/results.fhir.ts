@@ -146,6 +146,7 @@ function categoryCondition(values: string[] | undefined, column: string): RawBui
 export const observationProvider: FhirProvider = {
   type: 'Observation',
   category: 'labs',
+  otherCategories: ['exams'],
   common: ['patient', 'subject', 'date', 'status', 'code'],
   searchParams: [
     {
@@ -321,6 +322,7 @@ async function reportsOf(env: FhirEnv, rows: ReportRow[]) {
 export const diagnosticReportProvider: FhirProvider = {
   type: 'DiagnosticReport',
   category: 'labs',
+  otherCategories: ['exams'],
   common: ['patient', 'subject', 'date', 'status', 'code', 'identifier'],
   searchParams: [
     {

@@ -199,9 +199,9 @@ function Messages({ onChanged }: { onChanged(): void }) {
       render: (_, m) =>
         m.errorCode ? (
           <div className="hl7-error">
-            <Tag color="error" className="rec-mono">
+            <span className="hl7-error__code rec-mono">
               {m.ackCode} · {m.errorCode}
-            </Tag>
+            </span>
             {m.errorDetail && <div className="rec-sub">{m.errorDetail}</div>}
           </div>
         ) : (

@@ -128,6 +128,7 @@ function History({ archive, columns }: { archive: Archive; columns: number }) {
       size="small"
       column={columns}
       bordered
+      styles={{ label: { whiteSpace: 'nowrap' } }}
       data-testid="history"
       items={[
         { key: 'blood', label: t('recordsStaff.archive.bloodType'), children: text(h.bloodType) },

@@ -157,7 +157,7 @@ export function BreakGlassAlertsPage() {
         </div>
       ),
     },
-    { title: t('recordsStaff.alerts.patient'), dataIndex: 'patientName', key: 'patient' },
+    { title: t('recordsStaff.alerts.patient'), dataIndex: 'patientName', key: 'patient', width: 96 },
     {
       title: t('recordsStaff.alerts.reason'),
       key: 'reason',

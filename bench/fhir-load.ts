@@ -33,9 +33,7 @@ export interface LoadOutput {
 }
 
 /** Parent → worker: run one phase, or stop. */
-export type Command =
-  | { kind: 'run'; requests: FhirRequest[]; concurrency: number }
-  | { kind: 'stop' };
+export type Command = { kind: 'run'; requests: FhirRequest[]; concurrency: number } | { kind: 'stop' };
 
 /** Worker → parent. */
 export type Message =
@@ -61,8 +59,12 @@ export function startFhirLoader(baseUrl: string): Promise<FhirLoader> {
     return import(${JSON.stringify(new URL('./fhir-load.worker.ts', import.meta.url).href)});
   });`;
   const worker = new Worker(bootstrap, { eval: true, workerData: { baseUrl } });
-  let current: { label: string; total: number; resolve: (o: LoadOutput) => void; reject: (e: Error) => void } | null =
-    null;
+  let current: {
+    label: string;
+    total: number;
+    resolve: (o: LoadOutput) => void;
+    reject: (e: Error) => void;
+  } | null = null;
   let failed: Error | null = null;
   const fail = (err: Error) => {
     failed = err;

@@ -68,7 +68,8 @@ function problemOf(status: number, body: string, check: Check): string | null {
   }
   if (json.resourceType !== 'Bundle' || json.type !== 'searchset') return 'search: not a searchset Bundle';
   const entries = json.entry ?? [];
-  if (entries.length !== check.expected) return `search: ${entries.length} entries, expected ${check.expected}`;
+  if (entries.length !== check.expected)
+    return `search: ${entries.length} entries, expected ${check.expected}`;
   let last = Number.POSITIVE_INFINITY;
   const subjects = new Set(check.patients.map((id) => `Patient/${id}`));
   const since = check.since ? Date.parse(check.since) : null;

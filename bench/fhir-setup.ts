@@ -35,8 +35,10 @@ export interface RegionRefs {
   departments: string[];
 }
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁';
-const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍红建国文辉鹏飞宇浩然欣怡子涵梓轩俊杰淑珍';
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁';
+const GIVEN =
+  '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍红建国文辉鹏飞宇浩然欣怡子涵梓轩俊杰淑珍';
 
 /** A deterministic two- or three-character name. */
 export function benchName(n: number): string {
@@ -188,7 +190,12 @@ export async function growPopulation(
   const out: BenchPerson[] = [];
   for (let start = from; start < to; start += CHUNK) {
     const end = Math.min(to, start + CHUNK);
-    const acc = { id: [] as string[], phoneEnc: [] as string[], phoneBidx: [] as string[], name: [] as string[] };
+    const acc = {
+      id: [] as string[],
+      phoneEnc: [] as string[],
+      phoneBidx: [] as string[],
+      name: [] as string[],
+    };
     const pat = {
       id: [] as string[],
       n: [] as number[],
@@ -258,7 +265,10 @@ export async function growPopulation(
   return out;
 }
 
-/** Table statistics and the visibility map after a bulk load, as autovacuum would leave them. */
+/**
+ * Table statistics and the visibility map after a bulk load, as autovacuum would leave them, then a
+ * checkpoint, so the bulk load's dirty pages are not written out during the measurements.
+ */
 export async function vacuumAnalyze(db: pg.Pool): Promise<void> {
   for (const table of [
     'account',
@@ -272,9 +282,11 @@ export async function vacuumAnalyze(db: pg.Pool): Promise<void> {
   ]) {
     await db.query(`vacuum analyze ${table}`);
   }
+  // Needs superuser or pg_checkpoint (PostgreSQL 15); without them the measurements just start sooner.
+  await db.query('checkpoint').catch(() => {});
 }
 
-/** Row counts of the clinical tables (for the report). */
+/** Row counts of the clinical tables, and the observation table's size with its indexes (for the report). */
 export async function tableCounts(db: pg.Pool): Promise<Record<string, number>> {
   const r = await db.query<Record<string, number>>(
     `select (select count(*) from patient)::int as patients,
@@ -282,7 +294,8 @@ export async function tableCounts(db: pg.Pool): Promise<Record<string, number>> 
             (select count(*) from diagnostic_report)::int as reports,
             (select count(*) from encounter)::int as encounters,
             (select count(*) from diagnosis)::int as diagnoses,
-            (select count(*) from audit_event)::int as "auditEvents"`,
+            (select count(*) from audit_event)::int as "auditEvents",
+            (pg_total_relation_size('observation') / 1048576)::int as "observationMiB"`,
   );
   return r.rows[0]!;
 }

@@ -18,15 +18,9 @@ import { type RunningServer, startServer } from '../src/server/server.js';
 import { shanghaiDate } from '../src/shared/identity.js';
 import { benchDatabase, serverVersion } from './bench-db.js';
 import { type PhaseCost, startPhase } from './cpu.js';
-import { skipAuditInserts } from './fhir-ablate.js';
+import { auditSwitch } from './fhir-ablate.js';
 import { type FhirLoader, type FhirRequest, type LoadOutput, startFhirLoader } from './fhir-load.js';
-import {
-  type BenchPerson,
-  growPopulation,
-  regionRefs,
-  tableCounts,
-  vacuumAnalyze,
-} from './fhir-setup.js';
+import { type BenchPerson, growPopulation, regionRefs, tableCounts, vacuumAnalyze } from './fhir-setup.js';
 import { profiled } from './profile.js';
 import { countQueries } from './query-count.js';
 import { knob, SMOKE } from './smoke.js';
@@ -35,27 +29,27 @@ import { percentile, progress, round, shuffle, tally } from './stats.js';
 const env = process.env;
 /** Population sizes, grown in this order in the same database. */
 const SIZES = (env.BENCH_SIZES || (SMOKE ? '100,200' : '1000,64000')).split(',').map(Number);
-const READS = knob('BENCH_READS', 20_000, 120);
-const SEARCHES = knob('BENCH_SEARCHES', 10_000, 60);
-const SERIAL_SEARCHES = knob('BENCH_SERIAL_SEARCHES', 1000, 10);
+const READS = knob('BENCH_READS', 12_000, 120);
+const SEARCHES = knob('BENCH_SEARCHES', 6000, 60);
+const SERIAL_SEARCHES = knob('BENCH_SERIAL_SEARCHES', 500, 10);
 const CONCURRENCY = knob('BENCH_CONCURRENCY', 48, 8);
 /** Patients who read, sampled across the population at each size (all of them when fewer). */
 const READERS = knob('BENCH_READERS', 4000, 30);
 const WARMUP = knob('BENCH_WARMUP', 2000, 20);
 const POOL_SIZE = knob('BENCH_POOL_SIZE', 20, 20);
 const DOCTOR_GRANTS = knob('BENCH_DOCTOR_GRANTS', 20, 3);
-const DOCTOR_REQUESTS = knob('BENCH_DOCTOR_REQUESTS', 3000, 30);
+const DOCTOR_REQUESTS = knob('BENCH_DOCTOR_REQUESTS', 1200, 30);
 const PAGE = 20;
 const BP = '8480-6';
 /** 陈建国 (P001), cardiology at 云川医院 (YC-H01). */
 const DOCTOR = { phone: '13900000001', password: 'Demo@2026', code: 'P001' };
 const TARGET_READS_PER_SEC = 1300;
 const TARGET_P50_RATIO = 1.3;
-/** Diagnosis only: audit inserts answered without being sent (bench/fhir-ablate.ts). */
+/** Diagnosis only: each size also runs the read phase with audit inserts not sent (bench/fhir-ablate.ts). */
 const SKIP_AUDIT = env.BENCH_SKIP_AUDIT === '1';
 
 const queries = countQueries();
-if (SKIP_AUDIT) skipAuditInserts();
+const audit = SKIP_AUDIT ? auditSwitch() : null;
 const ms = (v: number) => round(v, 2);
 const load1 = () => round(os.loadavg()[0]!, 2);
 
@@ -234,7 +228,9 @@ async function fhirReadsAudited(direct: pg.Pool, afterId: number): Promise<numbe
   return r.rows[0]!.n;
 }
 const lastAuditId = async (direct: pg.Pool) =>
-  Number((await direct.query<{ id: string | null }>('select max(id) as id from audit_event')).rows[0]!.id ?? 0);
+  Number(
+    (await direct.query<{ id: string | null }>('select max(id) as id from audit_event')).rows[0]!.id ?? 0,
+  );
 
 const cpuPer = (cost: PhaseCost, n: number) => ({
   queries: round(cost.queries / n, 2),
@@ -250,14 +246,17 @@ async function main(): Promise<number> {
   const pgVersion = await serverVersion(bench.url);
   progress(
     `machine: ${os.cpus().length} cpus, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ` +
-      `PostgreSQL ${pgVersion}; load ${os.loadavg().map((l) => round(l, 2)).join(' ')}; ` +
+      `PostgreSQL ${pgVersion}; load ${os
+        .loadavg()
+        .map((l) => round(l, 2))
+        .join(' ')}; ` +
       `database ${bench.owned ? 'fresh' : 'from DATABASE_URL'}`,
   );
   progress(
     `${SMOKE ? 'SMOKE run (numbers mean nothing): ' : ''}sizes ${SIZES.join(', ')}; reads ${READS}, ` +
       `searches ${SEARCHES} (+${SERIAL_SEARCHES} one at a time), ${CONCURRENCY} connections, ` +
       `readers ${READERS}, pool ${POOL_SIZE}` +
-      (SKIP_AUDIT ? '; DIAGNOSIS: audit inserts skipped (BENCH_SKIP_AUDIT), not the product' : ''),
+      (SKIP_AUDIT ? '; each read phase also run with audit inserts skipped (diagnosis)' : ''),
   );
   let server: RunningServer | null = null;
   let loader: FhirLoader | null = null;
@@ -362,9 +361,23 @@ async function main(): Promise<number> {
       );
       const searchAudits = await fhirReadsAudited(direct, auditFrom);
       const one = await measure(loader, direct, `search one at a time ${size}`, serial, 1);
-      const unaudited = read.requests - read.wrong - readAudits + (search.requests - search.wrong - searchAudits);
-      if (unaudited !== 0 && !SKIP_AUDIT) progress(`FAIL: ${unaudited} answered reads without their record.read audit row`);
-      failures += read.wrong + search.wrong + one.wrong + (SKIP_AUDIT ? 0 : Math.abs(unaudited));
+      const unaudited =
+        read.requests - read.wrong - readAudits + (search.requests - search.wrong - searchAudits);
+      if (unaudited !== 0) progress(`FAIL: ${unaudited} answered reads without their record.read audit row`);
+      failures += read.wrong + search.wrong + one.wrong + Math.abs(unaudited);
+      let readNoAudit: PhaseResult | null = null;
+      if (audit) {
+        audit.skip(true);
+        readNoAudit = await measure(
+          loader,
+          direct,
+          `read ${size}, audit inserts skipped (diagnosis)`,
+          reads,
+          CONCURRENCY,
+        );
+        audit.skip(false);
+        failures += readNoAudit.wrong;
+      }
 
       // --- A doctor with a few authorisations (授权调阅): the same patients at every size.
       let doctor: PhaseResult | null = null;
@@ -373,7 +386,13 @@ async function main(): Promise<number> {
           granted = readers.slice(0, DOCTOR_GRANTS);
           await authorise(server.url, granted, doctorPractitioner);
         }
-        doctor = await measure(loader, direct, `doctor ${size}`, doctorRequests(granted, doctorToken), CONCURRENCY);
+        doctor = await measure(
+          loader,
+          direct,
+          `doctor ${size}`,
+          doctorRequests(granted, doctorToken),
+          CONCURRENCY,
+        );
         failures += doctor.wrong;
       }
 
@@ -384,10 +403,11 @@ async function main(): Promise<number> {
         search,
         one,
         doctor,
+        readNoAudit,
       });
     }
 
-    const at = (key: 'read' | 'search' | 'one' | 'doctor', f: (p: PhaseResult) => unknown) =>
+    const at = (key: 'read' | 'search' | 'one' | 'doctor' | 'readNoAudit', f: (p: PhaseResult) => unknown) =>
       rows.map((r) => (r[key] ? f(r[key] as PhaseResult) : null));
     const first = rows[0]!;
     const lastRow = rows.at(-1)!;
@@ -429,7 +449,12 @@ async function main(): Promise<number> {
       },
       load1: [load0, load1()],
       seconds: Math.round((performance.now() - started) / 1000),
-      ...(SKIP_AUDIT ? { skipAudit: true } : {}),
+      ...(SKIP_AUDIT
+        ? {
+            readsPerSecNoAudit: at('readNoAudit', (p) => p.perSec),
+            cpuPerReadNoAudit: at('readNoAudit', (p) => cpuPer(p.cost, p.requests)),
+          }
+        : {}),
       ...(SMOKE ? { smoke: true } : {}),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -142,14 +142,24 @@ describe('授权调阅: 张伟 authorises a second doctor, revokes, and sees eve
     await archive.getByRole('tab', { name: '检验结果' }).click();
     const labs = archive.getByTestId('lab-results');
     await labs.getByTestId('result-row').first().waitFor();
-    const high = labs.getByTestId('result-value').and(duan.locator('[data-flag="H"]')).first();
-    expect(await high.textContent()).toContain('↑');
+    // A laboratory value (not a vital sign) above its range, marked ↑ as a Chinese lab report prints it.
+    const highLab = labs
+      .getByTestId('result-row')
+      .filter({ hasText: '检验 ·' })
+      .filter({ has: duan.locator('[data-testid="result-value"][data-flag="H"]') })
+      .first();
+    expect(await highLab.getByTestId('result-value').textContent()).toContain('↑');
     expect(await labs.locator('[data-testid="result-row"][data-code="8480-6"]').count()).toBeGreaterThan(0);
     expect(await labs.locator('[data-testid="result-row"][data-code="8462-4"]').count()).toBeGreaterThan(0);
     // The trend chart opens on blood pressure (an SVG drawing named by what it shows).
-    await labs.getByRole('img', { name: /^血压趋势图，共 \d+ 次结果/ }).locator('svg').waitFor();
+    await labs
+      .getByRole('img', { name: /^血压趋势图，共 \d+ 次结果/ })
+      .locator('svg')
+      .waitFor();
     await screenshot(duan, 'records-doctor-labs');
     await expectAccessible(duan, '患者档案 · 检验结果');
+    await highLab.scrollIntoViewIfNeeded();
+    await screenshot(duan, 'records-doctor-lab-values');
 
     // 张伟 revokes: immediate effect.
     await zhang.getByRole('button', { name: '撤销授权：段志刚' }).click();
@@ -298,7 +308,13 @@ function hl7Time(days: number): string {
 function lipidResult(control: string, obx14: string): string {
   return [
     msh('ORU^R01^ORU_R01', control),
-    seg('PID', { 1: '1', 3: `${ZHANG_ID_NUMBER}^^^^NNCHN~H9001^^^YCH01^PI`, 5: '张^伟', 7: '19780315', 8: 'M' }),
+    seg('PID', {
+      1: '1',
+      3: `${ZHANG_ID_NUMBER}^^^^NNCHN~H9001^^^YCH01^PI`,
+      5: '张^伟',
+      7: '19780315',
+      8: 'M',
+    }),
     seg('OBR', {
       1: '1',
       3: `L${control}^LIS`,
@@ -328,7 +344,14 @@ function registrationWithoutId(control: string): string {
     msh('ADT^A04^ADT_A01', control),
     `EVN|A04|${hl7Time(0)}`,
     seg('PID', { 1: '1', 3: 'H9002^^^YCH01^PI', 5: '张^伟', 7: '19780315', 8: 'M' }),
-    seg('PV1', { 1: '1', 2: 'O', 3: 'CARD', 7: '111101011997001^陈^建国', 19: `V${control}`, 44: hl7Time(0) }),
+    seg('PV1', {
+      1: '1',
+      2: 'O',
+      3: 'CARD',
+      7: '111101011997001^陈^建国',
+      19: `V${control}`,
+      44: hl7Time(0),
+    }),
   ].join('\r');
 }
 

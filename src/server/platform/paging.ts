@@ -29,9 +29,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type KeyType = 'string' | 'number' | 'uuid' | 'instant';
 type KeyOf<K extends readonly KeyType[]> = { [I in keyof K]: K[I] extends 'number' ? number : string };
 
+/** Years 0001–9999 as `toISOString` writes them: PostgreSQL refuses year 0 and the ±YYYYYY forms (a 500). */
+const ISO_INSTANT = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 function isInstant(value: string): boolean {
   const at = new Date(value);
-  return Number.isFinite(at.getTime()) && at.toISOString() === value;
+  return ISO_INSTANT.test(value) && Number.isFinite(at.getTime()) && at.toISOString() === value;
 }
 
 function fits(value: unknown, type: KeyType): boolean {

@@ -28,7 +28,7 @@ export const recordsPatientEn: typeof recordsPatientZh = {
     listSeparator: ', ',
   },
   category: {
-    all: 'All categories',
+    all: 'All health information',
     basic: 'Basic information',
     encounters: 'Visits',
     diagnoses: 'Diagnoses',

@@ -29,7 +29,7 @@ export const recordsPatientZh = {
     listSeparator: '、',
   },
   category: {
-    all: '全部类别',
+    all: '全部健康信息',
     basic: '基本信息',
     encounters: '就诊记录',
     diagnoses: '诊断',

@@ -302,8 +302,16 @@ async function receiveUnparseable(
     });
     return { ack: answer, ackCode: problem.spec.ack, messageId: id, refused: false };
   } catch (err) {
+    // Not even the dead letter could be written: AE (not AR) so the sender keeps the message and resends
+    // it — a message is never dropped.
     ctx.log.error({ err }, 'hl7 unparseable message could not be stored');
-    return { ack: answer, ackCode: problem.spec.ack, messageId: null, refused: false };
+    const internal = hl7Problem('internal', '平台暂时无法保存该消息，请稍后重发。');
+    return {
+      ack: problemAck({}, undefined, internal, ctx.clock.now()),
+      ackCode: 'AE',
+      messageId: null,
+      refused: false,
+    };
   }
 }
 

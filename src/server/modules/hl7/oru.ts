@@ -250,7 +250,8 @@ function readObservation(
   else if (type === 'TX' || type === 'FT') valueText = textValue(obx) || null;
   else valueText = comp(obx, 5) || null;
   if (type === 'NM' && valueText !== null) {
-    if (!NUMBER.test(valueText))
+    // A number too long for a double (Infinity) is no value the archive, a chart or FHIR can carry.
+    if (!NUMBER.test(valueText) || !Number.isFinite(Number(valueText)))
       throw hl7Problem('badValue', `${locationText(where(obx, 5))} 值类型为 NM，值须为数字。`, where(obx, 5));
     valueNum = Number(valueText);
   }
@@ -290,11 +291,14 @@ export function readRange(text: string): {
 } {
   const t = text.trim();
   if (!t) return { refLow: null, refHigh: null, refText: null };
+  // A bound too long for a double (Infinity) is kept as text only.
+  const num = (v: string | undefined) => (v !== undefined && Number.isFinite(Number(v)) ? Number(v) : null);
   let m = BETWEEN.exec(t);
-  if (m) return { refLow: Number(m[1]), refHigh: Number(m[2]), refText: t };
+  if (m && num(m[1]) !== null && num(m[2]) !== null)
+    return { refLow: num(m[1]), refHigh: num(m[2]), refText: t };
   m = BELOW.exec(t);
-  if (m) return { refLow: null, refHigh: Number(m[1]), refText: t };
+  if (m) return { refLow: null, refHigh: num(m[1]), refText: t };
   m = ABOVE.exec(t);
-  if (m) return { refLow: Number(m[1]), refHigh: null, refText: t };
+  if (m) return { refLow: num(m[1]), refHigh: null, refText: t };
   return { refLow: null, refHigh: null, refText: t };
 }

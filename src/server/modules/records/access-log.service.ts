@@ -2,9 +2,9 @@
  * 访问记录 (SEC-1, DJ-12): the patient — or the active proxy of a dependent (ID-6) — sees every access by
  * others to their data: who (the reader's name, role and institution; never a phone or ID number), when,
  * which category, what, under which relationship, through which channel, and whether it was allowed.
- * Sources in the audit log: reads (`record.read`), break-glass accesses (`record.break_glass`) and refused
- * attempts naming the patient (`access.denied`, written by the refusal hook). The patient's own reads are
- * not listed.
+ * Sources in the audit log: reads (`record.read`, and identity's `allergy.read`), break-glass accesses
+ * (`record.break_glass`) and refused attempts naming the patient (`access.denied`, written by the refusal
+ * hook). The patient's own reads are not listed.
  */
 import type { Static } from 'typebox';
 import type {
@@ -23,7 +23,12 @@ import { institutionFacts } from '../directory/directory.api.js';
 import { accountCards, patientCard } from '../identity/identity.api.js';
 import { actingPatient } from './authorisations.service.js';
 
-const ACTIONS = ['record.read', 'record.break_glass', 'access.denied'] as const;
+/**
+ * `allergy.read`: the allergy list identity serves to prescribing ([5/12], `/patients/{id}/allergies`) is
+ * `basic` data too, read by a doctor only during or just after a visit with the patient (visit), or by a
+ * proxy (proxy) — so it is in the log like every other read.
+ */
+const ACTIONS = ['record.read', 'record.break_glass', 'access.denied', 'allergy.read'] as const;
 
 const isCategory = (v: unknown): v is RecordCategory =>
   typeof v === 'string' && (RECORD_CATEGORIES as readonly string[]).includes(v);
@@ -72,6 +77,16 @@ function entryOf(
       relationship: isRelationship(d.relationship) ? d.relationship : null,
       channel: CHANNELS.includes(d.channel as Channel) ? (d.channel as Channel) : 'app',
       outcome: e.outcome === 'failure' ? 'failure' : 'success',
+    };
+  }
+  if (e.action === 'allergy.read') {
+    return {
+      ...base,
+      category: 'basic',
+      what: 'allergies',
+      relationship: e.actorRole === 'patient' ? 'proxy' : 'visit',
+      channel: 'app',
+      outcome: 'success',
     };
   }
   if (e.action === 'record.break_glass') {

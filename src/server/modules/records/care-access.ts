@@ -57,12 +57,17 @@ export interface CareSource {
 }
 
 const OPEN_ENCOUNTER = 'in-progress';
+/** The encounter class that stays open until the hospital discharges the patient (ADT^A03): an admission. */
+const ADMISSION = 'IMP';
 
 /**
  * visit: an online visit of this practitioner with the patient that is open, or ended within the care
  * window (`records.careWindowMs`, 30 days by default); or an HIS encounter with them (records' `encounter`
- * table: offline visits a hospital system fed in, and online visits once signed) in progress or ended
- * within the window. Until: the end of the window after the last one ended; null while one is open.
+ * table: offline visits a hospital system fed in, and online visits once signed) ended within the window,
+ * or an admission (IMP) still in progress. An outpatient or emergency registration a hospital never closed
+ * (ADT^A04 without A03 is common) counts from its start: it does not relate the doctor for ever. Until: the
+ * end of the window after the last one ended (exclusive, like an authorisation's expiry); null while one is
+ * open.
  */
 export const visitSource: CareSource = {
   relationship: 'visit',
@@ -72,11 +77,14 @@ export const visitSource: CareSource = {
     const online = await careVisits(db, reader.practitionerId, since, patientId ?? undefined);
     let q = db
       .selectFrom('encounter')
-      .select(['patient_id', 'status', 'started_at', 'ended_at'])
+      .select(['patient_id', 'class', 'status', 'started_at', 'ended_at'])
       .where('practitioner_id', '=', reader.practitionerId)
       .where('status', '<>', 'cancelled')
       .where((eb) =>
-        eb.or([eb('status', '=', OPEN_ENCOUNTER), eb(eb.fn.coalesce('ended_at', 'started_at'), '>=', since)]),
+        eb.or([
+          eb.and([eb('status', '=', OPEN_ENCOUNTER), eb('class', '=', ADMISSION)]),
+          eb(eb.fn.coalesce('ended_at', 'started_at'), '>', since),
+        ]),
       );
     if (patientId) q = q.where('patient_id', '=', patientId);
     const encounters = await q.execute();
@@ -86,8 +94,8 @@ export const visitSource: CareSource = {
       out.push({ patientId: v.patientId, relationship: 'visit', categories: null, until });
     }
     for (const e of encounters) {
-      const until =
-        e.status === OPEN_ENCOUNTER ? null : new Date((e.ended_at ?? e.started_at).getTime() + window);
+      const open = e.status === OPEN_ENCOUNTER && e.class === ADMISSION;
+      const until = open ? null : new Date((e.ended_at ?? e.started_at).getTime() + window);
       out.push({ patientId: e.patient_id, relationship: 'visit', categories: null, until });
     }
     return out;

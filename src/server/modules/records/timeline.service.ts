@@ -68,7 +68,16 @@ const entry = (kind: TimelineKind, id: string, at: Date, shown: Shown, refId = i
   id,
 });
 
-async function encounters(db: Executor, patientId: string, bound: Bound, limit: number): Promise<Entry[]> {
+/** Whether the reader may see a category (an encounter's or a prescription's diagnoses are `diagnoses`). */
+type Sees = (category: RecordCategory) => boolean;
+
+async function encounters(
+  db: Executor,
+  patientId: string,
+  bound: Bound,
+  limit: number,
+  sees: Sees,
+): Promise<Entry[]> {
   const rows = await db
     .selectFrom('encounter')
     .selectAll()
@@ -100,18 +109,22 @@ async function encounters(db: Executor, patientId: string, bound: Bound, limit: 
       db,
       rows.flatMap((r) => (r.department_id ? [r.department_id] : [])),
     ),
-    db
-      .selectFrom('diagnosis')
-      .select(['encounter_id', 'name'])
-      .where('patient_id', '=', patientId)
-      .where(
-        'encounter_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .orderBy('recorded_at')
-      .orderBy('id')
-      .execute(),
+    // The encounter's diagnoses only for a reader who may see diagnoses (SEC-1: an authorisation of
+    // `encounters` alone does not show them).
+    sees('diagnoses')
+      ? db
+          .selectFrom('diagnosis')
+          .select(['encounter_id', 'name'])
+          .where('patient_id', '=', patientId)
+          .where(
+            'encounter_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .orderBy('recorded_at')
+          .orderBy('id')
+          .execute()
+      : [],
   ]);
   return rows.map((r) => {
     const dept = r.department_id ? departments.get(r.department_id)?.name : undefined;
@@ -241,6 +254,7 @@ async function medications(
   kind: 'prescription' | 'dispense',
   bound: Bound,
   limit: number,
+  sees: Sees,
 ): Promise<Entry[]> {
   const events = await patientMedicationEvents(db, patientId, kind, bound, limit);
   if (events.length === 0) return [];
@@ -261,7 +275,7 @@ async function medications(
         title: kind === 'prescription' ? `处方：${drugs(e)}` : `取药：${drugs(e)}`,
         subtitle:
           kind === 'prescription'
-            ? e.diagnoses.map((d) => d.name).join('、') || null
+            ? (sees('diagnoses') && e.diagnoses.map((d) => d.name).join('、')) || null
             : e.method === 'delivery'
               ? '配送到家'
               : '到店自取',
@@ -276,12 +290,12 @@ async function medications(
 
 const SOURCES: Record<
   TimelineKind,
-  (db: Executor, patientId: string, bound: Bound, limit: number) => Promise<Entry[]>
+  (db: Executor, patientId: string, bound: Bound, limit: number, sees: Sees) => Promise<Entry[]>
 > = {
   encounter: encounters,
   diagnosis: diagnoses,
-  prescription: (db, p, b, l) => medications(db, p, 'prescription', b, l),
-  dispense: (db, p, b, l) => medications(db, p, 'dispense', b, l),
+  prescription: (db, p, b, l, sees) => medications(db, p, 'prescription', b, l, sees),
+  dispense: (db, p, b, l, sees) => medications(db, p, 'dispense', b, l, sees),
   lab_report: (db, p, b, l) => reports(db, p, 'lab_report', b, l),
   exam_report: (db, p, b, l) => reports(db, p, 'exam_report', b, l),
 };
@@ -299,9 +313,10 @@ export async function getTimeline(
   const categories = [...new Set(Object.values(CATEGORY_OF))];
   const allowed = await allowedCategories(ctx, auth, patientId, categories, now);
   const kinds = (Object.keys(SOURCES) as TimelineKind[]).filter((k) => allowed.has(CATEGORY_OF[k]));
+  const sees: Sees = (c) => allowed.has(c);
   const sources = await Promise.all(
     kinds.map((k) =>
-      SOURCES[k](ctx.db, patientId, cursor ? sourceBound(cursor, kindRank(k)) : undefined, limit + 1),
+      SOURCES[k](ctx.db, patientId, cursor ? sourceBound(cursor, kindRank(k)) : undefined, limit + 1, sees),
     ),
   );
   const { page, more } = mergeTimeline(sources, limit);

@@ -201,7 +201,8 @@ export interface CareVisit {
 /**
  * The visit relationships of a practitioner ([6/12], SEC-1): patients with an online visit of theirs that is
  * open (paid, waiting, in progress) or that ended — completed, or referred offline after they saw the
- * patient — at or after `since` (now minus the care window). A cancelled or expired visit never met the
+ * patient — after `since` (now minus the care window: the relationship ends at the end of the window,
+ * exclusive, like an authorisation at its expiry). A cancelled or expired visit never met the
  * doctor and makes none. One row per patient; only `patientId` when given. Served by visit_practitioner.
  */
 export async function careVisits(
@@ -234,7 +235,7 @@ export async function careVisits(
         eb('status', 'in', ['paid', 'waiting', 'in_progress']),
         eb.and([
           eb('status', 'in', ['completed', 'referred_offline']),
-          eb(eb.fn.coalesce('completed_at', 'ended_at'), '>=', since),
+          eb(eb.fn.coalesce('completed_at', 'ended_at'), '>', since),
         ]),
       ]),
     )

@@ -34,7 +34,8 @@ export type TrendOption = ComposeOption<
 >;
 
 export const COLORS = {
-  systolic: '#c92a2a',
+  // The lines are brand teal and blue; red is kept for the ▲ marks of high readings, so they stand out.
+  systolic: '#0c7a7c',
   diastolic: '#1d4ed8',
   value: '#0c7a7c',
   high: '#c92a2a',

@@ -123,7 +123,7 @@ describe('授权调阅: 张伟 authorises a second doctor, revokes, and sees eve
     await zhang.getByTestId('records-authorisations').waitFor();
     const grant = zhang.getByTestId('grant').filter({ hasText: '段志刚' });
     await grant.and(zhang.locator('[data-status="active"]')).waitFor();
-    expect(await grant.textContent()).toContain('全部类别');
+    expect(await grant.textContent()).toContain('全部健康信息');
     await screenshot(zhang, 'records-grants-active');
     await expectAccessible(zhang, '授权管理');
 

@@ -174,17 +174,19 @@ export async function regionRefs(db: pg.Pool): Promise<RegionRefs> {
 }
 
 /**
- * Grows the bulk population to `to` patients (people[i].n = i), each verified, with an account, a live
- * patient session and their clinical rows; `onChunk` reports progress. Returns the people made.
+ * Grows the bulk population from `from` to `to` patients, each verified, with an account, a live patient
+ * session and their clinical rows; patient i is number n = offset + i (a kept database passes the number
+ * of patients already there, so numbers — phones, resident IDs — never repeat). `onChunk` reports
+ * progress. Returns the people made.
  */
 export async function growPopulation(
   ctx: AppContext,
   db: pg.Pool,
-  from: number,
-  to: number,
+  range: { from: number; to: number; offset: number },
   refs: RegionRefs,
   onChunk: (done: number) => void = () => {},
 ): Promise<BenchPerson[]> {
+  const { from, to, offset } = range;
   const now = ctx.clock.now();
   const expires = new Date(now.getTime() + ctx.config.auth.patientSessionTtlMs);
   const out: BenchPerson[] = [];
@@ -205,7 +207,8 @@ export async function growPopulation(
       sex: [] as string[],
     };
     const ses = { id: [] as string[], hash: [] as string[] };
-    for (let n = start; n < end; n++) {
+    for (let i = start; i < end; i++) {
+      const n = offset + i;
       const idCheck = checkIdNumber(benchIdNumber(n), now);
       if (!idCheck.ok) throw new Error(`bench ID number ${n} is invalid: ${idCheck.problem}`);
       const phone = `171${String(n).padStart(8, '0')}`;

@@ -4,10 +4,13 @@
  * per patient per resource type per request, channel 'fhir' (or 'export').
  */
 import type { RecordCategory } from '../../shared/records.js';
-import { patientsOfAccount } from '../modules/identity/identity.api.js';
+import { patientRelationsOfAccount } from '../modules/identity/identity.api.js';
 import {
   type CareDecision,
-  readablePatients,
+  covers,
+  decisionFor,
+  ownDecision,
+  readerRelationships,
   recordRead,
   requireRecordAccess,
 } from '../modules/records/care-access.js';
@@ -26,9 +29,9 @@ export const categoryOf = (provider: FhirProvider, found: Found): RecordCategory
   found.category ?? provider.category;
 
 export class FhirReader {
-  private readonly readableCache = new Map<RecordCategory, Promise<string[]>>();
+  private own: Promise<Map<string, 'self' | 'proxy'>> | undefined;
+  private relations: Promise<Map<string, CareDecision[]>> | undefined;
   private readonly decisions = new Map<string, Promise<CareDecision>>();
-  private own: Promise<ReadonlySet<string>> | undefined;
 
   constructor(
     readonly ctx: AppContext,
@@ -37,10 +40,23 @@ export class FhirReader {
     readonly now: Date,
   ) {}
 
-  /** The patients the reader is or acts for (self, proxy: ID-6): their resident ID is shown unmasked. */
-  ownPatients(): Promise<ReadonlySet<string>> {
-    this.own ??= patientsOfAccount(this.ctx.db, this.auth.accountId).then((ids) => new Set(ids));
+  /** Whom the reader is (self) or acts for (proxy, ID-6): one query per request. */
+  private ownRelations(): Promise<Map<string, 'self' | 'proxy'>> {
+    this.own ??= patientRelationsOfAccount(this.ctx.db, this.auth.accountId);
     return this.own;
+  }
+
+  /** Every relationship the reader holds now, by patient (care-access, evaluated once per request). */
+  private relationships(): Promise<Map<string, CareDecision[]>> {
+    this.relations ??= this.ownRelations().then((own) =>
+      readerRelationships(this.ctx, this.ctx.db, this.auth, this.now, own),
+    );
+    return this.relations;
+  }
+
+  /** The patients the reader is or acts for (self, proxy: ID-6): their resident ID is shown unmasked. */
+  async ownPatients(): Promise<ReadonlySet<string>> {
+    return new Set((await this.ownRelations()).keys());
   }
 
   /**
@@ -62,22 +78,30 @@ export class FhirReader {
     return lists.length === 1 ? lists[0]! : [...new Set(lists.flat())];
   }
 
-  /** The patients whose data of `category` the reader may see now (care-access `readablePatients`). */
-  readableIn(category: RecordCategory): Promise<string[]> {
-    let p = this.readableCache.get(category);
-    if (!p) {
-      p = readablePatients(this.ctx, this.ctx.db, this.auth, category, this.now);
-      this.readableCache.set(category, p);
+  /** The patients whose data of `category` the reader may see now (care-access decisions). */
+  async readableIn(category: RecordCategory): Promise<string[]> {
+    const out: string[] = [];
+    for (const [id, decisions] of await this.relationships()) {
+      if (decisions.some((d) => covers(d, category))) out.push(id);
     }
-    return p;
+    return out;
   }
 
-  /** The relationship under which the reader may read `category` of the patient; 403 NO_CARE_RELATIONSHIP. */
+  /**
+   * The relationship under which the reader may read `category` of the patient; 403 NO_CARE_RELATIONSHIP.
+   * The reader's own patients need no further query; after a search, the decisions it loaded; otherwise
+   * care-access's check of that one patient.
+   */
   decision(patientId: string, category: RecordCategory): Promise<CareDecision> {
     const key = `${patientId}|${category}`;
     let p = this.decisions.get(key);
     if (!p) {
-      p = requireRecordAccess(this.ctx, this.ctx.db, this.auth, patientId, category, this.now);
+      p = this.ownRelations().then((own) => {
+        const relation = own.get(patientId);
+        if (relation) return ownDecision(relation);
+        if (this.relations) return this.relations.then((all) => decisionFor(all.get(patientId), category));
+        return requireRecordAccess(this.ctx, this.ctx.db, this.auth, patientId, category, this.now);
+      });
       this.decisions.set(key, p);
     }
     return p;

@@ -436,3 +436,25 @@ export async function updateFedPatient(
   await db.updateTable('patient').set(next).where('id', '=', patientId).execute();
   return 'updated';
 }
+
+/** The patients an account is (self) or acts for (proxy, active: ID-6), with which — one query. */
+export async function patientRelationsOfAccount(
+  db: Executor,
+  accountId: string,
+): Promise<Map<string, 'self' | 'proxy'>> {
+  const rows = await db
+    .selectFrom('patient')
+    .select(['id', sql<'self' | 'proxy'>`'self'`.as('relation')])
+    .where('account_id', '=', accountId)
+    .unionAll(
+      db
+        .selectFrom('family_proxy')
+        .select(['patient_id as id', sql<'self' | 'proxy'>`'proxy'`.as('relation')])
+        .where('proxy_account_id', '=', accountId)
+        .where('status', '=', 'active'),
+    )
+    .execute();
+  const out = new Map<string, 'self' | 'proxy'>();
+  for (const r of rows) if (!out.has(r.id) || r.relation === 'self') out.set(r.id, r.relation);
+  return out;
+}

@@ -231,7 +231,7 @@ export async function careRelationships(
   if (!UUID.test(patientId)) return [];
   const found: CareDecision[] = [];
   const own = await patientRelation(db, auth.accountId, patientId);
-  if (own) found.push({ relationship: own, categories: null, until: null });
+  if (own) found.push(ownDecision(own));
   const reader = await staffReader(db, auth);
   if (reader) {
     for (const source of CARE_SOURCES) found.push(...(await source.find(ctx, db, reader, now, patientId)));
@@ -334,4 +334,42 @@ export async function recordRead(db: Executor, actor: Actor, read: RecordRead, n
     },
     now,
   );
+}
+
+/** The decision of a patient's own reader: the patient, or their active proxy (ID-6), reads everything. */
+export const ownDecision = (relation: 'self' | 'proxy'): CareDecision => ({
+  relationship: relation,
+  categories: null,
+  until: null,
+});
+
+/**
+ * Every relationship the reader holds now, by patient, strongest first — self and proxy (`own`, from
+ * identity's `patientRelationsOfAccount`) and the staff care relationships — evaluated once, for a request
+ * that checks several patients or categories (a FHIR search, its audit, its includes). The same decisions
+ * `careRelationships` gives each patient at `now`; a patient missing from the map has none.
+ */
+export async function readerRelationships(
+  ctx: AppContext,
+  db: Executor,
+  auth: AuthContext,
+  now: Date,
+  own: ReadonlyMap<string, 'self' | 'proxy'>,
+): Promise<Map<string, CareDecision[]>> {
+  const out = new Map<string, CareDecision[]>();
+  for (const [patientId, relation] of own) out.set(patientId, [ownDecision(relation)]);
+  for (const [patientId, decisions] of await carePatients(ctx, db, auth, now)) {
+    out.set(patientId, mergeDecisions([...(out.get(patientId) ?? []), ...decisions]));
+  }
+  return out;
+}
+
+/** The decision that allows `category` among a patient's decisions, or 403 NO_CARE_RELATIONSHIP. */
+export function decisionFor(
+  decisions: readonly CareDecision[] | undefined,
+  category: RecordCategory,
+): CareDecision {
+  const decision = decisions?.find((d) => covers(d, category));
+  if (!decision) throw recordErrors.noCareRelationship();
+  return decision;
 }

@@ -4,7 +4,7 @@
  */
 import type { HumanName, Identifier, Meta, Resource } from '@medplum/fhirtypes';
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
-import { referenceIds, uuidIn } from './sql.js';
+import { or, referenceIds, uuidIn } from './sql.js';
 
 /** Our own identifier namespaces (`Identifier.system`) and code systems (`Coding.system`). */
 export const LOCAL_SID = 'https://yunyi.example.cn/fhir/sid';
@@ -162,14 +162,6 @@ export function sortValueOf(key: SortKey, value: unknown): string {
   return key.kind === 'instant' ? (value as Date).toISOString() : String(value);
 }
 
-/** Conditions ANDed (true when none). */
-export const allOf = (parts: readonly RawBuilder<SqlBool>[]): RawBuilder<SqlBool> =>
-  parts.length === 0 ? sql<SqlBool>`true` : sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
-
-/** Conditions ORed (false when none: an OR list with no usable value matches nothing). */
-export const anyOf = (parts: readonly RawBuilder<SqlBool>[]): RawBuilder<SqlBool> =>
-  parts.length === 0 ? sql<SqlBool>`false` : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
-
 /** A LIKE pattern for FHIR string search's default, "starts with" (`%`, `_`, `\` taken literally). */
 export const startsWith = (value: string): string => `${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -196,7 +188,7 @@ export function stringParam(
   columns: readonly Expression<string | null>[],
 ): RawBuilder<SqlBool>[] {
   return (values ?? []).map((raw) =>
-    anyOf(
+    or(
       orValues(raw).flatMap((v) =>
         columns.map((c) => sql<SqlBool>`lower(${c}) like ${startsWith(v.toLowerCase())}`),
       ),
@@ -218,7 +210,7 @@ export function identifierParam(
   group: readonly { system?: string; code: string }[],
   columns: Record<string, Expression<string | null>>,
 ): RawBuilder<SqlBool> {
-  return anyOf(
+  return or(
     group.flatMap((t) =>
       Object.entries(columns)
         .filter(([system]) => t.system === undefined || t.system === system)

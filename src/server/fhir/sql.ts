@@ -189,9 +189,6 @@ export function tokenMatches(
   )})`;
 }
 
-/** The same as `datesSql` (the name other providers import). */
-export const allDatesMatch = datesSql;
-
 /** Token values of a declared parameter (commas are OR), as filters. */
 export function tokenValues(values: readonly string[]): TokenFilter[] {
   return values

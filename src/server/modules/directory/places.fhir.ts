@@ -7,8 +7,6 @@
 import type { Address, HealthcareService, Identifier, Location, Organization } from '@medplum/fhirtypes';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import {
-  allOf,
-  anyOf,
   identifierParam,
   LOCAL_CS,
   LOCAL_SID,
@@ -24,7 +22,7 @@ import {
   stringParam,
   versionMeta,
 } from '../../fhir/datatypes.js';
-import { datesSql, isUuid, tokenValues, uuidIn } from '../../fhir/sql.js';
+import { and, datesSql, isUuid, or, tokenValues, uuidIn } from '../../fhir/sql.js';
 import type { FhirEnv, FhirProvider, Found, ProviderQuery } from '../../fhir/types.js';
 
 export const INSTITUTION_CODE_SYSTEM = `${LOCAL_SID}/institution-code`;
@@ -188,7 +186,7 @@ function institutionWhere(q: ProviderQuery): RawBuilder<SqlBool>[] {
   where.push(datesSql(q.lastUpdated, institutionUpdated));
   for (const group of q.identifier) {
     where.push(
-      anyOf([
+      or([
         identifierParam(group, { [INSTITUTION_CODE_SYSTEM]: sql.ref('i.code') }),
         ...group
           .filter((t) => t.system === undefined || t.system === INSTITUTION_LICENCE_SYSTEM)
@@ -214,7 +212,7 @@ async function searchInstitutions(
   const page = pageOrder(q.sort, q.after, institutionSorts, sql.ref('i.id'), isUuid);
   let query = institutionRows(env)
     .select(sql`${page.sortKey.expr}`.as('sort_key'))
-    .where(allOf([...where, page.after]));
+    .where(and([...where, page.after]));
   for (const o of page.order) query = query.orderBy(o);
   return publicPage(await query.limit(q.limit).execute(), page.sortKey, (rs) => rs.map(map));
 }
@@ -257,7 +255,7 @@ const organizationProvider: FhirProvider = {
     const where = institutionWhere(q);
     for (const raw of q.params.type ?? []) {
       where.push(
-        anyOf(
+        or(
           tokenValues([raw]).flatMap((t) => {
             const out: RawBuilder<SqlBool>[] = [];
             if (t.system === undefined || t.system === INSTITUTION_TYPE_SYSTEM)
@@ -385,7 +383,7 @@ const healthcareServiceProvider: FhirProvider = {
     where.push(datesSql(q.lastUpdated, departmentUpdated));
     for (const group of q.identifier) {
       where.push(
-        anyOf(
+        or(
           group
             .filter((t) => t.system === undefined || t.system === DEPARTMENT_CODE_SYSTEM)
             .map((t) => sql<SqlBool>`(i.code || '/' || d.code) = ${t.code}`),
@@ -397,7 +395,7 @@ const healthcareServiceProvider: FhirProvider = {
     where.push(...referenceParam(q.params.location, 'Location', sql.ref('d.institution_id')));
     for (const raw of q.params.specialty ?? []) {
       where.push(
-        anyOf(
+        or(
           tokenValues([raw])
             .filter((t) => t.system === undefined || t.system === SPECIALTY_SYSTEM)
             .map((t) => sql<SqlBool>`d.specialty = ${t.code}`),
@@ -407,7 +405,7 @@ const healthcareServiceProvider: FhirProvider = {
     const page = pageOrder(q.sort, q.after, departmentSorts, sql.ref('d.id'), isUuid);
     let query = departmentRows(env)
       .select(sql`${page.sortKey.expr}`.as('sort_key'))
-      .where(allOf([...where, page.after]));
+      .where(and([...where, page.after]));
     for (const o of page.order) query = query.orderBy(o);
     return publicPage(await query.limit(q.limit).execute(), page.sortKey, (rs) =>
       rs.map(toHealthcareService),

@@ -6,8 +6,6 @@
 import type { Practitioner, PractitionerRole } from '@medplum/fhirtypes';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import {
-  allOf,
-  anyOf,
   chineseName,
   identifierParam,
   LOCAL_CS,
@@ -26,7 +24,7 @@ import {
   V2_0203,
   versionMeta,
 } from '../../fhir/datatypes.js';
-import { datesSql, isUuid, tokenValues, uuidIn } from '../../fhir/sql.js';
+import { and, datesSql, isUuid, or, tokenValues, uuidIn } from '../../fhir/sql.js';
 import type { FhirEnv, FhirProvider, ProviderQuery } from '../../fhir/types.js';
 
 export const PRACTITIONER_LICENCE_SYSTEM = `${LOCAL_SID}/practitioner-licence`;
@@ -142,7 +140,7 @@ const practitionerProvider: FhirProvider = {
     // 陈 finds 陈建国; 建国 finds him too (the given name of a one-character family name).
     for (const raw of q.params.name ?? []) {
       where.push(
-        anyOf(
+        or(
           orValues(raw).map((v) => {
             const starts = startsWith(v);
             return sql<SqlBool>`(p.name like ${starts} or p.name like ${`_${starts}`})`;
@@ -153,7 +151,7 @@ const practitionerProvider: FhirProvider = {
     const page = pageOrder(q.sort, q.after, practitionerSorts, sql.ref('p.id'), isUuid);
     let query = practitionerRows(env)
       .select(sql`${page.sortKey.expr}`.as('sort_key'))
-      .where(allOf([...where, page.after]));
+      .where(and([...where, page.after]));
     for (const o of page.order) query = query.orderBy(o);
     return publicPage(await query.limit(q.limit).execute(), page.sortKey, (rs) => rs.map(toPractitioner));
   },
@@ -249,7 +247,7 @@ async function roleRows(env: FhirEnv, where: RawBuilder<SqlBool>, q?: ProviderQu
       join practitioner p on p.id = r.practitioner_id
       join department d on d.id = r.department_id
       join institution i on i.id = d.institution_id
-     where ${allOf([where, page?.after ?? sql<SqlBool>`true`])}
+     where ${and([where, page?.after ?? sql<SqlBool>`true`])}
      ${page ? sql`order by ${sql.join(page.order)}` : sql``}
      ${q ? sql`limit ${q.limit}` : sql``}`.execute(env.db);
   return result.rows;
@@ -304,7 +302,7 @@ const practitionerRoleProvider: FhirProvider = {
     if (q.ids) {
       const keys = q.ids.map(parsePractitionerRoleId).filter((k) => k !== undefined);
       where.push(
-        anyOf(
+        or(
           keys.map(
             (k) =>
               sql<SqlBool>`(r.practitioner_id = ${k.practitionerId} and r.department_id = ${k.departmentId})`,
@@ -319,7 +317,7 @@ const practitionerRoleProvider: FhirProvider = {
     where.push(...referenceParam(q.params.service, 'HealthcareService', sql.ref('r.department_id')));
     for (const raw of q.params.role ?? []) {
       where.push(
-        anyOf(
+        or(
           tokenValues([raw])
             .filter((t) => t.system === undefined || t.system === PRACTITIONER_ROLE)
             .map((t) => sql<SqlBool>`p.kind = ${t.code}`),
@@ -328,14 +326,14 @@ const practitionerRoleProvider: FhirProvider = {
     }
     for (const raw of q.params.specialty ?? []) {
       where.push(
-        anyOf(
+        or(
           tokenValues([raw])
             .filter((t) => t.system === undefined || t.system === SPECIALTY_SYSTEM)
             .map((t) => sql<SqlBool>`d.specialty = ${t.code}`),
         ),
       );
     }
-    const rows = await roleRows(env, allOf(where), q);
+    const rows = await roleRows(env, and(where), q);
     return rows.map((r) => ({
       resource: toPractitionerRole(r),
       patientId: null,

@@ -7,8 +7,6 @@
 import type { AllergyIntolerance, ContactPoint, Patient } from '@medplum/fhirtypes';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import {
-  allOf,
-  anyOf,
   chineseName,
   lastChange,
   orValues,
@@ -24,7 +22,7 @@ import {
   versionMeta,
 } from '../../fhir/datatypes.js';
 import { parseDate } from '../../fhir/search.js';
-import { datesSql, isUuid, patientScope, tokenValues, uuidIn } from '../../fhir/sql.js';
+import { and, datesSql, isUuid, or, patientScope, tokenValues, uuidIn } from '../../fhir/sql.js';
 import type { FhirEnv, FhirProvider, Found, ProviderQuery, TokenFilter } from '../../fhir/types.js';
 import { maskIdNumber } from '../../platform/crypto/mask.js';
 
@@ -87,7 +85,7 @@ function residentIdIndexes(env: FhirEnv, tokens: readonly TokenFilter[]): string
 
 /** FHIR string search (starts with) on a Chinese name: the whole name, or the given name (伟 finds 张伟). */
 function nameMatches(raw: string): RawBuilder<SqlBool> {
-  return anyOf(
+  return or(
     orValues(raw).map((v) => {
       const pattern = startsWith(v.toLowerCase());
       return sql<SqlBool>`(lower(p.name) like ${pattern} or p.name like ${`_${pattern}`})`;
@@ -96,7 +94,7 @@ function nameMatches(raw: string): RawBuilder<SqlBool> {
 }
 
 function genderMatches(raw: string): RawBuilder<SqlBool> {
-  return anyOf(
+  return or(
     tokenValues([raw])
       .filter((t) => t.system === undefined || t.system === 'http://hl7.org/fhir/administrative-gender')
       .flatMap((t) => {
@@ -135,7 +133,7 @@ async function searchPatients(env: FhirEnv, q: ProviderQuery): Promise<Found[]> 
   const page = pageOrder(q.sort, q.after, patientSorts, sql.ref('p.id'), isUuid);
   let query = patientRows(env)
     .select(sql`${page.sortKey.expr}`.as('sort_key'))
-    .where(allOf([...where, page.after]));
+    .where(and([...where, page.after]));
   for (const o of page.order) query = query.orderBy(o);
   const rows = await query.limit(q.limit).execute();
   return rows.map((r) => ({
@@ -226,7 +224,7 @@ function toAllergy(r: AllergyRow): AllergyIntolerance & { id: string } {
 }
 
 function clinicalStatusMatches(raw: string): RawBuilder<SqlBool> {
-  return anyOf(
+  return or(
     tokenValues([raw])
       .filter((t) => t.system === undefined || t.system === CLINICAL)
       .flatMap((t) => (t.code === 'active' ? [sql<SqlBool>`pa.removed_at is null`] : [])),
@@ -251,7 +249,7 @@ async function searchAllergies(env: FhirEnv, q: ProviderQuery): Promise<Found[]>
   const page = pageOrder(q.sort, q.after, allergySorts, sql.ref('pa.id'), isUuid);
   let query = allergyRows(env)
     .select(sql`${page.sortKey.expr}`.as('sort_key'))
-    .where(allOf([...where, page.after]));
+    .where(and([...where, page.after]));
   for (const o of page.order) query = query.orderBy(o);
   const rows = await query.limit(q.limit).execute();
   return rows.map((r) => ({

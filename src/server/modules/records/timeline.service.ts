@@ -5,6 +5,7 @@
  * the opaque cursor has no duplicates or gaps while new entries arrive. Kinds whose category the reader may
  * not see are not asked for at all.
  */
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Page } from '../../../shared/http.js';
 import type { RecordCategory, TimelineEntry } from '../../../shared/records.js';
 import type { Actor } from '../../platform/audit/audit.js';
@@ -30,6 +31,10 @@ import {
 import { institutionNames, practitionerNames } from './records.views.js';
 
 type Bound = { at: Date; id: string } | undefined;
+
+/** Rows past the cursor in the timeline's newest-first (time, id) order; every row on the first page. */
+const before = (column: 'started_at' | 'recorded_at' | 'effective_at', bound: Bound): RawBuilder<SqlBool> =>
+  bound ? sql<SqlBool>`(${sql.ref(column)}, id) < (${bound.at}, ${bound.id})` : sql<SqlBool>`true`;
 
 const CATEGORY_OF: Record<TimelineKind, RecordCategory> = {
   encounter: 'encounters',
@@ -83,14 +88,7 @@ async function encounters(
     .selectAll()
     .where('patient_id', '=', patientId)
     .where('status', '<>', 'cancelled')
-    .$if(bound !== undefined, (q) =>
-      q.where((eb) =>
-        eb.or([
-          eb('started_at', '<', bound!.at),
-          eb.and([eb('started_at', '=', bound!.at), eb('id', '<', bound!.id)]),
-        ]),
-      ),
-    )
+    .where(before('started_at', bound))
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
@@ -148,14 +146,7 @@ async function diagnoses(db: Executor, patientId: string, bound: Bound, limit: n
     .selectFrom('diagnosis')
     .selectAll()
     .where('patient_id', '=', patientId)
-    .$if(bound !== undefined, (q) =>
-      q.where((eb) =>
-        eb.or([
-          eb('recorded_at', '<', bound!.at),
-          eb.and([eb('recorded_at', '=', bound!.at), eb('id', '<', bound!.id)]),
-        ]),
-      ),
-    )
+    .where(before('recorded_at', bound))
     .orderBy('recorded_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
@@ -203,14 +194,7 @@ async function reports(
     .where('patient_id', '=', patientId)
     .where('status', '<>', 'cancelled')
     .where('kind', kind === 'lab_report' ? '=' : '<>', 'lab')
-    .$if(bound !== undefined, (q) =>
-      q.where((eb) =>
-        eb.or([
-          eb('effective_at', '<', bound!.at),
-          eb.and([eb('effective_at', '=', bound!.at), eb('id', '<', bound!.id)]),
-        ]),
-      ),
-    )
+    .where(before('effective_at', bound))
     .orderBy('effective_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)

@@ -7,7 +7,6 @@
 import type { Appointment, AppointmentParticipant } from '@medplum/fhirtypes';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import {
-  allOf,
   lastChange,
   pageOrder,
   ref,
@@ -20,7 +19,7 @@ import {
   versionMeta,
 } from '../../fhir/datatypes.js';
 import { fhirErrors } from '../../fhir/fhir.errors.js';
-import { datesSql, isUuid, patientScope, uuidIn } from '../../fhir/sql.js';
+import { and, datesSql, isUuid, patientScope, uuidIn } from '../../fhir/sql.js';
 import type { BookFromFhir, FhirEnv, FhirProvider, Found, ProviderQuery } from '../../fhir/types.js';
 import { patientNames } from '../identity/identity.api.js';
 import { book } from './booking.service.js';
@@ -164,7 +163,7 @@ async function searchAppointments(env: FhirEnv, q: ProviderQuery): Promise<Found
   const p = pageOrder(q.sort, q.after, appointmentSorts, sql.ref('a.id'), isUuid);
   let query = appointmentRows(env)
     .select(sql`${p.sortKey.expr}`.as('sort_key'))
-    .where(allOf([...where, p.after]));
+    .where(and([...where, p.after]));
   for (const o of p.order) query = query.orderBy(o);
   const rows = await query.limit(q.limit).execute();
   const resources = await toAppointments(env, rows);

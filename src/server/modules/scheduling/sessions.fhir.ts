@@ -8,8 +8,6 @@ import type { CodeableConcept, Schedule, Slot } from '@medplum/fhirtypes';
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Mode } from '../../../shared/scheduling.js';
 import {
-  allOf,
-  anyOf,
   LOCAL_CS,
   lastChange,
   orValues,
@@ -24,7 +22,7 @@ import {
   versionMeta,
 } from '../../fhir/datatypes.js';
 import { parseDate } from '../../fhir/search.js';
-import { datesSql, isUuid, tokenValues, uuidIn } from '../../fhir/sql.js';
+import { and, datesSql, isUuid, or, tokenValues, uuidIn } from '../../fhir/sql.js';
 import type { FhirEnv, FhirProvider } from '../../fhir/types.js';
 import {
   departmentFacts,
@@ -158,7 +156,7 @@ export function actorMatches(
     if (cols.patient && (type === undefined || type === 'Patient'))
       parts.push(sql<SqlBool>`${cols.patient} = ${id}`);
   }
-  return anyOf(parts);
+  return or(parts);
 }
 
 const scheduleSorts: Record<string, SortKey> = {
@@ -224,7 +222,7 @@ const scheduleProvider: FhirProvider = {
     for (const raw of q.params.active ?? []) {
       const wanted = tokenValues([raw]).map((t) => t.code);
       where.push(
-        anyOf([
+        or([
           ...(wanted.includes('true') ? [sql<SqlBool>`s.status = 'open'`] : []),
           ...(wanted.includes('false') ? [sql<SqlBool>`s.status <> 'open'`] : []),
         ]),
@@ -232,7 +230,7 @@ const scheduleProvider: FhirProvider = {
     }
     for (const raw of q.params['service-type'] ?? []) {
       where.push(
-        anyOf(
+        or(
           tokenValues([raw])
             .filter((t) => t.system === undefined || t.system === VISIT_MODE_SYSTEM)
             .map((t) => sql<SqlBool>`s.mode = ${t.code}`),
@@ -242,7 +240,7 @@ const scheduleProvider: FhirProvider = {
     const p = pageOrder(q.sort, q.after, scheduleSorts, sql.ref('s.id'), isUuid);
     let query = scheduleRows(env)
       .select(sql`${p.sortKey.expr}`.as('sort_key'))
-      .where(allOf([...where, p.after]));
+      .where(and([...where, p.after]));
     for (const o of p.order) query = query.orderBy(o);
     const rows = await query.limit(q.limit).execute();
     return publicPage(rows, p.sortKey, (rs) => toSchedules(env, rs));
@@ -311,7 +309,7 @@ async function toSlots(env: FhirEnv, rows: SlotRow[]): Promise<(Slot & { id: str
 /** FHIR slotstatus codes (OR) as conditions on the token and its session. */
 function slotStatusMatches(codes: readonly string[]): RawBuilder<SqlBool> {
   const open = sql<SqlBool>`s.status = 'open'`;
-  return anyOf(
+  return or(
     codes.flatMap((c) => {
       if (c === 'free') return [sql<SqlBool>`(t.status = 'free' and ${open})`];
       if (c === 'busy') return [sql<SqlBool>`(t.status = 'booked' and ${open})`];
@@ -358,7 +356,7 @@ const slotProvider: FhirProvider = {
     where.push(datesSql(starts, sql.ref('t.window_start'), sql.ref('t.window_start'), env.now));
     for (const raw of q.params['service-type'] ?? []) {
       where.push(
-        anyOf(
+        or(
           tokenValues([raw])
             .filter((t) => t.system === undefined || t.system === VISIT_MODE_SYSTEM)
             .map((t) => sql<SqlBool>`s.mode = ${t.code}`),
@@ -368,7 +366,7 @@ const slotProvider: FhirProvider = {
     const p = pageOrder(q.sort, q.after, slotSorts, sql.ref('t.id'), isUuid);
     let query = slotRows(env)
       .select(sql`${p.sortKey.expr}`.as('sort_key'))
-      .where(allOf([...where, p.after]));
+      .where(and([...where, p.after]));
     for (const o of p.order) query = query.orderBy(o);
     const rows = await query.limit(q.limit).execute();
     return publicPage(rows, p.sortKey, (rs) => toSlots(env, rs));

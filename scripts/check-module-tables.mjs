@@ -41,6 +41,21 @@ export const OWNERS = {
     'break_glass',
   ],
   hl7: ['hl7_message', 'hl7_match'],
+  insurance: [
+    'insurance_policy',
+    'insurance_designation',
+    'insured_person',
+    'family_wallet_link',
+    'insurance_settlement',
+    'insurance_settlement_line',
+    'insurance_alert',
+    'reconciliation_statement',
+    // The simulated national insurance platform's own ledger (insurance/sim/ only).
+    'inssim_person',
+    'inssim_voucher',
+    'inssim_message',
+    'inssim_settlement',
+  ],
   // The FHIR facade owns no table: it reads through each module's `<module>.fhir.ts`.
   fhir: [],
   directory: ['institution', 'department', 'practitioner', 'practitioner_site', 'licence'],

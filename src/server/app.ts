@@ -16,6 +16,8 @@ import { hl7Routes } from './modules/hl7/hl7.routes.js';
 import { allergyRoutes } from './modules/identity/allergies.routes.js';
 import { identityRoutes } from './modules/identity/identity.routes.js';
 import { resolveSession } from './modules/identity/session.service.js';
+import { insuranceRoutes } from './modules/insurance/insurance.routes.js';
+import { createInsuranceRuntime, type InsuranceRuntime } from './modules/insurance/insurance.runtime.js';
 import { notificationRoutes } from './modules/notifications/notifications.routes.js';
 import { registerNotificationSubscribers } from './modules/notifications/notify.js';
 import type { Payments } from './modules/payments/payment.service.js';
@@ -108,6 +110,7 @@ export async function buildApp(opts: AppOptions): Promise<{
   sim: SimGateway | null;
   visits: VisitsRuntime;
   rx: PrescriptionsRuntime;
+  insurance: InsuranceRuntime;
 }> {
   const { config } = opts;
   const app = Fastify({
@@ -140,6 +143,8 @@ export async function buildApp(opts: AppOptions): Promise<{
   const rx = createPrescriptionsRuntime(ctx, payments, { demo: config.demo });
   registerPrescriptionSubscribers(ctx, rx);
   registerPrescribingSubscribers(ctx);
+  // The insurance platform: the simulator wherever the simulated payment gateway runs (demo mode, tests).
+  const insurance = createInsuranceRuntime(ctx, payments, { simulate: sim !== null });
   const store: BlobStore = config.visits.s3
     ? new S3Store(config.visits.s3)
     : new LocalDiskStore(config.visits.attachmentDir);
@@ -237,6 +242,7 @@ export async function buildApp(opts: AppOptions): Promise<{
   await app.register(recordsRoutes(ctx), { prefix: '/api/v1' });
   await app.register(accessRoutes(ctx), { prefix: '/api/v1' });
   await app.register(hl7Routes(ctx), { prefix: '/api/v1' });
+  await app.register(insuranceRoutes(ctx, insurance), { prefix: '/api/v1' });
   await app.register(fhirRoutes(ctx), { prefix: '/fhir/R4' });
   await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
   await app.register(async (scope) =>
@@ -262,5 +268,5 @@ export async function buildApp(opts: AppOptions): Promise<{
       .send(notFoundProblem(request.method, url));
   });
 
-  return { app, ctx, payments, sim, visits, rx };
+  return { app, ctx, payments, sim, visits, rx, insurance };
 }

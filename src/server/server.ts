@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
 import { type Hl7Listener, startHl7Listener } from './modules/hl7/mllp.js';
+import { runInsuranceJobs } from './modules/insurance/insurance.jobs.js';
 import { reconcile, resubmitPendingRefunds } from './modules/payments/payment.service.js';
 import { runPrescriptionJobs } from './modules/prescriptions/prescription-jobs.js';
 import { runSchedulingJobs } from './modules/scheduling/schedule-jobs.js';
@@ -55,7 +56,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const cipher = new FieldCipher(config.fieldKeys, config.currentFieldKeyId, config.blindIndexKey);
     await timed('seed', () => seedDemoRegion(database.db, cipher, clock));
   }
-  const { app, ctx, payments, sim, visits, rx } = await buildApp({
+  const { app, ctx, payments, sim, visits, rx, insurance } = await buildApp({
     config,
     db: database.db,
     clock,
@@ -82,6 +83,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await runPrescriptionJobs(ctx, rx);
       await reconcile(ctx, payments);
       await resubmitPendingRefunds(ctx, payments);
+      await runInsuranceJobs(ctx, insurance);
     },
     (err) => app.log.error({ err }, 'background jobs failed'),
   );

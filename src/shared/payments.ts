@@ -4,6 +4,7 @@
  */
 import { type Static, Type } from 'typebox';
 import { Nullable, Uuid } from './http.js';
+import { PayInsurance } from './insurance.js';
 
 export const ORDER_STATUSES = ['created', 'paid', 'partially_refunded', 'refunded', 'closed'] as const;
 export const OrderStatus = Type.Enum(ORDER_STATUSES);
@@ -36,13 +37,29 @@ export const Order = Type.Object({
   channel: Nullable(Type.String()),
   expiresAt: Type.String(),
   paidAt: Nullable(Type.String()),
+  /** [7/12] What the gateway takes: the whole amount, or the cash part once insurance settled its part. */
+  cashFen: Type.Optional(Type.Integer()),
+  /** [7/12] The order's live insurance settlement, when insurance pays part of it. */
+  insurance: Type.Optional(
+    Type.Object({
+      settlementId: Uuid,
+      status: Type.String(),
+      fundFen: Type.Integer(),
+      accountFen: Type.Integer(),
+      cashFen: Type.Integer(),
+    }),
+  ),
   /** Itemised lines (prescription orders: one per drug, and the delivery fee); absent when none. */
   lines: Type.Optional(Type.Array(OrderLine)),
 });
 export type Order = Static<typeof Order>;
 
 export const PayBody = Type.Object(
-  { channel: Type.String({ minLength: 1, maxLength: 20 }) },
+  {
+    channel: Type.String({ minLength: 1, maxLength: 20 }),
+    /** [7/12] Settle the insurance part first (医保在线结算, ID-3); only the cash part goes to the gateway. */
+    insurance: Type.Optional(PayInsurance),
+  },
   { additionalProperties: false },
 );
 export type PayBody = Static<typeof PayBody>;
@@ -51,6 +68,19 @@ export type PayBody = Static<typeof PayBody>;
 export const PayResult = Type.Object({
   prepayId: Type.String(),
   cashierUrl: Type.String({ description: '收银台地址（模拟网关的收银页；真实网关为 H5 支付地址）' }),
+  /**
+   * [7/12] `paid` when insurance covered the whole order (no cashier: prepayId and cashierUrl are empty);
+   * `awaiting_cash` when the patient still pays `cashFen` at the cashier. Absent for uninsured payments.
+   */
+  status: Type.Optional(Type.Enum(['paid', 'awaiting_cash'] as const)),
+  insurance: Type.Optional(
+    Type.Object({
+      settlementId: Uuid,
+      fundFen: Type.Integer(),
+      accountFen: Type.Integer(),
+      cashFen: Type.Integer(),
+    }),
+  ),
 });
 export type PayResult = Static<typeof PayResult>;
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
+import type { InsuranceRuntime } from '../../src/server/modules/insurance/insurance.runtime.js';
 import type { Payments } from '../../src/server/modules/payments/payment.service.js';
 import type { SimGateway } from '../../src/server/modules/payments/sim-gateway.js';
 import type { PrescriptionsRuntime } from '../../src/server/modules/prescriptions/prescriptions.runtime.js';
@@ -25,6 +26,7 @@ export interface TestApp {
   visits: VisitsRuntime;
   /** Prescriptions' runtime: payments and couriers (the simulated courier in demo mode). */
   rx: PrescriptionsRuntime;
+  insurance: InsuranceRuntime;
   database: Database;
   clock: ManualClock;
   sms: MemorySmsSender;
@@ -78,7 +80,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     }),
     ...opts.config,
   };
-  const { app, ctx, payments, sim, visits, rx } = await buildApp({
+  const { app, ctx, payments, sim, visits, rx, insurance } = await buildApp({
     config,
     db: database.db,
     clock,
@@ -104,6 +106,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     sim,
     visits,
     rx,
+    insurance,
     database,
     clock,
     sms,

@@ -28,6 +28,23 @@ export interface Config {
   visits: VisitSettings;
   records: RecordSettings;
   hl7: Hl7Settings;
+  insurance: InsuranceSettings;
+}
+
+/** Medical insurance ([7/12]): the e-voucher, the fraud rules' thresholds (INS-4) and the nightly jobs. */
+export interface InsuranceSettings {
+  /** How long a simulated e-voucher token lasts (the real e-voucher's QR code: minutes). */
+  voucherTtlMs: number;
+  /** over_day_limit: the most days of supply one drug line may be insured for. */
+  maxDaysSupply: number;
+  /** doctor_hourly_volume: more insured prescriptions than this from one doctor in an hour is an alert. */
+  doctorHourlyLimit: number;
+  /** out_of_region_high_value: a claim at least this much (fen) from outside the insuring region… */
+  outOfRegionHighValueFen: number;
+  /** …repeated this many times within 30 days. */
+  outOfRegionRepeat: number;
+  /** The hour (Asia/Shanghai) after which the nightly fraud batch and reconciliation of yesterday run. */
+  nightlyHour: number;
 }
 
 /** Online visits ([3/6]): timings, refunds, attachments and WebRTC servers. */
@@ -190,6 +207,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     records: {
       careWindowMs: int(env, 'YUNYI_CARE_WINDOW_DAYS', 30) * 86_400_000,
       breakGlassMs: int(env, 'YUNYI_BREAK_GLASS_HOURS', 24) * 3600_000,
+    },
+    insurance: {
+      voucherTtlMs: int(env, 'YUNYI_INS_VOUCHER_MINUTES', 10) * 60_000,
+      maxDaysSupply: int(env, 'YUNYI_INS_MAX_DAYS_SUPPLY', 30),
+      doctorHourlyLimit: int(env, 'YUNYI_INS_DOCTOR_HOURLY_LIMIT', 30),
+      outOfRegionHighValueFen: int(env, 'YUNYI_INS_OUT_OF_REGION_FEN', 50_000),
+      outOfRegionRepeat: int(env, 'YUNYI_INS_OUT_OF_REGION_REPEAT', 3),
+      nightlyHour: int(env, 'YUNYI_INS_NIGHTLY_HOUR', 2),
     },
     hl7: {
       port: env.YUNYI_HL7_PORT ? int(env, 'YUNYI_HL7_PORT', 2575) : null,

@@ -8,6 +8,7 @@ import type { Clock } from '../platform/clock.js';
 import type { FieldCipher } from '../platform/crypto/fields.js';
 import type { Db, Tx } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
+import { seedInsurance } from './demo-insurance.js';
 import { seedPharmacy } from './demo-pharmacy.js';
 import { seedPrescribing } from './demo-prescriptions.js';
 import { seedRecords } from './demo-records.js';
@@ -280,6 +281,8 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
       { institutions: inst, practitioners: prac, patients, departments: dept },
       now,
     );
+    // [7/12]: the insurance bureau's policy and the designated institutions (INS-1).
+    await seedInsurance(trx, { institutions: inst }, now);
     await recordAudit(
       trx,
       systemActor,

@@ -830,6 +830,18 @@ export interface DB {
   break_glass: BreakGlassTable;
   hl7_message: Hl7MessageTable;
   hl7_match: Hl7MatchTable;
+  insurance_policy: InsurancePolicyTable;
+  insurance_designation: InsuranceDesignationTable;
+  insured_person: InsuredPersonTable;
+  family_wallet_link: FamilyWalletLinkTable;
+  insurance_settlement: InsuranceSettlementTable;
+  insurance_settlement_line: InsuranceSettlementLineTable;
+  insurance_alert: InsuranceAlertTable;
+  reconciliation_statement: ReconciliationStatementTable;
+  inssim_person: InssimPersonTable;
+  inssim_voucher: InssimVoucherTable;
+  inssim_message: InssimMessageTable;
+  inssim_settlement: InssimSettlementTable;
 }
 
 // Directory (0005_directory.sql): columns added to tables of 0001. Declaration merging adds them to the
@@ -1009,4 +1021,183 @@ export interface RecordAddendumTable {
   content_hash: string;
   signature: string;
   certificate_serial: string;
+}
+
+// Medical insurance (0014_insurance.sql, [7/12]). int8 columns are JS numbers on both drivers (database.ts).
+type Bigint = number;
+
+export interface PaymentOrderTable {
+  institution_id: string | null;
+  cash_fen: number | null;
+  insurance_settlement_id: string | null;
+}
+
+export interface InsurancePolicyTable {
+  id: string;
+  scheme: 'employee' | 'resident';
+  institution_level: 'primary' | 'secondary' | 'tertiary';
+  version: number;
+  effective_from: DateText;
+  rules: JSONColumnType<Record<string, unknown>, string, string>;
+  note: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface InsuranceDesignationTable {
+  institution_id: string;
+  agreement_no: string;
+  effective_from: DateText;
+  effective_to: DateText | null;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface InsuredPersonTable {
+  patient_id: string;
+  psn_no: string;
+  scheme: 'employee' | 'resident';
+  insuring_region: string;
+  insuring_region_name: string;
+  linked_by: string;
+  linked_at: Timestamp;
+  unlinked_at: Timestamp | null;
+}
+
+export interface FamilyWalletLinkTable {
+  id: string;
+  payer_patient_id: string;
+  beneficiary_patient_id: string;
+  status: 'requested' | 'active' | 'revoked' | 'declined';
+  requested_by: string;
+  requested_at: Timestamp;
+  confirmed_by: string | null;
+  confirmed_at: Timestamp | null;
+  ended_at: Timestamp | null;
+}
+
+export interface InsuranceSettlementTable {
+  id: string;
+  order_id: string;
+  patient_id: string;
+  institution_id: string;
+  psn_no: string;
+  scheme: string;
+  insuring_region: string;
+  account_payer_patient_id: string | null;
+  policy_id: string;
+  policy_version: number;
+  status: 'pending' | 'settled' | 'failed' | 'reversing' | 'reversed';
+  msg_id: string;
+  reverse_msg_id: string | null;
+  platform_setl_id: string | null;
+  total_fen: number;
+  fund_fen: number;
+  account_fen: number;
+  cash_fen: number;
+  basis: JSONColumnType<Record<string, unknown>, string, string>;
+  practitioner_id: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  requested_at: Timestamp;
+  settled_at: Timestamp | null;
+  reversed_at: Timestamp | null;
+  reverse_reason: string | null;
+}
+
+export interface InsuranceSettlementLineTable {
+  settlement_id: string;
+  line: number;
+  kind: 'drug' | 'delivery' | 'service';
+  item_code: string | null;
+  item_name: string;
+  category: 'A' | 'B' | 'C' | null;
+  quantity: number;
+  days_supply: number | null;
+  total_fen: number;
+  fund_fen: number;
+  account_fen: number;
+  cash_fen: number;
+}
+
+export interface InsuranceAlertTable {
+  id: string;
+  rule: string;
+  subject_kind: 'patient' | 'practitioner';
+  subject_id: string;
+  patient_id: string | null;
+  practitioner_id: string | null;
+  settlement_id: string | null;
+  dedupe_key: string;
+  evidence: JSONColumnType<Record<string, unknown>, string, string>;
+  source: 'settlement' | 'batch' | 'seed';
+  status: 'open' | 'confirmed' | 'dismissed' | 'cleared';
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+  cleared_by: string | null;
+  cleared_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface ReconciliationStatementTable {
+  id: string;
+  institution_id: string;
+  business_date: DateText;
+  status: 'balanced' | 'mismatched';
+  orders: number;
+  settlements: number;
+  payments: number;
+  fund_fen: Bigint;
+  account_fen: Bigint;
+  cash_fen: Bigint;
+  mismatches: JSONColumnType<Record<string, unknown>[], string, string>;
+  run_by: string;
+  run_at: Timestamp;
+}
+
+export interface InssimPersonTable {
+  psn_no: string;
+  id_hash: string;
+  name: string;
+  scheme: 'employee' | 'resident';
+  insuring_region: string;
+  insuring_region_name: string;
+  balance_fen: Bigint;
+  ytd_year: number;
+  ytd_total_fen: Generated<number>;
+  ytd_deductible_fen: Generated<number>;
+  ytd_fund_fen: Generated<number>;
+  death_date: DateText | null;
+}
+
+export interface InssimVoucherTable {
+  token: string;
+  psn_no: string;
+  expires_at: Timestamp;
+}
+
+export interface InssimMessageTable {
+  msg_id: string;
+  api: string;
+  response: JSONColumnType<Record<string, unknown>, string, string>;
+  received_at: Timestamp;
+}
+
+export interface InssimSettlementTable {
+  setl_id: string;
+  msg_id: string;
+  psn_no: string;
+  institution_code: string;
+  order_ref: string;
+  total_fen: Bigint;
+  fund_fen: Bigint;
+  account_fen: Bigint;
+  cash_fen: Bigint;
+  account_payer_psn_no: string | null;
+  deductible_fen: Generated<number>;
+  status: 'settled' | 'reversed';
+  settled_at: Timestamp;
+  reversed_at: Timestamp | null;
+  reverse_msg_id: string | null;
 }

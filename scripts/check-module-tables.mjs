@@ -50,6 +50,7 @@ export const OWNERS = {
     'insurance_settlement_line',
     'insurance_alert',
     'reconciliation_statement',
+    'insurance_batch_run',
     // The simulated national insurance platform's own ledger (insurance/sim/ only).
     'inssim_person',
     'inssim_voucher',

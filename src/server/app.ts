@@ -18,6 +18,7 @@ import { identityRoutes } from './modules/identity/identity.routes.js';
 import { resolveSession } from './modules/identity/session.service.js';
 import { insuranceRoutes } from './modules/insurance/insurance.routes.js';
 import { createInsuranceRuntime, type InsuranceRuntime } from './modules/insurance/insurance.runtime.js';
+import { registerSettlementSubscribers } from './modules/insurance/settlement.service.js';
 import { notificationRoutes } from './modules/notifications/notifications.routes.js';
 import { registerNotificationSubscribers } from './modules/notifications/notify.js';
 import type { Payments } from './modules/payments/payment.service.js';
@@ -145,6 +146,7 @@ export async function buildApp(opts: AppOptions): Promise<{
   registerPrescribingSubscribers(ctx);
   // The insurance platform: the simulator wherever the simulated payment gateway runs (demo mode, tests).
   const insurance = createInsuranceRuntime(ctx, payments, { simulate: sim !== null });
+  registerSettlementSubscribers(ctx);
   const store: BlobStore = config.visits.s3
     ? new S3Store(config.visits.s3)
     : new LocalDiskStore(config.visits.attachmentDir);
@@ -226,7 +228,7 @@ export async function buildApp(opts: AppOptions): Promise<{
   await app.register(identityRoutes(ctx), { prefix: '/api/v1' });
   await app.register(allergyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(schedulingRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(paymentRoutes(ctx, payments), { prefix: '/api/v1' });
+  await app.register(paymentRoutes(ctx, payments, insurance), { prefix: '/api/v1' });
   await app.register(notificationRoutes(ctx), { prefix: '/api/v1' });
   if (sim) await app.register(simGatewayRoutes(sim));
   await app.register(directoryRoutes(ctx), { prefix: '/api/v1' });

@@ -5,7 +5,7 @@
  * `Static` types the web reads.
  */
 import { type Static, Type } from 'typebox';
-import { DateText, Nullable, page, Uuid } from './http.js';
+import { DateText, Limit, Nullable, page, Uuid } from './http.js';
 
 export const SCHEMES = ['employee', 'resident'] as const;
 /** employee 城镇职工基本医疗保险 / resident 城乡居民基本医疗保险. */
@@ -48,6 +48,11 @@ export const InsuredPerson = Type.Object({
   ytdFundFen: Type.Integer({ description: '本年度统筹基金累计支付（分）' }),
   ytdDeductibleFen: Type.Integer({ description: '本年度已累计起付线（分）' }),
   linkedAt: Type.String(),
+  /**
+   * When the balance and year-to-date figures were read from the platform: at the link, or the last
+   * settlement. The platform answers only with a fresh e-voucher (ID-3), so between those they may be stale.
+   */
+  asOf: Type.String({ description: '余额及累计数据的截至时间' }),
 });
 export type InsuredPerson = Static<typeof InsuredPerson>;
 
@@ -156,7 +161,7 @@ export const SettlementQuery = Type.Object(
     institutionId: Type.Optional(Uuid),
     date: Type.Optional(DateText),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    limit: Type.Optional(Limit(100, 20)),
   },
   { additionalProperties: false },
 );
@@ -204,18 +209,23 @@ export const PolicyVersion = Type.Object({
 });
 export type PolicyVersion = Static<typeof PolicyVersion>;
 
+/** INS-1: an institution designated for insured internet services (互联网医疗服务医保补充协议). */
+export const Designation = Type.Object({
+  institutionId: Uuid,
+  institutionName: Type.String(),
+  level: Nullable(InstitutionLevel),
+  agreementNo: Type.String(),
+  effectiveFrom: DateText,
+  /** The first day it no longer holds (exclusive), or null while open-ended. */
+  effectiveTo: Nullable(DateText),
+  /** Whether it holds today (Asia/Shanghai). */
+  inForce: Type.Boolean(),
+});
+export type Designation = Static<typeof Designation>;
+
 export const PolicyList = Type.Object({
   items: Type.Array(PolicyVersion),
-  designations: Type.Array(
-    Type.Object({
-      institutionId: Uuid,
-      institutionName: Type.String(),
-      level: Nullable(InstitutionLevel),
-      agreementNo: Type.String(),
-      effectiveFrom: DateText,
-      effectiveTo: Nullable(DateText),
-    }),
-  ),
+  designations: Type.Array(Designation),
 });
 export type PolicyList = Static<typeof PolicyList>;
 
@@ -230,6 +240,21 @@ export const PolicyBody = Type.Object(
   { additionalProperties: false },
 );
 export type PolicyBody = Static<typeof PolicyBody>;
+
+/** `PUT /insurance/designations/{institutionId}`: designate, change, or end (effectiveTo) a designation (INS-1). */
+export const DesignationBody = Type.Object(
+  {
+    agreementNo: Type.String({ minLength: 1, maxLength: 64, description: '补充协议编号' }),
+    effectiveFrom: DateText,
+    /** The first day it no longer holds (exclusive); omit for open-ended. */
+    effectiveTo: Type.Optional(Nullable(DateText)),
+  },
+  { additionalProperties: false },
+);
+export type DesignationBody = Static<typeof DesignationBody>;
+
+export const InstitutionIdParams = Type.Object({ institutionId: Uuid });
+export const PatientIdParams = Type.Object({ patientId: Uuid });
 
 // --- Fraud and misuse alerts (智能监管, INS-4)
 
@@ -260,7 +285,10 @@ export const InsuranceAlert = Type.Object({
   source: Type.Enum(['settlement', 'batch', 'seed'] as const),
   status: Type.Enum(ALERT_STATUSES),
   decidedAt: Nullable(Type.String()),
+  /** The note of the latest decision (confirm or dismiss; a clear's note replaces it when one is given). */
   decisionNote: Nullable(Type.String()),
+  /** When a confirmed alert was cleared (the block lifted). */
+  clearedAt: Nullable(Type.String()),
   createdAt: Type.String(),
 });
 export type InsuranceAlert = Static<typeof InsuranceAlert>;
@@ -270,7 +298,7 @@ export const AlertQuery = Type.Object(
   {
     status: Type.Optional(Type.Enum(ALERT_STATUSES)),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    limit: Type.Optional(Limit(100, 20)),
   },
   { additionalProperties: false },
 );
@@ -295,6 +323,8 @@ export const MISMATCH_CAUSES = [
   'payment_amount_differs',
   'paid_without_settlement',
   'settled_order_not_paid',
+  /** The platform's 3201 day totals disagree with ours (settled, not reversed: count, fund, account, cash). */
+  'totals_differ',
 ] as const;
 export const Mismatch = Type.Object({
   cause: Type.Enum(MISMATCH_CAUSES),
@@ -368,3 +398,20 @@ export const FundStatsQuery = Type.Object(
   { from: Type.Optional(DateText), to: Type.Optional(DateText) },
   { additionalProperties: false },
 );
+
+// --- The simulated e-voucher app (demo mode and tests only: `POST /insurance/sim/vouchers`)
+
+export const SimVoucherBody = Type.Object(
+  {
+    /** The caller's own patient by default, or a dependent they act for (ID-6). */
+    patientId: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
+export type SimVoucherBody = Static<typeof SimVoucherBody>;
+
+export const SimVoucher = Type.Object({
+  voucher: Voucher,
+  expiresAt: Type.String({ description: '凭证失效时间' }),
+});
+export type SimVoucher = Static<typeof SimVoucher>;

@@ -4,7 +4,7 @@
  */
 import { type Static, Type } from 'typebox';
 import { Nullable, Uuid } from './http.js';
-import { PayInsurance } from './insurance.js';
+import { PayInsurance, SETTLEMENT_STATUSES } from './insurance.js';
 
 export const ORDER_STATUSES = ['created', 'paid', 'partially_refunded', 'refunded', 'closed'] as const;
 export const OrderStatus = Type.Enum(ORDER_STATUSES);
@@ -38,12 +38,12 @@ export const Order = Type.Object({
   expiresAt: Type.String(),
   paidAt: Nullable(Type.String()),
   /** [7/12] What the gateway takes: the whole amount, or the cash part once insurance settled its part. */
-  cashFen: Type.Optional(Type.Integer()),
+  cashFen: Type.Integer(),
   /** [7/12] The order's live insurance settlement, when insurance pays part of it. */
   insurance: Type.Optional(
     Type.Object({
       settlementId: Uuid,
-      status: Type.String(),
+      status: Type.Enum(SETTLEMENT_STATUSES),
       fundFen: Type.Integer(),
       accountFen: Type.Integer(),
       cashFen: Type.Integer(),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,10 +13,12 @@ import type { VisitsRuntime } from '../../src/server/modules/visits/visits.runti
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { type Config, loadConfig } from '../../src/server/platform/config.js';
 import type { AppContext } from '../../src/server/platform/context.js';
+import { FieldCipher } from '../../src/server/platform/crypto/fields.js';
 import type { Database } from '../../src/server/platform/db/database.js';
+import { migrate } from '../../src/server/platform/db/migrate.js';
 import { MemorySmsSender } from '../../src/server/platform/sms/sms.js';
 import { seedDemoRegion } from '../../src/server/seed/demo-region.js';
-import { freshDatabase } from './db.js';
+import { digestOf, filesUnder, freshDatabase, snapshotDatabase } from './db.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -57,10 +60,26 @@ export interface TestAppOptions {
   database?: Database;
 }
 
+let serverDigest: string | undefined;
+/** What the seeded snapshot depends on: the server's and the contracts' code, the keys and the clock. */
+function seededKey(config: Config, now: string): string {
+  serverDigest ??= digestOf(
+    [...filesUnder('src/server'), ...filesUnder('src/shared')].filter(
+      (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+    ),
+  );
+  const keys = JSON.stringify([
+    Object.entries(config.fieldKeys).map(([id, k]) => [id, k.toString('hex')]),
+    config.currentFieldKeyId,
+    config.blindIndexKey.toString('hex'),
+  ]);
+  return createHash('sha256').update(`${serverDigest}|${keys}|${now}`).digest('hex').slice(0, 16);
+}
+
 /** One app on one fresh database per test file (PGlite, or the server when TEST_DATABASE_URL is set). */
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
-  const database = opts.database ?? (await freshDatabase());
-  const clock = new ManualClock(opts.now ?? '2026-11-22T02:00:00Z');
+  const now = opts.now ?? '2026-11-22T02:00:00Z';
+  const clock = new ManualClock(now);
   const sms = new MemorySmsSender();
   const logLines: string[] = [];
   const responses: string[] = [];
@@ -80,6 +99,18 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     }),
     ...opts.config,
   };
+  // A seeded file starts from a snapshot of the seeded demo region (test/support/db.ts: a cached tar on
+  // PGlite, a template database on PostgreSQL): the seed is the same for the same code, keys and clock.
+  const fromSnapshot = opts.seed === true && !opts.database;
+  const database =
+    opts.database ??
+    (fromSnapshot
+      ? await snapshotDatabase('seeded', seededKey(config, now), async (db) => {
+          await migrate(db);
+          const cipher = new FieldCipher(config.fieldKeys, config.currentFieldKeyId, config.blindIndexKey);
+          await seedDemoRegion(db.db, cipher, new ManualClock(now));
+        })
+      : await freshDatabase());
   const { app, ctx, payments, sim, visits, rx, insurance } = await buildApp({
     config,
     db: database.db,
@@ -88,7 +119,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     ...(opts.logSms ? {} : { sms }),
   });
   await app.ready();
-  if (opts.seed) await seedDemoRegion(database.db, ctx.cipher, clock);
+  if (opts.seed && !fromSnapshot) await seedDemoRegion(database.db, ctx.cipher, clock);
   const request: TestApp['request'] = async (method, url, o = {}) => {
     const res = await app.inject({
       method: method as 'GET',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { type Actor, type AuditEntry, recordAudit } from './audit/audit.js';
 import type { AppContext } from './context.js';
-import type { Tx } from './db/database.js';
+import type { Executor, Tx } from './db/database.js';
 import { errors } from './errors.js';
 import { newId } from './ids.js';
 
@@ -48,22 +48,31 @@ function scope(ctx: AppContext, trx: Tx, actor: Actor, emitted: string[]): Comma
     actor,
     now,
     async emit(topic, payload) {
-      const id = newId();
-      await trx
-        .insertInto('outbox')
-        .values({
-          id,
-          topic,
-          payload: JSON.stringify(payload),
-          created_at: now,
-          available_at: now,
-        })
-        .execute();
+      const id = await enqueueEvent(trx, topic, payload, now);
       emitted.push(id);
       return id;
     },
     audit: (entry) => recordAudit(trx, actor, entry, now),
   };
+}
+
+/**
+ * An outbox event written in the caller's transaction, for code that is handed a transaction rather than a
+ * command (`closeOrder(trx, …)`): delivered by the dispatcher loop after the commit (`cmd.emit` also
+ * delivers it at once). Topics are `<module>.<event>`.
+ */
+export async function enqueueEvent(
+  trx: Executor,
+  topic: string,
+  payload: object,
+  now: Date,
+): Promise<string> {
+  const id = newId();
+  await trx
+    .insertInto('outbox')
+    .values({ id, topic, payload: JSON.stringify(payload), created_at: now, available_at: now })
+    .execute();
+  return id;
 }
 
 export interface IdempotentResult<T> {

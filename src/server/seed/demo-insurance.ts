@@ -7,6 +7,7 @@
  * smaller outpatient pool and no personal account. FD-6's +1 yuan rules on both.
  */
 import type { PolicyRules } from '../../shared/insurance.js';
+import { seedFraudDemo } from '../modules/insurance/fraud.seed.js';
 import type { Tx } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
 
@@ -98,7 +99,11 @@ export const DEMO_DESIGNATED = [
 
 export async function seedInsurance(
   trx: Tx,
-  ids: { institutions: Map<string, string> },
+  ids: {
+    institutions: Map<string, string>;
+    practitioners: Map<string, string>;
+    patients: Map<string, string>;
+  },
   now: Date,
 ): Promise<void> {
   const rows = (['employee', 'resident'] as const).flatMap((scheme) =>
@@ -128,4 +133,7 @@ export async function seedInsurance(
       })),
     )
     .execute();
+  // INS-4: the seeded overlapping-prescription case the insurer's review shows (张伟's amlodipine from two
+  // institutions, 10 and 3 days ago, with the simulated platform's ledger agreeing).
+  await seedFraudDemo(trx, ids, now);
 }

@@ -282,7 +282,7 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
       now,
     );
     // [7/12]: the insurance bureau's policy and the designated institutions (INS-1).
-    await seedInsurance(trx, { institutions: inst }, now);
+    await seedInsurance(trx, { institutions: inst, practitioners: prac, patients }, now);
     await recordAudit(
       trx,
       systemActor,

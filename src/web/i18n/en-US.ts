@@ -1,4 +1,6 @@
 import { bookingEn } from './booking.en-US.js';
+import { insurancePatientEn } from './insurance-patient.en-US.js';
+import { insuranceStaffEn } from './insurance-staff.en-US.js';
 import { prescriptionsPatientEn } from './prescriptions-patient.en-US.js';
 import { prescriptionsStaffEn } from './prescriptions-staff.en-US.js';
 import { recordsPatientEn } from './records-patient.en-US.js';
@@ -235,6 +237,8 @@ export const enUS: Messages = {
   recordsStaff: recordsStaffEn,
   rxPatient: prescriptionsPatientEn,
   recordsPatient: recordsPatientEn,
+  insurancePatient: insurancePatientEn,
+  insuranceStaff: insuranceStaffEn,
   staff: {
     consoles: {
       clinic: 'Clinical Workstation',
@@ -293,6 +297,10 @@ export const enUS: Messages = {
       settlement: { title: 'Settlement', desc: 'Insurance pre-settlement and settlement for online care' },
       review: { title: 'Smart review', desc: 'Rule-based review of insurance fund use' },
       reconciliation: { title: 'Reconciliation', desc: 'Reconcile settlements with designated institutions' },
+      policy: {
+        title: 'Insurance policy',
+        desc: 'Versioned reimbursement rules (deductible, ratio, annual cap) and designated institutions',
+      },
       firstVisitPilot: {
         title: 'First-visit pilot',
         desc: 'Open and revoke online first-visit pilots per institution and specialty',

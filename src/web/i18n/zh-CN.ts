@@ -1,5 +1,7 @@
 /** Every user-facing string of the SPA, zh-CN first. en-US.ts must have the same keys. */
 import { bookingZh } from './booking.zh-CN.js';
+import { insurancePatientZh } from './insurance-patient.zh-CN.js';
+import { insuranceStaffZh } from './insurance-staff.zh-CN.js';
 import { prescriptionsPatientZh } from './prescriptions-patient.zh-CN.js';
 import { prescriptionsStaffZh } from './prescriptions-staff.zh-CN.js';
 import { recordsPatientZh } from './records-patient.zh-CN.js';
@@ -232,6 +234,8 @@ export const zhCN = {
   recordsStaff: recordsStaffZh,
   rxPatient: prescriptionsPatientZh,
   recordsPatient: recordsPatientZh,
+  insurancePatient: insurancePatientZh,
+  insuranceStaff: insuranceStaffZh,
   staff: {
     consoles: {
       clinic: '医护工作台',
@@ -262,6 +266,7 @@ export const zhCN = {
       settlement: { title: '医保结算', desc: '线上复诊与处方费用的医保预结算与结算' },
       review: { title: '智能审核', desc: '基于规则的医保基金使用智能审核' },
       reconciliation: { title: '对账', desc: '与定点机构的结算对账与差错处理' },
+      policy: { title: '医保政策', desc: '报销政策版本（起付线、报销比例、年度限额）与定点机构' },
       firstVisitPilot: { title: '首诊试点', desc: '按机构与诊疗科目开放、撤销互联网首诊试点' },
       firstVisitWhitelist: { title: '首诊医生白名单', desc: '首诊试点医生名单与准入条件逐项核验' },
       visitSupervision: { title: '问诊监管', desc: '线上问诊列表与全程时间线追溯' },

@@ -1,5 +1,6 @@
 import { Avatar, Button, Dialog, List, Selector, Switch } from 'antd-mobile';
 import {
+  BankcardOutline,
   CalendarOutline,
   EnvironmentOutline,
   ExclamationCircleOutline,
@@ -78,6 +79,13 @@ export function MinePage() {
           data-testid="mine-records"
         >
           {t('recordsPatient.mine.records')}
+        </List.Item>
+        <List.Item
+          prefix={<BankcardOutline />}
+          onClick={() => navigate('/patient/insurance')}
+          data-testid="mine-insurance"
+        >
+          {t('insurancePatient.mine.insurance')}
         </List.Item>
         <List.Item
           prefix={<EnvironmentOutline />}

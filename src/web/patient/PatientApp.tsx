@@ -12,11 +12,15 @@ import { AppointmentsPage } from './booking/AppointmentsPage.js';
 import { ConfirmPage } from './booking/ConfirmPage.js';
 import { DepartmentsPage, DoctorsPage, InstitutionsPage } from './booking/DirectoryPages.js';
 import { DoctorPage } from './booking/DoctorPage.js';
+import { useCheckoutNavigation } from './booking/payment.js';
 import { ComingSoonPage } from './ComingSoonPage.js';
 import { DependentFormPage } from './DependentFormPage.js';
 import { DependentsPage } from './DependentsPage.js';
 import { ElderlyModeContext, useElderlyMode } from './elderlyMode.js';
 import { HomePage } from './HomePage.js';
+import { CheckoutPage } from './insurance/CheckoutPage.js';
+import { InsurancePage } from './insurance/InsurancePage.js';
+import { WalletLinkFormPage } from './insurance/WalletLinkFormPage.js';
 import { MessagesPage } from './MessagesPage.js';
 import { MinePage } from './MinePage.js';
 import { AddressesPage } from './prescriptions/AddressesPage.js';
@@ -133,12 +137,17 @@ const SUB_PAGES: { path: string; page: ReactNode }[] = [
   { path: 'records/authorisations/new', page: <GrantPage /> },
   { path: 'records/access-log', page: <AccessLogPage /> },
   { path: 'records/export', page: <ExportPage /> },
+  // 医保 ([7/12]): linking (ID-3), 家庭共济, and the checkout goToCashier opens for insured orders.
+  { path: 'insurance', page: <InsurancePage /> },
+  { path: 'insurance/wallet/new', page: <WalletLinkFormPage /> },
+  { path: 'orders/:id/checkout', page: <CheckoutPage /> },
 ];
 
 /** The phone-first H5 for patients (and the family members they act for). */
 export default function PatientApp() {
   const { i18n } = useTranslation();
   const elderlyMode = useElderlyMode();
+  useCheckoutNavigation();
   const locale = i18n.language === 'en-US' ? MOBILE_LOCALES['en-US'] : MOBILE_LOCALES['zh-CN'];
 
   return (

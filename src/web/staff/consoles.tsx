@@ -16,6 +16,7 @@ import {
   HeartOutlined,
   MedicineBoxOutlined,
   MonitorOutlined,
+  ProfileOutlined,
   ReconciliationOutlined,
   SafetyCertificateOutlined,
   ScheduleOutlined,
@@ -52,6 +53,7 @@ export const FEATURE_ICONS: Record<FeatureKey, ReactNode> = {
   settlement: <AccountBookOutlined />,
   review: <FileSearchOutlined />,
   reconciliation: <ReconciliationOutlined />,
+  policy: <ProfileOutlined />,
   firstVisitPilot: <ExperimentOutlined />,
   firstVisitWhitelist: <SolutionOutlined />,
   visitSupervision: <MonitorOutlined />,
@@ -89,7 +91,7 @@ const CONSOLE_FEATURES: Record<Exclude<StaffConsole, 'clinic'>, FeatureKey[]> = 
     'alerts',
     'statistics',
   ],
-  insurer: ['settlement', 'review', 'reconciliation'],
+  insurer: ['settlement', 'review', 'reconciliation', 'policy'],
 };
 
 export function featuresFor(console: StaffConsole, roles: readonly Role[]): FeatureKey[] {

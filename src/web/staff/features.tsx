@@ -1,6 +1,10 @@
 import type { ComponentType } from 'react';
 import type { FeatureKey } from './consoles.js';
 import { Hl7Page } from './hl7/Hl7Page.js';
+import { InsurancePolicyPage } from './insurance/PolicyPage.js';
+import { InsuranceReconciliationPage } from './insurance/ReconciliationPage.js';
+import { InsuranceReviewPage } from './insurance/ReviewPage.js';
+import { InsuranceSettlementPage } from './insurance/SettlementPage.js';
 import { CirculationPage } from './prescriptions/CirculationPage.js';
 import { FormularyPage } from './prescriptions/FormularyPage.js';
 import { ReviewPage } from './prescriptions/ReviewPage.js';
@@ -31,4 +35,8 @@ export const FEATURE_PAGES: Partial<Record<FeatureKey, ComponentType>> = {
   carePatients: CarePatientsPage,
   hl7: Hl7Page,
   breakGlassAlerts: BreakGlassAlertsPage,
+  settlement: InsuranceSettlementPage,
+  review: InsuranceReviewPage,
+  reconciliation: InsuranceReconciliationPage,
+  policy: InsurancePolicyPage,
 };

@@ -422,3 +422,14 @@ export async function practitionerAt(
 
 /** The id of a practitioner's FHIR PractitionerRole at a department, and back ([6/12], practitioners.fhir.ts). */
 export { parsePractitionerRoleId, practitionerRoleId } from './practitioners.fhir.js';
+
+/** Institutions' directory codes (YC-H01) by id: how the insurance platform knows them ([7/12], 对账). */
+export async function institutionCodes(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('institution')
+    .select(['id', 'code'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.code]));
+}

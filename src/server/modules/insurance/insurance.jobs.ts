@@ -4,6 +4,13 @@
  * (reversed, 2208), the nightly fraud batch and the nightly reconciliation of the day before.
  */
 import type { AppContext } from '../../platform/context.js';
+import { runFraudBatch } from './fraud-batch.js';
 import type { InsuranceRuntime } from './insurance.runtime.js';
+import { runNightlyReconciliation } from './reconciliation-job.js';
+import { runSettlementJobs } from './settlement-jobs.js';
 
-export async function runInsuranceJobs(_ctx: AppContext, _rt: InsuranceRuntime): Promise<void> {}
+export async function runInsuranceJobs(ctx: AppContext, rt: InsuranceRuntime): Promise<void> {
+  await runSettlementJobs(ctx, rt);
+  await runFraudBatch(ctx, rt);
+  await runNightlyReconciliation(ctx, rt);
+}

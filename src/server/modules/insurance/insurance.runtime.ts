@@ -4,7 +4,7 @@
  */
 import type { AppContext } from '../../platform/context.js';
 import type { Payments } from '../payments/payment.service.js';
-import type { InsurancePlatform } from './platform.js';
+import { type InsurancePlatform, InsurancePlatformUnavailable } from './platform.js';
 import { SimInsurancePlatform } from './sim/sim-platform.js';
 
 export interface InsuranceRuntime {
@@ -27,10 +27,13 @@ export function createInsuranceRuntime(
   return { platform: sim, sim, payments };
 }
 
-/** The platform when none is configured: every call is unavailable (503 INSURANCE_PLATFORM_UNAVAILABLE). */
-class UnconfiguredPlatform implements InsurancePlatform {
+/**
+ * The platform when none is configured: every call is unavailable, the adapter's own error for "no answer",
+ * which every caller already maps to 503 INSURANCE_PLATFORM_UNAVAILABLE (a plain Error was a 500).
+ */
+export class UnconfiguredPlatform implements InsurancePlatform {
   private fail(): never {
-    throw new (class extends Error {})('no insurance platform adapter is configured');
+    throw new InsurancePlatformUnavailable('no insurance platform adapter is configured');
   }
   personInfo = async () => this.fail();
   preSettle = async () => this.fail();

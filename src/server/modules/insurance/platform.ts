@@ -91,6 +91,13 @@ export interface SettleResult extends SplitAmounts {
 
 export type PreSettleResult = Omit<SettleResult, 'setlId' | 'settledAt'>;
 
+/**
+ * 2206 without the e-voucher: pre-settlement shows the split on the order page before the patient
+ * presents a voucher; it records nothing, so the linked person's number (`psnNo`) is enough. Settlement
+ * (2207) always carries the voucher (ID-3).
+ */
+export type PreSettleRequest = Omit<SettleRequest, 'voucher'> & { voucher?: string };
+
 /** What the platform knows of a message id (for a lost answer): settled, reversed, or never seen. */
 export type SettlementLookup =
   | { state: 'settled'; result: SettleResult }
@@ -134,7 +141,7 @@ export interface InsurancePlatform {
   personInfo(req: { msgId: string; voucher: string; idNumber?: string }): Promise<PersonInfo>;
   /** 2201 挂号 / 2203 就诊信息上传 / 2204 费用明细上传 are folded into pre-settlement and settlement here:
    *  each carries the visit and its fee lines. 2206 预结算: the split, nothing recorded. */
-  preSettle(req: SettleRequest): Promise<PreSettleResult>;
+  preSettle(req: PreSettleRequest): Promise<PreSettleResult>;
   /** 2207 结算: records the settlement, moves the person's year-to-date and balance. Idempotent by msgId. */
   settle(req: SettleRequest): Promise<SettleResult>;
   /** 2208 结算撤销: reverses a settlement (whole). Idempotent by msgId; reversing a reversed one answers it. */

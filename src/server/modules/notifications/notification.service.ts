@@ -12,7 +12,9 @@ export type NotificationKind =
   | 'schedule_stopped'
   | 'hold_expired'
   /** A prescription's fulfilment: dispensed, shipped, delivered, refunded ([5/12]). */
-  | 'prescription';
+  | 'prescription'
+  /** Insurance ([7/12]): settlement suspended or restored after the insurer's fraud review (INS-4). */
+  | 'insurance';
 
 export interface Notice {
   accountId: string;

@@ -3,13 +3,13 @@
  * unsure, the answers of its query API (对账). Each is applied once, by state, in one command.
  */
 import { systemActor } from '../../platform/audit/audit.js';
-import { runCommand } from '../../platform/command.js';
+import { type CommandScope, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
 import type { GatewayEvent } from './gateway.js';
-import type { Payments } from './payment.service.js';
+import { gatewayAmount, type Payments } from './payment.service.js';
 import { ORDER_PAID, type OrderPaid, PAID_AFTER_RELEASE } from './payments.events.js';
-import { requestRefund } from './refund.service.js';
+import { refundUntakenPayment, requestRefund } from './refund.service.js';
 
 /**
  * Applies a verified gateway event at most once (unique channel + event id). Payments are applied by
@@ -51,31 +51,14 @@ export async function applyGatewayEvent(
       .executeTakeFirst();
     let outcome = 'ignored';
     if (order && event.kind === 'payment.succeeded') {
-      if (event.amountFen !== order.amount_fen) outcome = 'amount_mismatch';
-      else if (order.status === 'created') {
-        await trx
-          .updateTable('payment_order')
-          .set({ status: 'paid', paid_at: now, gateway_txn_id: event.txnId ?? null })
-          .where('id', '=', order.id)
-          .execute();
+      // The gateway takes the cash part of an insured order ([7/12]), else the whole amount.
+      // A payment of another amount (a cashier opened for another amount) is never kept: refunded whole.
+      if (event.amountFen !== gatewayAmount(order)) {
+        outcome = 'amount_mismatch';
+        await refundUntakenPayment(cmd, order, event.amountFen, event.txnId ?? event.eventId);
+      } else if (order.status === 'created') {
+        await markOrderPaid(cmd, order, { channel, txnId: event.txnId ?? null });
         outcome = 'paid';
-        const paid: OrderPaid = {
-          orderId: order.id,
-          purpose: order.purpose,
-          refId: order.ref_id,
-          patientId: order.patient_id,
-          accountId: order.account_id,
-          amountFen: order.amount_fen,
-          paidAt: now.toISOString(),
-        };
-        await cmd.emit(ORDER_PAID, paid);
-        await cmd.audit({
-          action: 'order.paid',
-          resourceType: 'payment_order',
-          resourceId: order.id,
-          patientId: order.patient_id,
-          details: { channel, txnId: event.txnId ?? null },
-        });
       } else if (order.status === 'closed') {
         // Paid at the gateway after we closed the order: the money goes back.
         await trx
@@ -107,12 +90,58 @@ export async function applyGatewayEvent(
       .updateTable('payment_notification')
       .set({
         order_id: order?.id ?? null,
-        applied: outcome !== 'ignored' && outcome !== 'amount_mismatch',
+        applied: outcome !== 'ignored',
         outcome,
       })
       .where('id', '=', inserted.id)
       .execute();
     return outcome;
+  });
+}
+
+/** An order as `markOrderPaid` needs it (the row, locked by the caller's command). */
+export interface PayableOrderRow {
+  id: string;
+  purpose: string;
+  ref_id: string;
+  patient_id: string;
+  account_id: string;
+  amount_fen: number;
+}
+
+/**
+ * Marks an open order paid in the caller's command, which holds the order's lock: the gateway's payment
+ * notification, or ([7/12]) insurance covering the whole amount (channel `insurance`, no gateway). Either
+ * way `payments.order_paid` is emitted once, with the order's whole amount, and `order.paid` audited.
+ */
+export async function markOrderPaid(
+  cmd: CommandScope,
+  order: PayableOrderRow,
+  via: { channel: string; txnId: string | null },
+): Promise<void> {
+  const { trx, now } = cmd;
+  await trx
+    .updateTable('payment_order')
+    .set({ status: 'paid', paid_at: now, gateway_txn_id: via.txnId, channel: via.channel })
+    .where('id', '=', order.id)
+    .where('status', '=', 'created')
+    .execute();
+  const paid: OrderPaid = {
+    orderId: order.id,
+    purpose: order.purpose,
+    refId: order.ref_id,
+    patientId: order.patient_id,
+    accountId: order.account_id,
+    amountFen: order.amount_fen,
+    paidAt: now.toISOString(),
+  };
+  await cmd.emit(ORDER_PAID, paid);
+  await cmd.audit({
+    action: 'order.paid',
+    resourceType: 'payment_order',
+    resourceId: order.id,
+    patientId: order.patient_id,
+    details: { channel: via.channel, txnId: via.txnId },
   });
 }
 
@@ -147,7 +176,7 @@ export async function reconcile(
   const now = ctx.clock.now();
   const unsure = await ctx.db
     .selectFrom('payment_order')
-    .select(['id', 'channel', 'amount_fen'])
+    .select(['id', 'channel', 'amount_fen', 'cash_fen'])
     .where('prepay_id', 'is not', null)
     .where('created_at', '<', new Date(now.getTime() - minAgeMs))
     // Still open, or closed within the last hour; older closed orders are settled and are not asked
@@ -176,7 +205,7 @@ export async function reconcile(
         eventId: `query:${q.txnId}`,
         kind: 'payment.succeeded',
         orderId: o.id,
-        amountFen: q.amountFen ?? o.amount_fen,
+        amountFen: q.amountFen ?? gatewayAmount(o),
         ...(q.txnId ? { txnId: q.txnId } : {}),
         occurredAt: now.toISOString(),
       },

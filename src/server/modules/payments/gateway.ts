@@ -53,6 +53,13 @@ export interface PaymentGateway {
   readonly channel: string;
   prepay(request: PrepayRequest): Promise<PrepayResult>;
   query(orderId: string): Promise<GatewayQueryResult>;
+  /**
+   * Closes the order's unpaid cashier (WeChat Pay 关闭订单, Alipay trade.close), so the next prepay opens
+   * one for the amount it asks ([7/12]: the cash part and the whole amount differ). Idempotent; a paid
+   * one stays paid (its notification decides). Optional for adapters written before [7/12]: without it
+   * an order whose cashier was opened for another amount cannot be prepaid again on that channel.
+   */
+  close?(orderId: string): Promise<void>;
   refund(request: RefundRequest): Promise<GatewayRefundResult>;
   /** Verifies the notification's signature and freshness; null when it is forged, stale or malformed. */
   parseNotification(

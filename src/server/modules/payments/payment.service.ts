@@ -1,7 +1,7 @@
 import type { Order, OrderLine, OrderStatus } from '../../../shared/payments.js';
 import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
-import { runCommand } from '../../platform/command.js';
+import { enqueueEvent, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { errors } from '../../platform/errors.js';
@@ -29,9 +29,20 @@ export interface OrderRow {
   prepay_id: string | null;
   expires_at: Date;
   paid_at: Date | null;
+  /** [7/12] Who sold it (nullable for orders made before 0014). */
+  institution_id: string | null;
+  /** [7/12] What the gateway takes once insurance settled its part; null: the whole amount. */
+  cash_fen: number | null;
+  insurance_settlement_id: string | null;
+  /** [7/12] The amount of the gateway prepay recorded (or being opened): decided under the order's lock. */
+  prepay_amount_fen: number | null;
 }
 
 export type OrderView = Order;
+
+/** What the gateway takes for an order: the cash part of an insured order, else the whole amount. */
+export const gatewayAmount = (o: Pick<OrderRow, 'amount_fen' | 'cash_fen'>): number =>
+  o.cash_fen ?? o.amount_fen;
 
 /**
  * One itemised line of an order ([5/12]): a drug with its insurance category (甲/乙/丙, so insurance
@@ -60,6 +71,7 @@ const view = (o: OrderRow, lines?: OrderLine[]): OrderView => ({
   channel: o.channel,
   expiresAt: o.expires_at.toISOString(),
   paidAt: o.paid_at ? o.paid_at.toISOString() : null,
+  cashFen: gatewayAmount(o),
   ...(lines && lines.length > 0 ? { lines } : {}),
 });
 
@@ -75,6 +87,8 @@ export async function createOrder(
     accountId: string;
     purpose: 'appointment' | 'visit' | 'prescription';
     refId: string;
+    /** The institution that sold it (reconciliation and INS-1 designation are per institution). */
+    institutionId: string;
     description: string;
     amountFen: number;
     expiresAt: Date;
@@ -100,6 +114,7 @@ export async function createOrder(
       account_id: input.accountId,
       purpose: input.purpose,
       ref_id: input.refId,
+      institution_id: input.institutionId,
       description: input.description,
       amount_fen: input.amountFen,
       status: 'created',
@@ -148,7 +163,8 @@ export async function orderLines(db: Executor, orderId: string): Promise<OrderLi
   }));
 }
 
-async function orderFor(ctx: AppContext, auth: AuthContext, orderId: string): Promise<OrderRow> {
+/** An order the caller may see (the patient or their proxy, ID-6), else 404 / 403. */
+export async function orderFor(ctx: AppContext, auth: AuthContext, orderId: string): Promise<OrderRow> {
   const order = await ctx.db
     .selectFrom('payment_order')
     .selectAll()
@@ -164,7 +180,25 @@ export async function getOrder(ctx: AppContext, auth: AuthContext, orderId: stri
   return view(order, await orderLines(ctx.db, order.id));
 }
 
-/** Starts payment through a gateway: answers its prepay data (for `sim`, the cashier URL). */
+/** The gateway of a channel, or PAYMENT_CHANNEL_UNAVAILABLE. */
+export function gatewayOf(payments: Payments, channel: string): PaymentGateway {
+  const gateway = payments.gateways.get(channel);
+  if (!gateway) throw paymentErrors.channelUnavailable(`支付渠道 ${channel} 未开通。`);
+  return gateway;
+}
+
+/** Refuses an order that cannot be paid now: paid, closed or refunded (409), or past its hold (409). */
+export function requirePayable(order: Pick<OrderRow, 'status' | 'expires_at'>, now: Date): void {
+  if (order.status !== 'created')
+    throw paymentErrors.orderNotPayable(order.status === 'paid' ? '订单已支付。' : '订单已关闭或已退款。');
+  if (order.expires_at.getTime() <= now.getTime()) throw paymentErrors.orderExpired();
+}
+
+/**
+ * Starts payment through a gateway: answers its prepay data (for `sim`, the cashier URL). The gateway
+ * takes the cash part of an insured order (cash_fen), else the whole amount. The route settles a live
+ * insurance settlement first ([7/12], payments.routes.ts), so cash_fen is known here.
+ */
 export async function payOrder(
   ctx: AppContext,
   payments: Payments,
@@ -173,45 +207,123 @@ export async function payOrder(
   channel: string,
   actor: Actor,
 ) {
-  const gateway = payments.gateways.get(channel);
-  if (!gateway) throw paymentErrors.channelUnavailable(`支付渠道 ${channel} 未开通。`);
+  const gateway = gatewayOf(payments, channel);
   const order = await orderFor(ctx, auth, orderId);
-  const now = ctx.clock.now();
-  if (order.status !== 'created')
-    throw paymentErrors.orderNotPayable(order.status === 'paid' ? '订单已支付。' : '订单已关闭或已退款。');
-  if (order.expires_at.getTime() <= now.getTime()) throw paymentErrors.orderExpired();
+  requirePayable(order, ctx.clock.now());
+  return prepayOrder(ctx, gateway, order.id, actor);
+}
+
+/**
+ * The gateway's prepay for what it takes of an order (the cash part once insurance settled), recorded on
+ * the order ([7/12]: insurance calls it after settling; no access check here — the caller did it).
+ *
+ * The amount is decided, and the attempt recorded (`prepay_amount_fen`), under the order's lock BEFORE
+ * the gateway is called: insurance reads it under the same lock, so a self-pay cashier for the whole
+ * amount and an insured payment of the same order never both open (INSURANCE_SELF_PAY_STARTED, and a
+ * settlement answered after a whole-amount prepay is reversed). A gateway answers a repeated prepay of
+ * an order with its first cashier — at the first amount — so a cashier recorded for another amount
+ * (the cash part of a settlement since reversed, or the whole amount before a settlement) is CLOSED at
+ * the gateway first and a new one opened; the trade stays the order's id (query, refunds, notifications
+ * keep their key). A gateway that cannot be reached throws (GatewayUnavailableError or its own error).
+ */
+export async function prepayOrder(
+  ctx: AppContext,
+  gateway: PaymentGateway,
+  orderId: string,
+  actor: Actor,
+): Promise<{ prepayId: string; cashierUrl: string }> {
+  const decided = await runCommand(ctx, actor, async ({ trx, now }) => {
+    const o = await trx
+      .selectFrom('payment_order')
+      .selectAll()
+      .where('id', '=', orderId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!o) throw errors.notFound('订单');
+    requirePayable(o, now);
+    const amountFen = gatewayAmount(o);
+    // A cashier (or an attempt) for another amount: closed at the gateway before a new one (below).
+    const stale = o.prepay_amount_fen !== null && o.prepay_amount_fen !== amountFen;
+    if (!stale && o.prepay_amount_fen === null)
+      await trx
+        .updateTable('payment_order')
+        .set({ prepay_amount_fen: amountFen })
+        .where('id', '=', o.id)
+        .execute();
+    return { order: o, amountFen, stale, previous: o.prepay_amount_fen };
+  });
+  const { order, amountFen } = decided;
+  if (decided.stale) {
+    if (!gateway.close)
+      throw paymentErrors.channelUnavailable(`支付渠道 ${gateway.channel} 不能关闭此前金额不同的收银台。`);
+    await gateway.close(order.id);
+    await runCommand(ctx, actor, async ({ trx }) => {
+      const r = await trx
+        .updateTable('payment_order')
+        .set({ prepay_amount_fen: amountFen, prepay_id: null })
+        .where('id', '=', order.id)
+        .where('status', '=', 'created')
+        .where('prepay_amount_fen', '=', decided.previous)
+        .executeTakeFirst();
+      // Someone else moved the order meanwhile (another amount recorded, paid, closed): start over.
+      if (Number(r.numUpdatedRows) !== 1) throw paymentErrors.orderNotPayable('订单状态已变化，请重试。');
+    });
+  }
   const prepay = await gateway.prepay({
     orderId: order.id,
-    amountFen: order.amount_fen,
+    amountFen,
     description: order.description,
     expiresAt: order.expires_at,
   });
   await runCommand(ctx, actor, async ({ trx, audit }) => {
-    await trx
+    const r = await trx
       .updateTable('payment_order')
-      .set({ channel, prepay_id: prepay.prepayId })
+      .set({ channel: gateway.channel, prepay_id: prepay.prepayId })
       .where('id', '=', order.id)
       .where('status', '=', 'created')
-      .execute();
+      .where('prepay_amount_fen', '=', amountFen)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw paymentErrors.orderNotPayable('订单状态已变化，请重试。');
     await audit({
       action: 'order.prepay',
       resourceType: 'payment_order',
       resourceId: order.id,
       patientId: order.patient_id,
-      details: { channel },
+      details: { channel: gateway.channel, amountFen },
     });
   });
-  return prepay;
+  return { prepayId: prepay.prepayId, cashierUrl: prepay.cashierUrl };
 }
 
-/** Closes an unpaid order (hold expired, booking cancelled) in the caller's transaction. */
+/**
+ * `payments.insured_order_closed` ([7/12]): an order with an insurance settlement closed unpaid (its hold
+ * expired, its visit or fill was cancelled); insurance reverses the settlement on this event.
+ */
+export const INSURED_ORDER_CLOSED = 'payments.insured_order_closed';
+
+/** The payload of `payments.insured_order_closed`. */
+export interface InsuredOrderClosed {
+  orderId: string;
+  settlementId: string;
+}
+
+/**
+ * Closes an unpaid order (hold expired, booking cancelled) in the caller's transaction. An insured order
+ * ([7/12]) emits `payments.insured_order_closed` in the same transaction (an outbox row, delivered by the
+ * dispatcher after the commit), so its settlement is reversed at once rather than found by a scan.
+ */
 export async function closeOrder(trx: Executor, orderId: string, now: Date): Promise<void> {
-  await trx
+  const closed = await trx
     .updateTable('payment_order')
     .set({ status: 'closed', closed_at: now })
     .where('id', '=', orderId)
     .where('status', '=', 'created')
-    .execute();
+    .returning(['id', 'insurance_settlement_id'])
+    .executeTakeFirst();
+  if (closed?.insurance_settlement_id) {
+    const payload: InsuredOrderClosed = { orderId, settlementId: closed.insurance_settlement_id };
+    await enqueueEvent(trx, INSURED_ORDER_CLOSED, payload, now);
+  }
 }
 
 // The gateway's events, reconciliation and the refund job, for the server's loops and tests.

@@ -5,6 +5,14 @@ import { actorOf, authOf } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
 import { IdParams, problems } from '../../platform/http.js';
+// The routes layer may ask both modules (the payments SERVICE never imports insurance): an insured
+// payment settles the insurance part first, and the order shows its settlement ([7/12]).
+import type { InsuranceRuntime } from '../insurance/insurance.runtime.js';
+import {
+  orderInsuranceSummary,
+  payWithInsurance,
+  settleLiveBeforePay,
+} from '../insurance/settlement.service.js';
 import {
   applyGatewayEvent,
   getOrder,
@@ -14,7 +22,11 @@ import {
 } from './payment.service.js';
 import { paymentErrors } from './payments.errors.js';
 
-export function paymentRoutes(ctx: AppContext, payments: Payments): FastifyPluginAsyncTypebox {
+export function paymentRoutes(
+  ctx: AppContext,
+  payments: Payments,
+  insurance: InsuranceRuntime,
+): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/orders/:id', {
       config: { access: ['patient'] },
@@ -24,7 +36,11 @@ export function paymentRoutes(ctx: AppContext, payments: Payments): FastifyPlugi
         params: IdParams,
         response: { 200: Order, ...problems(401, 403, 404) },
       },
-      handler: async (req) => getOrder(ctx, authOf(req), req.params.id),
+      handler: async (req) => {
+        const order = await getOrder(ctx, authOf(req), req.params.id);
+        const insured = await orderInsuranceSummary(ctx.db, order.id);
+        return insured ? { ...order, insurance: insured } : order;
+      },
     });
 
     app.post('/orders/:id/pay', {
@@ -32,12 +48,22 @@ export function paymentRoutes(ctx: AppContext, payments: Payments): FastifyPlugi
       schema: {
         tags: ['payments'],
         summary: '发起支付（返回支付网关的预支付数据）',
+        description:
+          '带 insurance（医保电子凭证）时先做医保结算（2207），支付网关只收现金部分：status 为 awaiting_cash（到收银台支付 cashFen）或 paid（医保付清，无收银台）。' +
+          '医保平台无应答时返回 503 INSURANCE_PLATFORM_UNAVAILABLE，订单不会重复结算，再次支付会先确认上一次的结果。',
         params: IdParams,
         body: PayBody,
-        response: { 200: PayResult, ...problems(400, 401, 403, 404, 409, 422) },
+        response: { 200: PayResult, ...problems(400, 401, 403, 404, 409, 422, 503) },
       },
-      handler: async (req) =>
-        payOrder(ctx, payments, authOf(req), req.params.id, req.body.channel, actorOf(req)),
+      handler: async (req) => {
+        const { channel, insurance: voucher } = req.body;
+        if (voucher)
+          return payWithInsurance(ctx, insurance, authOf(req), req.params.id, channel, voucher, actorOf(req));
+        // A settlement already live for the order: the gateway takes its cash part.
+        const insured = await settleLiveBeforePay(ctx, insurance, authOf(req), req.params.id, actorOf(req));
+        const prepay = await payOrder(ctx, payments, authOf(req), req.params.id, channel, actorOf(req));
+        return insured ? { ...prepay, status: 'awaiting_cash' as const, insurance: insured } : prepay;
+      },
     });
 
     // Gateway notifications: the signature is checked over the raw bytes, so this scope keeps them.

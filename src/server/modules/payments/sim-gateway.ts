@@ -79,6 +79,12 @@ export class SimGateway {
     return { prepayId, cashierUrl: this.cashierUrl(prepayId) };
   }
 
+  /** Closes the order's pending cashier: a repeated prepay then opens a new one (at its own amount). */
+  close(orderId: string): void {
+    const order = this.byOrder.get(orderId);
+    if (order?.state === 'pending') order.state = 'closed';
+  }
+
   cashierUrl(prepayId: string): string {
     return `${this.cashierBase}/sim-gateway/cashier/${prepayId}`;
   }
@@ -194,6 +200,9 @@ export class SimGatewayAdapter implements PaymentGateway {
   }
   async refund(request: RefundRequest): Promise<GatewayRefundResult> {
     return this.sim.refund(request);
+  }
+  async close(orderId: string): Promise<void> {
+    this.sim.close(orderId);
   }
 
   parseNotification(

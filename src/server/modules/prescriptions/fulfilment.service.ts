@@ -223,6 +223,7 @@ export async function chooseFulfilment(
       accountId: auth.accountId,
       purpose: 'prescription',
       refId: fulfilmentId,
+      institutionId: p.institution_id,
       description: `处方药费 · ${pharmacy.name}`,
       amountFen: drugFen + deliveryFeeFen,
       expiresAt,

@@ -213,3 +213,82 @@ export async function patientMedicationEvents(
     method: (r.method as MedicationEvent['method']) ?? null,
   }));
 }
+
+/** A fulfilment's prescription as insurance settlement sees it ([7/12], INS-2, INS-4). */
+export interface FulfilmentForInsurance {
+  fulfilmentId: string;
+  prescriptionId: string;
+  visitId: string;
+  patientId: string;
+  practitionerId: string;
+  institutionId: string;
+  /** Days each drug lasts as prescribed (prescription_item.days), by drug id: the fraud screen's supply. */
+  daysByDrug: Map<string, number>;
+}
+
+/** The prescription a fulfilment (a prescription order's `refId`) fills; undefined when there is none. */
+export async function fulfilmentForInsurance(
+  db: Executor,
+  fulfilmentId: string,
+): Promise<FulfilmentForInsurance | undefined> {
+  const f = await db
+    .selectFrom('fulfilment as f')
+    .innerJoin('prescription as p', 'p.id', 'f.prescription_id')
+    .select([
+      'f.id',
+      'p.id as prescription_id',
+      'p.visit_id',
+      'p.patient_id',
+      'p.practitioner_id',
+      'p.institution_id',
+    ])
+    .where('f.id', '=', fulfilmentId)
+    .executeTakeFirst();
+  if (!f) return undefined;
+  const items = await db
+    .selectFrom('prescription_item')
+    .select(['drug_id', 'days'])
+    .where('prescription_id', '=', f.prescription_id)
+    .execute();
+  const daysByDrug = new Map<string, number>();
+  for (const i of items) daysByDrug.set(i.drug_id, Math.max(daysByDrug.get(i.drug_id) ?? 0, i.days));
+  return {
+    fulfilmentId: f.id,
+    prescriptionId: f.prescription_id,
+    visitId: f.visit_id,
+    patientId: f.patient_id,
+    practitionerId: f.practitioner_id,
+    institutionId: f.institution_id,
+    daysByDrug,
+  };
+}
+
+/**
+ * [7/12] 智能监管 (INS-4): the prescription each fulfilment fills (a prescription order's `ref_id` is its
+ * fulfilment): the prescription, its visit, patient and prescriber, by fulfilment id.
+ */
+export async function prescriptionsOfFulfilments(
+  db: Executor,
+  fulfilmentIds: readonly string[],
+): Promise<
+  Map<string, { prescriptionId: string; visitId: string; patientId: string; practitionerId: string }>
+> {
+  if (fulfilmentIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('fulfilment as f')
+    .innerJoin('prescription as p', 'p.id', 'f.prescription_id')
+    .select(['f.id', 'p.id as prescription_id', 'p.visit_id', 'p.patient_id', 'p.practitioner_id'])
+    .where('f.id', 'in', [...new Set(fulfilmentIds)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        prescriptionId: r.prescription_id,
+        visitId: r.visit_id,
+        patientId: r.patient_id,
+        practitionerId: r.practitioner_id,
+      },
+    ]),
+  );
+}

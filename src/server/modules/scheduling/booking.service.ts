@@ -217,6 +217,7 @@ export async function book(
             accountId: auth.accountId,
             purpose: 'appointment',
             refId: appointmentId,
+            institutionId: schedule.institution_id,
             description: `挂号费 ${parties.doctorName} ${schedule.date}`,
             amountFen: schedule.fee_fen,
             expiresAt: holdUntil!,

@@ -133,6 +133,7 @@ export async function releaseToken(cmd: CommandScope, tokenId: string): Promise<
             accountId: next.requested_by,
             purpose: 'appointment',
             refId: appointmentId,
+            institutionId: token.institution_id,
             description: `挂号费 ${doctorName} ${token.date}（候补）`,
             amountFen: token.fee_fen,
             expiresAt: holdUntil!,

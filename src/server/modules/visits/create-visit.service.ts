@@ -109,6 +109,7 @@ export async function createVisit(
         accountId: auth.accountId,
         purpose: 'visit',
         refId: id,
+        institutionId: dept.institutionId,
         description: `${TYPE_WORDS[target.type]}（${dept.name}）`,
         amountFen: target.feeFen,
         expiresAt: new Date(now.getTime() + ctx.config.visits.paymentHoldMs),

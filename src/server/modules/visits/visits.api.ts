@@ -315,3 +315,69 @@ export async function recordHisOfflineDiagnosis(
     .execute();
   return id;
 }
+
+/** A visit as insurance settlement sees it ([7/12], INS-2/INS-3, INS-4): its kind, state and doctor. */
+export interface VisitForInsurance {
+  id: string;
+  type: VisitType;
+  status: string;
+  patientId: string;
+  practitionerId: string | null;
+  institutionId: string;
+}
+
+/** The visit an order pays for, or a prescription was written in; undefined when there is none. */
+export async function visitForInsurance(
+  db: Executor,
+  visitId: string,
+): Promise<VisitForInsurance | undefined> {
+  const v = await db
+    .selectFrom('visit')
+    .select(['id', 'type', 'status', 'patient_id', 'practitioner_id', 'institution_id'])
+    .where('id', '=', visitId)
+    .executeTakeFirst();
+  return v
+    ? {
+        id: v.id,
+        type: v.type as VisitType,
+        status: v.status,
+        patientId: v.patient_id,
+        practitionerId: v.practitioner_id,
+        institutionId: v.institution_id,
+      }
+    : undefined;
+}
+
+/** A visit's state as the insurer's fraud screen weighs it ([7/12], INS-4): how it stands and whose it is. */
+export interface VisitOutcome {
+  status: string;
+  patientId: string;
+  practitionerId: string | null;
+  completedAt: Date | null;
+  endedAt: Date | null;
+}
+
+/** Several visits' states at once, by id (absent ids are not in the map). */
+export async function visitOutcomes(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, VisitOutcome>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('visit')
+    .select(['id', 'status', 'patient_id', 'practitioner_id', 'completed_at', 'ended_at'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        status: r.status,
+        patientId: r.patient_id,
+        practitionerId: r.practitioner_id,
+        completedAt: r.completed_at,
+        endedAt: r.ended_at,
+      },
+    ]),
+  );
+}

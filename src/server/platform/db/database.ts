@@ -25,6 +25,8 @@ export interface Database {
   /** Runs a multi-statement SQL script with session-level steps (migrations only). */
   withScriptRunner<T>(fn: (exec: ScriptExec) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** PGlite only: the data directory as a tar (tests reuse a migrated database this way). */
+  dumpDataDir?: () => Promise<Blob>;
 }
 
 export interface DatabaseOptions {
@@ -32,6 +34,8 @@ export interface DatabaseOptions {
   /** PGlite data directory; `memory://` or undefined for an in-memory database. */
   dataDir?: string;
   poolSize?: number;
+  /** PGlite only: start from this data directory dump (`dumpDataDir`) instead of an empty cluster (tests). */
+  loadDataDir?: Blob;
   /** Told when an idle pooled connection is ended by the server (the pool replaces it). */
   onIdleError?: (err: Error) => void;
 }
@@ -69,12 +73,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   const client = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
+    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
     parsers: { 1082: (v: string) => v },
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
   return {
     db,
     kind: 'pglite',
+    dumpDataDir: async () => client.dumpDataDir('none'),
     // Take the driver's single connection so no query interleaves with the script.
     withScriptRunner: (fn) =>
       db.connection().execute(() =>

@@ -842,6 +842,7 @@ export interface DB {
   inssim_voucher: InssimVoucherTable;
   inssim_message: InssimMessageTable;
   inssim_settlement: InssimSettlementTable;
+  insurance_batch_run: InsuranceBatchRunTable;
 }
 
 // Directory (0005_directory.sql): columns added to tables of 0001. Declaration merging adds them to the
@@ -1030,6 +1031,8 @@ export interface PaymentOrderTable {
   institution_id: string | null;
   cash_fen: number | null;
   insurance_settlement_id: string | null;
+  /** 0017: the amount of the gateway prepay recorded (or being opened) for the order. */
+  prepay_amount_fen: number | null;
 }
 
 export interface InsurancePolicyTable {
@@ -1062,6 +1065,9 @@ export interface InsuredPersonTable {
   linked_by: string;
   linked_at: Timestamp;
   unlinked_at: Timestamp | null;
+  /** 0015: the person's figures as the platform last reported them (link, settlement), and when. */
+  figures: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  figures_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface FamilyWalletLinkTable {
@@ -1103,6 +1109,10 @@ export interface InsuranceSettlementTable {
   settled_at: Timestamp | null;
   reversed_at: Timestamp | null;
   reverse_reason: string | null;
+  /** 0017: what every resend of 2207 carries, fixed when the row is opened. */
+  payer_psn_no: Generated<string | null>;
+  institution_code: Generated<string | null>;
+  institution_level: Generated<string | null>;
 }
 
 export interface InsuranceSettlementLineTable {
@@ -1200,4 +1210,12 @@ export interface InssimSettlementTable {
   settled_at: Timestamp;
   reversed_at: Timestamp | null;
   reverse_msg_id: string | null;
+}
+
+// Insurance (0018_insurance_batch_runs.sql): a nightly job's run of a business day, once across nodes.
+export interface InsuranceBatchRunTable {
+  job: string;
+  business_date: DateText;
+  run_at: Timestamp;
+  details: JSONColumnType<Record<string, unknown>, string, string>;
 }

@@ -62,7 +62,7 @@ export const DEMO_INSURED: Record<string, SimPersonSeed> = {
     scheme: 'employee',
     insuringRegion: '530102',
     insuringRegionName: '云川区',
-    balanceFen: 80_000,
+    balanceFen: 3_000,
     ytdTotalFen: 186_000,
     ytdDeductibleFen: 30_000,
     ytdFundFen: 97_300,

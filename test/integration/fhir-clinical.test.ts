@@ -549,8 +549,12 @@ describe('AuditEvent', () => {
     expect(dispensed?.entity?.[0]?.what?.reference).toBe(`Patient/${zhang}`);
     expect(dispensed?.agent?.[0]?.who?.display).toBe('郑雅琴');
     const json = JSON.stringify(events);
-    expect(json).not.toMatch(/1[3-9]\d{9}/); // no phone number
-    expect(json).not.toMatch(/\d{17}[\dX]/); // no resident ID
+    // No phone number and no resident ID: 张伟's own, and none shaped like one outside an id (a UUID's hex
+    // segment may hold 11 decimal digits by chance, so digits next to hex or '-' do not count).
+    expect(json).not.toContain('13800000001');
+    expect(json).not.toMatch(/(?<![0-9a-f-])1[3-9]\d{9}(?![0-9a-f-])/i);
+    expect(json).not.toContain('11010119780315031X');
+    expect(json).not.toMatch(/(?<![0-9a-f-])\d{17}[\dX](?![0-9a-f-])/i); // no resident ID
     const created = await search('AuditEvent', { params: { action: ['C'] } });
     expect(created.length).toBeGreaterThan(0);
     expect(resources<AuditEvent>(created).every((e) => e.action === 'C')).toBe(true);

@@ -1,3 +1,4 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import { errors } from './errors.js';
 
 /** One page of a keyset-paged list: the shape every list endpoint answers. */
@@ -75,4 +76,18 @@ export function cutPage<R>(
   if (rows.length <= limit) return { rows, nextCursor: null };
   const page = rows.slice(0, limit);
   return { rows: page, nextCursor: encodeCursor(keyOf(page[limit - 1]!)) };
+}
+
+/**
+ * The keyset condition of a newest-first list ordered by `(column desc, id desc)`: the rows past the cursor's
+ * `[instant, id]`, as one row comparison (an index on `(column desc, id desc)` serves it); every row when
+ * there is no cursor. `idColumn` names the id where a join makes `id` ambiguous.
+ */
+export function olderThan(
+  column: string,
+  key: readonly [string | Date, string] | undefined,
+  idColumn = 'id',
+): RawBuilder<SqlBool> {
+  if (!key) return sql<SqlBool>`true`;
+  return sql<SqlBool>`(${sql.ref(column)}, ${sql.ref(idColumn)}) < (${new Date(key[0])}, ${key[1]})`;
 }

@@ -12,7 +12,7 @@ import { type CommandScope, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { errors } from '../../platform/errors.js';
-import { cutPage, DEFAULT_LIMIT, decodeCursor, type Page } from '../../platform/paging.js';
+import { cutPage, DEFAULT_LIMIT, decodeCursor, olderThan, type Page } from '../../platform/paging.js';
 import { practitionerProfiles } from '../directory/directory.api.js';
 import { accountOfPractitioner, patientCard, patientNames } from '../identity/identity.api.js';
 import { notify } from '../notifications/notify.js';
@@ -87,12 +87,7 @@ export async function listAlerts(
   const after = decodeCursor(query.cursor, ['instant', 'uuid'] as const);
   let q = ctx.db.selectFrom('insurance_alert').select(COLUMNS);
   if (query.status) q = q.where('status', '=', query.status);
-  if (after) {
-    const at = new Date(after[0]);
-    q = q.where((eb) =>
-      eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', after[1])])]),
-    );
-  }
+  q = q.where(olderThan('created_at', after));
   const rows = await q
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')

@@ -6,7 +6,7 @@
 import type { Settlement, SplitLine } from '../../../shared/insurance.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AppContext } from '../../platform/context.js';
-import { cutPage, DEFAULT_LIMIT, decodeCursor, type Page } from '../../platform/paging.js';
+import { cutPage, DEFAULT_LIMIT, decodeCursor, olderThan, type Page } from '../../platform/paging.js';
 import { institutionFacts } from '../directory/directory.api.js';
 import { patientNames } from '../identity/identity.api.js';
 import { requireDays } from './business-day.js';
@@ -47,12 +47,7 @@ export async function listSettlements(
     const [from, to] = dayBounds(query.date);
     q = q.where('requested_at', '>=', from).where('requested_at', '<', to);
   }
-  if (after) {
-    const at = new Date(after[0]);
-    q = q.where((eb) =>
-      eb.or([eb('requested_at', '<', at), eb.and([eb('requested_at', '=', at), eb('id', '<', after[1])])]),
-    );
-  }
+  q = q.where(olderThan('requested_at', after));
   const page = cutPage(await q.execute(), limit, (r) => [r.requested_at.toISOString(), r.id]);
   const ids = page.rows.map((r) => r.id);
   const lineRows =

@@ -17,7 +17,7 @@ import type { AppContext } from '../../platform/context.js';
 import { maskName } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
 import { errors } from '../../platform/errors.js';
-import { cutPage, decodeCursor, type Page } from '../../platform/paging.js';
+import { cutPage, decodeCursor, olderThan, type Page } from '../../platform/paging.js';
 import { departmentFacts, institutionFacts, practitionerProfiles } from '../directory/directory.api.js';
 import {
   actsForPatient,
@@ -253,12 +253,7 @@ export async function listPrescriptions(
     }
     q = q.orderBy('signed_at', 'asc').orderBy('id', 'asc');
   } else {
-    if (after) {
-      const at = new Date(after[0]);
-      q = q.where((eb) =>
-        eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', after[1])])]),
-      );
-    }
+    q = q.where(olderThan('created_at', after));
     q = q.orderBy('created_at', 'desc').orderBy('id', 'desc');
   }
   const rows = await q.limit(limit + 1).execute();

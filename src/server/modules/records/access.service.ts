@@ -22,7 +22,7 @@ import type { Executor } from '../../platform/db/database.js';
 import type { BreakGlassTable } from '../../platform/db/schema.js';
 import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { cutPage, decodeCursor, type Page } from '../../platform/paging.js';
+import { cutPage, decodeCursor, olderThan, type Page } from '../../platform/paging.js';
 import { institutionFacts } from '../directory/directory.api.js';
 import { accountNames, patientCard, patientNames, patientProfiles } from '../identity/identity.api.js';
 import { carePatients, staffReader } from './care-access.js';
@@ -135,12 +135,7 @@ export async function breakGlassAlerts(
   const after = decodeCursor(query.before, ['instant', 'uuid'] as const);
   let q = ctx.db.selectFrom('break_glass').select(COLUMNS);
   if (query.status === 'unreviewed') q = q.where('reviewed_at', 'is', null);
-  if (after) {
-    const at = new Date(after[0]);
-    q = q.where((eb) =>
-      eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', after[1])])]),
-    );
-  }
+  q = q.where(olderThan('created_at', after));
   const rows = await q
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')

@@ -21,7 +21,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import type { AccessGrantTable } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
-import { cutPage, decodeCursor, type Page } from '../../platform/paging.js';
+import { cutPage, decodeCursor, olderThan, type Page } from '../../platform/paging.js';
 import { institutionFacts, practitionerFacts, practitionerProfiles } from '../directory/directory.api.js';
 import {
   identityErrors,
@@ -127,12 +127,7 @@ export async function listAuthorisations(
   const after = decodeCursor(query.before, ['instant', 'uuid'] as const);
   let q = ctx.db.selectFrom('access_grant').select(GRANT_COLUMNS).where('patient_id', '=', patientId);
   if (query.status === 'active') q = q.where('revoked_at', 'is', null).where('expires_at', '>', now);
-  if (after) {
-    const at = new Date(after[0]);
-    q = q.where((eb) =>
-      eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', after[1])])]),
-    );
-  }
+  q = q.where(olderThan('created_at', after));
   const rows = await q
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')

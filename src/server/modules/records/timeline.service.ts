@@ -5,7 +5,6 @@
  * the opaque cursor has no duplicates or gaps while new entries arrive. Kinds whose category the reader may
  * not see are not asked for at all.
  */
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Page } from '../../../shared/http.js';
 import type { RecordCategory, TimelineEntry } from '../../../shared/records.js';
 import type { Actor } from '../../platform/audit/audit.js';
@@ -13,7 +12,7 @@ import type { AuthContext } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { AppError, errors } from '../../platform/errors.js';
-import { decodeCursor, encodeCursor } from '../../platform/paging.js';
+import { decodeCursor, encodeCursor, olderThan } from '../../platform/paging.js';
 import { departmentFacts } from '../directory/directory.api.js';
 import { type MedicationEvent, patientMedicationEvents } from '../prescriptions/prescriptions.api.js';
 import { allowedCategories, auditReads } from './archive-reads.js';
@@ -33,8 +32,8 @@ import { institutionNames, practitionerNames } from './records.views.js';
 type Bound = { at: Date; id: string } | undefined;
 
 /** Rows past the cursor in the timeline's newest-first (time, id) order; every row on the first page. */
-const before = (column: 'started_at' | 'recorded_at' | 'effective_at', bound: Bound): RawBuilder<SqlBool> =>
-  bound ? sql<SqlBool>`(${sql.ref(column)}, id) < (${bound.at}, ${bound.id})` : sql<SqlBool>`true`;
+const before = (column: 'started_at' | 'recorded_at' | 'effective_at', bound: Bound) =>
+  olderThan(column, bound && [bound.at, bound.id]);
 
 const CATEGORY_OF: Record<TimelineKind, RecordCategory> = {
   encounter: 'encounters',

@@ -3,7 +3,10 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('./src/web', import.meta.url));
-const outDir = fileURLToPath(new URL('./dist/web', import.meta.url));
+// YUNYI_WEB_OUT: another output folder (parallel work on one checkout builds and serves its own bundle).
+const outDir = process.env.YUNYI_WEB_OUT
+  ? fileURLToPath(new URL(`./${process.env.YUNYI_WEB_OUT}`, import.meta.url))
+  : fileURLToPath(new URL('./dist/web', import.meta.url));
 // The API server the dev server forwards to; YUNYI_API_URL lets a developer point it elsewhere.
 const apiTarget = process.env.YUNYI_API_URL ?? 'http://127.0.0.1:3000';
 

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const out = 'dist/web/index.html';
+// YUNYI_WEB_OUT (a folder under the project) builds elsewhere than dist/web; vite.config.ts reads it too.
+const out = `${process.env.YUNYI_WEB_OUT || 'dist/web'}/index.html`;
 function newest(dir) {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -12,7 +12,7 @@ import { freshDatabase } from './db.js';
 export async function startTestServer(
   opts: { demo?: boolean; env?: Record<string, string> } = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const webDir = path.resolve('dist/web');
+  const webDir = path.resolve(process.env.YUNYI_WEB_OUT || 'dist/web');
   if (!existsSync(path.join(webDir, 'index.html'))) {
     throw new Error('dist/web is missing: run `npm run build:web` before the browser journeys');
   }

@@ -29,6 +29,9 @@ export const OWNERS = {
     'otp_code',
     'login_guard',
     'patient_allergy',
+    'account_preference',
+    'account_consent',
+    'health_card',
   ],
   records: [
     'health_profile',

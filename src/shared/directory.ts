@@ -159,6 +159,27 @@ export const NextAvailable = Type.Object({
 });
 export type NextAvailable = Static<typeof NextAvailable>;
 
+/**
+ * GET /doctors/{id} ([8/12] prices up front): the doctor's ratings and completed online visits, composed
+ * from the visits module's exported figures (directory reads none of visits' tables).
+ */
+export const DoctorStats = Type.Object({
+  ratingAverage: Nullable(Type.Number({ description: '评价平均星级（1–5，保留一位小数）；无评价时为 null' })),
+  ratingCount: Type.Integer({ description: '有评价的问诊数' }),
+  completedVisits: Type.Integer({ description: '已完成的在线问诊数' }),
+});
+export type DoctorStats = Static<typeof DoctorStats>;
+
+/** The price of an online visit with the doctor, as the visit form will charge it (fen). */
+export const OnlineVisitFees = Type.Object({
+  type: Type.Enum(['follow_up', 'first_visit', 'consultation'] as const, {
+    description: '从医生主页发起时默认的问诊类型',
+  }),
+  textFeeFen: Type.Integer({ description: '图文问诊费（分）' }),
+  videoFeeFen: Type.Integer({ description: '视频问诊费（分）' }),
+});
+export type OnlineVisitFees = Static<typeof OnlineVisitFees>;
+
 export const Practitioner = Type.Object({
   id: Uuid,
   code: Type.String(),
@@ -189,6 +210,10 @@ export const Practitioner = Type.Object({
   bookable: Type.Boolean({ description: '本人及所属机构均未被暂停（ORG-5）' }),
   licenceNo: Type.String({ description: '执业证书编码（ID-5）' }),
   nextAvailable: Nullable(NextAvailable),
+  /** Only on GET /doctors/{id}. */
+  stats: Type.Optional(DoctorStats),
+  /** Only on GET /doctors/{id}; null when the doctor takes no online visits now. */
+  onlineFees: Type.Optional(Nullable(OnlineVisitFees)),
 });
 export type Practitioner = Static<typeof Practitioner>;
 export const PractitionerPage = page(Practitioner);

@@ -4,6 +4,7 @@
  * routes validate with, `Static` types the web reads). No Node or browser API here.
  */
 import { type Static, Type } from 'typebox';
+import { ConsentBody, ConsentState } from './consent.js';
 import { page, Sex, Uuid } from './http.js';
 
 export const ROLES = [
@@ -170,6 +171,8 @@ export const LoginBody = Type.Object(
     phone: Phone,
     password: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     otp: Type.Optional(Otp),
+    /** SEC-1: needed when an SMS login registers a new account (else PRIVACY_CONSENT_REQUIRED); recorded when given. */
+    consent: Type.Optional(ConsentBody),
   },
   { additionalProperties: false },
 );
@@ -196,6 +199,8 @@ export const Me = Type.Object({
   idNumber: Type.Optional(Type.String({ description: '脱敏身份证号，如 1101**********1234' })),
   birthDate: Type.Optional(Type.String()),
   sex: Type.Optional(Sex),
+  /** SEC-1: a patient account's consent; the app asks again while `required`. */
+  consent: Type.Optional(ConsentState),
 });
 export type Me = Static<typeof Me>;
 
@@ -240,3 +245,28 @@ export const PatientProfile = Type.Object({
   relation: Type.Enum(['self', 'proxy'] as const),
 });
 export type PatientProfile = Static<typeof PatientProfile>;
+
+// --- 账户偏好 ([8/12]): kept per account on the server, so they follow the person to any device.
+
+/** From this age 长辈模式 is on until the account holder says otherwise, and the app asks once. */
+export const ELDERLY_AGE = 65;
+
+/** GET/PUT /me/preferences. */
+export const Preferences = Type.Object({
+  elderlyMode: Type.Boolean({ description: '长辈模式是否开启（未回答时：年满 65 岁为开启）' }),
+  elderlyModeAnswered: Type.Boolean({ description: '账户持有人是否已回答过“是否开启长辈模式？”' }),
+  askElderlyMode: Type.Boolean({ description: '年满 65 岁且尚未回答：首页询问一次' }),
+  currentPatientId: Type.Union([Uuid, Type.Null()], {
+    description: '当前就诊人：null 为本人，否则为已生效代理的就诊人（ID-6）',
+  }),
+});
+export type Preferences = Static<typeof Preferences>;
+
+export const PreferencesBody = Type.Object(
+  {
+    elderlyMode: Type.Optional(Type.Boolean()),
+    currentPatientId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PreferencesBody = Static<typeof PreferencesBody>;

@@ -4,7 +4,7 @@
  * with, `Static` types the web reads.
  */
 import { type Static, Type } from 'typebox';
-import { DateText, page, TimeText, Uuid } from './http.js';
+import { DateText, Limit, Nullable, page, TimeText, Uuid } from './http.js';
 
 export const MODES = ['offline', 'online_follow_up', 'online_first_visit', 'video'] as const;
 /** A visit mode (门诊, 在线复诊, 在线首诊, 视频问诊). */
@@ -183,6 +183,8 @@ export const Appointment = Type.Object({
   doctorName: Type.String(),
   departmentName: Type.String(),
   institutionName: Type.String(),
+  /** [8/12] The institution's English name where it has one (shown in en-US). */
+  institutionNameEn: Type.Optional(Type.String()),
   date: Type.String(),
   mode: Mode,
   channel: Channel,
@@ -220,3 +222,79 @@ export const WaitlistEntry = Type.Object({
   position: Type.Integer({ description: '候补位次（1 = 下一个）' }),
 });
 export type WaitlistEntry = Static<typeof WaitlistEntry>;
+
+// --- The visible waitlist (我的候补, [8/12]) and an appointment's guide (就诊须知).
+
+export const WAITLIST_STATUSES = ['waiting', 'promoted', 'cancelled'] as const;
+export const WaitlistStatus = Type.Enum(WAITLIST_STATUSES, {
+  description: 'waiting 候补中 / promoted 候补成功（已转为预约）/ cancelled 已取消',
+});
+export type WaitlistStatus = Static<typeof WaitlistStatus>;
+
+/** One waitlist entry of the caller or a dependent they act for, as 我的预约 shows it. */
+export const WaitlistItem = Type.Object({
+  id: Uuid,
+  scheduleId: Uuid,
+  patientId: Uuid,
+  patientName: Type.String(),
+  status: WaitlistStatus,
+  position: Nullable(
+    Type.Integer({
+      minimum: 1,
+      description: '候补位次（1 = 下一个），按同一排班中候补中的条目计；非候补中为 null',
+    }),
+  ),
+  doctorId: Uuid,
+  doctorName: Type.String(),
+  departmentName: Type.String(),
+  institutionName: Type.String(),
+  date: Type.String({ description: '出诊日期 YYYY-MM-DD（上海）' }),
+  startTime: Type.String(),
+  endTime: Type.String(),
+  mode: Mode,
+  feeFen: Type.Integer(),
+  /** The appointment a promoted entry became. */
+  appointmentId: Nullable(Uuid),
+  createdAt: Type.String(),
+});
+export type WaitlistItem = Static<typeof WaitlistItem>;
+
+export const WaitlistQuery = Type.Object({
+  status: Type.Optional(WaitlistStatus),
+  limit: Type.Optional(Limit(100, 50)),
+});
+export type WaitlistQuery = Static<typeof WaitlistQuery>;
+
+/** Newest first, capped at `limit` (no cursor: a patient has few entries). */
+export const WaitlistPage = Type.Object({ items: Type.Array(WaitlistItem) });
+export type WaitlistPage = Static<typeof WaitlistPage>;
+
+/** 就诊须知 of one appointment: where to go, the real cancellation and no-show rules, the day's queue. */
+export const AppointmentGuide = Type.Object({
+  appointmentId: Uuid,
+  institutionName: Type.String(),
+  institutionAddress: Nullable(Type.String()),
+  institutionPhone: Nullable(Type.String()),
+  departmentName: Type.String(),
+  /** Until when the patient may cancel (the session's start minus the institution's cutoff). */
+  cancelDeadline: Type.String(),
+  cancelCutoffMinutes: Type.Integer(),
+  noShow: Type.Object({
+    limit: Type.Integer({ description: '爽约次数上限' }),
+    windowDays: Type.Integer(),
+    suspensionDays: Type.Integer(),
+  }),
+  /**
+   * The day's queue of the session, only on the visit day for a live offline appointment. There is no
+   * calling system: `ahead` counts the session's live appointments with a smaller token number.
+   */
+  queue: Nullable(
+    Type.Object({
+      tokenNumber: Type.Integer(),
+      ahead: Type.Integer({ description: '号码在前、尚未就诊完成的预约数' }),
+      seen: Type.Integer({ description: '本时段已就诊完成的人数' }),
+      checkedIn: Type.Boolean({ description: '本人是否已签到' }),
+    }),
+  ),
+});
+export type AppointmentGuide = Static<typeof AppointmentGuide>;

@@ -84,6 +84,8 @@ export const VisitView = Type.Object(
     departmentName: Type.String(),
     institutionId: Id,
     institutionName: Type.String(),
+    /** [8/12] The institution's English name where it has one (shown in en-US). */
+    institutionNameEn: Type.Optional(Type.String()),
     appointmentId: Type.Optional(Id),
     conditionCode: Type.Optional(Type.String()),
     conditionName: Type.Optional(Type.String()),
@@ -221,6 +223,13 @@ export const VisitMessage = Type.Object(
     /** The sender's own id for the message, so a resent message is stored once. */
     clientId: Type.Optional(Type.String()),
     text: Type.Optional(Type.String()),
+    /**
+     * [8/12] A system line's key (server/modules/visits/system-lines.ts) and its facts; `text` is already in
+     * the reader's language (Accept-Language, or the socket's `lang`), so a client needs these only to
+     * render the line itself.
+     */
+    textKey: Type.Optional(Type.String()),
+    textParams: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     attachment: Type.Optional(AttachmentView),
     createdAt: Instant,
   },

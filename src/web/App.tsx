@@ -7,6 +7,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { AuthProvider, RequireConsole, useAuth } from './auth.js';
 import { PageLoading } from './components/PageLoading.js';
 import { unwrapDefault } from './esm.js';
+import { LegalPage } from './pages/LegalPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { homePath } from './roles.js';
 import { antdTheme } from './theme.js';
@@ -41,6 +42,7 @@ export function App() {
             <Routes>
               <Route path="/" element={<RootRedirect />} />
               <Route path="/login" element={<LoginPage />} />
+              <Route path="/legal/:doc" element={<LegalPage />} />
               <Route
                 path="/patient/*"
                 element={

@@ -108,7 +108,7 @@ describe('booking', () => {
     await page.getByTestId('booked-result').waitFor();
     expect(await page.getByTestId('token-number').textContent()).toBe('第 1 号');
     expect(await page.getByTestId('token-window').textContent()).toContain('09:00–09:40');
-    expect(await page.getByTestId('booked-result').textContent()).toMatch(/请在 1\d:\d\d 内完成支付/);
+    expect(await page.getByTestId('booked-result').textContent()).toMatch(/剩余支付时间 1\d分\d+秒/);
     await screenshot(page, 'booking-booked');
     await expectAccessible(page, '预约成功 (待支付)');
 

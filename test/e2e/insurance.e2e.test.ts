@@ -85,10 +85,20 @@ const RECORD = {
   advice: '继续二甲双胍 0.5g 每日两次，加用西格列汀 100mg 每日一次；控制饮食，监测血糖，1 个月后复诊。',
 };
 
+/** Whether 王秀英 (72) has answered the once-only 长辈模式 question of her first home visit. */
+let wangAsked = false;
+
 async function patientPage(phone: string): Promise<Page> {
   const page = await journeys.open('phone');
   await loginWithPassword(page, phone);
   await page.getByTestId('patient-home').waitFor();
+  if (phone === WANG && !wangAsked) {
+    // From 65 the home asks once whether to turn 长辈模式 on; these journeys keep the standard layout.
+    const ask = page.getByRole('dialog').filter({ hasText: '是否开启长辈模式？' });
+    await ask.getByRole('button', { name: '暂不开启', exact: true }).click();
+    await ask.waitFor({ state: 'hidden' });
+    wangAsked = true;
+  }
   return page;
 }
 

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './axe.js';
-import { journeyHarness, loginWithPassword, loginWithSmsCode, residentId, screenshot } from './support.js';
+import { journeyHarness, loginWithPassword, residentId, screenshot, signUpWithSmsCode } from './support.js';
 
 const journeys = journeyHarness();
 const openPhone = () => journeys.open('phone');
@@ -46,7 +46,7 @@ describe('patient family', () => {
 
   it('a new user registers by SMS code, verifies their real name and adds a child and a parent', async () => {
     const page = await openPhone();
-    await loginWithSmsCode(page, '13811112222');
+    await signUpWithSmsCode(page, '13811112222');
     await page.getByTestId('patient-home').waitFor();
     expect(await page.getByTestId('real-name-status').textContent()).toBe('未实名');
     await screenshot(page, 'patient-home-unverified');
@@ -117,8 +117,9 @@ describe('patient family', () => {
   });
 
   it('长辈模式 enlarges the type and is remembered on the device', async () => {
+    // 李娜 (under 65): 王秀英 (72) has 长辈模式 on by default, so switching it would make her type smaller.
     const page = await openPhone();
-    await loginWithPassword(page, '13800000003');
+    await loginWithPassword(page, '13800000002');
     await page.getByTestId('patient-home').waitFor();
     const greeting = page.getByTestId('user-name');
     const before = await greeting.evaluate((el) => Number.parseFloat(getComputedStyle(el).fontSize));

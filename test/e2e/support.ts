@@ -6,6 +6,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { idCheckChar } from '../../src/shared/identity.js';
 import { startTestServer } from '../support/server.js';
+import { axeTally, axeTiming, finishAccessibility, takeAxeFailures, watchAccessibility } from './axe.js';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
@@ -42,6 +43,8 @@ export async function newPage(browser: Browser, device: 'desktop' | 'phone', bas
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // axe-core on every route the page visits (test/e2e/axe.ts); journeyHarness fails a test on its findings.
+  watchAccessibility(page);
   return page;
 }
 
@@ -93,6 +96,24 @@ export async function loginWithSmsCode(page: Page, phone: string): Promise<void>
   await page.getByTestId('otp-submit').click();
 }
 
+/**
+ * SEC-1: a new phone's first SMS login asks for the user agreement, privacy policy and the separate
+ * sensitive-data consent before the account is created; this ticks both boxes and agrees.
+ */
+export async function signUpWithSmsCode(page: Page, phone: string): Promise<void> {
+  await loginWithSmsCode(page, phone);
+  await agreeToConsent(page);
+}
+
+/** Ticks both consent boxes of the sign-up dialog and agrees. */
+export async function agreeToConsent(page: Page): Promise<void> {
+  const dialog = page.getByTestId('consent-dialog');
+  await dialog.waitFor();
+  await dialog.getByRole('checkbox').nth(0).check();
+  await dialog.getByRole('checkbox').nth(1).check();
+  await page.getByTestId('consent-agree').click();
+}
+
 /** A valid GB 11643 resident ID for a birth date (YYYYMMDD); odd sequence digits are male. */
 export function residentId(birth: string, sequence = '123', area = '110101'): string {
   const first17 = `${area}${birth}${sequence}`;
@@ -110,7 +131,8 @@ export function ensureWebBuilt(): void {
 
 /**
  * One real server and one Chromium per journey file: registers the hooks, closes each test's pages and
- * fails a test that left a script error behind. `open` gives a fresh page (own storage) for a device.
+ * fails a test that left a script error behind or visited a page with a serious or critical axe-core
+ * violation (every route each page visited is checked once per test; see test/e2e/axe.ts). `open` gives a fresh page (own storage) for a device.
  */
 export function journeyHarness(options: { fakeMedia?: boolean; env?: Record<string, string> } = {}): {
   open(device: 'desktop' | 'phone'): Promise<Page>;
@@ -120,15 +142,25 @@ export function journeyHarness(options: { fakeMedia?: boolean; env?: Record<stri
   let browser: Browser | undefined;
   const pages: Page[] = [];
   beforeAll(async () => {
+    axeTally.pages = 0;
+    axeTally.blocking = 0;
+    axeTiming.ms = 0;
     ensureWebBuilt();
     server = await startTestServer({ demo: true, env: options.env });
     browser = await launchChromium(options);
   });
   afterEach(async () => {
-    await Promise.all(pages.splice(0).map((page) => page.context().close()));
+    const open = pages.splice(0);
+    for (const page of open) await finishAccessibility(page);
+    await Promise.all(open.map((page) => page.context().close()));
     expect(pageErrors.splice(0)).toEqual([]);
+    expect(takeAxeFailures()).toEqual([]);
   });
   afterAll(async () => {
+    console.log(
+      `axe: ${axeTally.pages} pages checked, ${axeTally.blocking} serious/critical` +
+        ` (automatic checks ${(axeTiming.ms / 1000).toFixed(1)} s)`,
+    );
     await browser?.close();
     await server?.close();
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agreeToCurrent } from '../../src/shared/consent.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 let t: TestApp;
@@ -67,7 +68,7 @@ describe('login by SMS code', () => {
     const { devCode } = otp.json();
     expect(devCode).toMatch(/^\d{6}$/);
     expect(t.sms.lastTo('13811110001')?.params.code).toBe(devCode);
-    const res = await login({ phone: '13811110001', otp: devCode });
+    const res = await login({ phone: '13811110001', otp: devCode, consent: agreeToCurrent() });
     expect(res.statusCode).toBe(200);
     expect(res.json().user.roles).toEqual(['patient']);
     // The code works once.
@@ -92,7 +93,9 @@ describe('login by SMS code', () => {
   it('accepts a code just inside 5 minutes', async () => {
     const otp = await t.request('POST', '/api/v1/auth/otp', { body: { phone: '13811110003' } });
     t.clock.advance(5 * 60_000 - 1000);
-    expect((await login({ phone: '13811110003', otp: otp.json().devCode })).statusCode).toBe(200);
+    expect(
+      (await login({ phone: '13811110003', otp: otp.json().devCode, consent: agreeToCurrent() })).statusCode,
+    ).toBe(200);
   });
 
   it('limits how often a phone gets a code', async () => {

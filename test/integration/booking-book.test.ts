@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSession } from '../../src/server/modules/identity/session.service.js';
+import { agreeToCurrent } from '../../src/shared/consent.js';
 import { admin, bookAs, doctorId, schedule, setupBookingApp, t } from '../support/booking.js';
 import { itOnPostgres } from '../support/db.js';
 import { makePatients } from '../support/people.js';
@@ -109,7 +110,9 @@ describe('booking rules', () => {
       await t.request('POST', '/api/v1/auth/otp', { body: { phone: '13866660001' } })
     ).json();
     const token = (
-      await t.request('POST', '/api/v1/auth/login', { body: { phone: '13866660001', otp: devCode } })
+      await t.request('POST', '/api/v1/auth/login', {
+        body: { phone: '13866660001', otp: devCode, consent: agreeToCurrent() },
+      })
     ).json().token;
     const s = await schedule();
     const res = await bookAs(token, s.id);

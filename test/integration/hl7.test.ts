@@ -13,6 +13,7 @@ import { Hl7Client } from '@medplum/hl7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveMessage } from '../../src/server/modules/hl7/hl7.service.js';
 import { type Hl7Listener, startHl7Listener } from '../../src/server/modules/hl7/mllp.js';
+import { agreeToCurrent } from '../../src/shared/consent.js';
 import { idCheckChar } from '../../src/shared/identity.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { itOnPostgres } from '../support/db.js';
@@ -224,7 +225,9 @@ const patientOf = async (idNumber: string) =>
 
 async function registerAndVerify(phone: string, name: string, idNumber: string) {
   const { devCode } = (await t.request('POST', '/api/v1/auth/otp', { body: { phone } })).json();
-  const login = await t.request('POST', '/api/v1/auth/login', { body: { phone, otp: devCode } });
+  const login = await t.request('POST', '/api/v1/auth/login', {
+    body: { phone, otp: devCode, consent: agreeToCurrent() },
+  });
   const token = login.json().token as string;
   const res = await t.request('POST', '/api/v1/me/real-name', { token, body: { name, idNumber } });
   return { token, res };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../src/server/modules/identity/identity.rules.js';
+import { agreeToCurrent } from '../../src/shared/consent.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { itOnPostgres } from '../support/db.js';
 
@@ -14,7 +15,9 @@ const id = (first17: string) => first17 + idCheckChar(first17);
 
 async function newPatient(phone: string): Promise<string> {
   const { devCode } = (await t.request('POST', '/api/v1/auth/otp', { body: { phone } })).json();
-  const res = await t.request('POST', '/api/v1/auth/login', { body: { phone, otp: devCode } });
+  const res = await t.request('POST', '/api/v1/auth/login', {
+    body: { phone, otp: devCode, consent: agreeToCurrent() },
+  });
   return res.json().token;
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../src/server/modules/identity/identity.rules.js';
 import { DEMO_PATIENTS, DEMO_STAFF } from '../../src/server/seed/region-data.js';
+import { agreeToCurrent } from '../../src/shared/consent.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 // DJ-10, DJ-23: no full ID number or phone in any API response or log line; both encrypted at rest.
@@ -28,7 +29,9 @@ describe('personal information', () => {
       await t.request('POST', '/api/v1/auth/otp', { body: { phone: '13844440001' } })
     ).json();
     const token = (
-      await t.request('POST', '/api/v1/auth/login', { body: { phone: '13844440001', otp: devCode } })
+      await t.request('POST', '/api/v1/auth/login', {
+        body: { phone: '13844440001', otp: devCode, consent: agreeToCurrent() },
+      })
     ).json().token;
     await t.request('POST', '/api/v1/me/real-name', {
       token,

@@ -6,6 +6,7 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { agreeToCurrent } from '../../src/shared/consent.js';
 import {
   cancelOpen,
   chen,
@@ -158,7 +159,9 @@ describe('eligibility', () => {
       await t.request('POST', '/api/v1/auth/otp', { body: { phone: '13866660002' } })
     ).json();
     const token = (
-      await t.request('POST', '/api/v1/auth/login', { body: { phone: '13866660002', otp: devCode } })
+      await t.request('POST', '/api/v1/auth/login', {
+        body: { phone: '13866660002', otp: devCode, consent: agreeToCurrent() },
+      })
     ).json().token;
     const res = await create(token, { type: 'consultation', doctorId: ids.P001, description: '问问' });
     expect(res.statusCode, res.body).toBe(403);

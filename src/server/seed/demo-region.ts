@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { shanghaiDate } from '../../shared/identity.js';
+import { pinyinKeys } from '../modules/directory/search.keys.js';
 import { hashPassword } from '../modules/identity/auth.service.js';
+import { seedConsent } from '../modules/identity/consent.service.js';
 import { checkIdNumber } from '../modules/identity/identity.rules.js';
 import { insertVerifiedPatient } from '../modules/identity/people.service.js';
 import { recordAudit, systemActor } from '../platform/audit/audit.js';
@@ -67,6 +69,7 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
           phone: i.phone,
           alliance_of: i.allianceOf ? inst.get(i.allianceOf)! : null,
           internet_hospital: JSON.stringify(i.internetHospital ?? null),
+          ...pinyinKeys(i.name, 'place'),
         })
         .execute();
       for (const d of i.departments) {
@@ -81,6 +84,7 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
             name: d.name,
             name_en: d.nameEn,
             specialty: d.specialty,
+            ...pinyinKeys(d.name, 'place'),
           })
           .execute();
       }
@@ -129,6 +133,7 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
           online_follow_up_since: p.onlineFollowUpSince ?? null,
           offers_online: p.offersOnline,
           first_visit_trained: p.firstVisitTrained ?? false,
+          ...pinyinKeys(p.name, 'person'),
         })
         .execute();
       await trx
@@ -182,6 +187,8 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
           created_at: now,
         })
         .execute();
+      // SEC-1: demo accounts count as having agreed to the current texts (journeys log them in often).
+      if (roles.includes('patient')) await seedConsent(trx, id, now);
       accounts += 1;
       return id;
     };

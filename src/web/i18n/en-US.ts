@@ -1,14 +1,22 @@
 import { bookingEn } from './booking.en-US.js';
+import { healthCardEn } from './health-card.en-US.js';
+import { homeEn } from './home.en-US.js';
 import { insurancePatientEn } from './insurance-patient.en-US.js';
 import { insuranceStaffEn } from './insurance-staff.en-US.js';
+import { namesEn } from './names.en-US.js';
+import { ordersEn } from './orders.en-US.js';
 import { prescriptionsPatientEn } from './prescriptions-patient.en-US.js';
 import { prescriptionsStaffEn } from './prescriptions-staff.en-US.js';
 import { recordsPatientEn } from './records-patient.en-US.js';
 import { recordsStaffEn } from './records-staff.en-US.js';
+import { searchEn } from './search.en-US.js';
 import { supervisionEn } from './supervision.en-US.js';
+import { triageEn } from './triage.en-US.js';
 import { videoEn } from './video.en-US.js';
 import { visitsEn } from './visits.en-US.js';
 import { voiceEn } from './voice.en-US.js';
+import { waitlistEn } from './waitlist.en-US.js';
+import { wordingEn } from './wording.en-US.js';
 import { workstationEn } from './workstation.en-US.js';
 import type { Messages } from './zh-CN.js';
 
@@ -53,9 +61,13 @@ export const enUS: Messages = {
   errors: {
     INVALID_CREDENTIALS: 'Wrong phone number or password',
     LOGIN_LOCKED: 'Too many failed attempts. The account is locked for a while; please try again later.',
+    PRIVACY_CONSENT_REQUIRED:
+      'Please agree to the user agreement, privacy policy and sensitive-data processing first',
     INVALID_ID_NUMBER: 'The ID number is not valid',
     ID_NUMBER_TAKEN: 'This ID number is already verified by another account',
     REAL_NAME_REQUIRED: 'Verify your real name first',
+    HEALTH_CARD_EXPIRED: 'The health card code has expired. Ask the patient to refresh it and scan again.',
+    HEALTH_CARD_INVALID: 'Not a valid health card code',
     SLOT_FULL: 'No tokens left',
     SLOT_AVAILABLE: 'Tokens are still available: book directly',
     DUPLICATE_BOOKING: 'Already booked with this doctor that day',
@@ -63,6 +75,7 @@ export const enUS: Messages = {
     BOOKING_SUSPENDED: 'Booking is suspended after repeated no-shows',
     TOO_MANY_BOOKINGS: 'Too many open bookings',
     ALREADY_WAITLISTED: 'Already on the waitlist',
+    WAITLIST_NOT_WAITING: 'This waitlist entry has ended (left or booked)',
     CANCEL_WINDOW_CLOSED: 'Too late to cancel online',
     SCHEDULE_STOPPED: 'This session was stopped',
     SCHEDULE_OVERLAP: 'The doctor already has a session at this time',
@@ -228,6 +241,7 @@ export const enUS: Messages = {
     },
   },
   booking: bookingEn,
+  waitlist: waitlistEn,
   supervision: supervisionEn,
   video: videoEn,
   voice: voiceEn,
@@ -237,8 +251,15 @@ export const enUS: Messages = {
   recordsStaff: recordsStaffEn,
   rxPatient: prescriptionsPatientEn,
   recordsPatient: recordsPatientEn,
+  patientHome: homeEn,
   insurancePatient: insurancePatientEn,
+  triage: triageEn,
+  orders: ordersEn,
   insuranceStaff: insuranceStaffEn,
+  healthCard: healthCardEn,
+  search: searchEn,
+  names: namesEn,
+  wording: wordingEn,
   staff: {
     consoles: {
       clinic: 'Clinical Workstation',
@@ -322,6 +343,10 @@ export const enUS: Messages = {
       breakGlassAlerts: {
         title: 'Emergency access alerts',
         desc: 'Alerts of emergency record access, for review',
+      },
+      healthCardScan: {
+        title: 'Scan health card',
+        desc: "Scan a patient's electronic health card to confirm who they are",
       },
     },
   },

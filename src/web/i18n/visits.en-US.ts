@@ -92,7 +92,7 @@ export const visitsEn: typeof visitsZh = {
       'No hospital diagnosis on record. For a follow-up, choose the condition below and upload a diagnosis document.',
     recordDiagnosedAt: 'Diagnosed {{date}}',
     conditionOther: 'Other condition (upload a hospital diagnosis document)',
-    conditionHint: 'Not listed above: choose the condition or enter its code',
+    conditionHint: 'Not listed above: choose the condition by name',
     conditionCode: 'Code (ICD-10)',
     conditionCodePlaceholder: 'e.g. I10, if not listed above',
     conditionRequired: 'Choose or enter the condition',

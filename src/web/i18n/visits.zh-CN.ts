@@ -90,7 +90,7 @@ export const visitsZh = {
     recordsEmpty: '暂无线下确诊记录。如需复诊，请在下方选择疾病并上传线下诊断资料。',
     recordDiagnosedAt: '{{date}} 确诊',
     conditionOther: '其他疾病（需上传线下诊断资料）',
-    conditionHint: '上方没有的疾病，请选择或填写疾病编码',
+    conditionHint: '上方没有的疾病，请按名称选择',
     conditionCode: '疾病编码（ICD-10）',
     conditionCodePlaceholder: '如 I10，不在上方时填写',
     conditionRequired: '请选择或填写复诊疾病',

@@ -1,15 +1,23 @@
 /** Every user-facing string of the SPA, zh-CN first. en-US.ts must have the same keys. */
 import { bookingZh } from './booking.zh-CN.js';
+import { healthCardZh } from './health-card.zh-CN.js';
+import { homeZh } from './home.zh-CN.js';
 import { insurancePatientZh } from './insurance-patient.zh-CN.js';
 import { insuranceStaffZh } from './insurance-staff.zh-CN.js';
+import { namesZh } from './names.zh-CN.js';
+import { ordersZh } from './orders.zh-CN.js';
 import { prescriptionsPatientZh } from './prescriptions-patient.zh-CN.js';
 import { prescriptionsStaffZh } from './prescriptions-staff.zh-CN.js';
 import { recordsPatientZh } from './records-patient.zh-CN.js';
 import { recordsStaffZh } from './records-staff.zh-CN.js';
+import { searchZh } from './search.zh-CN.js';
 import { supervisionZh } from './supervision.zh-CN.js';
+import { triageZh } from './triage.zh-CN.js';
 import { videoZh } from './video.zh-CN.js';
 import { visitsZh } from './visits.zh-CN.js';
 import { voiceZh } from './voice.zh-CN.js';
+import { waitlistZh } from './waitlist.zh-CN.js';
+import { wordingZh } from './wording.zh-CN.js';
 import { workstationZh } from './workstation.zh-CN.js';
 
 export const zhCN = {
@@ -53,9 +61,12 @@ export const zhCN = {
   errors: {
     INVALID_CREDENTIALS: '手机号或密码错误',
     LOGIN_LOCKED: '登录失败次数过多，账号已临时锁定，请稍后再试',
+    PRIVACY_CONSENT_REQUIRED: '请先阅读并同意用户协议、隐私政策和敏感个人信息处理',
     INVALID_ID_NUMBER: '身份证号不正确',
     ID_NUMBER_TAKEN: '该身份证号已被其他账号认证',
     REAL_NAME_REQUIRED: '请先完成实名认证',
+    HEALTH_CARD_EXPIRED: '健康卡二维码已过期，请患者刷新后重新扫码',
+    HEALTH_CARD_INVALID: '无效的健康卡二维码',
     SLOT_FULL: '号源已满',
     SLOT_AVAILABLE: '仍有号源',
     DUPLICATE_BOOKING: '重复预约',
@@ -63,6 +74,7 @@ export const zhCN = {
     BOOKING_SUSPENDED: '预约权限已暂停',
     TOO_MANY_BOOKINGS: '待就诊预约过多',
     ALREADY_WAITLISTED: '已在候补中',
+    WAITLIST_NOT_WAITING: '该候补已结束（已取消或已候补成功）',
     CANCEL_WINDOW_CLOSED: '已过取消时限',
     SCHEDULE_STOPPED: '该排班已停诊',
     SCHEDULE_OVERLAP: '排班时间冲突',
@@ -225,6 +237,7 @@ export const zhCN = {
     },
   },
   booking: bookingZh,
+  waitlist: waitlistZh,
   supervision: supervisionZh,
   video: videoZh,
   voice: voiceZh,
@@ -234,8 +247,15 @@ export const zhCN = {
   recordsStaff: recordsStaffZh,
   rxPatient: prescriptionsPatientZh,
   recordsPatient: recordsPatientZh,
+  patientHome: homeZh,
   insurancePatient: insurancePatientZh,
+  triage: triageZh,
+  orders: ordersZh,
   insuranceStaff: insuranceStaffZh,
+  healthCard: healthCardZh,
+  search: searchZh,
+  names: namesZh,
+  wording: wordingZh,
   staff: {
     consoles: {
       clinic: '医护工作台',
@@ -274,6 +294,7 @@ export const zhCN = {
       carePatients: { title: '我的患者', desc: '查看正在诊疗或已获授权患者的健康档案' },
       hl7: { title: 'HL7 接口', desc: '医院信息系统接入状态、死信修正重放与患者匹配' },
       breakGlassAlerts: { title: '紧急调阅告警', desc: '医护人员紧急调阅患者档案的告警与审阅' },
+      healthCardScan: { title: '扫码识别', desc: '扫描患者的电子健康卡二维码，核验身份' },
     },
   },
 };

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import type { CodeSent, LoginBody, Me } from '../../shared/identity.js';
-import { post } from '../api.js';
+import { ApiError, post } from '../api.js';
 import { useAuth } from '../auth.js';
 import { Brand } from '../components/Brand.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
@@ -13,13 +13,15 @@ import { useCountdown } from '../components/useCountdown.js';
 import { describeError } from '../errors.js';
 import { CONSOLE_ROLES, type Console, canOpen, homePath } from '../roles.js';
 import { PHONE_PATTERN } from '../validation.js';
+import { ConsentDialog } from './ConsentDialog.js';
 import './login.css';
 
 const OTP_RESEND_SECONDS = 60;
 
 type Failure = { title: string; detail?: string } | null;
 
-function useSubmit() {
+/** `intercept` takes a refusal the form answers itself (true: handled, no failure shown). */
+function useSubmit(intercept?: (error: unknown, body: LoginBody) => boolean) {
   const { t } = useTranslation();
   const { login } = useAuth();
   const navigate = useNavigate();
@@ -34,7 +36,7 @@ function useSubmit() {
       const me = await login(body);
       navigate(targetAfterLogin(me, location.state), { replace: true });
     } catch (error) {
-      setFailure(describeError(error, t));
+      if (!intercept?.(error, body)) setFailure(describeError(error, t));
       setPending(false);
     }
   }
@@ -85,7 +87,7 @@ function PhoneField({
       ]}
     >
       <Input
-        prefix={<MobileOutlined />}
+        prefix={<MobileOutlined aria-hidden />}
         placeholder={t('login.phonePlaceholder')}
         inputMode="numeric"
         maxLength={11}
@@ -108,7 +110,7 @@ function PasswordForm() {
         rules={[{ required: true, message: t('login.passwordRequired') }]}
       >
         <Input.Password
-          prefix={<LockOutlined />}
+          prefix={<LockOutlined aria-hidden />}
           placeholder={t('login.passwordPlaceholder')}
           autoComplete="current-password"
           data-testid="login-password"
@@ -125,7 +127,13 @@ function PasswordForm() {
 function OtpForm() {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ phone: string; otp: string }>();
-  const { submit, pending, failure } = useSubmit();
+  // SEC-1: a new phone's first SMS login asks for consent before the account is created.
+  const [needsConsent, setNeedsConsent] = useState<LoginBody | null>(null);
+  const { submit, pending, failure } = useSubmit((error, body) => {
+    const consent = error instanceof ApiError && error.code === 'PRIVACY_CONSENT_REQUIRED';
+    if (consent) setNeedsConsent(body);
+    return consent;
+  });
   const [secondsLeft, startCountdown] = useCountdown();
   const [sending, setSending] = useState(false);
   const [devCode, setDevCode] = useState<string>();
@@ -153,7 +161,7 @@ function OtpForm() {
         <Space.Compact block>
           <Form.Item name="otp" noStyle rules={[{ required: true, message: t('login.otpRequired') }]}>
             <Input
-              prefix={<SafetyOutlined />}
+              prefix={<SafetyOutlined aria-hidden />}
               placeholder={t('login.otpPlaceholder')}
               inputMode="numeric"
               maxLength={6}
@@ -181,6 +189,12 @@ function OtpForm() {
       <Button type="primary" htmlType="submit" block loading={pending} data-testid="otp-submit">
         {t('login.submit')}
       </Button>
+      <ConsentDialog
+        open={needsConsent !== null}
+        pending={pending}
+        onAgree={(consent) => needsConsent && submit({ ...needsConsent, consent })}
+        onDecline={() => setNeedsConsent(null)}
+      />
     </Form>
   );
 }

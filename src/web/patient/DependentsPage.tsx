@@ -6,10 +6,13 @@ import { useLocation, useNavigate } from 'react-router-dom';
 import type { Page } from '../../shared/http.js';
 import type { CodeSent, Dependent } from '../../shared/identity.js';
 import { del, get, post } from '../api.js';
+import { useMe } from '../auth.js';
 import { useCountdown } from '../components/useCountdown.js';
 import { errorText } from '../errors.js';
 import { Loadable } from './Loadable.js';
 import { PageHeader } from './PageHeader.js';
+import { useGoVerify } from './RealNamePage.js';
+import './wording.css';
 import './dependents.css';
 
 const RESEND_SECONDS = 60;
@@ -140,6 +143,39 @@ function DependentCard({ item, onConfirm }: { item: Dependent; onConfirm(): void
   );
 }
 
+/** 本人 heads the list: one's own name, ID and real-name state (the account's own patient record). */
+function SelfCard() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const goVerify = useGoVerify();
+  return (
+    <div className="dependent-card dependent-self" data-testid="dependent-self">
+      <div className="dependent-card__head">
+        <span className="dependent-card__name">{me.name || me.phone}</span>
+        <Tag color="primary" fill="outline">
+          {t('wording.dependents.self')}
+        </Tag>
+        <Tag className="dependent-card__status" color={me.realNameVerified ? 'success' : 'warning'}>
+          {me.realNameVerified ? t('patient.home.verified') : t('wording.dependents.selfUnverified')}
+        </Tag>
+      </div>
+      {me.realNameVerified ? (
+        <div className="dependent-card__meta">
+          <span>{me.idNumber}</span>
+          {me.sex && <span>{t(`patient.sex.${me.sex}`)}</span>}
+        </div>
+      ) : (
+        <div className="dependent-card__pending">
+          <span>{t('patient.home.verifyTip')}</span>
+          <Button size="small" color="primary" fill="outline" onClick={goVerify} data-testid="self-verify">
+            {t('wording.dependents.goVerify')}
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}
+
 export function DependentsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -179,6 +215,7 @@ export function DependentsPage() {
   return (
     <div className="patient-page" data-testid="dependents-page">
       <PageHeader title={t('patient.dependents.title')} back="/patient" />
+      <SelfCard />
       <Loadable
         items={items}
         empty={t('patient.dependents.empty')}

@@ -7,13 +7,14 @@ import {
   CloseCircleOutline,
   PayCircleOutline,
 } from 'antd-mobile-icons';
+import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import type { AppNotification, NotificationPage } from '../../shared/notifications.js';
 import { post } from '../api.js';
 import { useApiData } from '../components/useApiData.js';
-import { formatDateTime } from '../format.js';
+import { addDays, formatDay, formatTime, shanghaiDate } from '../format.js';
 import { Loadable } from './Loadable.js';
 import { unreadChanged } from './unread.js';
 import './booking/appointments.css';
@@ -28,6 +29,21 @@ const KIND_ICONS: Record<string, ReactNode> = {
   hold_expired: <ClockCircleOutline />,
   reminder: <ClockCircleOutline />,
 };
+
+/** When a notice came, as other pages say it: 今天 14:30, 昨天 09:05, 12月7日 周一 14:30 (Shanghai). */
+export function messageTime(iso: string, now: Date, t: TFunction, lang: string): string {
+  const day = shanghaiDate(iso);
+  const today = shanghaiDate(now);
+  const time = formatTime(iso);
+  if (day === today) return t('wording.messages.today', { time });
+  if (day === addDays(today, -1)) return t('wording.messages.yesterday', { time });
+  return `${formatDay(day, lang)} ${time}`;
+}
+
+/** Server-made bodies carry ISO days (2026-12-07): shown as 12月7日 周一 like everywhere else. */
+export function readableDays(text: string, lang: string): string {
+  return text.replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (day) => formatDay(day, lang));
+}
 
 /** 消息: booking, payment and schedule notices, newest first; opening one marks it read. */
 export function MessagesPage() {
@@ -46,6 +62,7 @@ export function MessagesPage() {
       unreadChanged();
     }
     if (item.refType === 'appointment' && item.refId) navigate(`/patient/appointments/${item.refId}`);
+    if (item.refType === 'waitlist') navigate('/patient/appointments');
   }
 
   return (
@@ -69,8 +86,12 @@ export function MessagesPage() {
                     <span className="message-icon">{KIND_ICONS[item.kind] ?? <BellOutline />}</span>
                   </Badge>
                 }
-                description={item.body}
-                extra={<span className="message-time">{formatDateTime(item.createdAt, i18n.language)}</span>}
+                description={readableDays(item.body, i18n.language)}
+                extra={
+                  <span className="message-time">
+                    {messageTime(item.createdAt, new Date(), t, i18n.language)}
+                  </span>
+                }
                 onClick={() => open(item)}
               >
                 <span className={item.read ? 'message-title' : 'message-title message-title--unread'}>

@@ -6,7 +6,9 @@ import {
   ExclamationCircleOutline,
   FileOutline,
   MessageOutline,
+  PayCircleOutline,
   ReceiptOutline,
+  ScanningOutline,
   TeamOutline,
   UserContactOutline,
   UserOutline,
@@ -79,6 +81,20 @@ export function MinePage() {
           data-testid="mine-records"
         >
           {t('recordsPatient.mine.records')}
+        </List.Item>
+        <List.Item
+          prefix={<ScanningOutline />}
+          onClick={() => navigate('/patient/health-card')}
+          data-testid="mine-health-card"
+        >
+          {t('healthCard.mine.healthCard')}
+        </List.Item>
+        <List.Item
+          prefix={<PayCircleOutline aria-hidden />}
+          onClick={() => navigate('/patient/orders')}
+          data-testid="mine-orders"
+        >
+          {t('orders.mine.orders')}
         </List.Item>
         <List.Item
           prefix={<BankcardOutline />}

@@ -14,15 +14,19 @@ import { DepartmentsPage, DoctorsPage, InstitutionsPage } from './booking/Direct
 import { DoctorPage } from './booking/DoctorPage.js';
 import { useCheckoutNavigation } from './booking/payment.js';
 import { ComingSoonPage } from './ComingSoonPage.js';
+import { ConsentGate } from './ConsentGate.js';
 import { DependentFormPage } from './DependentFormPage.js';
 import { DependentsPage } from './DependentsPage.js';
 import { ElderlyModeContext, useElderlyMode } from './elderlyMode.js';
 import { HomePage } from './HomePage.js';
+import { HealthCardPage } from './health-card/HealthCardPage.js';
 import { CheckoutPage } from './insurance/CheckoutPage.js';
 import { InsurancePage } from './insurance/InsurancePage.js';
 import { WalletLinkFormPage } from './insurance/WalletLinkFormPage.js';
 import { MessagesPage } from './MessagesPage.js';
 import { MinePage } from './MinePage.js';
+import { OrderPage } from './orders/OrderPage.js';
+import { OrdersPage } from './orders/OrdersPage.js';
 import { AddressesPage } from './prescriptions/AddressesPage.js';
 import { AddressFormPage } from './prescriptions/AddressFormPage.js';
 import { AllergiesPage } from './prescriptions/AllergiesPage.js';
@@ -30,6 +34,7 @@ import { ChoosePharmacyPage } from './prescriptions/ChoosePharmacyPage.js';
 import { FulfilmentPage } from './prescriptions/FulfilmentPage.js';
 import { PrescriptionPage } from './prescriptions/PrescriptionPage.js';
 import { PrescriptionsPage } from './prescriptions/PrescriptionsPage.js';
+import { ReadAloudBar } from './ReadAloud.js';
 import { RealNamePage } from './RealNamePage.js';
 import { AccessLogPage } from './records/AccessLogPage.js';
 import { ArchivePage } from './records/ArchivePage.js';
@@ -39,6 +44,8 @@ import { GrantPage } from './records/GrantPage.js';
 import { ReportPage } from './records/ReportPage.js';
 import { ReportsPage } from './records/ReportsPage.js';
 import { TimelinePage } from './records/TimelinePage.js';
+import { SearchPage } from './search/SearchPage.js';
+import { TriagePage } from './triage/TriagePage.js';
 import { useUnreadCount } from './unread.js';
 import { NewVisitPage } from './visits/NewVisitPage.js';
 import { RecordPage } from './visits/RecordPage.js';
@@ -46,6 +53,7 @@ import { VisitPage } from './visits/VisitPage.js';
 import { VisitsPage } from './visits/VisitsPage.js';
 import './patient.css';
 import './booking/booking.css';
+import './elderly.css';
 
 // The trend charts bring ECharts: loaded when a trend page is opened, not with the H5.
 const trendPages = () => import('./records/TrendPages.js');
@@ -72,13 +80,15 @@ const TABS = [
   { key: '/patient/mine', icon: <UserOutline />, label: 'patient.tabs.mine' },
 ] as const;
 
-function TabLayout({ children }: { children: ReactNode }) {
+/** `heading`: the tab's h1 for screen readers, on tab pages whose design shows no title of its own. */
+function TabLayout({ children, heading }: { children: ReactNode; heading?: (typeof TABS)[number]['label'] }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { pathname } = useLocation();
   const unread = useUnreadCount();
   return (
     <div className="patient-tabs-page">
+      {heading && <h1 className="visually-hidden">{t(heading)}</h1>}
       <div className="patient-tabs-page__body">{children}</div>
       <TabBar className="patient-tabbar" activeKey={pathname} onChange={(key) => navigate(key)} safeArea>
         {TABS.map((tab) => (
@@ -95,10 +105,10 @@ function TabLayout({ children }: { children: ReactNode }) {
 }
 
 /** Pages reached from the tab bar, and the pages below them (with their own back arrow). */
-const TAB_PAGES: { path: string; page: ReactNode }[] = [
-  { path: '', page: <HomePage /> },
+const TAB_PAGES: { path: string; page: ReactNode; heading?: (typeof TABS)[number]['label'] }[] = [
+  { path: '', page: <HomePage />, heading: 'patient.tabs.home' },
   { path: 'messages', page: <MessagesPage /> },
-  { path: 'mine', page: <MinePage /> },
+  { path: 'mine', page: <MinePage />, heading: 'patient.tabs.mine' },
 ];
 
 const SUB_PAGES: { path: string; page: ReactNode }[] = [
@@ -106,6 +116,7 @@ const SUB_PAGES: { path: string; page: ReactNode }[] = [
   { path: 'dependents', page: <DependentsPage /> },
   { path: 'dependents/new', page: <DependentFormPage /> },
   { path: 'book', page: <InstitutionsPage /> },
+  { path: 'search', page: <SearchPage /> },
   { path: 'book/:institutionId', page: <DepartmentsPage /> },
   { path: 'book/:institutionId/:departmentId', page: <DoctorsPage /> },
   { path: 'doctors/:doctorId', page: <DoctorPage /> },
@@ -113,6 +124,7 @@ const SUB_PAGES: { path: string; page: ReactNode }[] = [
   { path: 'appointments', page: <AppointmentsPage /> },
   { path: 'appointments/:id', page: <AppointmentPage /> },
   { path: 'coming-soon/:feature', page: <ComingSoonPage /> },
+  { path: 'triage', page: <TriagePage /> },
   { path: 'visits', page: <VisitsPage /> },
   { path: 'visits/new', page: <NewVisitPage /> },
   { path: 'visits/:id', page: <VisitPage /> },
@@ -141,6 +153,11 @@ const SUB_PAGES: { path: string; page: ReactNode }[] = [
   { path: 'insurance', page: <InsurancePage /> },
   { path: 'insurance/wallet/new', page: <WalletLinkFormPage /> },
   { path: 'orders/:id/checkout', page: <CheckoutPage /> },
+  // 缴费记录 ([8/12]): every order of mine and my family's, its payments and refunds, the e-receipt.
+  { path: 'orders', page: <OrdersPage /> },
+  { path: 'orders/:id', page: <OrderPage /> },
+  // 电子健康卡 ([8/12]): `?patient=` opens a family member's card (ID-6).
+  { path: 'health-card', page: <HealthCardPage /> },
 ];
 
 /** The phone-first H5 for patients (and the family members they act for). */
@@ -153,21 +170,25 @@ export default function PatientApp() {
   return (
     <ConfigProvider locale={locale}>
       <ElderlyModeContext.Provider value={elderlyMode}>
-        <div className="patient-app">
-          <Routes>
-            {TAB_PAGES.map(({ path, page }) => (
-              <Route
-                key={path}
-                {...(path ? { path } : { index: true })}
-                element={<TabLayout>{page}</TabLayout>}
-              />
-            ))}
-            {SUB_PAGES.map(({ path, page }) => (
-              <Route key={path} path={path} element={page} />
-            ))}
-            <Route path="*" element={<Navigate to="/patient" replace />} />
-          </Routes>
-        </div>
+        {/* The main landmark of every patient page (its title bar and tab bar included). */}
+        <main className="patient-app">
+          {elderlyMode[0] && <ReadAloudBar />}
+          <ConsentGate>
+            <Routes>
+              {TAB_PAGES.map(({ path, page, heading }) => (
+                <Route
+                  key={path}
+                  {...(path ? { path } : { index: true })}
+                  element={<TabLayout heading={heading}>{page}</TabLayout>}
+                />
+              ))}
+              {SUB_PAGES.map(({ path, page }) => (
+                <Route key={path} path={path} element={page} />
+              ))}
+              <Route path="*" element={<Navigate to="/patient" replace />} />
+            </Routes>
+          </ConsentGate>
+        </main>
       </ElderlyModeContext.Provider>
     </ConfigProvider>
   );

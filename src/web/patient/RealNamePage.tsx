@@ -1,12 +1,40 @@
 import { Button, Form, List, Result, Toast } from 'antd-mobile';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useLocation, useNavigate } from 'react-router-dom';
 import type { Me } from '../../shared/identity.js';
 import { post } from '../api.js';
 import { useAuth, useMe } from '../auth.js';
 import { errorText } from '../errors.js';
 import { IdentityFields } from './IdentityFields.js';
 import { PageHeader } from './PageHeader.js';
+
+/** Where 实名认证 was opened from: its back arrow and its success return there (a patient page only). */
+interface RealNameState {
+  from?: string;
+}
+
+function returnPath(state: unknown): string | undefined {
+  const from = (state as RealNameState | null)?.from;
+  // Only a page of this app: never an address someone put into the state.
+  return from?.startsWith('/patient/') && !from.startsWith('/patient/real-name') ? from : undefined;
+}
+
+/**
+ * 去认证 from a page the person means to come back to (the booking confirm page, 就诊人管理): real-name
+ * then returns there, with the booking as it was, instead of to 我的.
+ */
+export function useGoVerify(): () => void {
+  const navigate = useNavigate();
+  const location = useLocation();
+  return useCallback(
+    () =>
+      navigate('/patient/real-name', {
+        state: { from: `${location.pathname}${location.search}` } satisfies RealNameState,
+      }),
+    [navigate, location.pathname, location.search],
+  );
+}
 
 interface RealNameValues {
   name: string;
@@ -37,6 +65,8 @@ export function RealNamePage() {
   const { t } = useTranslation();
   const me = useMe();
   const { setMe } = useAuth();
+  const navigate = useNavigate();
+  const from = returnPath(useLocation().state);
   const [pending, setPending] = useState(false);
 
   async function submit(values: RealNameValues) {
@@ -48,6 +78,7 @@ export function RealNamePage() {
       });
       setMe(updated);
       Toast.show({ icon: 'success', content: t('patient.realName.success') });
+      if (from) navigate(from, { replace: true });
     } catch (error) {
       Toast.show({ content: errorText(error, t), duration: 3000 });
     } finally {
@@ -57,7 +88,7 @@ export function RealNamePage() {
 
   return (
     <div className="patient-page" data-testid="real-name-page">
-      <PageHeader title={t('patient.realName.title')} back="/patient/mine" />
+      <PageHeader title={t('patient.realName.title')} back={from ?? '/patient/mine'} />
       {me.realNameVerified ? (
         <VerifiedView me={me} />
       ) : (

@@ -1,18 +1,78 @@
-import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useSyncExternalStore } from 'react';
+import type { Preferences, PreferencesBody } from '../../shared/identity.js';
+import { get, put } from '../api.js';
+import { useMe } from '../auth.js';
 
-const ELDERLY_KEY = 'yunyi.elderlyMode';
 const ELDERLY_CLASS = 'elderly-mode';
-/** Where the setting was kept before the code took the glossary's name; still read, so no one loses it. */
-const FORMER_KEY = 'yunyi.elderMode';
+/** The answer last seen for an account on this device: the first paint before the server answers. */
+const CACHE_KEY = 'yunyi.elderlyMode';
+/** Where the device-only setting was kept before [8/12] (and before that, before the glossary's name). */
+const DEVICE_KEYS = ['yunyi.elderlyMode', 'yunyi.elderMode'];
+
+interface Store {
+  accountId?: string;
+  prefs?: Preferences;
+}
+
+let store: Store = {};
+const listeners = new Set<() => void>();
+const subscribe = (listener: () => void) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
+function setStore(next: Store) {
+  store = next;
+  for (const listener of listeners) listener();
+  if (next.accountId && next.prefs)
+    localStorage.setItem(`${CACHE_KEY}.${next.accountId}`, next.prefs.elderlyMode ? '1' : '0');
+}
+
+/** Changes the account's preferences on the server; shown at once, then as the server answers. */
+export async function savePreferences(body: PreferencesBody): Promise<void> {
+  const { accountId, prefs } = store;
+  if (accountId && prefs) {
+    setStore({
+      accountId,
+      prefs: {
+        ...prefs,
+        ...(body.elderlyMode !== undefined
+          ? { elderlyMode: body.elderlyMode, elderlyModeAnswered: true, askElderlyMode: false }
+          : {}),
+        ...(body.currentPatientId !== undefined ? { currentPatientId: body.currentPatientId } : {}),
+      },
+    });
+  }
+  const answer = await put<Preferences>('/me/preferences', body);
+  if (store.accountId === accountId) setStore({ accountId, prefs: answer });
+}
+
+async function load(accountId: string) {
+  const prefs = await get<Preferences>('/me/preferences');
+  if (store.accountId !== accountId) return;
+  setStore({ accountId, prefs });
+  // A device that had 长辈模式 on before it was kept per account hands the setting over once.
+  const onBefore = DEVICE_KEYS.some((key) => localStorage.getItem(key) === '1');
+  for (const key of DEVICE_KEYS) localStorage.removeItem(key);
+  if (onBefore && !prefs.elderlyModeAnswered) await savePreferences({ elderlyMode: true });
+}
 
 /**
- * 长辈模式: larger type and stronger contrast on the patient H5. Kept on the device; the class is put on
- * <html> (so antd-mobile popups, rendered outside the app root, grow too) only while the H5 is shown.
+ * 长辈模式 ([8/12]): kept per ACCOUNT on the server (GET/PUT /me/preferences), on by default from 65 (the
+ * home page asks once). The class is put on <html> (so antd-mobile popups, rendered outside the app root,
+ * grow too) only while the H5 is shown. Called once, by the H5's root; pages use the context below.
  */
 export function useElderlyMode(): [boolean, (on: boolean) => void] {
-  const [on, setOn] = useState(
-    () => (localStorage.getItem(ELDERLY_KEY) ?? localStorage.getItem(FORMER_KEY)) === '1',
-  );
+  const me = useMe();
+  const current = useSyncExternalStore(subscribe, () => store);
+
+  useEffect(() => {
+    if (store.accountId === me.id) return;
+    setStore({ accountId: me.id });
+    load(me.id).catch(() => undefined);
+  }, [me.id]);
+
+  const mine = current.accountId === me.id ? current.prefs : undefined;
+  const on = mine ? mine.elderlyMode : localStorage.getItem(`${CACHE_KEY}.${me.id}`) === '1';
 
   useEffect(() => {
     document.documentElement.classList.toggle(ELDERLY_CLASS, on);
@@ -20,13 +80,24 @@ export function useElderlyMode(): [boolean, (on: boolean) => void] {
   }, [on]);
 
   const set = useCallback((value: boolean) => {
-    if (value) localStorage.setItem(ELDERLY_KEY, '1');
-    else localStorage.removeItem(ELDERLY_KEY);
-    localStorage.removeItem(FORMER_KEY);
-    setOn(value);
+    savePreferences({ elderlyMode: value }).catch(() => undefined);
   }, []);
 
   return [on, set];
+}
+
+/** The account's preferences (undefined until the server answered) and the current 就诊人's setter. */
+export function usePreferences(): {
+  prefs: Preferences | undefined;
+  setCurrentPatient(patientId: string | null): Promise<void>;
+} {
+  const me = useMe();
+  const current = useSyncExternalStore(subscribe, () => store);
+  const setCurrentPatient = useCallback(
+    (patientId: string | null) => savePreferences({ currentPatientId: patientId }),
+    [],
+  );
+  return { prefs: current.accountId === me.id ? current.prefs : undefined, setCurrentPatient };
 }
 
 /** The H5 holds one elderly-mode setting; pages read and change it through this context. */

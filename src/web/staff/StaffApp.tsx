@@ -32,7 +32,7 @@ export default function StaffApp({ console }: { console: StaffConsole }) {
   const roles = me.roles.filter((role) => CONSOLE_ROLES[console].includes(role));
 
   const items = [
-    { key: 'home', icon: <AppstoreOutlined />, label: t('staff.menuHome') },
+    { key: 'home', icon: <AppstoreOutlined aria-hidden />, label: t('staff.menuHome') },
     ...features.map((key) => ({ key, icon: FEATURE_ICONS[key], label: t(`staff.cards.${key}.title`) })),
   ];
 
@@ -64,18 +64,19 @@ export default function StaffApp({ console }: { console: StaffConsole }) {
         </Sider>
         <Layout>
           <Header className="staff-header">
-            <Typography.Text strong className="staff-header__title">
+            {/* The console's name is every staff page's h1 (a page's own title is its h2/h3). */}
+            <Typography.Title level={1} className="staff-header__title">
               {t(`staff.consoles.${console}`)}
-            </Typography.Text>
+            </Typography.Title>
             <div className="staff-header__right">
               {me.institutionName && (
                 <span className="staff-header__institution" data-testid="institution-name">
-                  <BankOutlined /> {me.institutionName}
+                  <BankOutlined aria-hidden /> {me.institutionName}
                 </span>
               )}
               <LanguageSwitch />
               <span className="staff-header__user">
-                <Avatar size="small" icon={<UserOutlined />} className="staff-header__avatar" />
+                <Avatar size="small" icon={<UserOutlined aria-hidden />} className="staff-header__avatar" />
                 <span data-testid="user-name">{me.name}</span>
                 {roles.map((role) => (
                   <Tag key={role} color="cyan" variant="filled">
@@ -84,7 +85,7 @@ export default function StaffApp({ console }: { console: StaffConsole }) {
                 ))}
               </span>
               <Button
-                icon={<LogoutOutlined />}
+                icon={<LogoutOutlined aria-hidden />}
                 onClick={logout}
                 data-testid="logout"
                 aria-label={t('common.logout')}

@@ -58,9 +58,9 @@ export function StaffHome({ console, roles, features }: StaffHomeProps) {
               <div className="staff-feature__head">
                 <span className="staff-feature__icon">{FEATURE_ICONS[key]}</span>
                 {FEATURE_PAGES[key] ? (
-                  <RightOutlined className="staff-feature__open" />
+                  <RightOutlined aria-hidden className="staff-feature__open" />
                 ) : (
-                  <Tag icon={<ClockCircleOutlined />} variant="filled">
+                  <Tag icon={<ClockCircleOutlined aria-hidden />} variant="filled">
                     {t('common.laterRelease')}
                   </Tag>
                 )}

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { FeatureKey } from './consoles.js';
+import { HealthCardScanPage } from './health-card/HealthCardScanPage.js';
 import { Hl7Page } from './hl7/Hl7Page.js';
 import { InsurancePolicyPage } from './insurance/PolicyPage.js';
 import { InsuranceReconciliationPage } from './insurance/ReconciliationPage.js';
@@ -34,6 +35,7 @@ export const FEATURE_PAGES: Partial<Record<FeatureKey, ComponentType>> = {
   formulary: FormularyPage,
   carePatients: CarePatientsPage,
   hl7: Hl7Page,
+  healthCardScan: HealthCardScanPage,
   breakGlassAlerts: BreakGlassAlertsPage,
   settlement: InsuranceSettlementPage,
   review: InsuranceReviewPage,

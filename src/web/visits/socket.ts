@@ -90,7 +90,11 @@ export class VisitSocket {
 
   private open(): void {
     const token = getToken();
-    const ws = new WebSocket(`${this.url}?token=${encodeURIComponent(token ?? '')}`);
+    // The UI's language: system lines come back in it (a browser WebSocket cannot set Accept-Language).
+    const lang = typeof document !== 'undefined' ? document.documentElement.lang : '';
+    const ws = new WebSocket(
+      `${this.url}?token=${encodeURIComponent(token ?? '')}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`,
+    );
     this.ws = ws;
     ws.onopen = () => {
       this.retry = 0;

@@ -10,6 +10,7 @@ import { cutPage, DEFAULT_LIMIT, decodeCursor, type Page } from '../../platform/
 import { directoryErrors } from './directory.errors.js';
 import { type DepartmentView, departmentQuery, departmentView } from './directory.store.js';
 import { requireOwnInstitution } from './org-access.js';
+import { pinyinKeys } from './search.keys.js';
 
 /** The public list of departments, by institution then code: the unique (institution_id, code) index. */
 export async function listDepartments(
@@ -72,6 +73,7 @@ export async function createDepartment(
           institution_id: institutionId,
           code: input.code,
           name: input.name,
+          ...pinyinKeys(input.name, 'place'),
           name_en: input.nameEn ?? null,
           specialty: input.specialty,
         })
@@ -115,7 +117,7 @@ export async function updateDepartment(
     if (patch.code !== undefined) await ensureCodeFree(trx, row.institution_id, patch.code, id);
     const set = {
       ...(patch.code !== undefined ? { code: patch.code } : {}),
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.name !== undefined ? { name: patch.name, ...pinyinKeys(patch.name, 'place') } : {}),
       ...(patch.nameEn !== undefined ? { name_en: patch.nameEn } : {}),
       ...(patch.specialty !== undefined ? { specialty: patch.specialty } : {}),
     };

@@ -4,6 +4,7 @@
  */
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
+import { hasOpenSession } from '../scheduling/scheduling.api.js';
 
 /** A practitioner as other modules need them: who, what, where they practise, and whether active. */
 export interface PractitionerFacts {
@@ -39,6 +40,8 @@ export async function practitionerFacts(db: Executor, id: string): Promise<Pract
 export interface InstitutionFacts {
   id: string;
   name: string;
+  /** English name where the institution has one ([8/12]: shown in en-US). */
+  nameEn: string | null;
   type: string;
   level: string | null;
   district: string;
@@ -54,7 +57,7 @@ export async function institutionFacts(
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom('institution')
-    .select(['id', 'name', 'type', 'level', 'district', 'alliance_of', 'status'])
+    .select(['id', 'name', 'name_en', 'type', 'level', 'district', 'alliance_of', 'status'])
     .where('id', 'in', [...new Set(ids)])
     .execute();
   return new Map(
@@ -63,6 +66,7 @@ export async function institutionFacts(
       {
         id: r.id,
         name: r.name,
+        nameEn: r.name_en,
         type: r.type,
         level: r.level,
         district: r.district,
@@ -432,4 +436,53 @@ export async function institutionCodes(db: Executor, ids: readonly string[]): Pr
     .where('id', 'in', [...new Set(ids)])
     .execute();
   return new Map(rows.map((r) => [r.id, r.code]));
+}
+
+/** A department a suggestion can link to ([8/12] triage): where it is and how many doctors can be booked. */
+export interface NamedDepartment {
+  departmentId: string;
+  name: string;
+  institutionId: string;
+  institutionName: string;
+  institutionLevel: string | null;
+  /** Active doctors of the department with an open session from `today` on. */
+  doctorsWithSessions: number;
+}
+
+/** Departments of active institutions (ORG-5) named one of `names` (triage's suggestions), one query. */
+export async function departmentsNamed(
+  db: Executor,
+  names: readonly string[],
+  today: string,
+): Promise<NamedDepartment[]> {
+  if (names.length === 0) return [];
+  const rows = await db
+    .selectFrom('department as d')
+    .innerJoin('institution as i', 'i.id', 'd.institution_id')
+    .select([
+      'd.id',
+      'd.name',
+      'd.institution_id',
+      'i.name as institution_name',
+      'i.level',
+      (eb) =>
+        eb
+          .selectFrom('practitioner as p')
+          .select((e) => e.fn.countAll<number | string>().as('n'))
+          .whereRef('p.department_id', '=', 'd.id')
+          .where('p.status', '=', 'active')
+          .where((e) => hasOpenSession(e.ref('p.id'), { today }))
+          .as('doctors'),
+    ])
+    .where('d.name', 'in', [...new Set(names)])
+    .where('i.status', '=', 'active')
+    .execute();
+  return rows.map((r) => ({
+    departmentId: r.id,
+    name: r.name,
+    institutionId: r.institution_id,
+    institutionName: r.institution_name,
+    institutionLevel: r.level,
+    doctorsWithSessions: Number(r.doctors ?? 0),
+  }));
 }

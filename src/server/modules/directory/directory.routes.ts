@@ -19,6 +19,7 @@ import { actorOf, authOf } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
 import { IdParams, problems } from '../../platform/http.js';
+import { doctorStats, onlineVisitFees } from '../visits/visits.api.js';
 import { createDepartment, listDepartments, updateDepartment } from './departments.service.js';
 import { getDoctor, searchDoctors } from './doctors.service.js';
 import { getInstitution, listInstitutions, setInstitutionStatus } from './institutions.service.js';
@@ -90,7 +91,15 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         params: IdParams,
         response: { 200: Practitioner, ...problems(400, 404) },
       },
-      handler: async (req) => getDoctor(ctx, req.params.id),
+      // [8/12] Prices up front: the visits module's figures, composed here through its exported functions.
+      handler: async (req) => {
+        const doctor = await getDoctor(ctx, req.params.id);
+        const [stats, onlineFees] = await Promise.all([
+          doctorStats(ctx.db, doctor.id),
+          onlineVisitFees(ctx.db, { ...doctor, institutionId: doctor.institution.id }, ctx.clock.now()),
+        ]);
+        return { ...doctor, stats, onlineFees };
+      },
     });
 
     // --- Institution administrators: their own institution's departments and practitioners.

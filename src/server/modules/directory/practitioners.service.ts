@@ -20,6 +20,7 @@ import {
 import type { PractitionerView } from './directory.store.js';
 import { getPractitioner } from './doctors.service.js';
 import { requireOwnInstitution } from './org-access.js';
+import { pinyinKeys } from './search.keys.js';
 
 const shapeText: Record<string, string> = {
   TITLE_REQUIRED: '医师须填写职称（title）',
@@ -146,6 +147,7 @@ export async function createPractitioner(
         id,
         code,
         name: input.name,
+        ...pinyinKeys(input.name, 'person'),
         sex: input.sex,
         kind: input.kind,
         title: facts.title,
@@ -216,7 +218,7 @@ export async function updatePractitioner(
       .updateTable('practitioner')
       .set({
         ...(patch.code !== undefined ? { code: patch.code } : {}),
-        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.name !== undefined ? { name: patch.name, ...pinyinKeys(patch.name, 'person') } : {}),
         ...(patch.sex !== undefined ? { sex: patch.sex } : {}),
         ...(patch.professionalTitle !== undefined ? { professional_title: patch.professionalTitle } : {}),
         ...(patch.departmentId !== undefined ? { department_id: patch.departmentId } : {}),

@@ -1,5 +1,6 @@
 import argon2 from 'argon2';
 import { sql } from 'kysely';
+import type { ConsentBody } from '../../../shared/consent.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext, Role } from '../../platform/auth/access.js';
 import { runCommand } from '../../platform/command.js';
@@ -7,6 +8,7 @@ import type { AppContext } from '../../platform/context.js';
 import { maskPhone } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
+import { agreedConsent, consentRequired, recordConsent, validConsent } from './consent.service.js';
 import { identityErrors } from './identity.errors.js';
 import type { LoginResult } from './identity.rules.js';
 import { consumeOtp, issueOtp } from './otp.service.js';
@@ -102,7 +104,7 @@ async function refuseLogin(
  */
 export async function login(
   ctx: AppContext,
-  input: { phone: string; password?: string; otp?: string },
+  input: { phone: string; password?: string; otp?: string; consent?: ConsentBody },
   actor: Actor,
 ): Promise<LoginResult> {
   const now = ctx.clock.now();
@@ -134,7 +136,26 @@ export async function login(
     const ok = await argon2.verify(hash, input.password).catch(() => false);
     if (!ok || !account?.password_hash) return fail('bad_password');
   } else {
-    const check = await consumeOtp(ctx, ctx.db, input.phone, 'login', input.otp ?? '');
+    // SEC-1: an SMS login that would register a new account needs the consent first. The code is checked
+    // in a transaction that a missing consent rolls back, so the same code works once the person agrees —
+    // and only someone holding the right code learns that the phone has no account yet.
+    const consentMissing = !account && !validConsent(input.consent);
+    let refusedForConsent = false;
+    const check = await ctx.db
+      .transaction()
+      .execute(async (trx) => {
+        const result = await consumeOtp(ctx, trx, input.phone, 'login', input.otp ?? '');
+        if (result === 'ok' && consentMissing) {
+          refusedForConsent = true;
+          throw consentRequired();
+        }
+        return result;
+      })
+      .catch(async (error: unknown) => {
+        if (!refusedForConsent) throw error;
+        await refuseLogin(ctx, actor, null, input.phone, 'consent_required');
+        throw error;
+      });
     if (check !== 'ok') return fail(check === 'wrong' ? 'bad_otp' : 'otp_expired');
   }
   if (account && account.status !== 'active') {
@@ -180,6 +201,13 @@ export async function login(
         },
         now,
       );
+    }
+    // SEC-1: a new account's consent (checked above), or an existing account agreeing again at login.
+    if (
+      validConsent(input.consent) &&
+      (await agreedConsent(trx, user.id))?.version !== input.consent.version
+    ) {
+      await recordConsent(trx, actor, user.id, input.consent, now);
     }
     await trx.deleteFrom('login_guard').where('phone_bidx', '=', phoneBidx).execute();
     const session = await createSession(ctx, trx, { id: user.id, roles: user.roles });

@@ -154,6 +154,15 @@ export const identityErrors = defineErrors('identity', {
     detail: '该账号已被停用，请联系所在机构或客服。',
     action: '联系所在机构或客服。',
   },
+  privacyConsentRequired: {
+    status: 403,
+    code: 'PRIVACY_CONSENT_REQUIRED',
+    title: '请先阅读并同意用户协议和隐私政策',
+    en: 'Agree to the user agreement and privacy policy first',
+    detail:
+      '注册账号前须同意当前版本（currentVersion）的《用户协议》《隐私政策》，并单独同意处理健康信息等敏感个人信息（SEC-1，个人信息保护法第二十八、二十九条）。未同意时不创建账号。',
+    action: '阅读协议与政策，勾选同意后重新提交。',
+  },
   allergyRecordedByDoctor: {
     status: 403,
     code: 'ALLERGY_RECORDED_BY_DOCTOR',
@@ -162,5 +171,21 @@ export const identityErrors = defineErrors('identity', {
     detail:
       '这条过敏史由医生在诊疗中记录，处方检查依据它拦截相关药品（RX-10），只能由正在为患者诊疗的医生删除。',
     action: '如记录有误，请在复诊时告诉医生，由医生核实后删除。',
+  },
+  healthCardExpired: {
+    status: 422,
+    code: 'HEALTH_CARD_EXPIRED',
+    title: '健康卡二维码已过期',
+    en: 'Health card code expired',
+    detail: '电子健康卡二维码每分钟更新，只在生成的当分钟和下一分钟内有效；截图或旧码不能使用。',
+    action: '请患者在手机上刷新电子健康卡后重新扫码。',
+  },
+  healthCardInvalid: {
+    status: 422,
+    code: 'HEALTH_CARD_INVALID',
+    title: '无效的健康卡二维码',
+    en: 'Invalid health card code',
+    detail: '扫描到的内容不是本平台签发的电子健康卡二维码，或已被改动。',
+    action: '请患者打开“我的 → 电子健康卡”出示二维码后重新扫码，或核对身份证件。',
   },
 });

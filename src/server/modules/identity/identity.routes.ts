@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ConsentBody, ConsentState } from '../../../shared/consent.js';
 import {
   CodeSent,
   ConfirmDependentBody,
@@ -17,6 +18,7 @@ import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
 import { Empty, IdParams, problems } from '../../platform/http.js';
 import { login, logout, requestLoginOtp } from './auth.service.js';
+import { giveConsent } from './consent.service.js';
 import {
   addDependent,
   confirmDependent,
@@ -84,6 +86,17 @@ export function identityRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       config: { access: 'authenticated' },
       schema: { tags: ['identity'], summary: '当前用户', response: { 200: Me, ...problems(401) } },
       handler: async (req) => getMe(ctx, authOf(req)),
+    });
+
+    app.post('/me/consent', {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['identity'],
+        summary: '同意用户协议、隐私政策与敏感个人信息处理（SEC-1；文本更新后再次同意）',
+        body: ConsentBody,
+        response: { 200: ConsentState, ...problems(400, 401, 403) },
+      },
+      handler: async (req) => giveConsent(ctx, authOf(req), req.body, actorOf(req)),
     });
 
     app.post('/me/real-name', {

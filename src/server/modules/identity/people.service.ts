@@ -9,6 +9,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { mapUniqueViolation } from '../../platform/db/unique.js';
 import { newId } from '../../platform/ids.js';
 import { institutionFacts } from '../directory/directory.api.js';
+import { consentState } from './consent.service.js';
 import { identityErrors } from './identity.errors.js';
 import {
   ADULT_AGE,
@@ -47,6 +48,8 @@ export async function getMe(ctx: AppContext, auth: AuthContext): Promise<MeView>
     ...(row.id_number_enc ? { idNumber: maskIdNumber(ctx.cipher.decrypt(row.id_number_enc)) } : {}),
     ...(row.birth_date ? { birthDate: row.birth_date } : {}),
     ...(row.sex ? { sex: row.sex as Sex } : {}),
+    // SEC-1: a patient account's consent state; the patient app asks again while it is `required`.
+    ...((row.roles as Role[]).includes('patient') ? { consent: await consentState(ctx.db, row.id) } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ import { errors } from '../../platform/errors.js';
 import { cutPage, DEFAULT_LIMIT, decodeCursor, olderThan, type Page } from '../../platform/paging.js';
 import { practitionerProfiles } from '../directory/directory.api.js';
 import { accountOfPractitioner, patientCard, patientNames } from '../identity/identity.api.js';
+import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { alertSummary, type SummaryLang } from './fraud.summary.js';
 import { insuranceErrors } from './insurance.errors.js';
@@ -127,25 +128,12 @@ async function tellSubject(cmd: CommandScope, row: AlertRow, blocked: boolean): 
     patientId = row.subject_id;
   }
   if (!accountId) return;
-  const spec = (
-    row.subject_kind === 'patient' ? insuranceErrors.blockedPatient : insuranceErrors.blockedPractitioner
-  ).spec;
-  await notify(cmd, {
-    accountId,
-    patientId,
-    kind: 'insurance',
-    title: blocked
-      ? spec.title
-      : row.subject_kind === 'patient'
-        ? '您的医保结算已恢复'
-        : '您的处方已恢复医保结算',
-    body: blocked
-      ? `${spec.detail}${spec.action ?? ''}（${spec.code}）`
-      : '医保部门已完成核查并解除暂停，此后可以正常使用医保结算（INS-4）。',
-    refType: 'insurance_alert',
-    refId: row.id,
-    sms: true,
-  });
+  // The suspension's notice says the refusal's own wording (insuranceErrors.blocked*), in zh-CN and en-US.
+  const subject = {
+    subject: row.subject_kind === 'patient' ? ('patient' as const) : ('practitioner' as const),
+  };
+  const to = { accountId, patientId, refId: row.id };
+  await notify(cmd, blocked ? notices.insuranceBlocked(to, subject) : notices.insuranceRestored(to, subject));
 }
 
 /** Whether another confirmed alert still blocks the alert's subject (read after this one changed). */

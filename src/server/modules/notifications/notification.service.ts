@@ -2,11 +2,16 @@ import type { NotificationPage } from '../../../shared/notifications.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
+import type { TextLanguage } from '../../platform/texts.js';
+import { renderNotice } from './notices.js';
 
 export type NotificationKind =
   | 'booked'
   | 'paid'
   | 'waitlist_promoted'
+  /** 候补 joined or cancelled by the patient ([8/12], scheduling/waitlist.notices.ts). */
+  | 'waitlist_joined'
+  | 'waitlist_cancelled'
   | 'reminder'
   | 'cancelled'
   | 'schedule_stopped'
@@ -26,6 +31,9 @@ export interface Notice {
   refId?: string;
   /** Also send an SMS to the account's phone (an outbox event: sent once the transaction has committed). */
   sms?: boolean;
+  /** [8/12] The text's key in notices.ts and its params: read in the reader's language (title/body are zh-CN). */
+  key?: string;
+  params?: Record<string, unknown>;
 }
 
 /** The in-app notification alone, in the caller's transaction. */
@@ -42,6 +50,8 @@ export async function insertNotification(db: Executor, notice: Notice, now: Date
       ref_type: notice.refType ?? null,
       ref_id: notice.refId ?? null,
       created_at: now,
+      message_key: notice.key ?? null,
+      message_params: notice.key ? JSON.stringify(notice.params ?? {}) : null,
     })
     .execute();
 }
@@ -51,6 +61,8 @@ export async function listNotifications(
   accountId: string,
   before?: string,
   limit = 20,
+  /** The reader's language: keyed notices are rendered in it; older rows show their stored zh-CN text. */
+  lang: TextLanguage = 'zh-CN',
 ): Promise<NotificationPage> {
   let q = ctx.db
     .selectFrom('notification')
@@ -70,8 +82,7 @@ export async function listNotifications(
   const items = rows.slice(0, limit).map((r) => ({
     id: r.id,
     kind: r.kind,
-    title: r.title,
-    body: r.body,
+    ...(renderNotice(r.message_key, r.message_params, lang) ?? { title: r.title, body: r.body }),
     refType: r.ref_type,
     refId: r.ref_id,
     read: r.read_at !== null,

@@ -3,6 +3,7 @@ import { NotificationPage, NotificationQuery } from '../../../shared/notificatio
 import { authOf } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { Empty, IdParams, problems } from '../../platform/http.js';
+import { languageOf } from '../../platform/texts.js';
 import { listNotifications, markRead } from './notification.service.js';
 
 export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -12,11 +13,12 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       schema: {
         tags: ['notifications'],
         summary: '消息中心',
+        description: '标题和正文按 Accept-Language 给出（zh-CN，偏好英文时 en-US）；短信始终为中文。',
         querystring: NotificationQuery,
         response: { 200: NotificationPage, ...problems(400, 401) },
       },
       handler: async (req) =>
-        listNotifications(ctx, authOf(req).accountId, req.query.cursor, req.query.limit),
+        listNotifications(ctx, authOf(req).accountId, req.query.cursor, req.query.limit, languageOf(req)),
     });
     app.post('/notifications/:id/read', {
       config: { access: 'authenticated' },

@@ -12,9 +12,10 @@ export interface SmsNotice {
 }
 
 /**
- * An in-app notification in the command's transaction; its SMS, if any, is an outbox event, so it goes out
+ * An in-app notification (best made by the catalogue: `notify(cmd, notices.booked(to, params))`) in the command's transaction; its SMS, if any, is an outbox event, so it goes out
  * only if the change commits and still goes out if the process dies right after the commit.
  */
+/** The SMS says the zh-CN title and body (SMS templates are filed in Chinese); the app renders the key. */
 export async function notify(cmd: CommandScope, notice: Notice): Promise<void> {
   await insertNotification(cmd.trx, notice, cmd.now);
   if (notice.sms) {

@@ -26,6 +26,14 @@ export const paymentErrors = defineErrors('payments', {
     detail: '支付时限已过，号源已释放，请重新预约。',
     action: '重新预约或重新发起问诊后在时限内支付。',
   },
+  receiptUnavailable: {
+    status: 409,
+    code: 'RECEIPT_NOT_AVAILABLE',
+    title: '暂无电子票据',
+    en: 'No e-receipt for this order',
+    detail: '订单尚未支付，没有电子票据。',
+    action: '支付完成后可在缴费记录中下载电子票据。',
+  },
   invalidSignature: {
     status: 401,
     code: 'INVALID_SIGNATURE',

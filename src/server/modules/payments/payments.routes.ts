@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { NotifyAck, Order, PayBody, PayResult } from '../../../shared/payments.js';
+import { OrderDetail } from '../../../shared/orders.js';
+import { NotifyAck, PayBody, PayResult } from '../../../shared/payments.js';
 import { actorOf, authOf } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
@@ -8,18 +9,10 @@ import { IdParams, problems } from '../../platform/http.js';
 // The routes layer may ask both modules (the payments SERVICE never imports insurance): an insured
 // payment settles the insurance part first, and the order shows its settlement ([7/12]).
 import type { InsuranceRuntime } from '../insurance/insurance.runtime.js';
-import {
-  orderInsuranceSummary,
-  payWithInsurance,
-  settleLiveBeforePay,
-} from '../insurance/settlement.service.js';
-import {
-  applyGatewayEvent,
-  getOrder,
-  type Payments,
-  payOrder,
-  recordForgedNotification,
-} from './payment.service.js';
+import { payWithInsurance, settleLiveBeforePay } from '../insurance/settlement.service.js';
+import { orderFacts } from './order-centre.routes.js';
+import { orderDetail } from './order-centre.service.js';
+import { applyGatewayEvent, type Payments, payOrder, recordForgedNotification } from './payment.service.js';
 import { paymentErrors } from './payments.errors.js';
 
 export function paymentRoutes(
@@ -34,13 +27,11 @@ export function paymentRoutes(
         tags: ['payments'],
         summary: '订单',
         params: IdParams,
-        response: { 200: Order, ...problems(401, 403, 404) },
+        // [8/12] The order centre's detail: every field of Order, and who and what it is for, its
+        // payments and refunds, the receipt number (order-centre.service.ts).
+        response: { 200: OrderDetail, ...problems(401, 403, 404) },
       },
-      handler: async (req) => {
-        const order = await getOrder(ctx, authOf(req), req.params.id);
-        const insured = await orderInsuranceSummary(ctx.db, order.id);
-        return insured ? { ...order, insurance: insured } : order;
-      },
+      handler: async (req) => orderDetail(ctx, authOf(req), req.params.id, orderFacts),
     });
 
     app.post('/orders/:id/pay', {

@@ -23,9 +23,9 @@ export function simGatewayRoutes(sim: SimGateway): FastifyPluginAsyncTypebox {
         const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>模拟收银台</title><style>body{margin:0;font-family:system-ui,'Noto Sans CJK SC',sans-serif;background:#f2f4f5;color:#1f2d2d}
 .card{max-width:420px;margin:48px auto;background:#fff;border-radius:16px;padding:28px;box-shadow:0 8px 24px #0001;text-align:center}
-.tag{display:inline-block;background:#fff4e5;color:#b25e00;border-radius:6px;padding:2px 8px;font-size:13px}
+.tag{display:inline-block;background:#fff4e5;color:#8a4a00;border-radius:6px;padding:2px 8px;font-size:13px}
 .amount{font-size:40px;font-weight:700;margin:18px 0 6px}.desc{color:#667;margin-bottom:24px}
-button{width:100%;border:0;border-radius:10px;background:#0f8a8a;color:#fff;font-size:18px;padding:14px;cursor:pointer}
+button{width:100%;border:0;border-radius:10px;background:#0c7a7c;color:#fff;font-size:18px;padding:14px;cursor:pointer}
 #result{margin-top:16px;min-height:24px}</style></head><body><div class="card">
 <span class="tag">模拟支付网关 · 仅演示与测试环境</span><div class="amount">¥${yuan(order.amountFen)}</div>
 <div class="desc">${escapeHtml(order.description)}</div>

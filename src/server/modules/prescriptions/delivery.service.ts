@@ -14,6 +14,8 @@ import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { institutionContacts } from '../directory/directory.api.js';
+import { type NoticeTo, notices } from '../notifications/notices.js';
+import type { Notice } from '../notifications/notification.service.js';
 import { notify } from '../notifications/notify.js';
 import { pharmacySites } from '../pharmacy/pharmacy.api.js';
 import { recordVisitEvent } from '../visits/visits.api.js';
@@ -200,28 +202,23 @@ export async function applyCourierCallback(
   });
 }
 
-const STATUS_NOTICE: Record<string, { title: string; body: string; sms: boolean } | undefined> = {
-  created: { title: '药品已发出', body: '药房已发药并交给快递，运单号 {waybill}。', sms: false },
-  picked_up: { title: '快递已揽收', body: '您的处方药品已由快递员揽收，运单号 {waybill}。', sms: false },
-  delivered: { title: '药品已送达', body: '您的处方药品已送达，请在应用中确认收货。', sms: true },
-  failed: { title: '药品配送失败', body: '快递未能送达，药品已退回药房，药房将与您联系。', sms: true },
-};
+/** The notice of each delivery status (texts in notifications/notices.ts; SMS when it arrives or fails). */
+const STATUS_NOTICE = {
+  created: (to: NoticeTo, waybill: string) => notices.rxShipped(to, { waybill }),
+  picked_up: (to: NoticeTo, waybill: string) => notices.rxCourierPickedUp(to, { waybill }),
+  delivered: (to: NoticeTo) => notices.rxDelivered(to, {}),
+  failed: (to: NoticeTo) => notices.rxDeliveryFailed(to, {}),
+} as Record<string, ((to: NoticeTo, waybill: string) => Notice) | undefined>;
 
 /** The subscriber of `prescriptions.delivery_status`: tells the patient (an SMS when it arrives or fails). */
 export async function notifyDeliveryStatus(event: DeliveryStatusEvent, cmd: CommandScope): Promise<void> {
   const n = STATUS_NOTICE[event.status];
   if (!n) return;
   const f = await fulfilmentRow(cmd.trx, event.fulfilmentId);
-  await notify(cmd, {
-    accountId: f.account_id,
-    patientId: f.patient_id,
-    kind: 'prescription',
-    title: n.title,
-    body: n.body.replace('{waybill}', event.waybillNo ?? ''),
-    refType: 'fulfilment',
-    refId: f.id,
-    sms: n.sms,
-  });
+  await notify(
+    cmd,
+    n({ accountId: f.account_id, patientId: f.patient_id, refId: f.id }, event.waybillNo ?? ''),
+  );
 }
 
 /** The patient confirms receipt (a parcel in hand, whether or not the courier has said delivered yet). */

@@ -14,6 +14,7 @@ import type { AuthContext } from '../../platform/auth/access.js';
 import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { mapUniqueViolation } from '../../platform/db/unique.js';
+import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { consumeReservation } from '../pharmacy/pharmacy.api.js';
 import { recordVisitEvent } from '../visits/visits.api.js';
@@ -266,15 +267,10 @@ async function dispenseCommand(
     });
     await recordVisitEvent(trx, p.visit_id, 'rx_dispensed', actor, details, now);
     if (pickup)
-      await notify(cmd, {
-        accountId: f.account_id,
-        patientId: f.patient_id,
-        kind: 'prescription',
-        title: '已取药',
-        body: '您的处方药品已在药房取走。请按医嘱用药。',
-        refType: 'fulfilment',
-        refId: f.id,
-      });
+      await notify(
+        cmd,
+        notices.rxPickedUpAtPharmacy({ accountId: f.account_id, patientId: f.patient_id, refId: f.id }, {}),
+      );
     else {
       const event: DispensedEvent = { fulfilmentId: f.id };
       await cmd.emit(DISPENSED_TOPIC, event);

@@ -11,6 +11,7 @@ import type { AuthContext } from '../../platform/auth/access.js';
 import { type CommandScope, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
+import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { closeOrder, lockOrder, orderRefunds, requestRefund } from '../payments/payments.api.js';
 import { releaseReservation } from '../pharmacy/pharmacy.api.js';
@@ -32,12 +33,7 @@ export type EndReason =
   | 'payment_timeout'
   | 'prescription_expired';
 
-const REASON_TEXT: Record<EndReason, string> = {
-  pharmacy_cancelled: '药房无法调配，订单已取消',
-  patient_cancelled: '您已取消取药订单',
-  payment_timeout: '取药订单未在 30 分钟内支付，已取消',
-  prescription_expired: '处方已过有效期，取药订单已取消',
-};
+// The patient's notice of each reason is notices.rxEnded (notifications/notices.ts), in zh-CN and en-US.
 
 /**
  * Ends a fulfilment in the caller's command, with the order (`orderStatus`, from `lockOrder`), the
@@ -95,16 +91,8 @@ async function endFulfilment(
     details,
     now,
   );
-  await notify(cmd, {
-    accountId: f.account_id,
-    patientId: f.patient_id,
-    kind: 'prescription',
-    title: refundNo ? '取药订单已取消，药费原路退回' : '取药订单已取消',
-    body: `${REASON_TEXT[reason]}${note ? `（${note}）` : ''}。${refundNo ? '已支付的费用将原路退回。' : ''}`,
-    refType: 'fulfilment',
-    refId: f.id,
-    sms: refundNo !== null,
-  });
+  const to = { accountId: f.account_id, patientId: f.patient_id, refId: f.id, sms: refundNo !== null };
+  await notify(cmd, notices.rxEnded(to, { reason, ...(note ? { note } : {}), refunded: refundNo !== null }));
   return refundNo !== null;
 }
 

@@ -15,6 +15,7 @@ import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { institutionContacts, institutionFacts } from '../directory/directory.api.js';
 import { requirePatientAccess } from '../identity/identity.api.js';
+import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { createOrder, lockOrder, type OrderLineInput, type OrderPaid } from '../payments/payments.api.js';
 import {
@@ -271,12 +272,7 @@ export async function chooseFulfilment(
   });
 }
 
-const PAID_AFTER_END_TEXT: Record<string, string> = {
-  prescription_expired: '支付时处方已过有效期，取药订单已取消',
-  payment_timeout: '支付到账时取药订单已因超时取消',
-  patient_cancelled: '支付到账时取药订单已取消',
-  pharmacy_cancelled: '支付到账时药房已取消订单',
-};
+// The patient's notice of each reason is notices.rxPaidAfterEnd (notifications/notices.ts).
 
 /**
  * A payment that landed after its fulfilment ended (issue §9): payments refunds it in full once the
@@ -301,16 +297,8 @@ async function recordPaidAfterEnd(
     refundFen: paid.amountFen,
   };
   await recordVisitEvent(trx, p.visit_id, 'rx_refunded', cmd.actor, details, now);
-  await notify(cmd, {
-    accountId: f.account_id,
-    patientId: f.patient_id,
-    kind: 'prescription',
-    title: '药费将原路退回',
-    body: `${PAID_AFTER_END_TEXT[reason] ?? '支付到账时取药订单已结束'}，已支付的 ¥${(paid.amountFen / 100).toFixed(2)} 将原路退回。`,
-    refType: 'fulfilment',
-    refId: f.id,
-    sms: true,
-  });
+  const to = { accountId: f.account_id, patientId: f.patient_id, refId: f.id };
+  await notify(cmd, notices.rxPaidAfterEnd(to, { reason, amountFen: paid.amountFen }));
 }
 
 /**

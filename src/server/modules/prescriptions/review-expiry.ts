@@ -10,6 +10,7 @@ import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { accountOfPractitioner, patientCard } from '../identity/identity.api.js';
+import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { recordVisitEvent } from '../visits/visits.api.js';
 import { prescriptionRow } from './prescription-store.js';
@@ -59,26 +60,19 @@ export async function expireUnreviewed(ctx: AppContext, limit = 100): Promise<nu
       });
       const doctor = await accountOfPractitioner(trx, p.practitioner_id);
       if (doctor)
-        await notify(cmd, {
-          accountId: doctor,
-          patientId: p.patient_id,
-          kind: 'prescription',
-          title: '处方未审核已过期',
-          body: '您开具的处方在有效期内未完成药师审核，已过期（RX-6）；如患者仍需用药，请重新开具。',
-          refType: 'prescription',
-          refId: id,
-        });
+        await notify(
+          cmd,
+          notices.rxUnreviewedExpiredDoctor({ accountId: doctor, patientId: p.patient_id, refId: id }, {}),
+        );
       const patient = await patientCard(trx, { patientId: p.patient_id });
       if (patient?.accountId)
-        await notify(cmd, {
-          accountId: patient.accountId,
-          patientId: p.patient_id,
-          kind: 'prescription',
-          title: '处方已过期',
-          body: '您的处方在有效期内未完成药师审核，已过期，不能取药；如仍需用药，请联系医生重新开具。',
-          refType: 'prescription',
-          refId: id,
-        });
+        await notify(
+          cmd,
+          notices.rxUnreviewedExpired(
+            { accountId: patient.accountId, patientId: p.patient_id, refId: id },
+            {},
+          ),
+        );
       return true;
     }).catch((err) => {
       ctx.log.error({ err, prescriptionId: id }, 'unreviewed prescription expiry failed; the job will retry');

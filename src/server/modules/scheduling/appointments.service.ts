@@ -6,6 +6,7 @@ import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
 import { departmentFacts, institutionFacts, practitionerProfiles } from '../directory/directory.api.js';
 import { patientNames, patientsOfAccount, requirePatientAccess } from '../identity/identity.api.js';
+import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { closeOrder, lockOrder, type OrderPaid, requestRefund } from '../payments/payments.api.js';
 import { liveVisitOfAppointment } from '../visits/visits.api.js';
@@ -72,15 +73,11 @@ export async function cancelAppointment(
       resourceId: a.id,
       patientId: a.patient_id,
     });
-    await notify(cmd, {
-      accountId: auth.accountId,
-      patientId: a.patient_id,
-      kind: 'cancelled',
-      title: '预约已取消',
-      body: `${a.date} 的预约已取消${a.status === 'confirmed' && a.fee_fen > 0 ? '，挂号费将原路退回' : ''}`,
-      refType: 'appointment',
-      refId: a.id,
-    });
+    const to = { accountId: auth.accountId, patientId: a.patient_id, refId: a.id };
+    await notify(
+      cmd,
+      notices.cancelled(to, { date: a.date, refund: a.status === 'confirmed' && a.fee_fen > 0 }),
+    );
     // The refund is recorded with the cancellation; the gateway is asked through the outbox after the commit.
     if (a.status === 'confirmed' && a.order_id) await requestRefund(cmd, a.order_id, a.fee_fen, 'cancelled');
   });
@@ -112,15 +109,8 @@ export async function confirmPaidAppointment(cmd: CommandScope, paid: OrderPaid)
     .executeTakeFirst();
   if (!res) return false;
   await cmd.trx.updateTable('token').set({ status: 'booked' }).where('id', '=', res.token_id).execute();
-  await notify(cmd, {
-    accountId: res.booked_by,
-    patientId: paid.patientId,
-    kind: 'paid',
-    title: '支付成功',
-    body: `${res.date} ${res.token_number} 号的挂号费已支付，预约已确认。`,
-    refType: 'appointment',
-    refId: paid.refId,
-  });
+  const to = { accountId: res.booked_by, patientId: paid.patientId, refId: paid.refId };
+  await notify(cmd, notices.paid(to, { date: res.date, tokenNumber: res.token_number }));
   await cmd.audit({
     action: 'appointment.confirm',
     resourceType: 'appointment',
@@ -208,6 +198,9 @@ export async function listAppointments(
     doctorName: doctors.get(r.practitioner_id)?.name ?? '',
     departmentName: departments.get(r.department_id)?.name ?? '',
     institutionName: institutions.get(r.institution_id)?.name ?? '',
+    ...(institutions.get(r.institution_id)?.nameEn
+      ? { institutionNameEn: institutions.get(r.institution_id)!.nameEn! }
+      : {}),
     date: r.date,
     mode: r.mode as Mode,
     channel: r.channel as Channel,

@@ -15,6 +15,7 @@ import {
   patientCard,
   requirePatientAccess,
 } from '../identity/identity.api.js';
+import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { createOrder } from '../payments/payment.service.js';
 import { type Channel, LIVE_STATUSES, shanghaiInstant, suspendedUntil } from './schedule.rules.js';
@@ -257,15 +258,20 @@ export async function book(
         patientId,
         details: { scheduleId: schedule.id, channel, tokenNumber: token.token_number },
       });
-      await notify(cmd, {
-        accountId: auth.accountId,
-        patientId,
-        kind: 'booked',
-        title: '预约成功',
-        body: `${patient.name} ${schedule.date} ${fmtTime(token.window_start)} ${parties.doctorName}（${token.token_number} 号）${paid ? '，请在 15 分钟内完成支付' : ''}`,
-        refType: 'appointment',
-        refId: appointmentId,
-      });
+      await notify(
+        cmd,
+        notices.booked(
+          { accountId: auth.accountId, patientId, refId: appointmentId },
+          {
+            patientName: patient.name,
+            date: schedule.date,
+            time: fmtTime(token.window_start),
+            doctorName: parties.doctorName,
+            tokenNumber: token.token_number,
+            paid,
+          },
+        ),
+      );
       return {
         id: appointmentId,
         status: paid ? 'pending_payment' : 'confirmed',

@@ -7,6 +7,7 @@ import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
 import { practitionerFacts, requireOwnInstitution } from '../directory/directory.api.js';
+import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { closeOrder, lockOrder, requestRefund } from '../payments/payments.api.js';
 import { addDays } from './schedule.rules.js';
@@ -52,15 +53,8 @@ export async function expireHolds(ctx: AppContext, limit = 200): Promise<number>
         resourceId: a.id,
         patientId: a.patient_id,
       });
-      await notify(cmd, {
-        accountId: a.booked_by,
-        patientId: a.patient_id,
-        kind: 'hold_expired',
-        title: '预约已失效',
-        body: `${a.date} 的预约未在时限内支付，号源已释放。`,
-        refType: 'appointment',
-        refId: a.id,
-      });
+      const to = { accountId: a.booked_by, patientId: a.patient_id, refId: a.id };
+      await notify(cmd, notices.holdExpired(to, { date: a.date }));
     }
     return expired;
   });
@@ -126,16 +120,8 @@ export async function sendReminders(ctx: AppContext, limit = 500): Promise<numbe
       .execute();
     for (const a of due) {
       // The SMS is an outbox event of this command: sent once the reminder is marked, even after a crash.
-      await notify(cmd, {
-        accountId: a.booked_by,
-        patientId: a.patient_id,
-        kind: 'reminder',
-        title: '就诊提醒',
-        body: `您预约的 ${a.date} ${a.token_number} 号明天就诊，请按时到院或上线。`,
-        refType: 'appointment',
-        refId: a.id,
-        sms: true,
-      });
+      const to = { accountId: a.booked_by, patientId: a.patient_id, refId: a.id };
+      await notify(cmd, notices.reminder(to, { date: a.date, tokenNumber: a.token_number }));
     }
     return due.length;
   });
@@ -215,16 +201,11 @@ export async function stopSchedule(
         await closeOrder(trx, a.order_id, now);
         await requestRefund(cmd, a.order_id, a.fee_fen, 'schedule_stopped');
       }
-      await notify(cmd, {
-        accountId: a.booked_by,
-        patientId: a.patient_id,
-        kind: 'schedule_stopped',
-        title: '医生停诊通知',
-        body: `很抱歉，${doctorName} ${s.date} 停诊（${reason}），您的 ${a.token_number} 号预约已取消，挂号费将全额退回。`,
-        refType: 'appointment',
-        refId: a.id,
-        sms: true,
-      });
+      const to = { accountId: a.booked_by, patientId: a.patient_id, refId: a.id };
+      await notify(
+        cmd,
+        notices.scheduleStopped(to, { doctorName, date: s.date, reason, tokenNumber: a.token_number }),
+      );
     }
     await cmd.audit({
       action: 'schedule.stop',

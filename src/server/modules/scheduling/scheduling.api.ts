@@ -179,3 +179,22 @@ export async function patientSeenAt(
     .executeTakeFirst();
   return seen !== undefined;
 }
+
+/**
+ * [8/12] 我看过的医生: per doctor, the last day the patient was seen at one of their sessions (checked in or
+ * completed — a booking alone is not a visit), newest first; served by appointment_patient.
+ */
+export async function doctorsSeenAtAppointments(
+  db: Executor,
+  patientId: string,
+): Promise<{ practitionerId: string; lastSeenOn: string }[]> {
+  const rows = await db
+    .selectFrom('appointment as a')
+    .innerJoin('schedule as s', 's.id', 'a.schedule_id')
+    .select(['s.practitioner_id', (eb) => eb.fn.max('s.date').as('last_seen_on')])
+    .where('a.patient_id', '=', patientId)
+    .where('a.status', 'in', ['checked_in', 'completed'])
+    .groupBy('s.practitioner_id')
+    .execute();
+  return rows.map((r) => ({ practitionerId: r.practitioner_id, lastSeenOn: String(r.last_seen_on) }));
+}

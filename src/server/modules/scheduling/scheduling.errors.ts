@@ -166,4 +166,12 @@ export const schedulingErrors = defineErrors('scheduling', {
     detail: '该就诊人已在此排班的候补队列中。',
     action: '等待候补结果，有号时会通知您。',
   },
+  waitlistNotWaiting: {
+    status: 409,
+    code: 'WAITLIST_NOT_WAITING',
+    title: '候补已结束',
+    en: 'The waitlist entry is no longer waiting',
+    detail: '该候补已取消或已候补成功，无法再取消。',
+    action: '候补成功的请在"我的预约"中查看或取消预约。',
+  },
 });

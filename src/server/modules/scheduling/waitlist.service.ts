@@ -4,16 +4,19 @@ import { type Actor, recordAudit, systemActor } from '../../platform/audit/audit
 import type { AuthContext } from '../../platform/auth/access.js';
 import { type CommandScope, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/database.js';
 import { mapUniqueViolation } from '../../platform/db/unique.js';
 import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { practitionerFacts } from '../directory/directory.api.js';
 import { identityErrors, ownPatientId, requirePatientAccess } from '../identity/identity.api.js';
+import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { createOrder } from '../payments/payment.service.js';
 import { liveBookingOfDay } from './appointment.store.js';
 import { policyOf } from './schedule.service.js';
 import { schedulingErrors } from './scheduling.errors.js';
+import { WAITLIST_CANCELLED_TOPIC, WAITLIST_JOINED_TOPIC, type WaitlistEvent } from './waitlist.notices.js';
 
 /** 候补: join a full schedule's waitlist; the earliest waiting patient gets the next returned token. */
 export async function joinWaitlist(
@@ -64,15 +67,76 @@ export async function joinWaitlist(
         .execute(),
       schedulingErrors.alreadyWaitlisted(),
     );
-    const position = await trx
-      .selectFrom('waitlist_entry')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('schedule_id', '=', scheduleId)
-      .where('status', '=', 'waiting')
-      .where('created_at', '<=', now)
-      .executeTakeFirstOrThrow();
+    const position = await waitlistPosition(trx, id);
     await cmd.audit({ action: 'waitlist.join', resourceType: 'waitlist_entry', resourceId: id, patientId });
-    return { id, scheduleId, patientId, status: 'waiting' as const, position: Number(position.n) };
+    // 消息: "已加入候补，当前第 N 位" (waitlist.notices.ts), delivered from the outbox with this commit.
+    const joined: WaitlistEvent = { entryId: id, scheduleId, patientId, accountId: auth.accountId, position };
+    await cmd.emit(WAITLIST_JOINED_TOPIC, joined);
+    return { id, scheduleId, patientId, status: 'waiting' as const, position };
+  });
+}
+
+/**
+ * The 1-based place of a waiting entry in its schedule's queue: waiting entries ahead of it in the order
+ * promotion takes them (`created_at, id`, releaseToken), plus one. Cancelled and promoted entries drop
+ * out, so those behind move up. Served by waitlist_queue (0004).
+ */
+export async function waitlistPosition(db: Executor, entryId: string): Promise<number> {
+  const row = await sql<{ n: number | string }>`
+    select count(*) as n from waitlist_entry w
+    join waitlist_entry me on me.id = ${entryId}
+    where w.schedule_id = me.schedule_id and w.status = 'waiting'
+      and (w.created_at, w.id) <= (me.created_at, me.id)`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
+}
+
+/**
+ * 取消候补: the account that may act for the entry's patient (ID-6: self or an active proxy) cancels a
+ * waiting entry. The entry's row is locked first, so a promotion racing this cancel either took it before
+ * (then this answers WAITLIST_NOT_WAITING: the patient has an appointment to pay or cancel) or skips it
+ * (releaseToken's `skip locked`) and promotes the next one. A second cancel is WAITLIST_NOT_WAITING too.
+ */
+export async function cancelWaitlist(
+  ctx: AppContext,
+  auth: AuthContext,
+  entryId: string,
+  actor: Actor,
+): Promise<void> {
+  await runCommand(ctx, actor, async (cmd) => {
+    const { trx } = cmd;
+    const entry = await trx
+      .selectFrom('waitlist_entry')
+      .select(['id', 'schedule_id', 'patient_id', 'status'])
+      .where('id', '=', entryId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!entry) throw errors.notFound('候补');
+    await requirePatientAccess(trx, auth, entry.patient_id);
+    if (entry.status !== 'waiting')
+      throw schedulingErrors.waitlistNotWaiting(
+        entry.status === 'promoted'
+          ? '候补已成功并转为预约，请在"我的预约"中查看或取消该预约。'
+          : '该候补已取消。',
+      );
+    await trx
+      .updateTable('waitlist_entry')
+      .set({ status: 'cancelled' })
+      .where('id', '=', entry.id)
+      .where('status', '=', 'waiting')
+      .execute();
+    await cmd.audit({
+      action: 'waitlist.cancel',
+      resourceType: 'waitlist_entry',
+      resourceId: entry.id,
+      patientId: entry.patient_id,
+    });
+    const cancelled: WaitlistEvent = {
+      entryId: entry.id,
+      scheduleId: entry.schedule_id,
+      patientId: entry.patient_id,
+      accountId: auth.accountId,
+    };
+    await cmd.emit(WAITLIST_CANCELLED_TOPIC, cancelled);
   });
 }
 
@@ -184,16 +248,11 @@ export async function releaseToken(cmd: CommandScope, tokenId: string): Promise<
         },
         now,
       );
-      await notify(cmd, {
-        accountId: next.requested_by,
-        patientId: next.patient_id,
-        kind: 'waitlist_promoted',
-        title: '候补成功',
-        body: `您候补的 ${token.date} ${doctorName} 已为您预约 ${token.token_number} 号${paid ? '，请在 15 分钟内完成支付' : ''}`,
-        refType: 'appointment',
-        refId: appointmentId,
-        sms: true,
-      });
+      const to = { accountId: next.requested_by, patientId: next.patient_id, refId: appointmentId };
+      await notify(
+        cmd,
+        notices.waitlistPromoted(to, { date: token.date, doctorName, tokenNumber: token.token_number, paid }),
+      );
       return;
     }
   }

@@ -14,11 +14,13 @@ import { errors } from '../../platform/errors.js';
 import { signDocument } from '../../platform/signing/index.js';
 import { departmentFacts } from '../directory/directory.api.js';
 import { patientProfiles } from '../identity/identity.api.js';
+import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { recordOnlineEncounter } from '../records/records.api.js';
 import { completeAppointment } from '../scheduling/scheduling.api.js';
 import { endOpenCalls } from './calls.service.js';
 import { signerFor } from './record.service.js';
+import { systemLines } from './system-lines.js';
 import { followUpRequiresOfflineDiagnosis, mayDiagnose } from './visit.rules.js';
 import { requireDoctor } from './visit-access.js';
 import { viewOf } from './visit-queries.js';
@@ -140,15 +142,8 @@ export async function completeVisit(
     });
     await visitEvent(trx, visitId, 'completed', actor, now);
     await endOpenCalls(trx, visitId, actor, now);
-    await notify(cmd, {
-      accountId: v.requested_by,
-      patientId: v.patient_id,
-      kind: 'paid',
-      title: '问诊已完成',
-      body: `${p.name}医生已完成诊疗并签署病历，可在“我的问诊”中查看。`,
-      refType: 'visit',
-      refId: visitId,
-    });
+    const to = { accountId: v.requested_by, patientId: v.patient_id, refId: visitId };
+    await notify(cmd, notices.visitCompleted(to, { doctorName: p.name }));
     await cmd.audit({
       action: 'record.sign',
       resourceType: 'medical_record',
@@ -156,7 +151,7 @@ export async function completeVisit(
       patientId: v.patient_id,
       details: { contentHash: signed.contentHash },
     });
-    return systemMessage(trx, visitId, `${p.name}医生已完成诊疗并签署病历。`, now);
+    return systemMessage(trx, visitId, systemLines.visitCompleted({ doctorName: p.name }), now);
   });
   rt.hub.publish(visitId, { type: 'message', visitId, message });
   rt.hub.publish(visitId, { type: 'visit', visitId, status: 'completed' });

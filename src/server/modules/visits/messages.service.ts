@@ -10,9 +10,11 @@ import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { errors } from '../../platform/errors.js';
+import type { TextLanguage } from '../../platform/texts.js';
 import { accountNames } from '../identity/identity.api.js';
 import { attachmentView } from './attachments.service.js';
 import type { ParticipantRole } from './hub.js';
+import { messageIn } from './system-lines.js';
 import { requireParticipant } from './visit-access.js';
 import { visitKeys } from './visit-store.js';
 import { visitErrors } from './visits.errors.js';
@@ -33,6 +35,8 @@ type Row = {
   client_id: string | null;
   kind: string;
   body: string | null;
+  body_key: string | null;
+  body_params: Record<string, unknown> | null;
   created_at: Date;
   sender_account_id: string | null;
   att_id: string | null;
@@ -51,6 +55,7 @@ function toMessage(r: Row, senderName: string | null): VisitMessage {
     senderName: r.sender_role === 'system' ? '系统' : (senderName ?? ''),
     ...(r.client_id ? { clientId: r.client_id } : {}),
     ...(r.body !== null ? { text: r.body } : {}),
+    ...(r.body_key ? { textKey: r.body_key, textParams: r.body_params ?? {} } : {}),
     ...(r.att_id
       ? {
           attachment: attachmentView({
@@ -77,6 +82,8 @@ function messages(db: Executor) {
       'm.client_id',
       'm.kind',
       'm.body',
+      'm.body_key',
+      'm.body_params',
       'm.created_at',
       'm.sender_account_id',
       't.id as att_id',
@@ -116,6 +123,8 @@ export async function listMessages(
   actor: Actor,
   /** Recorded in the audit row when the read came over the visit socket's `resume`. */
   via?: 'ws',
+  /** The reader's language: system lines are rendered in it ([8/12]). The socket localises per frame. */
+  lang: TextLanguage = 'zh-CN',
 ): Promise<VisitMessage[]> {
   const v = await visitKeys(ctx.db, visitId);
   if (!v) throw errors.notFound('问诊');
@@ -133,7 +142,7 @@ export async function listMessages(
     },
     ctx.clock.now(),
   );
-  return items;
+  return items.map((m) => messageIn(m, lang));
 }
 
 const closed = (detail: string) => visitErrors.visitClosed(detail);

@@ -8,8 +8,10 @@
 import { systemActor } from '../../platform/audit/audit.js';
 import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
+import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { closeOrder, lockOrder } from '../payments/payments.api.js';
+import { systemLines } from './system-lines.js';
 import { endUnstarted, refundVisitFee } from './visit-settlement.js';
 import { systemMessage, visitEvent } from './visit-store.js';
 import type { VisitsRuntime } from './visits.runtime.js';
@@ -118,22 +120,9 @@ export async function expireUnstarted(ctx: AppContext, rt: VisitsRuntime): Promi
         resourceId: r.id,
         patientId: r.patient_id,
       });
-      await notify(cmd, {
-        accountId: r.requested_by,
-        patientId: r.patient_id,
-        kind: 'cancelled',
-        title: '问诊已超时',
-        body: `医生未能在规定时间内接诊，问诊已关闭${r.fee_fen > 0 ? '，费用将全额退回' : ''}。`,
-        refType: 'visit',
-        refId: r.id,
-        sms: true,
-      });
-      const message = await systemMessage(
-        trx,
-        r.id,
-        '医生未能在规定时间内接诊，问诊已关闭，费用全额退回。',
-        now,
-      );
+      const to = { accountId: r.requested_by, patientId: r.patient_id, refId: r.id };
+      await notify(cmd, notices.visitExpired(to, { refund: r.fee_fen > 0 }));
+      const message = await systemMessage(trx, r.id, systemLines.visitExpired({}), now);
       if (refund) await refundVisitFee(cmd, r.id, refund, 'visit_expired');
       out.push({ id: r.id, message });
     }

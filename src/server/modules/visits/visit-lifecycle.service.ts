@@ -22,11 +22,13 @@ import { mapUniqueViolation } from '../../platform/db/unique.js';
 import { errors } from '../../platform/errors.js';
 import { departmentFacts, institutionFacts, practitionerFacts } from '../directory/directory.api.js';
 import { isActiveGuardian } from '../identity/identity.api.js';
+import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { completeAppointment } from '../scheduling/scheduling.api.js';
 import { schedulingErrors } from '../scheduling/scheduling.errors.js';
 import { endOpenCalls } from './calls.service.js';
 import { checkDoctor, departmentOf } from './doctor-eligibility.js';
+import { systemLines } from './system-lines.js';
 import {
   canMove,
   followUpRequiresOfflineDiagnosis,
@@ -59,7 +61,7 @@ export async function confirmGuardianPresence(
     if (v.guardian_confirmed_at) return;
     await trx.updateTable('visit').set({ guardian_confirmed_at: now }).where('id', '=', id).execute();
     await visitEvent(trx, id, 'guardian_confirmed', actor, now);
-    await systemMessage(trx, id, '监护人已确认全程陪同。', now);
+    await systemMessage(trx, id, systemLines.guardianConfirmed({}), now);
     await audit({
       action: 'visit.guardian_presence',
       resourceType: 'visit',
@@ -108,7 +110,7 @@ export async function startVisit(
     );
     await visitEvent(trx, id, 'started', actor, now, { practitionerId: me });
     await audit({ action: 'visit.start', resourceType: 'visit', resourceId: id, patientId: v.patient_id });
-    return systemMessage(trx, id, `${doctor.name}医生已接诊。`, now);
+    return systemMessage(trx, id, systemLines.doctorStarted({ doctorName: doctor.name }), now);
   });
   if (message) {
     rt.hub.dropOtherDoctors(id, auth.accountId);
@@ -230,23 +232,14 @@ export async function referOffline(
       recommendation: rec,
       refundFen: amount,
     });
-    const where = rec.institutionName ? `${rec.institutionName}${rec.departmentName ?? ''}` : '线下医院';
-    const message = await systemMessage(
-      trx,
-      id,
-      `医生建议您到${where}线下就诊：${input.reason.replace(/[。.！!]+$/, '')}。${amount > 0 ? `问诊费 ¥${(amount / 100).toFixed(2)} 将原路退回。` : ''}`,
-      now,
-    );
-    await notify(cmd, {
-      accountId: v.requested_by,
-      patientId: v.patient_id,
-      kind: 'cancelled',
-      title: '请到线下医院就诊',
-      body: `医生认为您的情况不适合继续线上诊疗，建议到${where}就诊。`,
-      refType: 'visit',
-      refId: id,
-      sms: true,
-    });
+    const where = {
+      ...(rec.institutionName ? { institutionName: rec.institutionName } : {}),
+      ...(rec.institutionName && rec.departmentName ? { departmentName: rec.departmentName } : {}),
+    };
+    const line = systemLines.referredOffline({ ...where, reason: input.reason, refundFen: amount });
+    const message = await systemMessage(trx, id, line, now);
+    const to = { accountId: v.requested_by, patientId: v.patient_id, refId: id };
+    await notify(cmd, notices.visitReferredOffline(to, where));
     await cmd.audit({
       action: 'visit.refer_offline',
       resourceType: 'visit',

@@ -17,9 +17,11 @@ import {
 import type { AuthContext } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { languageOf, type TextLanguage } from '../../platform/texts.js';
 import type { HubClient, ParticipantRole } from './hub.js';
 import { listMessages, markRead, postMessage, readState } from './messages.service.js';
 import { FrameQueue } from './socket-queue.js';
+import { messageIn } from './system-lines.js';
 import { participantRole } from './visit-access.js';
 import { visitKeys } from './visit-store.js';
 import { visitErrors } from './visits.errors.js';
@@ -42,6 +44,12 @@ function afterOf(value: unknown): number {
   return after;
 }
 
+/** The socket's reading language: `?lang=en-US|zh-CN` (a browser cannot set headers), else Accept-Language. */
+function socketLanguage(req: FastifyRequest): TextLanguage {
+  const asked = new URL(req.url, 'http://x').searchParams.get('lang');
+  return asked === 'en-US' || asked === 'zh-CN' ? asked : languageOf(req);
+}
+
 export function registerVisitSocket(
   app: FastifyInstance,
   ctx: AppContext,
@@ -49,9 +57,12 @@ export function registerVisitSocket(
   resolve: (token: string) => Promise<AuthContext | null>,
 ): void {
   app.get('/ws', { websocket: true, schema: { hide: true } }, (socket: WebSocket, req) => {
+    const lang = socketLanguage(req);
     const send = (frame: ServerFrame) => {
       if (socket.readyState !== socket.OPEN) return;
-      socket.send(JSON.stringify(frame));
+      // [8/12] System lines in this reader's language: each socket renders the frames the hub fans out.
+      const out = frame.type === 'message' ? { ...frame, message: messageIn(frame.message, lang) } : frame;
+      socket.send(JSON.stringify(out));
       if (socket.bufferedAmount > MAX_BUFFERED_BYTES) socket.terminate();
     };
     // Frames that arrive while the session is being looked up wait in the queue and are handled after it.

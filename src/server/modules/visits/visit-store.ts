@@ -12,6 +12,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { errors } from '../../platform/errors.js';
 import { departmentFacts, institutionFacts, practitionerProfiles } from '../directory/directory.api.js';
 import { patientProfiles } from '../identity/identity.api.js';
+import { SYSTEM_SENDER, type SystemLine } from './system-lines.js';
 import type { VisitKeys } from './visit-access.js';
 
 export async function visitEvent(
@@ -35,12 +36,14 @@ export async function visitEvent(
     .execute();
 }
 
+/** A system line of the chat (system-lines.ts): stored with its zh-CN text, key and params. */
 export async function systemMessage(
   db: Executor,
   visitId: string,
-  text: string,
+  line: SystemLine,
   at: Date,
 ): Promise<VisitMessage> {
+  const text = line.text;
   const row = await db
     .insertInto('visit_message')
     .values({
@@ -52,6 +55,8 @@ export async function systemMessage(
       body: text,
       attachment_id: null,
       created_at: at,
+      body_key: line.key,
+      body_params: JSON.stringify(line.params),
     })
     .returning(['id', 'created_at'])
     .executeTakeFirstOrThrow();
@@ -60,8 +65,10 @@ export async function systemMessage(
     visitId,
     kind: 'system',
     senderRole: 'system',
-    senderName: '系统',
+    senderName: SYSTEM_SENDER['zh-CN'],
     text,
+    textKey: line.key,
+    textParams: line.params,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -165,6 +172,9 @@ export async function visitViews(
       departmentName: departments.get(r.department_id)?.name ?? '',
       institutionId: r.institution_id,
       institutionName: institutions.get(r.institution_id)?.name ?? '',
+      ...(institutions.get(r.institution_id)?.nameEn
+        ? { institutionNameEn: institutions.get(r.institution_id)!.nameEn! }
+        : {}),
       ...(r.appointment_id ? { appointmentId: r.appointment_id } : {}),
       ...(r.condition_code ? { conditionCode: r.condition_code } : {}),
       ...(r.condition_name ? { conditionName: r.condition_name } : {}),

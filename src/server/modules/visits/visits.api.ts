@@ -381,3 +381,6 @@ export async function visitOutcomes(
     ]),
   );
 }
+
+/** [8/12] A doctor's page: ratings, completed visits and the online-visit fee (GET /doctors/{id}). */
+export { doctorStats, onlineVisitFees } from './doctor-stats.service.js';

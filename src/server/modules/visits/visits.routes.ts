@@ -27,6 +27,7 @@ import type { Actor } from '../../platform/audit/audit.js';
 import { type AuthContext, actorOf, authOf } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { IdParams, problems } from '../../platform/http.js';
+import { languageOf } from '../../platform/texts.js';
 import { timeline } from './calls.service.js';
 import { completeVisit } from './complete-visit.service.js';
 import { createVisit } from './create-visit.service.js';
@@ -171,6 +172,8 @@ export function visitRoutes(ctx: AppContext, rt: VisitsRuntime): FastifyPluginAs
       schema: {
         tags: ['visits'],
         summary: '聊天记录（after 之后，按 id 升序）',
+        description:
+          '系统消息（kind=system）的 text 按 Accept-Language 给出（zh-CN，偏好英文时 en-US），另附 textKey/textParams。',
         params: IdParams,
         querystring: MessagesQuery,
         response: { 200: VisitMessages, ...problems(400, 401, 403, 404) },
@@ -183,6 +186,8 @@ export function visitRoutes(ctx: AppContext, rt: VisitsRuntime): FastifyPluginAs
           req.query.after ?? 0,
           req.query.limit ?? 200,
           actorOf(req),
+          undefined,
+          languageOf(req),
         ),
       }),
     });

@@ -22,6 +22,9 @@ export interface InstitutionTable {
   internet_hospital: JSONColumnType<{ name: string; approvedAt: string; services: string[] } | null>;
   status: Generated<string>;
   created_at: DefaultTimestamp;
+  /** Pinyin search keys of the name (0024; modules/directory/search.keys.ts). */
+  pinyin_initials: Generated<string>;
+  pinyin_full: Generated<string>;
 }
 
 export interface DepartmentTable {
@@ -31,6 +34,8 @@ export interface DepartmentTable {
   name: string;
   name_en: string | null;
   specialty: string;
+  pinyin_initials: Generated<string>;
+  pinyin_full: Generated<string>;
 }
 
 export interface PractitionerTable {
@@ -52,6 +57,8 @@ export interface PractitionerTable {
   first_visit_trained: Generated<boolean>;
   status: Generated<string>;
   created_at: DefaultTimestamp;
+  pinyin_initials: Generated<string>;
+  pinyin_full: Generated<string>;
 }
 
 export interface PractitionerSiteTable {
@@ -98,6 +105,14 @@ export interface PatientTable {
   created_at: Timestamp;
 }
 
+/** 电子健康卡 ([8/12], identity): one per verified patient; the QR code is derived, not stored. */
+export interface HealthCardTable {
+  id: string;
+  patient_id: string;
+  card_no: string;
+  issued_at: Timestamp;
+}
+
 export interface FamilyProxyTable {
   id: string;
   proxy_account_id: string;
@@ -134,11 +149,31 @@ export interface OtpCodeTable {
   consumed_at: Timestamp | null;
 }
 
+/** [8/12] An account's settings: 长辈模式 (null until answered) and the current 就诊人 (null = oneself). */
+export interface AccountPreferenceTable {
+  account_id: string;
+  elderly_mode: boolean | null;
+  elderly_mode_answered_at: Timestamp | null;
+  current_patient_id: string | null;
+  updated_at: Timestamp;
+}
+
 export interface LoginGuardTable {
   phone_bidx: string;
   failures: number;
   locked_until: Timestamp | null;
   updated_at: Timestamp;
+}
+
+/** SEC-1: one row per agreement to the user agreement, privacy policy and sensitive-data consent. */
+export interface AccountConsentTable {
+  id: string;
+  account_id: string;
+  version: string;
+  terms: boolean;
+  privacy: boolean;
+  sensitive: boolean;
+  agreed_at: Timestamp;
 }
 
 export interface OfflineDiagnosisTable {
@@ -348,6 +383,9 @@ export interface NotificationTable {
   ref_id: string | null;
   read_at: Timestamp | null;
   created_at: Timestamp;
+  /** [8/12] The text's key in notifications/notices.ts, rendered in the reader's language (0026). */
+  message_key: ColumnType<string | null, string | null | undefined, string | null>;
+  message_params: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 // [5/12] prescriptions and pharmacy (0010_prescriptions.sql).
@@ -772,9 +810,12 @@ export interface DB {
   account: AccountTable;
   patient: PatientTable;
   family_proxy: FamilyProxyTable;
+  health_card: HealthCardTable;
   auth_session: AuthSessionTable;
   otp_code: OtpCodeTable;
   login_guard: LoginGuardTable;
+  account_preference: AccountPreferenceTable;
+  account_consent: AccountConsentTable;
   offline_diagnosis: OfflineDiagnosisTable;
   audit_event: AuditEventTable;
   audit_block: AuditBlockTable;
@@ -960,6 +1001,9 @@ export interface VisitMessageTable {
   body: string | null;
   attachment_id: string | null;
   created_at: Timestamp;
+  /** [8/12] A system line's key in visits/system-lines.ts, rendered in the reader's language (0026). */
+  body_key: ColumnType<string | null, string | null | undefined, string | null>;
+  body_params: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface VisitReadTable {

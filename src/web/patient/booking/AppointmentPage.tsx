@@ -10,10 +10,12 @@ import { post } from '../../api.js';
 import { checkInCode, isCancellable, ORDER_TONE } from '../../booking.js';
 import { useApiData } from '../../components/useApiData.js';
 import { errorText } from '../../errors.js';
-import { formatCountdown, formatDateTime, formatWindow, formatYuan } from '../../format.js';
+import { formatDateTime, formatWindow, formatYuan } from '../../format.js';
+import { institutionDisplayName } from '../../names.js';
 import { Loadable } from '../Loadable.js';
 import { PageHeader } from '../PageHeader.js';
-import { useHoldLeft } from './AppointmentParts.js';
+import { AppointmentGuideSection } from './AppointmentGuide.js';
+import { formatRemaining, useHoldLeft } from './AppointmentParts.js';
 import { goToCashier, usePaymentPolling } from './payment.js';
 
 /** 支付状态: paid, refunded (with the amount back) and so on. */
@@ -40,7 +42,7 @@ function StatusHint({ appointment, confirming }: { appointment: Appointment; con
   if (left !== undefined)
     return (
       <span className="appointment-hero__hint">
-        {left > 0 ? t('booking.h5.payWithin', { time: formatCountdown(left) }) : t('booking.h5.holdOver')}
+        {left > 0 ? t('waitlist.payLeft', { time: formatRemaining(left, t) }) : t('booking.h5.holdOver')}
       </span>
     );
   const key =
@@ -129,7 +131,9 @@ export function AppointmentPage() {
               <List.Item extra={<span data-testid="appointment-patient">{a.patientName}</span>}>
                 {t('booking.h5.patient')}
               </List.Item>
-              <List.Item extra={a.institutionName}>{t('booking.h5.hospital')}</List.Item>
+              <List.Item extra={institutionDisplayName(a, i18n.language)}>
+                {t('booking.h5.hospital')}
+              </List.Item>
               <List.Item extra={`${a.departmentName} · ${a.doctorName}`}>{t('booking.h5.doctor')}</List.Item>
               <List.Item extra={formatWindow(a.windowStart, a.windowEnd, i18n.language)}>
                 {t('booking.h5.visitWindow')}
@@ -138,8 +142,16 @@ export function AppointmentPage() {
                 {t('booking.tokenNumber')}
               </List.Item>
               <List.Item extra={t(`booking.mode.${a.mode}`)}>{t('booking.mode.label')}</List.Item>
-              <List.Item extra={t(`booking.channel.${a.channel}`)}>{t('booking.channel.label')}</List.Item>
+              {a.channel !== 'public' && (
+                <List.Item extra={t(`waitlist.channel.${a.channel}`)}>
+                  {t('waitlist.channel.label')}
+                </List.Item>
+              )}
             </List>
+
+            {(a.status === 'confirmed' || a.status === 'checked_in' || a.status === 'pending_payment') && (
+              <AppointmentGuideSection appointment={a} />
+            )}
 
             <List className="patient-list" mode="card" header={t('booking.h5.payment')}>
               <List.Item extra={<strong className="booking-fee">{formatYuan(a.feeFen)}</strong>}>

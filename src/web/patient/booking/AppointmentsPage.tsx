@@ -7,8 +7,9 @@ import { useApiData } from '../../components/useApiData.js';
 import { Loadable } from '../Loadable.js';
 import { PageHeader } from '../PageHeader.js';
 import { AppointmentCard } from './AppointmentParts.js';
+import { WaitlistSection } from './WaitlistSection.js';
 
-/** 我的预约: mine and my dependents', latest visit first. */
+/** 我的预约: mine and my dependents', latest visit first; waiting 候补 entries above them. */
 export function AppointmentsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -25,6 +26,7 @@ export function AppointmentsPage() {
           </button>
         }
       />
+      <WaitlistSection />
       <Loadable
         items={data?.items}
         error={error}

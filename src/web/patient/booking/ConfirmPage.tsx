@@ -9,10 +9,11 @@ import { ApiError, post } from '../../api.js';
 import { newIdempotencyKey, sessionState } from '../../booking.js';
 import { useApiData } from '../../components/useApiData.js';
 import { errorText } from '../../errors.js';
-import { formatCountdown, formatDay, formatWindow, formatYuan, shanghaiDate } from '../../format.js';
+import { formatDay, formatWindow, formatYuan, shanghaiDate } from '../../format.js';
 import { Loadable } from '../Loadable.js';
 import { PageHeader } from '../PageHeader.js';
-import { useHoldLeft } from './AppointmentParts.js';
+import { useGoVerify } from '../RealNamePage.js';
+import { formatRemaining, useHoldLeft } from './AppointmentParts.js';
 import { DoctorSummary, ModeTag } from './DoctorSummary.js';
 import { type PatientChoice, PatientSwitch } from './PatientSwitch.js';
 import { goToCashier } from './payment.js';
@@ -21,6 +22,7 @@ import { goToCashier } from './payment.js';
 function BookingError({ error, onWaitlist }: { error: unknown; onWaitlist(): void }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const goVerify = useGoVerify();
   const code = error instanceof ApiError ? error.code : '';
   const action =
     code === 'SLOT_FULL' ? (
@@ -28,7 +30,7 @@ function BookingError({ error, onWaitlist }: { error: unknown; onWaitlist(): voi
         {t('booking.h5.joinWaitlist')}
       </button>
     ) : code === 'REAL_NAME_REQUIRED' ? (
-      <button type="button" className="link-button" onClick={() => navigate('/patient/real-name')}>
+      <button type="button" className="link-button" onClick={goVerify}>
         {t('patient.mine.realName')}
       </button>
     ) : code === 'DUPLICATE_BOOKING' || code === 'TOO_MANY_BOOKINGS' ? (
@@ -66,7 +68,7 @@ function BookedResult({ result, patient, feeFen }: { result: BookResult; patient
         title={t('booking.h5.booked')}
         description={
           pending
-            ? t('booking.h5.payWithin', { time: formatCountdown(left ?? 0) })
+            ? t('waitlist.payLeft', { time: formatRemaining(left ?? 0, t) })
             : t('booking.h5.bookedConfirmed')
         }
       />

@@ -1,5 +1,5 @@
 import { Button, Ellipsis, ErrorBlock } from 'antd-mobile';
-import { VideoOutline } from 'antd-mobile-icons';
+import { MessageOutline, VideoOutline } from 'antd-mobile-icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { Practitioner } from '../../../shared/directory.js';
@@ -8,13 +8,14 @@ import type { Schedule } from '../../../shared/scheduling.js';
 import { type SessionState, sessionState } from '../../booking.js';
 import { useApiData } from '../../components/useApiData.js';
 import { useNow } from '../../components/useNow.js';
-import { addDays, shanghaiDate } from '../../format.js';
+import { addDays, formatYuan, shanghaiDate } from '../../format.js';
 import { Loadable } from '../Loadable.js';
 import { PageHeader } from '../PageHeader.js';
 import { offersOnline } from '../visits/visitApi.js';
 import { DateStrip, type DayMark } from './DateStrip.js';
 import { DoctorSummary } from './DoctorSummary.js';
 import { SessionCard } from './SessionCard.js';
+import '../wording.css';
 
 /** Tokens are released 7 days ahead by default, so a week is what a patient can choose from. */
 const DAYS_SHOWN = 7;
@@ -25,6 +26,74 @@ function markOf(states: SessionState[]): DayMark {
   if (states.includes('not_released')) return 'soon';
   if (states.includes('full')) return 'full';
   return 'none';
+}
+
+/** ¥50.00, or ¥50.00 – ¥100.00 when the sessions shown differ; undefined without sessions. */
+function feeRange(fees: number[]): string | undefined {
+  if (fees.length === 0) return undefined;
+  const min = Math.min(...fees);
+  const max = Math.max(...fees);
+  return min === max ? formatYuan(min) : `${formatYuan(min)} – ${formatYuan(max)}`;
+}
+
+/**
+ * Prices up front ([8/12]): rating (or 暂无评价), completed online visits and the registration fee at a
+ * glance, then each way to see the doctor with its price — 挂号费 of the sessions shown, 图文 / 视频问诊
+ * where the doctor takes online visits (the fee the visit will be charged).
+ */
+function DoctorFacts({ doctor, sessionFees }: { doctor: Practitioner; sessionFees: number[] }) {
+  const { t } = useTranslation();
+  const stats = doctor.stats;
+  const fees = doctor.onlineFees;
+  const registration = feeRange(sessionFees);
+  return (
+    <>
+      <ul className="doctor-facts" data-testid="doctor-facts">
+        <li className="doctor-facts__item" data-testid="doctor-rating">
+          {stats && stats.ratingAverage !== null ? (
+            <span className="doctor-facts__value">
+              {t('wording.doctor.ratingValue', { stars: stats.ratingAverage.toFixed(1) })}
+            </span>
+          ) : (
+            <span className="doctor-facts__value">{t('wording.doctor.noRating')}</span>
+          )}
+          <span className="doctor-facts__label">
+            {stats && stats.ratingCount > 0
+              ? t('wording.doctor.ratingCount', { count: stats.ratingCount })
+              : t('wording.doctor.rating')}
+          </span>
+        </li>
+        <li className="doctor-facts__item" data-testid="doctor-visits">
+          <span className="doctor-facts__value">
+            {t('wording.doctor.completedCount', { count: stats?.completedVisits ?? 0 })}
+          </span>
+          <span className="doctor-facts__label">{t('wording.doctor.completed')}</span>
+        </li>
+      </ul>
+      <ul className="doctor-prices" data-testid="doctor-prices" aria-label={t('wording.doctor.prices')}>
+        <li className="doctor-prices__row">
+          <span>{t('wording.doctor.registrationFee')}</span>
+          <span className="doctor-prices__fee">{registration ?? t('wording.doctor.noSessionFee')}</span>
+        </li>
+        {fees && (
+          <>
+            <li className="doctor-prices__row">
+              <span>{t('wording.doctor.textVisit')}</span>
+              <span className="doctor-prices__fee">
+                {t('wording.doctor.perVisit', { price: formatYuan(fees.textFeeFen) })}
+              </span>
+            </li>
+            <li className="doctor-prices__row">
+              <span>{t('wording.doctor.videoVisit')}</span>
+              <span className="doctor-prices__fee">
+                {t('wording.doctor.perVisit', { price: formatYuan(fees.videoFeeFen) })}
+              </span>
+            </li>
+          </>
+        )}
+      </ul>
+    </>
+  );
 }
 
 /** Step 4: a doctor's sessions over the next days, each with its tokens left and fee. */
@@ -53,6 +122,8 @@ export function DoctorPage() {
     days.find((d) => marks[d] !== 'none') ??
     today;
   const sessions = items?.filter((s) => s.date === selected);
+  const fees = doctor.data?.onlineFees;
+  const sessionFee = feeRange((items ?? []).map((x) => x.feeFen));
   const back = doctor.data
     ? `/patient/book/${doctor.data.institution.id}/${doctor.data.department.id}`
     : '/patient/book';
@@ -76,22 +147,48 @@ export function DoctorPage() {
               collapseText={t('booking.h5.collapse')}
             />
           )}
-          {offersOnline(doctor.data) && doctor.data.bookable && (
+          <DoctorFacts doctor={doctor.data} sessionFees={(items ?? []).map((x) => x.feeFen)} />
+          <div className="doctor-actions">
             <Button
-              className="doctor-profile__online"
               block
               color="primary"
-              fill="outline"
-              onClick={() => navigate(`/patient/visits/new?doctorId=${doctorId}`)}
-              data-testid="doctor-online-visit"
+              onClick={() => document.getElementById('doctor-sessions')?.focus()}
+              data-testid="doctor-book"
             >
-              <VideoOutline /> {t('visits.h5.entry')}
+              {t('wording.doctor.book')}
+              {sessionFee ? ` ${sessionFee}` : ''}
             </Button>
-          )}
+            {fees && offersOnline(doctor.data) && doctor.data.bookable && (
+              <div className="doctor-actions__online">
+                <Button
+                  color="primary"
+                  fill="outline"
+                  onClick={() => navigate(`/patient/visits/new?doctorId=${doctorId}&type=${fees.type}`)}
+                  data-testid="doctor-online-visit"
+                >
+                  <MessageOutline aria-hidden />{' '}
+                  {t('wording.doctor.startText', { price: formatYuan(fees.textFeeFen) })}
+                </Button>
+                <Button
+                  color="primary"
+                  fill="outline"
+                  onClick={() =>
+                    navigate(`/patient/visits/new?doctorId=${doctorId}&type=${fees.type}&channel=video`)
+                  }
+                  data-testid="doctor-video-visit"
+                >
+                  <VideoOutline aria-hidden />{' '}
+                  {t('wording.doctor.startVideo', { price: formatYuan(fees.videoFeeFen) })}
+                </Button>
+              </div>
+            )}
+          </div>
         </section>
       )}
       <section className="booking-card">
-        <h2 className="booking-card__title">{t('booking.h5.chooseTime')}</h2>
+        <h2 className="booking-card__title" id="doctor-sessions" tabIndex={-1}>
+          {t('booking.h5.chooseTime')}
+        </h2>
         <DateStrip
           days={days}
           today={today}

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Practitioner } from '../../../shared/directory.js';
 import type { Mode } from '../../../shared/scheduling.js';
+import { displayTitle } from '../../names.js';
 
 export function ModeTag({ mode }: { mode: Mode }) {
   const { t } = useTranslation();
@@ -24,7 +25,7 @@ export function DoctorAvatar({ name }: { name: string }) {
 
 /** Name, title, department and institution of a doctor; `children` adds lines below. */
 export function DoctorSummary({ doctor, children }: { doctor: Practitioner; children?: ReactNode }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <div className="doctor-summary">
       <DoctorAvatar name={doctor.name} />
@@ -32,7 +33,7 @@ export function DoctorSummary({ doctor, children }: { doctor: Practitioner; chil
         <div className="doctor-summary__head">
           <span className="doctor-summary__name">{doctor.name}</span>
           <Tag color="primary" fill="outline">
-            {doctor.professionalTitle}
+            {displayTitle(doctor.professionalTitle, i18n.language)}
           </Tag>
           {!doctor.bookable && <Tag color="danger">{t('booking.h5.suspended')}</Tag>}
         </div>

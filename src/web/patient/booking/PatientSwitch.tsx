@@ -6,6 +6,7 @@ import type { Page } from '../../../shared/http.js';
 import type { Dependent } from '../../../shared/identity.js';
 import { useMe } from '../../auth.js';
 import { useApiData } from '../../components/useApiData.js';
+import { useGoVerify } from '../RealNamePage.js';
 
 /** Who a booking is for: the account holder (no patientId sent) or one of their active dependents. */
 export interface PatientChoice {
@@ -27,6 +28,7 @@ export function PatientSwitch({
   const { t } = useTranslation();
   const me = useMe();
   const navigate = useNavigate();
+  const goVerify = useGoVerify();
   const { data } = useApiData<Page<Dependent>>('/me/dependents');
 
   const choices: PatientChoice[] = [
@@ -71,7 +73,7 @@ export function PatientSwitch({
       {!me.realNameVerified && (
         <div className="patient-switch__hint">
           {t('booking.h5.selfUnverified')}
-          <button type="button" className="link-button" onClick={() => navigate('/patient/real-name')}>
+          <button type="button" className="link-button" onClick={goVerify} data-testid="go-verify">
             {t('patient.home.goVerify')}
           </button>
         </div>

@@ -1,4 +1,4 @@
-import { Input, Selector } from 'antd-mobile';
+import { Selector } from 'antd-mobile';
 import { CheckCircleFill } from 'antd-mobile-icons';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -36,11 +36,21 @@ export function useConditionName(): (code: string) => string | undefined {
   };
 }
 
-/** 复诊疾病: one tap on a common condition, or its ICD-10 code typed in. */
-export function ConditionField({ value, onChange }: { value: string; onChange(code: string): void }) {
+/**
+ * 复诊疾病 without a record: one tap on a common condition, by its name. Patients are not asked for an ICD-10
+ * code ([8/12]); the code stays internal. `exclude`: categories the patient's own records already list.
+ */
+export function ConditionField({
+  value,
+  onChange,
+  exclude = [],
+}: {
+  value: string;
+  onChange(code: string): void;
+  exclude?: readonly string[];
+}) {
   const { t } = useTranslation();
-  const code = value.trim().toUpperCase();
-  const category = code.slice(0, 3);
+  const category = value.trim().toUpperCase().slice(0, 3);
 
   return (
     <div className="condition-field">
@@ -50,30 +60,11 @@ export function ConditionField({ value, onChange }: { value: string; onChange(co
         showCheckMark={false}
         value={isCommon(category) ? [category] : []}
         onChange={(keys) => onChange(keys[0] ?? '')}
-        options={COMMON.map((key) => ({
+        options={COMMON.filter((key) => !exclude.includes(key)).map((key) => ({
           value: key,
-          label: (
-            <span className="condition-option">
-              <span>{t(`visits.conditions.${key}`)}</span>
-              <span className="condition-option__code">{key}</span>
-            </span>
-          ),
+          label: t(`visits.conditions.${key}`),
         }))}
       />
-      <div className="visit-field">
-        <label className="visit-field__label" htmlFor="condition-code">
-          {t('visits.h5.conditionCode')}
-        </label>
-        <Input
-          id="condition-code"
-          data-testid="condition-code"
-          value={value}
-          maxLength={8}
-          placeholder={t('visits.h5.conditionCodePlaceholder')}
-          onChange={(text) => onChange(text.toUpperCase())}
-          clearable
-        />
-      </div>
     </div>
   );
 }
@@ -120,6 +111,15 @@ function dayOf(value: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : shanghaiDate(value);
 }
 
+/**
+ * Each condition once ([8/12]: 原发性高血压 was listed twice): the newest record of each ICD-10 code, as the
+ * server lists them newest first.
+ */
+export function unique(items: readonly OfflineDiagnosisView[]): OfflineDiagnosisView[] {
+  const seen = new Set<string>();
+  return items.filter((d) => !seen.has(d.icd10) && Boolean(seen.add(d.icd10)));
+}
+
 /** 您的线下确诊记录: one card per diagnosis; a tap makes it the condition of the follow-up. */
 export function DiagnosisRecords({
   diagnoses,
@@ -143,7 +143,7 @@ export function DiagnosisRecords({
       </div>
     );
   if (!items) return <div className="condition-records__note">{t('visits.h5.recordsLoading')}</div>;
-  if (items.length === 0)
+  if (unique(items).length === 0)
     return (
       <div className="condition-records__note" data-testid="condition-records-empty">
         {t('visits.h5.recordsEmpty')}
@@ -157,7 +157,7 @@ export function DiagnosisRecords({
       role="radiogroup"
       aria-label={t('visits.h5.records')}
     >
-      {items.map((d) => {
+      {unique(items).map((d) => {
         const chosen = d.id === value;
         const where = [d.institutionName, d.departmentName].filter(Boolean).join(' · ');
         return (
@@ -181,7 +181,6 @@ export function DiagnosisRecords({
             <span className="condition-record__body">
               <span className="condition-record__head">
                 <span className="condition-record__name">{d.name}</span>
-                <span className="condition-record__code">{d.icd10}</span>
               </span>
               <span className="condition-record__where">{where}</span>
               <span className="condition-record__when">

@@ -1,10 +1,11 @@
 import { Button, Checkbox, ErrorBlock, type ImageUploadItem, Selector, TextArea, Toast } from 'antd-mobile';
 import { ExclamationCircleFill } from 'antd-mobile-icons';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { Practitioner } from '../../../shared/directory.js';
 import type { Page } from '../../../shared/http.js';
+import type { Dependent } from '../../../shared/identity.js';
 import type { Appointment } from '../../../shared/scheduling.js';
 import type {
   CreatedVisit,
@@ -21,8 +22,9 @@ import { formatWindow, formatYuan } from '../../format.js';
 import { DoctorSummary } from '../booking/DoctorSummary.js';
 import { type PatientChoice, PatientSwitch } from '../booking/PatientSwitch.js';
 import { goToCashier } from '../booking/payment.js';
+import { usePreferences } from '../elderlyMode.js';
 import { PageHeader } from '../PageHeader.js';
-import { ConditionField, DiagnosisRecords, useOfflineDiagnoses } from './ConditionField.js';
+import { ConditionField, DiagnosisRecords, unique, useOfflineDiagnoses } from './ConditionField.js';
 import { attachmentIds, PhotoUploader } from './PhotoUploader.js';
 import { TYPE_ORDER, visitErrorText } from './visitApi.js';
 import './visits.css';
@@ -118,8 +120,24 @@ export function NewVisitPage() {
       departmentId={departmentId}
       appointmentId={appointmentId}
       askedType={params.get('type')}
+      diagnosisId={params.get('diagnosisId')}
+      patientParam={params.get('patient')}
+      askedChannel={params.get('channel') === 'video' ? 'video' : null}
     />
   );
+}
+
+/**
+ * The price before submitting ([8/12]), per channel (图文 / 视频), from the doctor's data (`onlineFees` of
+ * GET /doctors/{id}, for the type the doctor page starts with; 复诊 and 首诊 are priced alike). Undefined
+ * when the page cannot know it (the server's order is then what the cashier shows).
+ */
+function feesOf(doctor: Practitioner | undefined, type: VisitType | undefined) {
+  const fees = doctor?.onlineFees;
+  if (!fees || !type) return undefined;
+  const alike = (x: string) => (x === 'follow_up' || x === 'first_visit' ? 'doctor' : x);
+  if (alike(fees.type) !== alike(type)) return undefined;
+  return { text: fees.textFeeFen, video: fees.videoFeeFen };
 }
 
 function VisitForm({
@@ -127,11 +145,20 @@ function VisitForm({
   departmentId,
   appointmentId,
   askedType,
+  diagnosisId,
+  patientParam,
+  askedChannel,
 }: {
   doctorId: string | null;
   departmentId: string | null;
   appointmentId: string | null;
   askedType: string | null;
+  /** 复诊续方 from the home page: the diagnosis the follow-up is about, chosen already. */
+  diagnosisId: string | null;
+  /** `?patient=`: the family member the visit is for (else the current 就诊人 of the account). */
+  patientParam: string | null;
+  /** `?channel=video`: the doctor page's 视频问诊 button (图文 otherwise). */
+  askedChannel: VisitChannel | null;
 }) {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
@@ -170,12 +197,36 @@ function VisitForm({
   const [description, setDescription] = useState('');
   const [photos, setPhotos] = useState<ImageUploadItem[]>([]);
   const [chosenChannel, setChannel] = useState<VisitChannel>();
-  const channel = chosenChannel ?? (appointment?.mode === 'video' ? 'video' : 'text');
+  const channel = chosenChannel ?? askedChannel ?? (appointment?.mode === 'video' ? 'video' : 'text');
   const [consent, setConsent] = useState(false);
   const [uploading, setUploading] = useState({ evidence: false, photos: false });
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>();
   const onPatient = useCallback((choice: PatientChoice) => setPatient(choice), []);
+
+  // The 就诊人 the page was opened for (?patient=, else the account's current one), once dependents load.
+  const { prefs } = usePreferences();
+  const wanted = patientParam ?? prefs?.currentPatientId ?? null;
+  const dependents = useApiData<Page<Dependent>>(wanted && !appointmentId ? '/me/dependents' : null).data;
+  const patientApplied = useRef(false);
+  useEffect(() => {
+    if (patientApplied.current || !wanted || !dependents) return;
+    patientApplied.current = true;
+    const d = dependents.items.find((x) => x.patientId === wanted && x.status === 'active');
+    if (d) setPatient({ key: d.patientId, patientId: d.patientId, name: d.name });
+  }, [wanted, dependents]);
+
+  // The diagnosis 复诊续方 came with, chosen once the patient's records are in.
+  const diagnosisApplied = useRef(false);
+  useEffect(() => {
+    if (diagnosisApplied.current || !diagnosisId || !diagnoses.items) return;
+    const d = diagnoses.items.find((x) => x.id === diagnosisId);
+    if (!d) return;
+    diagnosisApplied.current = true;
+    setRecordId(d.id);
+  }, [diagnosisId, diagnoses.items]);
+  const fees = appointment ? undefined : feesOf(doctor, type);
+  const recordCategories = unique(diagnoses.items ?? []).map((d) => d.icd10.slice(0, 3));
 
   // An appointment's visit exists once: open it rather than asking again.
   const existing = visits?.items.find((v) => v.appointmentId === appointmentId);
@@ -307,7 +358,7 @@ function VisitForm({
               <DiagnosisRecords diagnoses={diagnoses} value={record?.id} onChange={pickRecord} />
               <div className="visit-subtitle visit-subtitle--other">{t('visits.h5.conditionOther')}</div>
               <p className="visit-hint visit-hint--top">{t('visits.h5.conditionHint')}</p>
-              <ConditionField value={otherCode} onChange={pickOther} />
+              <ConditionField value={otherCode} onChange={pickOther} exclude={recordCategories} />
               <div className="visit-subtitle">{t('visits.h5.evidence')}</div>
               <p className="visit-hint visit-hint--top">{t('visits.h5.evidenceHint')}</p>
               <PhotoUploader
@@ -353,7 +404,16 @@ function VisitForm({
               onChange={(keys) => keys[0] && setChannel(keys[0])}
               options={(['text', 'video'] as const).map((value) => ({
                 value,
-                label: t(`visits.channel.${value}`),
+                label: fees ? (
+                  <span className="visit-channel-option">
+                    <span>{t(`visits.channel.${value}`)}</span>
+                    <strong className="booking-fee" data-testid={`fee-${value}`}>
+                      {formatYuan(fees[value])}
+                    </strong>
+                  </span>
+                ) : (
+                  t(`visits.channel.${value}`)
+                ),
               }))}
             />
           </section>
@@ -370,6 +430,19 @@ function VisitForm({
               {t('visits.h5.consent')}
             </Checkbox>
           </section>
+
+          {(fees || appointment) && (
+            <section className="booking-card visit-price" data-testid="visit-price">
+              <span>{t('patientHome.visitPrice.chosen')}</span>
+              {appointment ? (
+                <span>{t('patientHome.visitPrice.fromAppointment')}</span>
+              ) : (
+                fees && (
+                  <strong className="booking-fee visit-price__amount">{formatYuan(fees[channel])}</strong>
+                )
+              )}
+            </section>
+          )}
 
           {failure !== undefined && <Refusal error={failure} bookPath={bookPath} />}
 

@@ -1,11 +1,13 @@
-import { ErrorBlock, SpinLoading } from 'antd-mobile';
-import { CheckShieldOutline } from 'antd-mobile-icons';
+import { Button, ErrorBlock, Popup, SpinLoading } from 'antd-mobile';
+import { CheckShieldOutline, RightOutline } from 'antd-mobile-icons';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import type { MedicalRecordView, RecordContent, VisitView } from '../../../shared/visits.js';
 import { useApiData } from '../../components/useApiData.js';
 import { formatTime, shanghaiDate } from '../../format.js';
 import { PageHeader } from '../PageHeader.js';
+import '../wording.css';
 import './visits.css';
 
 type TextSection = Exclude<keyof RecordContent, 'diagnoses'>;
@@ -20,6 +22,74 @@ const SECTIONS: readonly TextSection[] = [
 /** Date and time with the year, as a record carries them: 2026-11-24 09:12. */
 function fullTime(iso: string): string {
   return `${shanghaiDate(iso)} ${formatTime(iso)}`;
+}
+
+/**
+ * The signature as a patient reads it: a "已签名 · 可验证" badge; the signer, time, certificate and SM3
+ * digest (for whoever verifies it) behind a tap, in a popup.
+ */
+function SignatureBadge({ record, doctorName }: { record: MedicalRecordView; doctorName?: string }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  return (
+    <section className="booking-card record-signature" data-testid="record-signature">
+      <button
+        type="button"
+        className="signature-badge"
+        onClick={() => setOpen(true)}
+        aria-haspopup="dialog"
+        data-testid="record-signature-badge"
+      >
+        <CheckShieldOutline aria-hidden /> {t('wording.signature.badge')}
+        <span className="signature-badge__hint">
+          {t('wording.signature.badgeHint')} <RightOutline aria-hidden />
+        </span>
+      </button>
+      <Popup
+        visible={open}
+        onMaskClick={() => setOpen(false)}
+        onClose={() => setOpen(false)}
+        showCloseButton
+        bodyClassName="signature-details"
+      >
+        <div role="dialog" aria-labelledby="signature-details-title" data-testid="signature-details">
+          <h2 className="signature-details__title" id="signature-details-title">
+            {t('wording.signature.title')}
+          </h2>
+          <p className="signature-details__intro">{t('wording.signature.intro')}</p>
+          <dl className="record-signature__facts">
+            <dt>{t('wording.signature.signer')}</dt>
+            <dd data-testid="record-signer">{doctorName}</dd>
+            {record.signedAt && (
+              <>
+                <dt>{t('wording.signature.time')}</dt>
+                <dd>{fullTime(record.signedAt)}</dd>
+              </>
+            )}
+            {record.certificateSerial && (
+              <>
+                <dt>{t('wording.signature.certificate')}</dt>
+                <dd className="record-signature__mono" data-testid="record-certificate">
+                  {record.certificateSerial}
+                </dd>
+              </>
+            )}
+            {record.contentHash && (
+              <>
+                <dt>{t('wording.signature.hash')}</dt>
+                <dd className="record-signature__mono" data-testid="record-hash">
+                  {record.contentHash}
+                </dd>
+              </>
+            )}
+          </dl>
+          <Button block size="large" onClick={() => setOpen(false)} data-testid="signature-close">
+            {t('wording.signature.close')}
+          </Button>
+        </div>
+      </Popup>
+    </section>
+  );
 }
 
 /** 电子病历: the signed record of a visit, its diagnoses, the signature and any addenda. */
@@ -90,37 +160,7 @@ export function RecordPage() {
             </div>
           </section>
 
-          <section className="booking-card record-signature" data-testid="record-signature">
-            <div className="record-signature__mark">
-              <CheckShieldOutline /> {t('visits.h5.signedMark')}
-            </div>
-            <dl className="record-signature__facts">
-              <dt>{t('visits.h5.signedBy')}</dt>
-              <dd>{record.doctorName ?? visit?.doctorName}</dd>
-              {record.signedAt && (
-                <>
-                  <dt>{t('visits.h5.signedAt')}</dt>
-                  <dd>{fullTime(record.signedAt)}</dd>
-                </>
-              )}
-              {record.certificateSerial && (
-                <>
-                  <dt>{t('visits.h5.certificate')}</dt>
-                  <dd className="record-signature__mono" data-testid="record-certificate">
-                    {record.certificateSerial}
-                  </dd>
-                </>
-              )}
-              {record.contentHash && (
-                <>
-                  <dt>{t('visits.h5.contentHash')}</dt>
-                  <dd className="record-signature__mono" data-testid="record-hash">
-                    {record.contentHash}
-                  </dd>
-                </>
-              )}
-            </dl>
-          </section>
+          <SignatureBadge record={record} doctorName={record.doctorName ?? visit?.doctorName} />
 
           {record.addenda.length > 0 && (
             <section className="booking-card" data-testid="record-addenda">

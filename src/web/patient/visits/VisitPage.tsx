@@ -7,6 +7,7 @@ import type { VisitStatus, VisitView } from '../../../shared/visits.js';
 import { post } from '../../api.js';
 import { useApiData } from '../../components/useApiData.js';
 import { formatYuan } from '../../format.js';
+import { displayTitle, institutionDisplayName } from '../../names.js';
 import { goToCashier, usePaymentPolling } from '../booking/payment.js';
 import { PageHeader } from '../PageHeader.js';
 import { VisitPrescriptions } from '../prescriptions/VisitPrescriptions.js';
@@ -24,7 +25,7 @@ const QUEUE_REFRESH_MS = 10_000;
 
 /** Doctor, state and what it means now: the place in the queue while waiting. */
 function VisitHero({ visit, confirming }: { visit: VisitView; confirming: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const position = visit.queuePosition;
   const video =
@@ -39,10 +40,12 @@ function VisitHero({ visit, confirming }: { visit: VisitView; confirming: boolea
         <div className="visit-hero__who">
           <div className="visit-hero__name">
             {visit.doctorName ?? t('visits.h5.waitingDoctor')}
-            {visit.doctorTitle && <span className="visit-hero__title">{visit.doctorTitle}</span>}
+            {visit.doctorTitle && (
+              <span className="visit-hero__title">{displayTitle(visit.doctorTitle, i18n.language)}</span>
+            )}
           </div>
           <div className="visit-hero__org">
-            {visit.departmentName} · {visit.institutionName}
+            {visit.departmentName} · {institutionDisplayName(visit, i18n.language)}
           </div>
         </div>
         <VisitStatusTag status={visit.status} />

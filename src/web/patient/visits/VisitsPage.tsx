@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import type { VisitPage, VisitView } from '../../../shared/visits.js';
 import { useApiData } from '../../components/useApiData.js';
 import { formatDateTime } from '../../format.js';
+import { institutionDisplayName } from '../../names.js';
 import { Loadable } from '../Loadable.js';
 import { PageHeader } from '../PageHeader.js';
 import { VisitStatusTag } from './VisitParts.js';
@@ -19,7 +20,7 @@ function VisitCard({ visit, onOpen }: { visit: VisitView; onOpen(): void }) {
         <span className="visit-card__dept">{visit.departmentName}</span>
         <VisitStatusTag status={visit.status} />
       </div>
-      <div className="visit-card__line">{visit.institutionName}</div>
+      <div className="visit-card__line">{institutionDisplayName(visit, i18n.language)}</div>
       <div className="visit-card__line">{t('visits.h5.patientLine', { name: visit.patientName })}</div>
       <div className="visit-card__line visit-card__when">
         <Tag color="primary" fill="outline" className="visit-card__type">

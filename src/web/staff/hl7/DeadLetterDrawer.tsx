@@ -187,7 +187,7 @@ function MessageDetail({ messageId, onChanged }: { messageId: string; onChanged(
           {replayable && (
             <Button
               type="primary"
-              icon={<RedoOutlined />}
+              icon={<RedoOutlined aria-hidden />}
               loading={busy === 'replay'}
               disabled={busy !== undefined || text.trim() === ''}
               onClick={replay}
@@ -207,7 +207,7 @@ function MessageDetail({ messageId, onChanged }: { messageId: string; onChanged(
             >
               <Button
                 danger
-                icon={<DeleteOutlined />}
+                icon={<DeleteOutlined aria-hidden />}
                 loading={busy === 'discard'}
                 disabled={busy !== undefined}
                 data-testid="hl7-discard"

@@ -92,7 +92,7 @@ function FeedStatus({ version }: { version: number }) {
       level={3}
       testId="hl7-status"
       extra={
-        <Button icon={<ReloadOutlined />} onClick={status.reload}>
+        <Button icon={<ReloadOutlined aria-hidden />} onClick={status.reload}>
           {t('recordsStaff.hl7.refresh')}
         </Button>
       }
@@ -110,11 +110,11 @@ function FeedStatus({ version }: { version: number }) {
             label: t('recordsStaff.hl7.listening'),
             children: s ? (
               s.listening ? (
-                <Tag color="success" icon={<CheckCircleFilled />} data-testid="hl7-listening">
+                <Tag color="success" icon={<CheckCircleFilled aria-hidden />} data-testid="hl7-listening">
                   {t('recordsStaff.hl7.listeningOn')}
                 </Tag>
               ) : (
-                <Tag icon={<MinusCircleFilled />} data-testid="hl7-listening">
+                <Tag icon={<MinusCircleFilled aria-hidden />} data-testid="hl7-listening">
                   {t('recordsStaff.hl7.listeningOff')}
                 </Tag>
               )
@@ -250,7 +250,7 @@ function Messages({ onChanged }: { onChanged(): void }) {
           options={STATUSES.map((s) => ({ value: s, label: t(`recordsStaff.hl7.messageStatus.${s}`) }))}
           data-testid="hl7-status-filter"
         />
-        <Button icon={<ReloadOutlined />} onClick={first.reload}>
+        <Button icon={<ReloadOutlined aria-hidden />} onClick={first.reload}>
           {t('recordsStaff.hl7.refresh')}
         </Button>
       </div>

@@ -152,7 +152,7 @@ function MatchCard({ match, onResolved }: { match: Hl7MatchView; onResolved(): v
         <Space className="hl7-match__actions" wrap>
           <Button
             type="primary"
-            icon={<CheckOutlined />}
+            icon={<CheckOutlined aria-hidden />}
             disabled={busy !== undefined || match.candidates.length === 0}
             loading={busy === 'match'}
             onClick={() => resolve('match')}
@@ -161,7 +161,7 @@ function MatchCard({ match, onResolved }: { match: Hl7MatchView; onResolved(): v
             {t('recordsStaff.hl7.match')}
           </Button>
           <Button
-            icon={<UserAddOutlined />}
+            icon={<UserAddOutlined aria-hidden />}
             disabled={busy !== undefined}
             loading={busy === 'create'}
             onClick={() => resolve('create')}
@@ -178,7 +178,7 @@ function MatchCard({ match, onResolved }: { match: Hl7MatchView; onResolved(): v
           >
             <Button
               danger
-              icon={<CloseOutlined />}
+              icon={<CloseOutlined aria-hidden />}
               disabled={busy !== undefined}
               loading={busy === 'reject'}
               data-testid="hl7-match-reject"

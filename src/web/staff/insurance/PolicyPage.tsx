@@ -221,12 +221,12 @@ export function InsurancePolicyPage() {
         title={<CardHeading>{t('staff.cards.policy.title')}</CardHeading>}
         extra={
           <Space>
-            <Button icon={<ReloadOutlined />} onClick={list.reload}>
+            <Button icon={<ReloadOutlined aria-hidden />} onClick={list.reload}>
               {t('insuranceStaff.common.refresh')}
             </Button>
             <Button
               type="primary"
-              icon={<PlusOutlined />}
+              icon={<PlusOutlined aria-hidden />}
               disabled={!list.data}
               onClick={() => setPublishing(true)}
               data-testid="policy-publish"

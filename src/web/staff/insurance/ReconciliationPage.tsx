@@ -269,7 +269,7 @@ export function InsuranceReconciliationPage() {
           />
           <span className="supervision-toolbar__end">
             <Button
-              icon={<SyncOutlined />}
+              icon={<SyncOutlined aria-hidden />}
               disabled={!institutionId}
               loading={busy === 'rerun'}
               onClick={rerun}
@@ -278,7 +278,7 @@ export function InsuranceReconciliationPage() {
               {t('insuranceStaff.reconciliation.rerun')}
             </Button>{' '}
             <Button
-              icon={<DownloadOutlined />}
+              icon={<DownloadOutlined aria-hidden />}
               disabled={!institutionId || !shown}
               loading={busy === 'csv'}
               onClick={exportCsv}

@@ -257,7 +257,7 @@ export function InsuranceReviewPage() {
         className="ins-card"
         title={<CardHeading>{t('staff.cards.review.title')}</CardHeading>}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={reload}>
+          <Button icon={<ReloadOutlined aria-hidden />} onClick={reload}>
             {t('insuranceStaff.common.refresh')}
           </Button>
         }

@@ -193,7 +193,7 @@ export function InsuranceSettlementPage() {
         className="ins-card"
         title={<CardHeading>{t('staff.cards.settlement.title')}</CardHeading>}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={reload}>
+          <Button icon={<ReloadOutlined aria-hidden />} onClick={reload}>
             {t('insuranceStaff.common.refresh')}
           </Button>
         }

@@ -120,7 +120,7 @@ export function CirculationPage() {
         extra={
           <span className="rx-toolbar">
             <Typography.Text type="secondary">{t('rxStaff.circulation.hint')}</Typography.Text>
-            <Button icon={<ReloadOutlined />} onClick={reload} autoInsertSpace={false}>
+            <Button icon={<ReloadOutlined aria-hidden />} onClick={reload} autoInsertSpace={false}>
               {t('rxStaff.review.refresh')}
             </Button>
           </span>

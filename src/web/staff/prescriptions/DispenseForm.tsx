@@ -143,7 +143,7 @@ export function DispenseForm({
             autoFocus
             autoComplete="off"
             inputMode="numeric"
-            prefix={<BarcodeOutlined />}
+            prefix={<BarcodeOutlined aria-hidden />}
             value={typed}
             onChange={(e) => setTyped(e.target.value)}
             onPressEnter={onScan}
@@ -176,7 +176,7 @@ export function DispenseForm({
                 <span className="visit-muted">{item.spec}</span>
                 <span>{t('rxStaff.sheet.quantity', { count: item.quantity, unit: item.packageUnit })}</span>
                 <span className="rx-scan-line__progress" data-testid="scan-progress">
-                  {full ? <CheckCircleFilled className="rx-outcome--pass" /> : null}{' '}
+                  {full ? <CheckCircleFilled aria-hidden className="rx-outcome--pass" /> : null}{' '}
                   {t('rxStaff.dispense.progress', { count: codes.length, total: item.quantity })}
                 </span>
                 {current && <Tag color="processing">{t('rxStaff.dispense.current')}</Tag>}

@@ -171,7 +171,7 @@ function Formulary({ institutionId }: { institutionId: string }) {
         />
         <Button
           type="primary"
-          icon={<PlusOutlined />}
+          icon={<PlusOutlined aria-hidden />}
           disabled={!picked || blocked || listed.has(picked.id)}
           loading={adding}
           onClick={add}

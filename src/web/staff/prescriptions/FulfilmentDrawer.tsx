@@ -140,7 +140,7 @@ function FulfilmentDetail({ id, onChanged }: { id: string; onChanged(): void }) 
           {f.status === 'returned' && (
             <Button
               type="primary"
-              icon={<RedoOutlined />}
+              icon={<RedoOutlined aria-hidden />}
               loading={reshipping}
               onClick={reship}
               data-testid="fulfilment-reship"
@@ -150,7 +150,7 @@ function FulfilmentDetail({ id, onChanged }: { id: string; onChanged(): void }) 
           )}
           <Button
             danger
-            icon={<StopOutlined />}
+            icon={<StopOutlined aria-hidden />}
             onClick={() => setCancelling(true)}
             data-testid="fulfilment-cancel"
           >

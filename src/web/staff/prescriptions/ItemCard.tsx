@@ -72,7 +72,7 @@ export function ItemCard({
           type="text"
           size="small"
           danger
-          icon={<DeleteOutlined />}
+          icon={<DeleteOutlined aria-hidden />}
           onClick={onRemove}
           aria-label={t('rxStaff.editor.removeItem', { index: index + 1 })}
         />

@@ -237,7 +237,7 @@ export function PrescriptionEditor({
               })}
               <div className="rx-add">
                 <Typography.Text strong className="rx-add__label">
-                  <PlusOutlined /> {t('rxStaff.editor.addItem')}
+                  <PlusOutlined aria-hidden /> {t('rxStaff.editor.addItem')}
                 </Typography.Text>
                 <DrugSelect
                   value={null}

@@ -56,7 +56,7 @@ function SignedView({ view, onRevised }: { view: PrescriptionView; onRevised(id:
       {revisable && (
         <Button
           type="primary"
-          icon={<EditOutlined />}
+          icon={<EditOutlined aria-hidden />}
           onClick={revise}
           className="rx-panel__revise"
           data-testid="prescription-revise"
@@ -165,14 +165,14 @@ export function PrescriptionPanel({ visit }: { visit: VisitView }) {
           <Button
             type="text"
             size="small"
-            icon={<ReloadOutlined />}
+            icon={<ReloadOutlined aria-hidden />}
             onClick={list.reload}
             aria-label={t('rxStaff.review.refresh')}
           />
           {allowed && items.length > 0 && shown !== NEW && (
             <Button
               size="small"
-              icon={<PlusOutlined />}
+              icon={<PlusOutlined aria-hidden />}
               onClick={() => setSelected(NEW)}
               data-testid="prescription-new"
             >

@@ -33,7 +33,12 @@ export function PdfButton({ prescriptionId }: { prescriptionId: string }) {
     }
   }
   return (
-    <Button icon={<FilePdfOutlined />} onClick={open} loading={loading} data-testid="prescription-pdf">
+    <Button
+      icon={<FilePdfOutlined aria-hidden />}
+      onClick={open}
+      loading={loading}
+      data-testid="prescription-pdf"
+    >
       {t('rxStaff.sheet.pdf')}
     </Button>
   );
@@ -125,7 +130,7 @@ export function SignatureBlock({ view }: { view: PrescriptionView }) {
   return (
     <div className="signature" data-testid="prescription-signature">
       <div className="signature__head">
-        <SafetyCertificateOutlined /> {t('rxStaff.sheet.signature')} · {view.doctorName}
+        <SafetyCertificateOutlined aria-hidden /> {t('rxStaff.sheet.signature')} · {view.doctorName}
       </div>
       <Descriptions
         size="small"

@@ -48,7 +48,7 @@ function PatientFacts({ view }: { view: PrescriptionView }) {
             view.allergies.length > 0 ? (
               <span data-testid="review-allergies">
                 {view.allergies.map((a) => (
-                  <Tag key={a} color="red" icon={<WarningOutlined />}>
+                  <Tag key={a} color="red" icon={<WarningOutlined aria-hidden />}>
                     {a}
                   </Tag>
                 ))}
@@ -148,7 +148,7 @@ function Decision({ view, onDecided }: { view: PrescriptionView; onDecided(id: s
       <Space>
         <Button
           type="primary"
-          icon={<CheckOutlined />}
+          icon={<CheckOutlined aria-hidden />}
           loading={busy === 'approve'}
           disabled={busy === 'reject'}
           onClick={() => decide('approve')}
@@ -159,7 +159,7 @@ function Decision({ view, onDecided }: { view: PrescriptionView; onDecided(id: s
         <Button
           danger
           autoInsertSpace={false}
-          icon={<CloseOutlined />}
+          icon={<CloseOutlined aria-hidden />}
           loading={busy === 'reject'}
           disabled={busy === 'approve'}
           onClick={() => decide('reject')}

@@ -129,7 +129,7 @@ export function ReviewPage() {
         extra={
           <span className="rx-toolbar">
             <Typography.Text type="secondary">{t('rxStaff.review.queueHint')}</Typography.Text>
-            <Button icon={<ReloadOutlined />} onClick={reload} autoInsertSpace={false}>
+            <Button icon={<ReloadOutlined aria-hidden />} onClick={reload} autoInsertSpace={false}>
               {t('rxStaff.review.refresh')}
             </Button>
           </span>

@@ -132,7 +132,7 @@ function StockTable({ pharmacyId }: { pharmacyId: string }) {
         />
         <Button
           type="primary"
-          icon={<InboxOutlined />}
+          icon={<InboxOutlined aria-hidden />}
           onClick={() => setReceiving(true)}
           data-testid="stock-receive"
         >

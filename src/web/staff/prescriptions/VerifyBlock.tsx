@@ -41,11 +41,11 @@ export function VerifyBlock({
       <div className="signature__head">
         {result.valid ? (
           <>
-            <CheckCircleFilled /> {t('rxStaff.circulation.valid')}
+            <CheckCircleFilled aria-hidden /> {t('rxStaff.circulation.valid')}
           </>
         ) : (
           <span className="rx-invalid">
-            <CloseCircleFilled /> {t('rxStaff.circulation.invalid')}
+            <CloseCircleFilled aria-hidden /> {t('rxStaff.circulation.invalid')}
           </span>
         )}
       </div>

@@ -32,7 +32,7 @@ function Allergies({ archive }: { archive: Archive }) {
     <Alert
       type="error"
       showIcon
-      icon={<WarningFilled />}
+      icon={<WarningFilled aria-hidden />}
       data-testid="allergy-alert"
       title={t('recordsStaff.archive.allergyAlert', { list })}
     />

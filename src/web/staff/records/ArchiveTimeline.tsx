@@ -69,7 +69,7 @@ export function ArchiveTimeline({ patientId }: { patientId: string }) {
                 <Tag variant="filled">{t(`recordsStaff.timeline.kind.${e.kind}`)}</Tag>
                 {e.channel && <Tag>{t(`recordsStaff.timeline.channel.${e.channel}`)}</Tag>}
                 {e.abnormal && (
-                  <Tag color="error" icon={<ExclamationCircleFilled />}>
+                  <Tag color="error" icon={<ExclamationCircleFilled aria-hidden />}>
                     {t('recordsStaff.timeline.abnormal')}
                   </Tag>
                 )}

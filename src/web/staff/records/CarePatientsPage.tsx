@@ -100,7 +100,7 @@ function CarePatientList() {
         variant="borderless"
         title={<CardHeading>{t('staff.cards.carePatients.title')}</CardHeading>}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={list.reload}>
+          <Button icon={<ReloadOutlined aria-hidden />} onClick={list.reload}>
             {t('recordsStaff.care.refresh')}
           </Button>
         }
@@ -138,7 +138,12 @@ function PatientArchivePage() {
   const { patientId = '' } = useParams();
   return (
     <div className="staff-page" data-testid="patient-archive-page">
-      <Button type="text" icon={<ArrowLeftOutlined />} onClick={() => navigate('..')} className="rec-back">
+      <Button
+        type="text"
+        icon={<ArrowLeftOutlined aria-hidden />}
+        onClick={() => navigate('..')}
+        className="rec-back"
+      >
         {t('recordsStaff.archive.back')}
       </Button>
       <Card variant="borderless">

@@ -30,7 +30,12 @@ export function CareRefusal({ patientId, onOpened }: { patientId: string; onOpen
         className="rec-refusal__emergency"
         title={t('recordsStaff.refusal.emergency')}
       />
-      <Button danger icon={<AlertOutlined />} onClick={() => setOpen(true)} data-testid="break-glass-open">
+      <Button
+        danger
+        icon={<AlertOutlined aria-hidden />}
+        onClick={() => setOpen(true)}
+        data-testid="break-glass-open"
+      >
         {t('recordsStaff.refusal.breakGlass')}
       </Button>
       <BreakGlassModal

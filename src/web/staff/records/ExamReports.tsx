@@ -30,14 +30,14 @@ export function SignedBadge({ report }: { report: ReportView }) {
   const { t } = useTranslation();
   if (!report.signed) {
     return (
-      <Tag icon={<ExclamationCircleOutlined />} data-testid="report-unsigned">
+      <Tag icon={<ExclamationCircleOutlined aria-hidden />} data-testid="report-unsigned">
         {t('recordsStaff.reports.unsigned')}
       </Tag>
     );
   }
   return (
     <span className="rec-signed" data-testid="report-signed">
-      <Tag color="success" icon={<SafetyCertificateFilled />}>
+      <Tag color="success" icon={<SafetyCertificateFilled aria-hidden />}>
         {t('recordsStaff.reports.signed')}
       </Tag>
       <span className="rec-sub">
@@ -96,7 +96,7 @@ function ReportCard({ report, level }: { report: ReportView; level: 3 | 4 }) {
             {t(`recordsStaff.reports.kind.${report.kind}`)}
           </Tag>
           {report.abnormalCount > 0 && (
-            <Tag color="error" icon={<ExclamationCircleOutlined />}>
+            <Tag color="error" icon={<ExclamationCircleOutlined aria-hidden />}>
               {t('recordsStaff.labs.abnormalCount', { count: report.abnormalCount })}
             </Tag>
           )}

@@ -10,7 +10,7 @@ export function HiddenNotice({ category }: { category: RecordCategory }) {
     <Alert
       type="info"
       showIcon
-      icon={<LockOutlined />}
+      icon={<LockOutlined aria-hidden />}
       className="rec-hidden"
       data-testid="hidden-category"
       data-category={category}

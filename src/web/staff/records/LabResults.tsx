@@ -145,7 +145,7 @@ export function LabResults({ patientId, compact }: { patientId: string; compact:
           <Button
             type="text"
             size="small"
-            icon={<LineChartOutlined />}
+            icon={<LineChartOutlined aria-hidden />}
             aria-label={t('recordsStaff.labs.showTrend', { name: o.name })}
             onClick={() => setChosen(measureKeyOf(o))}
           />

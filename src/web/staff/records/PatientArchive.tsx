@@ -75,7 +75,7 @@ export function PatientArchive({ patientId, compact = false }: { patientId: stri
         <Alert
           type="info"
           showIcon
-          icon={<InfoCircleOutlined />}
+          icon={<InfoCircleOutlined aria-hidden />}
           className="rec-hidden-summary"
           data-testid="hidden-summary"
           title={t('recordsStaff.archive.hiddenSummary', {

@@ -114,15 +114,15 @@ export function SchedulesPage() {
           />
           <Space.Compact>
             <Button
-              icon={<LeftOutlined />}
+              icon={<LeftOutlined aria-hidden />}
               aria-label={t('booking.staff.earlier')}
               onClick={() => setFrom(addDays(from, -RANGE_DAYS))}
             />
-            <Button icon={<CalendarOutlined />} onClick={() => setFrom(today)}>
+            <Button icon={<CalendarOutlined aria-hidden />} onClick={() => setFrom(today)}>
               {formatDay(from, i18n.language)} – {formatDay(to, i18n.language)}
             </Button>
             <Button
-              icon={<RightOutlined />}
+              icon={<RightOutlined aria-hidden />}
               aria-label={t('booking.staff.later')}
               onClick={() => setFrom(addDays(from, RANGE_DAYS))}
             />
@@ -130,7 +130,7 @@ export function SchedulesPage() {
           <Space className="schedule-toolbar__actions">
             <Button
               type="primary"
-              icon={<PlusOutlined />}
+              icon={<PlusOutlined aria-hidden />}
               disabled={!doctor}
               onClick={() => setDialog('create')}
               data-testid="schedule-create"

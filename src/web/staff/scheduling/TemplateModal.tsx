@@ -225,7 +225,7 @@ export function TemplateModal({
                     </Form.Item>
                     <Button
                       type="text"
-                      icon={<DeleteOutlined />}
+                      icon={<DeleteOutlined aria-hidden />}
                       aria-label={t('booking.staff.removeRow')}
                       disabled={fields.length === 1}
                       onClick={() => remove(field.name)}
@@ -235,7 +235,7 @@ export function TemplateModal({
                 <Button
                   type="dashed"
                   block
-                  icon={<PlusOutlined />}
+                  icon={<PlusOutlined aria-hidden />}
                   onClick={() => add(NEW_SESSION)}
                   disabled={fields.length >= 14}
                   data-testid="template-add"

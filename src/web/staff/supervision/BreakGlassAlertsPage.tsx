@@ -175,7 +175,7 @@ export function BreakGlassAlertsPage() {
       render: (_, a) =>
         a.reviewedAt ? (
           <div data-testid="break-glass-reviewed" data-reviewed="true">
-            <Tag color="success" icon={<CheckCircleFilled />}>
+            <Tag color="success" icon={<CheckCircleFilled aria-hidden />}>
               {t('recordsStaff.alerts.reviewedYes')}
             </Tag>
             <div className="rec-sub">
@@ -186,7 +186,7 @@ export function BreakGlassAlertsPage() {
         ) : (
           <Tag
             color="warning"
-            icon={<ClockCircleOutlined />}
+            icon={<ClockCircleOutlined aria-hidden />}
             data-testid="break-glass-reviewed"
             data-reviewed="false"
           >
@@ -223,7 +223,7 @@ export function BreakGlassAlertsPage() {
         variant="borderless"
         title={<CardHeading>{t('staff.cards.breakGlassAlerts.title')}</CardHeading>}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={reload}>
+          <Button icon={<ReloadOutlined aria-hidden />} onClick={reload}>
             {t('recordsStaff.care.refresh')}
           </Button>
         }

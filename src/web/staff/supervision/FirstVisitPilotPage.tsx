@@ -103,7 +103,7 @@ export function FirstVisitPilotPage() {
           />
           <Button
             type="primary"
-            icon={<PlusOutlined />}
+            icon={<PlusOutlined aria-hidden />}
             className="supervision-toolbar__end"
             onClick={() => setCreating(true)}
             data-testid="pilot-create"

@@ -129,7 +129,7 @@ function Whitelist({ institutionId }: { institutionId: string }) {
         extra={
           <Button
             type="primary"
-            icon={<PlusOutlined />}
+            icon={<PlusOutlined aria-hidden />}
             onClick={() => setAdding(true)}
             data-testid="whitelist-add"
           >

@@ -61,7 +61,7 @@ export function BarCheckTag({ check }: { check: BarCheck }) {
   return (
     <Tag
       color={check.met ? 'success' : 'error'}
-      icon={check.met ? <CheckCircleOutlined /> : <CloseCircleOutlined />}
+      icon={check.met ? <CheckCircleOutlined aria-hidden /> : <CloseCircleOutlined aria-hidden />}
       data-testid={`bar-${check.condition}`}
       data-met={check.met}
     >

@@ -213,7 +213,7 @@ export function ChatPanel({ visit, socket }: { visit: VisitView; socket: VisitSo
           {t('workstation.chat.title')}
           {dropped && (
             <Typography.Text type="warning" className="chat__offline" data-testid="chat-reconnecting">
-              <DisconnectOutlined /> {t('workstation.chat.reconnecting')}
+              <DisconnectOutlined aria-hidden /> {t('workstation.chat.reconnecting')}
             </Typography.Text>
           )}
         </span>
@@ -221,7 +221,7 @@ export function ChatPanel({ visit, socket }: { visit: VisitView; socket: VisitSo
       extra={
         <Button
           size="small"
-          icon={<VideoCameraOutlined />}
+          icon={<VideoCameraOutlined aria-hidden />}
           disabled={visit.status !== 'in_progress'}
           onClick={() => navigate(`/clinic/onlineVisits/${visitId}/video`)}
           data-testid="video-call"
@@ -310,7 +310,7 @@ export function ChatPanel({ visit, socket }: { visit: VisitView; socket: VisitSo
             </Button>
             <Button
               type="primary"
-              icon={<SendOutlined />}
+              icon={<SendOutlined aria-hidden />}
               disabled={voice.phase === 'starting'}
               loading={voice.phase === 'sending'}
               onClick={voice.send}
@@ -331,7 +331,7 @@ export function ChatPanel({ visit, socket }: { visit: VisitView; socket: VisitSo
             />
             <Tooltip title={t('workstation.chat.picture')}>
               <Button
-                icon={<PictureOutlined />}
+                icon={<PictureOutlined aria-hidden />}
                 loading={uploading}
                 disabled={!canSend}
                 onClick={() => fileRef.current?.click()}
@@ -341,7 +341,7 @@ export function ChatPanel({ visit, socket }: { visit: VisitView; socket: VisitSo
             </Tooltip>
             <Tooltip title={t('voice.recordHint')}>
               <Button
-                icon={<AudioOutlined />}
+                icon={<AudioOutlined aria-hidden />}
                 disabled={!canSend}
                 onClick={record}
                 aria-label={t('voice.recordHint')}
@@ -359,7 +359,7 @@ export function ChatPanel({ visit, socket }: { visit: VisitView; socket: VisitSo
             />
             <Button
               type="primary"
-              icon={<SendOutlined />}
+              icon={<SendOutlined aria-hidden />}
               onClick={send}
               disabled={!canSend || text.trim() === ''}
               data-testid="chat-send"

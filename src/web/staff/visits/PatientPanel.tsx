@@ -62,7 +62,7 @@ function Evidence({ visit, onChanged }: { visit: VisitView; onChanged(visit: Vis
       )}
       {evidence.acceptedAt ? (
         <Typography.Text type="success" data-testid="evidence-accepted">
-          <CheckCircleFilled /> {t('workstation.workspace.evidenceAccepted')} ·{' '}
+          <CheckCircleFilled aria-hidden /> {t('workstation.workspace.evidenceAccepted')} ·{' '}
           {formatDateTime(evidence.acceptedAt, i18n.language)}
         </Typography.Text>
       ) : (

@@ -239,7 +239,7 @@ export function QueuePage() {
             <Typography.Text type="secondary">{t('workstation.queue.refreshHint')}</Typography.Text>
             <Button
               type="text"
-              icon={<ReloadOutlined />}
+              icon={<ReloadOutlined aria-hidden />}
               aria-label={t('workstation.queue.refresh')}
               onClick={() => (tab === 'queue' ? reloadQueue() : reloadHistory())}
             />

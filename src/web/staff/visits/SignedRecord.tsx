@@ -103,7 +103,7 @@ export function SignedRecord({
       <RecordContentView content={record.content} showDiagnoses={showDiagnoses} />
       <div className="signature" data-testid="signature">
         <div className="signature__head">
-          <SafetyCertificateOutlined /> {t('workstation.record.signature')}
+          <SafetyCertificateOutlined aria-hidden /> {t('workstation.record.signature')}
         </div>
         <Descriptions
           size="small"
@@ -139,7 +139,7 @@ export function SignedRecord({
           <div key={a.id} className="addendum" data-testid="addendum">
             <div className="addendum__text">{a.text}</div>
             <div className="addendum__meta">
-              <SafetyCertificateOutlined /> {formatDateTime(a.signedAt, i18n.language)} ·{' '}
+              <SafetyCertificateOutlined aria-hidden /> {formatDateTime(a.signedAt, i18n.language)} ·{' '}
               <Long value={a.contentHash} />
             </div>
           </div>

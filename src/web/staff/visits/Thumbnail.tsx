@@ -17,7 +17,7 @@ export function Thumbnail({ id, size = 96 }: { id: string; size?: number }) {
         style={{ width: size, height: size }}
         title={t('workstation.chat.imageFailed')}
       >
-        <PictureOutlined />
+        <PictureOutlined aria-hidden />
       </span>
     );
   }

@@ -82,7 +82,7 @@ export function VisitWorkspace() {
       <div className="workspace__bar">
         <Button
           type="text"
-          icon={<ArrowLeftOutlined />}
+          icon={<ArrowLeftOutlined aria-hidden />}
           onClick={() => navigate('..')}
           data-testid="back-to-queue"
         >
@@ -109,7 +109,7 @@ export function VisitWorkspace() {
             </Button>
           )}
           <Button
-            icon={<FieldTimeOutlined />}
+            icon={<FieldTimeOutlined aria-hidden />}
             onClick={() => setTimelineOpen(true)}
             data-testid="timeline-open"
           >
@@ -118,7 +118,7 @@ export function VisitWorkspace() {
           {canRefer && (
             <Button
               danger
-              icon={<SwapOutlined />}
+              icon={<SwapOutlined aria-hidden />}
               onClick={() => setReferOpen(true)}
               data-testid="refer-open"
             >
@@ -128,7 +128,12 @@ export function VisitWorkspace() {
         </Space>
       </div>
       <div className="workspace__columns">
-        <section className="workspace__col workspace__col--patient">
+        <section
+          className="workspace__col workspace__col--patient"
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls on its own, so the keyboard must reach it (WCAG 2.1.1, axe scrollable-region-focusable); it is named.
+          tabIndex={0}
+          aria-label={t('workstation.workspace.patientCard')}
+        >
           <PatientPanel visit={v} onChanged={visit.setData} />
         </section>
         <section className="workspace__col workspace__col--chat">

@@ -1,0 +1,453 @@
+/**
+ * The one catalogue of notification texts ([8/12]): every notice a module sends, by key, in zh-CN and
+ * en-US, made from the same params. A module sends one with a one-liner,
+ * `notify(cmd, notices.booked({ accountId, patientId, refId }, { … }))`; the row keeps the zh-CN text
+ * (what the SMS says) and the key with its params, and the message centre renders the key in the reader's
+ * language (Accept-Language). Params are facts (dates, names, numbers, reason codes), JSON: never text
+ * in one language, so both languages can be made from them. Keys are stored: rename one only with its
+ * old key kept (a removed key shows the stored zh-CN text).
+ */
+import { dayText, type Rendering, renderStored, type TextLanguage, yuanText } from '../../platform/texts.js';
+import { insuranceErrors } from '../insurance/insurance.errors.js';
+import type { Notice, NotificationKind } from './notification.service.js';
+
+export interface NoticeText {
+  title: string;
+  body: string;
+}
+
+interface NoticeSpec<P> extends Rendering<P, NoticeText> {
+  kind: NotificationKind;
+  refType: string;
+  /** Also sent by SMS (in zh-CN) unless the call says otherwise. */
+  sms?: boolean;
+}
+
+const spec = <P>(s: NoticeSpec<P>) => s;
+
+/** “，请在 15 分钟内完成支付” after a booking that must be paid. */
+const payWithin = (paid: boolean, lang: TextLanguage) =>
+  paid ? (lang === 'zh-CN' ? '，请在 15 分钟内完成支付' : '; please pay within 15 minutes') : '';
+
+const RX_END: Record<string, [string, string]> = {
+  pharmacy_cancelled: ['药房无法调配，订单已取消', 'The pharmacy cannot fill it; the order is cancelled'],
+  patient_cancelled: ['您已取消取药订单', 'You cancelled the medicine order'],
+  payment_timeout: [
+    '取药订单未在 30 分钟内支付，已取消',
+    'The medicine order was not paid within 30 minutes and is cancelled',
+  ],
+  prescription_expired: [
+    '处方已过有效期，取药订单已取消',
+    'The prescription has expired; the medicine order is cancelled',
+  ],
+};
+const RX_PAID_AFTER_END: Record<string, [string, string]> = {
+  prescription_expired: [
+    '支付时处方已过有效期，取药订单已取消',
+    'The prescription had expired when you paid, so the medicine order is cancelled',
+  ],
+  payment_timeout: [
+    '支付到账时取药订单已因超时取消',
+    'Your payment arrived after the medicine order had timed out',
+  ],
+  patient_cancelled: [
+    '支付到账时取药订单已取消',
+    'Your payment arrived after the medicine order was cancelled',
+  ],
+  pharmacy_cancelled: [
+    '支付到账时药房已取消订单',
+    'Your payment arrived after the pharmacy had cancelled the order',
+  ],
+};
+const RX_PAID_AFTER_END_OTHER: [string, string] = [
+  '支付到账时取药订单已结束',
+  'Your payment arrived after the medicine order had ended',
+];
+const pick = (pair: [string, string] | undefined, lang: TextLanguage) =>
+  pair ? pair[lang === 'zh-CN' ? 0 : 1] : '';
+
+type Subject = { subject: 'patient' | 'practitioner' };
+const blockedSpec = (s: Subject['subject']) =>
+  (s === 'patient' ? insuranceErrors.blockedPatient : insuranceErrors.blockedPractitioner).spec;
+
+const CATALOGUE = {
+  // --- scheduling ---------------------------------------------------------------------------------
+  booked: spec<{
+    patientName: string;
+    date: string;
+    time: string;
+    doctorName: string;
+    tokenNumber: number;
+    paid: boolean;
+  }>({
+    kind: 'booked',
+    refType: 'appointment',
+    'zh-CN': (p) => ({
+      title: '预约成功',
+      body: `${p.patientName} ${dayText(p.date, 'zh-CN')} ${p.time} ${p.doctorName}（${p.tokenNumber} 号）${payWithin(p.paid, 'zh-CN')}`,
+    }),
+    'en-US': (p) => ({
+      title: 'Appointment booked',
+      body: `${p.patientName}, ${dayText(p.date, 'en-US')} ${p.time}, ${p.doctorName} (No. ${p.tokenNumber})${payWithin(p.paid, 'en-US')}`,
+    }),
+  }),
+  paid: spec<{ date: string; tokenNumber: number }>({
+    kind: 'paid',
+    refType: 'appointment',
+    'zh-CN': (p) => ({
+      title: '支付成功',
+      body: `${dayText(p.date, 'zh-CN')} ${p.tokenNumber} 号的挂号费已支付，预约已确认。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Payment received',
+      body: `The fee for No. ${p.tokenNumber} on ${dayText(p.date, 'en-US')} is paid; your appointment is confirmed.`,
+    }),
+  }),
+  cancelled: spec<{ date: string; refund: boolean }>({
+    kind: 'cancelled',
+    refType: 'appointment',
+    'zh-CN': (p) => ({
+      title: '预约已取消',
+      body: `${dayText(p.date, 'zh-CN')} 的预约已取消${p.refund ? '，挂号费将原路退回' : ''}`,
+    }),
+    'en-US': (p) => ({
+      title: 'Appointment cancelled',
+      body: `Your appointment on ${dayText(p.date, 'en-US')} is cancelled${p.refund ? '; the fee will be refunded to where it came from' : ''}.`,
+    }),
+  }),
+  holdExpired: spec<{ date: string }>({
+    kind: 'hold_expired',
+    refType: 'appointment',
+    'zh-CN': (p) => ({
+      title: '预约已失效',
+      body: `${dayText(p.date, 'zh-CN')} 的预约未在时限内支付，号源已释放。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Booking lapsed',
+      body: `Your booking for ${dayText(p.date, 'en-US')} was not paid in time and has been released.`,
+    }),
+  }),
+  reminder: spec<{ date: string; tokenNumber: number }>({
+    kind: 'reminder',
+    refType: 'appointment',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: '就诊提醒',
+      body: `您预约的 ${dayText(p.date, 'zh-CN')} ${p.tokenNumber} 号明天就诊，请按时到院或上线。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Appointment reminder',
+      body: `Your appointment No. ${p.tokenNumber} is tomorrow, ${dayText(p.date, 'en-US')}. Please be on time.`,
+    }),
+  }),
+  scheduleStopped: spec<{ doctorName: string; date: string; reason: string; tokenNumber: number }>({
+    kind: 'schedule_stopped',
+    refType: 'appointment',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: '医生停诊通知',
+      body: `很抱歉，${p.doctorName} ${dayText(p.date, 'zh-CN')} 停诊（${p.reason}），您的 ${p.tokenNumber} 号预约已取消，挂号费将全额退回。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Session cancelled by the hospital',
+      body: `Sorry: ${p.doctorName} does not see patients on ${dayText(p.date, 'en-US')} (${p.reason}). Your appointment No. ${p.tokenNumber} is cancelled and the fee will be refunded in full.`,
+    }),
+  }),
+  waitlistPromoted: spec<{ date: string; doctorName: string; tokenNumber: number; paid: boolean }>({
+    kind: 'waitlist_promoted',
+    refType: 'appointment',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: '候补成功',
+      body: `您候补的 ${dayText(p.date, 'zh-CN')} ${p.doctorName} 已为您预约 ${p.tokenNumber} 号${payWithin(p.paid, 'zh-CN')}`,
+    }),
+    'en-US': (p) => ({
+      title: 'Booked from the waitlist',
+      body: `A token came free: you are booked with ${p.doctorName} on ${dayText(p.date, 'en-US')}, No. ${p.tokenNumber}${payWithin(p.paid, 'en-US')}.`,
+    }),
+  }),
+  waitlistJoined: spec<{ date: string; startTime: string; doctorName: string; position?: number }>({
+    kind: 'waitlist_joined',
+    refType: 'waitlist',
+    'zh-CN': (p) => ({
+      title: `已加入候补，当前第 ${p.position} 位`,
+      body: `您已候补 ${dayText(p.date, 'zh-CN')} ${p.startTime.slice(0, 5)} ${p.doctorName} 的号源，当前第 ${p.position} 位。有号退回时将按顺序自动为您预约，并通知您支付。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Added to the waitlist',
+      body: `Waitlisted for ${p.doctorName}, ${dayText(p.date, 'en-US')} ${p.startTime.slice(0, 5)}; you are number ${p.position} in line. If a token is returned it is booked for you and you are told to pay.`,
+    }),
+  }),
+  waitlistCancelled: spec<{ date: string; startTime: string; doctorName: string }>({
+    kind: 'waitlist_cancelled',
+    refType: 'waitlist',
+    'zh-CN': (p) => ({
+      title: '候补已取消',
+      body: `您已取消 ${dayText(p.date, 'zh-CN')} ${p.startTime.slice(0, 5)} ${p.doctorName} 的候补。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Waitlist entry cancelled',
+      body: `Your waitlist entry for ${p.doctorName}, ${dayText(p.date, 'en-US')} ${p.startTime.slice(0, 5)} is cancelled.`,
+    }),
+  }),
+  // --- visits -------------------------------------------------------------------------------------
+  visitCompleted: spec<{ doctorName: string }>({
+    kind: 'paid',
+    refType: 'visit',
+    'zh-CN': (p) => ({
+      title: '问诊已完成',
+      body: `${p.doctorName}医生已完成诊疗并签署病历，可在“我的问诊”中查看。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Visit completed',
+      body: `Dr ${p.doctorName} has finished the visit and signed the record; see it in My visits.`,
+    }),
+  }),
+  visitExpired: spec<{ refund: boolean }>({
+    kind: 'cancelled',
+    refType: 'visit',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: '问诊已超时',
+      body: `医生未能在规定时间内接诊，问诊已关闭${p.refund ? '，费用将全额退回' : ''}。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Visit timed out',
+      body: `No doctor could see you in time, so the visit is closed${p.refund ? ' and the fee will be refunded in full' : ''}.`,
+    }),
+  }),
+  visitReferredOffline: spec<{ institutionName?: string; departmentName?: string }>({
+    kind: 'cancelled',
+    refType: 'visit',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: '请到线下医院就诊',
+      body: `医生认为您的情况不适合继续线上诊疗，建议到${p.institutionName ? `${p.institutionName}${p.departmentName ?? ''}` : '线下医院'}就诊。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Please see a doctor in person',
+      body: `The doctor thinks your condition should not be treated online and recommends a visit to ${p.institutionName ? `${p.institutionName}${p.departmentName ? ` (${p.departmentName})` : ''}` : 'a hospital'}.`,
+    }),
+  }),
+  // --- prescriptions ------------------------------------------------------------------------------
+  rxToReview: spec<Record<string, never>>({
+    kind: 'prescription',
+    refType: 'prescription',
+    'zh-CN': () => ({ title: '新的待审处方', body: '有一张线上处方已由医生签名，等待审核（审方队列）。' }),
+    'en-US': () => ({
+      title: 'New prescription to review',
+      body: 'A doctor has signed an online prescription; it is waiting in the review queue.',
+    }),
+  }),
+  rxRejected: spec<Record<string, never>>({
+    kind: 'prescription',
+    refType: 'prescription',
+    'zh-CN': () => ({
+      title: '处方被药师驳回',
+      body: '药师审核未通过您开具的处方，请查看理由并修改后重新签名。',
+    }),
+    'en-US': () => ({
+      title: 'Prescription rejected by the pharmacist',
+      body: 'The pharmacist did not approve your prescription. See the reason, change it and sign again.',
+    }),
+  }),
+  rxApproved: spec<Record<string, never>>({
+    kind: 'prescription',
+    refType: 'prescription',
+    sms: true,
+    'zh-CN': () => ({
+      title: '处方已审核通过',
+      body: '您的处方已由药师审核通过，请在有效期内选择药房取药或配送。',
+    }),
+    'en-US': () => ({
+      title: 'Prescription approved',
+      body: 'A pharmacist has approved your prescription. Choose a pharmacy pickup or delivery before it expires.',
+    }),
+  }),
+  rxUnreviewedExpiredDoctor: spec<Record<string, never>>({
+    kind: 'prescription',
+    refType: 'prescription',
+    'zh-CN': () => ({
+      title: '处方未审核已过期',
+      body: '您开具的处方在有效期内未完成药师审核，已过期（RX-6）；如患者仍需用药，请重新开具。',
+    }),
+    'en-US': () => ({
+      title: 'Prescription expired before review',
+      body: 'Your prescription was not reviewed by a pharmacist before it expired (RX-6); if the patient still needs it, prescribe again.',
+    }),
+  }),
+  rxUnreviewedExpired: spec<Record<string, never>>({
+    kind: 'prescription',
+    refType: 'prescription',
+    'zh-CN': () => ({
+      title: '处方已过期',
+      body: '您的处方在有效期内未完成药师审核，已过期，不能取药；如仍需用药，请联系医生重新开具。',
+    }),
+    'en-US': () => ({
+      title: 'Prescription expired',
+      body: 'Your prescription was not reviewed before it expired and can no longer be filled; ask your doctor for a new one if you still need it.',
+    }),
+  }),
+  rxPickedUpAtPharmacy: spec<Record<string, never>>({
+    kind: 'prescription',
+    refType: 'fulfilment',
+    'zh-CN': () => ({ title: '已取药', body: '您的处方药品已在药房取走。请按医嘱用药。' }),
+    'en-US': () => ({
+      title: 'Medicine collected',
+      body: 'Your medicine has been collected at the pharmacy. Take it as your doctor advised.',
+    }),
+  }),
+  rxShipped: spec<{ waybill: string }>({
+    kind: 'prescription',
+    refType: 'fulfilment',
+    'zh-CN': (p) => ({ title: '药品已发出', body: `药房已发药并交给快递，运单号 ${p.waybill}。` }),
+    'en-US': (p) => ({
+      title: 'Medicine sent',
+      body: `The pharmacy has handed your medicine to the courier; waybill ${p.waybill}.`,
+    }),
+  }),
+  rxCourierPickedUp: spec<{ waybill: string }>({
+    kind: 'prescription',
+    refType: 'fulfilment',
+    'zh-CN': (p) => ({ title: '快递已揽收', body: `您的处方药品已由快递员揽收，运单号 ${p.waybill}。` }),
+    'en-US': (p) => ({
+      title: 'Picked up by the courier',
+      body: `The courier has picked up your medicine; waybill ${p.waybill}.`,
+    }),
+  }),
+  rxDelivered: spec<Record<string, never>>({
+    kind: 'prescription',
+    refType: 'fulfilment',
+    sms: true,
+    'zh-CN': () => ({ title: '药品已送达', body: '您的处方药品已送达，请在应用中确认收货。' }),
+    'en-US': () => ({
+      title: 'Medicine delivered',
+      body: 'Your medicine has been delivered; please confirm receipt in the app.',
+    }),
+  }),
+  rxDeliveryFailed: spec<Record<string, never>>({
+    kind: 'prescription',
+    refType: 'fulfilment',
+    sms: true,
+    'zh-CN': () => ({ title: '药品配送失败', body: '快递未能送达，药品已退回药房，药房将与您联系。' }),
+    'en-US': () => ({
+      title: 'Delivery failed',
+      body: 'The courier could not deliver your medicine; it has gone back to the pharmacy, which will contact you.',
+    }),
+  }),
+  /** A fulfilment ended (`reason`: pharmacy_cancelled, patient_cancelled, payment_timeout, prescription_expired). */
+  rxEnded: spec<{ reason: string; note?: string; refunded: boolean }>({
+    kind: 'prescription',
+    refType: 'fulfilment',
+    'zh-CN': (p) => ({
+      title: p.refunded ? '取药订单已取消，药费原路退回' : '取药订单已取消',
+      body: `${pick(RX_END[p.reason], 'zh-CN')}${p.note ? `（${p.note}）` : ''}。${p.refunded ? '已支付的费用将原路退回。' : ''}`,
+    }),
+    'en-US': (p) => ({
+      title: p.refunded ? 'Medicine order cancelled and refunded' : 'Medicine order cancelled',
+      body: `${pick(RX_END[p.reason], 'en-US')}${p.note ? ` (${p.note})` : ''}.${p.refunded ? ' What you paid will be refunded to where it came from.' : ''}`,
+    }),
+  }),
+  rxPaidAfterEnd: spec<{ reason: string; amountFen: number }>({
+    kind: 'prescription',
+    refType: 'fulfilment',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: '药费将原路退回',
+      body: `${pick(RX_PAID_AFTER_END[p.reason] ?? RX_PAID_AFTER_END_OTHER, 'zh-CN')}，已支付的 ${yuanText(p.amountFen)} 将原路退回。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Your payment will be refunded',
+      body: `${pick(RX_PAID_AFTER_END[p.reason] ?? RX_PAID_AFTER_END_OTHER, 'en-US')}; the ${yuanText(p.amountFen)} you paid will be refunded to where it came from.`,
+    }),
+  }),
+  // --- insurance (INS-4) --------------------------------------------------------------------------
+  insuranceBlocked: spec<Subject>({
+    kind: 'insurance',
+    refType: 'insurance_alert',
+    sms: true,
+    'zh-CN': (p) => {
+      const s = blockedSpec(p.subject);
+      return { title: s.title, body: `${s.detail}${s.action ?? ''}（${s.code}）` };
+    },
+    'en-US': (p) => {
+      const s = blockedSpec(p.subject);
+      return {
+        title: s.en,
+        body: `${
+          p.subject === 'patient'
+            ? 'The insurance office confirmed irregular settlements involving you; insurance settlement is suspended until the review is closed (INS-4). You can pay yourself; to object, contact your insurance office.'
+            : 'The insurance office confirmed irregular prescriptions of this doctor; they cannot be settled by insurance until the review is closed (INS-4). Pay yourself, or see another doctor for the prescription.'
+        } (${s.code})`,
+      };
+    },
+  }),
+  insuranceRestored: spec<Subject>({
+    kind: 'insurance',
+    refType: 'insurance_alert',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: p.subject === 'patient' ? '您的医保结算已恢复' : '您的处方已恢复医保结算',
+      body: '医保部门已完成核查并解除暂停，此后可以正常使用医保结算（INS-4）。',
+    }),
+    'en-US': (p) => ({
+      title:
+        p.subject === 'patient'
+          ? 'Your insurance settlement is restored'
+          : 'Your prescriptions can be settled by insurance again',
+      body: 'The insurance office has closed its review and lifted the suspension; insurance settlement works again (INS-4).',
+    }),
+  }),
+};
+
+export type NoticeKey = keyof typeof CATALOGUE;
+type ParamsOf<K extends NoticeKey> = Parameters<(typeof CATALOGUE)[K]['zh-CN']>[0];
+
+/** Whom a notice goes to and what it is about. */
+export interface NoticeTo {
+  accountId: string;
+  patientId?: string | null;
+  refId: string;
+  /** Overrides the catalogue's SMS default (e.g. only when money goes back). */
+  sms?: boolean;
+}
+
+function build<K extends NoticeKey>(key: K, to: NoticeTo, params: ParamsOf<K>): Notice {
+  const s: NoticeSpec<ParamsOf<K>> = CATALOGUE[key] as never;
+  return {
+    accountId: to.accountId,
+    patientId: to.patientId ?? null,
+    kind: s.kind,
+    ...s['zh-CN'](params),
+    refType: s.refType,
+    refId: to.refId,
+    sms: to.sms ?? s.sms ?? false,
+    key,
+    params: params as Record<string, unknown>,
+  };
+}
+
+/** `notices.booked(to, params)`: a Notice ready for `notify`, with its zh-CN text and its key. */
+export const notices = Object.fromEntries(
+  (Object.keys(CATALOGUE) as NoticeKey[]).map((key) => [
+    key,
+    (to: NoticeTo, params: ParamsOf<typeof key>) => build(key, to, params),
+  ]),
+) as { [K in NoticeKey]: (to: NoticeTo, params: ParamsOf<K>) => Notice };
+
+/** A stored notice in `lang`, or undefined when it has no (known) key: show the stored text then. */
+export function renderNotice(
+  key: string | null,
+  params: unknown,
+  lang: TextLanguage,
+): NoticeText | undefined {
+  return renderStored(
+    CATALOGUE as unknown as Record<string, Rendering<never, NoticeText>>,
+    key,
+    params,
+    lang,
+  );
+}
+
+/** Every key with its spec, for the catalogue test (each key renders in both languages). */
+export const noticeCatalogue: Readonly<Record<NoticeKey, Rendering<never, NoticeText>>> = CATALOGUE as never;

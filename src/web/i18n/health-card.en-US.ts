@@ -1,0 +1,52 @@
+import type { healthCardZh } from './health-card.zh-CN.js';
+
+export const healthCardEn: typeof healthCardZh = {
+  mine: { healthCard: 'Health card' },
+  patient: {
+    title: 'Electronic health card',
+    intro:
+      'Show this QR code at registration, the pharmacy or tests: staff scan it to identify you, no ID card needed.',
+    person: 'Patient',
+    self: 'Me',
+    cardNo: 'Card no.',
+    holder: 'Holder',
+    qrAlt: 'Health card QR code of {{name}}',
+    refreshIn: 'Refreshes in {{seconds}} s',
+    refresh: 'Refresh',
+    refreshed: 'QR code refreshed',
+    validity: 'The code changes every minute; screenshots do not work.',
+    brightness: 'Turn up the screen brightness when it is scanned.',
+    verifyFirst: 'Health cards are issued to verified patients only. Verify your real name first.',
+    goVerify: 'Verify real name',
+    region: 'Valid at every medical institution of Yunchuan District',
+  },
+  staff: {
+    title: 'Scan health card',
+    intro:
+      "Scan the QR code of the patient's electronic health card. Scan with a handheld scanner or paste the code, then press Enter.",
+    codeLabel: 'Health card code',
+    codePlaceholder: 'Put the cursor here and scan, or paste the code',
+    verify: 'Identify',
+    camera: 'Scan with camera',
+    stopCamera: 'Stop camera',
+    cameraUnavailable:
+      'This browser cannot read QR codes from the camera. Use a handheld scanner or paste the code.',
+    cameraDenied: 'The camera could not be opened. Check the browser camera permission.',
+    cameraHint: 'Hold the QR code in the middle of the picture',
+    videoLabel: 'Camera picture',
+    result: 'Result',
+    verified: 'Verified',
+    name: 'Name',
+    sex: 'Sex',
+    age: 'Age',
+    ageValue: '{{age}}',
+    idNumber: 'ID number',
+    cardNo: 'Health card no.',
+    verifiedAt: 'Verified at',
+    male: 'Male',
+    female: 'Female',
+    unknown: '—',
+    failed: 'Not identified',
+    next: 'Next patient',
+  },
+};

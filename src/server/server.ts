@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
+import { fillMissingPinyinKeys } from './modules/directory/search.keys.js';
 import { type Hl7Listener, startHl7Listener } from './modules/hl7/mllp.js';
 import { runInsuranceJobs } from './modules/insurance/insurance.jobs.js';
 import { reconcile, resubmitPendingRefunds } from './modules/payments/payment.service.js';
@@ -52,6 +53,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }),
     ));
   await timed('migrate', () => migrate(database));
+  await timed('pinyinKeys', () => fillMissingPinyinKeys(database.db));
   if (config.demo) {
     const cipher = new FieldCipher(config.fieldKeys, config.currentFieldKeyId, config.blindIndexKey);
     await timed('seed', () => seedDemoRegion(database.db, cipher, clock));

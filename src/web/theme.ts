@@ -24,6 +24,9 @@ export const antdTheme: ThemeConfig = {
     // Status text (Typography type="success|danger|warning", danger buttons, form errors) ≥ 4.5:1 on white
     // and on its light status background; antd's #52c41a / #ff4d4f / #faad14 are 2.3 / 3.3 / 1.9:1.
     colorError: '#c81e28',
+    // A hovered or pressed danger button darkens (antd's derived hover #d44246 is 4.49:1 under white).
+    colorErrorHover: '#a8161f',
+    colorErrorActive: '#8c1219',
     colorSuccessText: '#237804',
     colorErrorText: '#c81e28',
     colorWarningText: '#ad4e00',

@@ -29,6 +29,26 @@ async function expectRefused(url: string, param: string, token: string) {
   expect(body.detail).toMatch(new RegExp(`querystring\\.${param}：.*[\\u4e00-\\u9fff]`));
 }
 
+describe('NUL characters (PostgreSQL text cannot hold them)', () => {
+  it('DJ-18: ?q=%00 on the public search and a NUL in a JSON body are 400 VALIDATION_FAILED, not 500', async () => {
+    for (const url of ['/api/v1/search?q=%00', '/api/v1/institutions?q=a%00b']) {
+      const res = await t.request('GET', url);
+      expect({ url, status: res.statusCode, code: res.json().code }).toEqual({
+        url,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+      expect(res.json().fields[0].field).toBe('querystring.q');
+    }
+    const res = await t.request('POST', '/api/v1/triage', { token: patient, body: { text: '头疼\u0000' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      detail: 'body.text：不能包含空字符（U+0000）',
+    });
+  });
+});
+
 describe('numeric query parameters (one definition: QueryInt / Limit)', () => {
   it('GET /notifications?limit=1e309 is 400 VALIDATION_FAILED, not 500', async () => {
     await expectRefused('/api/v1/notifications?limit=1e309', 'limit', patient);

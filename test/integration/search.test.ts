@@ -66,6 +66,20 @@ describe('search', () => {
     expect(names((await search('jgc')).doctors)).not.toContain('陈建国');
   });
 
+  it('rows written before 0024 get their pinyin keys at start-up (fillMissingPinyinKeys)', async () => {
+    const { fillMissingPinyinKeys } = await import('../../src/server/modules/directory/search.keys.js');
+    const db = t.database.db;
+    await db
+      .updateTable('practitioner')
+      .set({ pinyin_initials: '', pinyin_full: '' })
+      .where('name', '=', '陈建国')
+      .execute();
+    expect(names((await search('cjg')).doctors)).not.toContain('陈建国');
+    expect(await fillMissingPinyinKeys(db)).toBeGreaterThanOrEqual(1);
+    expect(names((await search('cjg')).doctors)).toContain('陈建国');
+    expect(await fillMissingPinyinKeys(db)).toBe(0);
+  });
+
   it('finds hospitals and departments by name and by pinyin', async () => {
     const h01 = await institutionId('YC-H01');
     expect((await search('云川医院')).institutions.map((i) => i.id)).toContain(h01);

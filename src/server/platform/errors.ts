@@ -286,7 +286,39 @@ function fieldOf(issue: ValidationIssue, context: string | undefined): string {
 }
 
 /** Turns every error into application/problem+json; nothing of a 5xx leaves the server. */
+/** The first field (`querystring.q`, `body.text`, …) holding a NUL character, which PostgreSQL text cannot store. */
+function fieldWithNul(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (depth > 8 || value === null || typeof value !== 'object') return undefined;
+  // Parsed JSON and query strings only: an uploaded file's bytes (a Buffer) or a stream are not text.
+  if (
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer ||
+    typeof (value as { pipe?: unknown }).pipe === 'function'
+  )
+    return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = fieldWithNul(inner, `${path}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
+  // DJ-18: a NUL character (`?q=%00`, "\u0000" in JSON) is refused as invalid input on every route, before
+  // it can reach the database (PostgreSQL rejects it in text: that would be a 500).
+  app.addHook('preValidation', async (request) => {
+    const field =
+      fieldWithNul(request.query, 'querystring') ??
+      fieldWithNul(request.params, 'params') ??
+      fieldWithNul(request.body, 'body');
+    if (field) {
+      const message = '不能包含空字符（U+0000）';
+      throw platformErrors.validationFailed(`${field}：${message}`, {
+        fields: [{ field, message, keyword: 'pattern' }],
+      });
+    }
+  });
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     let body: Problem;
     if (err instanceof AppError) {

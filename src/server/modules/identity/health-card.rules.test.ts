@@ -38,6 +38,9 @@ describe('health card QR payload', () => {
     ['two minutes on', payload, 90_000, { ok: false, problem: 'expired' }],
     ['an hour on', payload, 3_600_000, { ok: false, problem: 'expired' }],
     ['made in the future', payload, -60_000, { ok: false, problem: 'future' }],
+    // Made by a node whose clock is ahead: 4 s before its minute starts here is within CLOCK_SKEW_MS, 6 s not.
+    ['another node 4 s ahead', payload, -34_000, { ok: true }],
+    ['another node 6 s ahead', payload, -36_000, { ok: false, problem: 'future' }],
     ['altered MAC', `${v}.${id}.${minute}.${flip(mac)}`, 0, { ok: false, problem: 'bad_mac' }],
     ['altered minute', `${v}.${id}.${Number(minute) + 1}.${mac}`, 60_000, { ok: false, problem: 'bad_mac' }],
     [

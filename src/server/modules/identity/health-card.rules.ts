@@ -53,6 +53,9 @@ export type PayloadCheck =
  * card), then its minute — the current or the previous one is accepted; older is expired; a later minute
  * than the server's cannot have been made by this server's clock and is refused as invalid.
  */
+/** How far ahead another node's clock may be when it makes a code (see checkPayload). */
+export const CLOCK_SKEW_MS = 5_000;
+
 export function checkPayload(key: Buffer, text: string, now: Date): PayloadCheck {
   const parts = text.trim().split('.');
   if (parts.length !== 4 || parts[0] !== PAYLOAD_VERSION) return { ok: false, problem: 'malformed' };
@@ -67,7 +70,9 @@ export function checkPayload(key: Buffer, text: string, now: Date): PayloadCheck
     return { ok: false, problem: 'bad_mac' };
   }
   const current = minuteOf(now);
-  if (minute > current) return { ok: false, problem: 'future' };
+  // Another API node's clock may run a little ahead: a code of the next minute is accepted within the
+  // last CLOCK_SKEW_MS of this one; anything later is no code this platform made.
+  if (minute > minuteOf(new Date(now.getTime() + CLOCK_SKEW_MS))) return { ok: false, problem: 'future' };
   if (minute < current - 1) return { ok: false, problem: 'expired', cardId, minute };
   return { ok: true, cardId, minute };
 }

@@ -208,7 +208,12 @@ export async function listOrders(
     {
       action: 'order.list',
       resourceType: 'payment_order',
-      details: { count: page.rows.length, status: query.status ?? null },
+      // Whose orders were shown: the caller's own and any family member's (ID-6).
+      details: {
+        count: page.rows.length,
+        status: query.status ?? null,
+        patientIds: [...new Set(page.rows.map((r) => r.patient_id))],
+      },
     },
     ctx.clock.now(),
   );

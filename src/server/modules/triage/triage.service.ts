@@ -16,10 +16,16 @@ import { REGION_NAMES } from './triage.data.js';
 import { triageErrors } from './triage.errors.js';
 import { type Sex, triage } from './triage.rules.js';
 
-/** Age in years (fractions under one) on a date, from a birth date (YYYY-MM-DD). */
+/**
+ * Age in years on a date (YYYY-MM-DD), from a birth date: whole years by the calendar (a child is 14 on
+ * the 14th birthday), and a fraction under one year (infants: the under-3-months red flag).
+ */
 export function ageOn(birthDate: string, today: string): number {
-  const days = (Date.parse(today) - Date.parse(birthDate)) / 86_400_000;
-  return days < 365 ? Math.max(0, days) / 365 : Math.floor(days / 365.2425);
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const years = ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+  if (years >= 1) return years;
+  return Math.max(0, (Date.parse(today) - Date.parse(birthDate)) / 86_400_000) / 365;
 }
 
 /** Where a suggested department can be booked: the region's best match (most bookable doctors, then grade). */

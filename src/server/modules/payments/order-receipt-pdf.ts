@@ -4,21 +4,10 @@
  * every refund, a clear 已退款 mark on a refunded order, and a QR code with what a counter needs to look
  * the order up (receipt number, order id, amount, paid time).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { OrderPayment, OrderRefundLine } from '../../../shared/orders.js';
 import type { OrderLine, OrderStatus } from '../../../shared/payments.js';
-
-const require = createRequire(import.meta.url);
-let fontCache: Buffer | undefined;
-function chineseFont(): Buffer {
-  fontCache ??= readFileSync(
-    require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
-  );
-  return fontCache;
-}
+import { chinesePdf } from '../../platform/pdf.js';
 
 export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
@@ -83,21 +72,11 @@ export async function orderReceiptPdf(r: ReceiptInput): Promise<Buffer> {
     }),
     { errorCorrectionLevel: 'M', margin: 1, scale: 3 },
   );
-  const pdf = new PDFDocument({
+  const { pdf, done, left, width } = chinesePdf({
     size: 'A5',
     margin: 36,
     info: { Title: `电子票据 ${r.receiptNo}`, Author: r.institutionName, Subject: 'yunyi-receipt/1' },
   });
-  const chunks: Buffer[] = [];
-  pdf.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
-  pdf.registerFont('zh', chineseFont());
-  pdf.font('zh');
-  const left = pdf.page.margins.left;
-  const width = pdf.page.width - left - pdf.page.margins.right;
   const rule = () => {
     pdf
       .moveTo(left, pdf.y + 3)

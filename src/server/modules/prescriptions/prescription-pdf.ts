@@ -5,10 +5,8 @@
  * validity (RX-6) and a QR code carrying what a pharmacy needs to check it offline (prescription-document.ts
  * `qrPayload`).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { chinesePdf } from '../../platform/pdf.js';
 import { FREQUENCIES } from './prescription.rules.js';
 import {
   type PrescriptionDocument,
@@ -16,16 +14,6 @@ import {
   qrPayload,
   type ReviewDocument,
 } from './prescription-document.js';
-
-const require = createRequire(import.meta.url);
-let fontCache: Buffer | undefined;
-/** The embedded Chinese font (read once; 10 MB, of which the PDF carries only the glyphs it uses). */
-function chineseFont(): Buffer {
-  fontCache ??= readFileSync(
-    require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
-  );
-  return fontCache;
-}
 
 const ROUTES_ZH: Record<string, string> = {
   oral: '口服',
@@ -77,21 +65,11 @@ export async function prescriptionPdf(input: PdfInput): Promise<Buffer> {
       validUntil: d.validUntil,
     }),
   );
-  const pdf = new PDFDocument({
+  const { pdf, done, left, width } = chinesePdf({
     size: 'A5',
     margin: 36,
     info: { Title: `处方笺 ${d.id}`, Author: d.institution.name, Subject: 'yunyi-prescription/1' },
   });
-  const chunks: Buffer[] = [];
-  pdf.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
-  pdf.registerFont('zh', chineseFont());
-  pdf.font('zh');
-  const left = pdf.page.margins.left;
-  const width = pdf.page.width - left - pdf.page.margins.right;
 
   // Heading: institution, form, kind box (普通 / 儿科, after the colour-coded forms of 处方管理办法).
   const kind = d.patient.ageYears < 14 ? '儿科处方' : '普通处方';

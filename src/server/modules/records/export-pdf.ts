@@ -5,21 +5,9 @@
  * recent results marked ↑ ↓ the way Chinese lab reports mark them, reports and prescriptions. Pure
  * rendering: export.service.ts gathers what the reader may see.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import type { AbnormalFlag } from '../../../shared/records.js';
+import { chinesePdf } from '../../platform/pdf.js';
 import { flagMark, rangeText } from './records.rules.js';
-
-const require = createRequire(import.meta.url);
-let fontCache: Buffer | undefined;
-/** The embedded Chinese font (read once; 10 MB, of which the PDF carries only the glyphs it uses). */
-function chineseFont(): Buffer {
-  fontCache ??= readFileSync(
-    require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
-  );
-  return fontCache;
-}
 
 const SEX_ZH: Record<string, string> = { male: '男', female: '女' };
 const SMOKING_ZH: Record<string, string> = { never: '从不吸烟', former: '已戒烟', current: '吸烟' };
@@ -88,21 +76,11 @@ export function markedValue(r: Pick<SummaryResult, 'value' | 'flag'>): string {
 }
 
 export async function healthSummaryPdf(s: HealthSummary): Promise<Buffer> {
-  const pdf = new PDFDocument({
+  const { pdf, done, left, width } = chinesePdf({
     size: 'A4',
     margin: 48,
     info: { Title: `健康档案摘要 ${s.patient.name}`, Author: '云医', Subject: 'yunyi-health-summary/1' },
   });
-  const chunks: Buffer[] = [];
-  pdf.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
-  pdf.registerFont('zh', chineseFont());
-  pdf.font('zh');
-  const left = pdf.page.margins.left;
-  const width = pdf.page.width - left - pdf.page.margins.right;
   const line = (text: string, opts: { size?: number; color?: string; indent?: number } = {}) => {
     pdf
       .fontSize(opts.size ?? 10)

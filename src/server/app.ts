@@ -58,6 +58,7 @@ import { visitRoutes } from './modules/visits/visits.routes.js';
 import type { VisitsRuntime } from './modules/visits/visits.runtime.js';
 import { registerVisitSubscribers } from './modules/visits/visits.subscribers.js';
 import { recordAudit } from './platform/audit/audit.js';
+import { type Bus, LocalBus } from './platform/bus.js';
 import { registerAccessControl, registerRefusalAudit } from './platform/auth/access.js';
 import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
@@ -66,6 +67,7 @@ import { FieldCipher } from './platform/crypto/fields.js';
 import type { Db } from './platform/db/database.js';
 import { notFoundProblem, platformErrors, registerErrorHandling } from './platform/errors.js';
 import { registerRouteContracts } from './platform/http.js';
+import { createMetrics } from './platform/metrics.js';
 import { Outbox } from './platform/outbox.js';
 import { LogSmsSender, type SmsSender } from './platform/sms/sms.js';
 
@@ -79,6 +81,8 @@ export interface AppOptions {
   logStream?: DestinationStream;
   /** The simulated payment gateway; on by default in demo mode, never in production. */
   simGateway?: boolean;
+  /** The bus between API nodes (server.ts opens NATS when configured); in process when not given. */
+  bus?: Bus;
 }
 
 // DJ-5, DJ-10: credentials and personal fields never reach the log, whatever a handler logs.
@@ -136,6 +140,8 @@ export async function buildApp(opts: AppOptions): Promise<{
     sms: opts.sms ?? new LogSmsSender(app.log),
     log: app.log,
     outbox: new Outbox(() => ctx),
+    bus: opts.bus ?? new LocalBus(config.cluster.nodeId),
+    metrics: createMetrics(config.cluster.nodeId),
   };
   registerNotificationSubscribers(ctx);
 

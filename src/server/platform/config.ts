@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import path from 'node:path';
 
 /** Everything the server reads from its environment, read once at start (no module-level singletons). */
@@ -29,6 +30,24 @@ export interface Config {
   records: RecordSettings;
   hl7: Hl7Settings;
   insurance: InsuranceSettings;
+  cluster: ClusterSettings;
+}
+
+/**
+ * Running several API nodes ([9/12], docs/operations.md). None of it is needed for one process: without
+ * NATS_URL events are delivered in process, without REDIS_URL counters live in PostgreSQL or in memory.
+ */
+export interface ClusterSettings {
+  /** This node's name in logs, metrics and bus messages (YUNYI_NODE_ID; default host name and pid). */
+  nodeId: string;
+  /** NATS with JetStream: the outbox relay, durable consumers and the visit hub's fan-out between nodes. */
+  natsUrl: string | null;
+  /** Redis: shared rate limits and the session cache's invalidation between nodes. */
+  redisUrl: string | null;
+  /** How long a resolved session is reused without asking the database (revocations reach every node at once). */
+  sessionCacheMs: number;
+  /** On SIGTERM: how long in-flight requests may take before the process exits anyway. */
+  drainMs: number;
 }
 
 /** Medical insurance ([7/12]): the e-voucher, the fraud rules' thresholds (INS-4) and the nightly jobs. */
@@ -215,6 +234,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outOfRegionHighValueFen: int(env, 'YUNYI_INS_OUT_OF_REGION_FEN', 50_000),
       outOfRegionRepeat: int(env, 'YUNYI_INS_OUT_OF_REGION_REPEAT', 3),
       nightlyHour: int(env, 'YUNYI_INS_NIGHTLY_HOUR', 2),
+    },
+    cluster: {
+      nodeId: env.YUNYI_NODE_ID || `${hostname()}-${process.pid}`,
+      natsUrl: env.NATS_URL || null,
+      redisUrl: env.REDIS_URL || null,
+      sessionCacheMs: int(env, 'YUNYI_SESSION_CACHE_MS', 30_000),
+      drainMs: int(env, 'YUNYI_DRAIN_MS', 10_000),
     },
     hl7: {
       port: env.YUNYI_HL7_PORT ? int(env, 'YUNYI_HL7_PORT', 2575) : null,

@@ -20,6 +20,8 @@ export interface AttemptResult {
 
 export interface LoadInput {
   baseUrl: string;
+  /** Several nodes at once ([9/12]): connection i goes to `baseUrls[i % n]`; default `[baseUrl]`. */
+  baseUrls?: string[];
   concurrency: number;
   attempts: Attempt[];
 }

@@ -8,13 +8,14 @@ import { HttpConnection } from './http-client.js';
  * event loop: `concurrency` keep-alive connections on loopback, one request in flight on each.
  */
 const input = workerData as LoadInput;
-const url = new URL(input.baseUrl);
+const urls = (input.baseUrls ?? [input.baseUrl]).map((u) => new URL(u));
 
 // Connect first (as a load balancer holds its connections), in batches so the listen backlog never
 // overflows: the timed phase then measures bookings, not TCP handshakes and SYN retries.
 const connections: HttpConnection[] = [];
 for (let i = 0; i < input.concurrency; i += 100) {
-  const batch = Array.from({ length: Math.min(100, input.concurrency - i) }, async () => {
+  const batch = Array.from({ length: Math.min(100, input.concurrency - i) }, async (_, j) => {
+    const url = urls[(i + j) % urls.length]!;
     const c = await HttpConnection.open(url.hostname, Number(url.port));
     const health = await c.request('GET', '/healthz', {});
     if (health.status !== 200) throw new Error(`/healthz answered ${health.status}`);

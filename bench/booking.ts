@@ -13,8 +13,11 @@ import { type Database, openDatabase } from '../src/server/platform/db/database.
 import { type RunningServer, startServer } from '../src/server/server.js';
 import { benchDatabase, serverVersion } from './bench-db.js';
 import { type CeilingAttempt, runCeiling } from './booking-ceiling.js';
+import { clusterResult, clusterRushes, type RushRun, summariseRush } from './booking-cluster.js';
+import { runHotPhase, warmSessions } from './booking-hot.js';
 import { type Attempt, runHttpLoad } from './booking-load.js';
 import {
+  type BenchPatient,
   type BenchSchedule,
   makeBenchPatients,
   patientOffset,
@@ -23,6 +26,7 @@ import {
   type SetShape,
 } from './booking-setup.js';
 import { verify } from './booking-verify.js';
+import { clusterEnv, NODES } from './cluster-bench.js';
 import { type PhaseCost, startPhase } from './cpu.js';
 import { profiled } from './profile.js';
 import { countQueries } from './query-count.js';
@@ -36,11 +40,15 @@ const CONCURRENCY = knob('BENCH_CONCURRENCY', 1000, 50);
 /** The server's pool and the ceiling's: the app's default (10 and 40 measured no better on 2 cores). */
 const POOL_SIZE = knob('BENCH_POOL_SIZE', 20, 20);
 const HOT_SHARE = knob('BENCH_HOT_SHARE', 0.3, 0.3);
+/** 1: the patients' sessions are in the server's session cache, as after opening the page before the release minute. */
+const WARM = knob('BENCH_WARM_SESSIONS', 1, 1) === 1;
 /** Fewer tokens than attempts, so a smoke run still races for them and refuses most. */
 const SHAPE: SetShape = SMOKE
   ? { schedules: 5, perSchedule: 4, hotCapacity: 5 }
   : { schedules: 50, perSchedule: 10, hotCapacity: 20 };
 const ADMIN = { phone: '13600000001', password: 'Demo@2026' };
+/** BENCH_NODES=2: three more sets, for the cluster's rushes (node 0 alone, both nodes direct, the front). */
+const CLUSTER_SETS = NODES > 1 ? 3 : 0;
 
 const queries = countQueries();
 
@@ -86,6 +94,8 @@ async function main(): Promise<number> {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: env.LOG_LEVEL || 'warn',
+      // Compared with the cluster, the one node gets the same NATS and Redis, so only the count differs.
+      ...(NODES > 1 ? clusterEnv() : {}),
     });
     let t0 = performance.now();
     database = await openDatabase({ databaseUrl: bench.url, poolSize: POOL_SIZE });
@@ -93,12 +103,14 @@ async function main(): Promise<number> {
     progress(`server up at ${server.url} (migrate + demo seed ${Math.round(performance.now() - t0)} ms)`);
 
     t0 = performance.now();
-    const [apiSet, ceilingSet] = (await releaseScheduleSets(server.url, ADMIN, SHAPE, 2)) as [
-      ScheduleSet,
-      ScheduleSet,
-    ];
+    const [apiSet, ceilingSet, ...clusterSets] = (await releaseScheduleSets(
+      server.url,
+      ADMIN,
+      SHAPE,
+      2 + CLUSTER_SETS,
+    )) as [ScheduleSet, ScheduleSet, ...ScheduleSet[]];
     progress(
-      `released 2 × ${SHAPE.schedules + 1} schedules (${SHAPE.schedules * SHAPE.perSchedule + SHAPE.hotCapacity} ` +
+      `released ${2 + CLUSTER_SETS} × ${SHAPE.schedules + 1} schedules (${SHAPE.schedules * SHAPE.perSchedule + SHAPE.hotCapacity} ` +
         `tokens each) through the API in ${Math.round(performance.now() - t0)} ms; ` +
         `fee ${apiSet.hot.feeFen} fen, so a booking is a payment hold`,
     );
@@ -110,6 +122,16 @@ async function main(): Promise<number> {
       sessions: false,
       offset: offset + ATTEMPTS,
     });
+    const clusterPatients: BenchPatient[][] = [];
+    for (let k = 0; k < CLUSTER_SETS; k++)
+      clusterPatients.push(
+        await makeBenchPatients(server.ctx, ATTEMPTS, {
+          sessions: true,
+          offset: offset + (2 + k) * ATTEMPTS,
+        }),
+      );
+    if (CLUSTER_SETS > 0)
+      progress(`made ${CLUSTER_SETS} × ${ATTEMPTS} more patients with sessions, for the cluster`);
     progress(
       `made ${2 * ATTEMPTS} verified patients (${ATTEMPTS} with sessions) in ${Math.round(performance.now() - t0)} ms`,
     );
@@ -119,6 +141,13 @@ async function main(): Promise<number> {
       token: patients[i]!.token,
       scheduleId: s.id,
     }));
+    if (WARM) {
+      await warmSessions(
+        server,
+        patients.map((p) => p.token),
+      );
+      progress(`sessions warm in the server's cache (BENCH_WARM_SESSIONS=1)`);
+    }
     let phase = await startPhase(direct, queries);
     const load = await profiled(env.BENCH_CPU_PROFILE, () =>
       runHttpLoad({ baseUrl: server!.url, concurrency: CONCURRENCY, attempts }),
@@ -138,11 +167,29 @@ async function main(): Promise<number> {
     }
     const apiVerdict = await verify(direct, idsOf(apiSet), acked);
     progress(`API verdict: ${JSON.stringify(apiVerdict)}`);
+    // --- The hot schedule (bench/booking-hot.ts): 100 in flight against 2 in flight on one session.
+    const hot = await runHotPhase(server, direct, ADMIN, offset + (2 + CLUSTER_SETS) * ATTEMPTS, WARM);
+    const inProcessRun: RushRun | null =
+      NODES > 1 ? await summariseRush(direct, apiSet, load, { nodes: 1, via: 'in-process' }, null) : null;
 
     await server.close();
     server = null;
     await database.close();
     database = null;
+
+    // --- BENCH_NODES=2: the same rush against a 2-node cluster on this database (bench/booking-cluster.ts).
+    const clusterRuns =
+      NODES > 1
+        ? await clusterRushes({
+            databaseUrl: bench.url,
+            direct,
+            sets: clusterSets,
+            patients: clusterPatients,
+            plan: (s) => plan(s, ATTEMPTS),
+            concurrency: CONCURRENCY,
+            warm: WARM,
+          })
+        : [];
 
     // --- The ceiling: the same transaction as raw SQL, fresh schedules, fresh patients.
     const ceilingAttempts: CeilingAttempt[] = plan(ceilingSet, ATTEMPTS).map((schedule, i) => ({
@@ -176,13 +223,26 @@ async function main(): Promise<number> {
       p99Ms: ms(percentile(latencies, 0.99)),
       ceilingTps: ms(ceilingTps),
       ratio: round(ceilingTps > 0 ? bookingsPerSec / ceilingTps : 0, 2),
+      attemptsPerSec: ms(ATTEMPTS / (load.wallMs / 1000)),
+      queriesPerAttempt: round(apiCost.queries / ATTEMPTS, 1),
+      serverCpuMsPerAttempt: apiCost.mainThreadMs === null ? null : round(apiCost.mainThreadMs / ATTEMPTS, 2),
+      ...hot,
+      nodes: NODES,
+      ...(inProcessRun ? clusterResult([inProcessRun, ...clusterRuns], ceiling.wallMs) : {}),
       ...(SMOKE ? { smoke: true } : {}),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
-    const serverErrors = load.results.filter((r) => r.status === 0 || r.status >= 500).length;
+    const serverErrors =
+      load.results.filter((r) => r.status === 0 || r.status >= 500).length + hot.hotServerErrors;
     if (serverErrors > 0) progress(`FAIL: ${serverErrors} attempts got a 5xx or a network error`);
-    if (result.overbooked > 0 || result.lostAcks > 0) progress('FAIL: overbooked or lost acknowledgements');
-    return result.overbooked > 0 || result.lostAcks > 0 || serverErrors > 0 ? 1 : 0;
+    const hotFailed = hot.hotOverbooked > 0 || hot.hotLostAcks > 0;
+    if (result.overbooked > 0 || result.lostAcks > 0 || hotFailed)
+      progress('FAIL: overbooked or lost acknowledgements');
+    const clusterFailed = clusterRuns.some((r) => r.overbooked > 0 || r.lostAcks > 0 || r.serverErrors > 0);
+    if (clusterFailed) progress('FAIL: a cluster rush overbooked, lost an acknowledgement or got a 5xx');
+    return result.overbooked > 0 || result.lostAcks > 0 || hotFailed || serverErrors > 0 || clusterFailed
+      ? 1
+      : 0;
   } finally {
     await server?.close();
     await database?.close();

@@ -9,6 +9,12 @@ export interface ChatPatient {
 
 export interface ChatLoadInput {
   baseUrl: string;
+  /**
+   * Several nodes ([9/12]): the doctor's socket at `baseUrl`; patient i's socket at `patientUrls[i % n]`,
+   * its reconnect at `patientUrls[(i + 1) % n]` (another node when there are two, as after a node's loss),
+   * and the doctor's HTTP posts round-robin over them. Default: everything at `baseUrl`.
+   */
+  patientUrls?: string[];
   doctorToken: string;
   patients: ChatPatient[];
   /** Text messages each patient sends. */

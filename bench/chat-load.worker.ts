@@ -19,7 +19,10 @@ const input = workerData as ChatLoadInput;
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 const say = (text: string) => post({ kind: 'progress', text });
-const wsUrl = (token: string) => `${input.baseUrl.replace(/^http/, 'ws')}/ws?token=${token}`;
+const wsUrl = (base: string, token: string) => `${base.replace(/^http/, 'ws')}/ws?token=${token}`;
+const patientUrls = input.patientUrls ?? [input.baseUrl];
+/** Patient i's node: where its socket opens first (shift 0) and where it reconnects (shift 1). */
+const patientUrl = (i: number, shift = 0) => patientUrls[(i + shift) % patientUrls.length]!;
 const N = input.patients.length;
 const problems: Problem[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,9 +38,9 @@ function watch(ws: WebSocket, where: string, onFrame: (f: ServerFrame, at: numbe
   ws.on('error', (err) => problems.push({ where, code: `socket error ${err.message}` }));
 }
 
-function open(token: string): Promise<WebSocket> {
+function open(token: string, base = input.baseUrl): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl(token));
+    const ws = new WebSocket(wsUrl(base, token));
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
@@ -162,7 +165,7 @@ const onPatientFrame = (c: PatientClient, i: number) => (f: ServerFrame, at: num
 };
 for (let start = 0; start < N; start += 50) {
   const batch = input.patients.slice(start, start + 50);
-  const opened = await Promise.all(batch.map((p) => open(p.token)));
+  const opened = await Promise.all(batch.map((p, j) => open(p.token, patientUrl(start + j))));
   opened.forEach((ws, j) => {
     const i = start + j;
     const c: PatientClient = { ws, visitId: input.patients[i]!.visitId, seen: new Map(), lastId: 0 };
@@ -269,7 +272,7 @@ async function doctorLane(): Promise<void> {
     const visitId = input.patients[i]!.visitId;
     let status = 0;
     try {
-      const res = await fetch(`${input.baseUrl}/api/v1/visits/${visitId}/messages`, {
+      const res = await fetch(`${patientUrl(i)}/api/v1/visits/${visitId}/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${input.doctorToken}` },
         body: JSON.stringify({
@@ -308,7 +311,7 @@ await Promise.all(
     const start = performance.now();
     let ws: WebSocket;
     try {
-      ws = await open(input.patients[i]!.token);
+      ws = await open(input.patients[i]!.token, patientUrl(i, patientUrls.length > 1 ? 1 : 0));
     } catch (err) {
       problems.push({ where: `patient ${i} reconnect`, code: String(err) });
       return;

@@ -7,6 +7,8 @@
 #
 #   bash scripts/bench-smoke.sh              # all of them
 #   bash scripts/bench-smoke.sh bench:chat   # some of them
+#   BENCH_NODES=2 bash scripts/bench-smoke.sh bench:booking bench:chat
+#       # also against a 2-node cluster (nginx, NATS, Redis; about 90 s each, so not in the default set)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 

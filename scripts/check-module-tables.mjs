@@ -64,7 +64,16 @@ export const OWNERS = {
   fhir: [],
   directory: ['institution', 'department', 'practitioner', 'practitioner_site', 'licence'],
   scheduling: ['booking_policy', 'schedule', 'token', 'appointment', 'waitlist_entry'],
-  payments: ['payment_order', 'payment_notification', 'refund', 'payment_order_line'],
+  payments: [
+    'payment_order',
+    'payment_notification',
+    'refund',
+    'payment_order_line',
+    // The simulated payment gateway's own ledger (payments/sim-gateway.ts only).
+    'paysim_key',
+    'paysim_order',
+    'paysim_refund',
+  ],
   notifications: ['notification'],
   visits: [
     'offline_diagnosis',
@@ -91,6 +100,9 @@ export const OWNERS = {
     'dispensed_box',
     'delivery',
     'delivery_event',
+    // The simulated courier's own ledger (prescriptions/sim-courier.ts only).
+    'couriersim_key',
+    'couriersim_shipment',
   ],
   pharmacy: ['pharmacy_site', 'stock_item', 'stock_batch', 'stock_reservation'],
 };

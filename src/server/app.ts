@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import pino, { type DestinationStream } from 'pino';
 import { Type } from 'typebox';
 import { fhirRoutes } from './fhir/fhir.routes.js';
@@ -58,17 +59,25 @@ import { visitRoutes } from './modules/visits/visits.routes.js';
 import type { VisitsRuntime } from './modules/visits/visits.runtime.js';
 import { registerVisitSubscribers } from './modules/visits/visits.subscribers.js';
 import { recordAudit } from './platform/audit/audit.js';
-import { type Bus, LocalBus } from './platform/bus.js';
 import { registerAccessControl, registerRefusalAudit } from './platform/auth/access.js';
+import { type Bus, LocalBus } from './platform/bus.js';
 import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
 import { FieldCipher } from './platform/crypto/fields.js';
 import type { Db } from './platform/db/database.js';
 import { notFoundProblem, platformErrors, registerErrorHandling } from './platform/errors.js';
+import { Readiness, redisReady } from './platform/health.js';
+import {
+  healthRoutes,
+  type PoolStats,
+  registerDrainHeader,
+  registerHttpMetrics,
+} from './platform/health.routes.js';
 import { registerRouteContracts } from './platform/http.js';
 import { createMetrics } from './platform/metrics.js';
 import { Outbox } from './platform/outbox.js';
+import { sharedRateLimit } from './platform/rate-limit-store.js';
 import { LogSmsSender, type SmsSender } from './platform/sms/sms.js';
 
 export interface AppOptions {
@@ -83,6 +92,8 @@ export interface AppOptions {
   simGateway?: boolean;
   /** The bus between API nodes (server.ts opens NATS when configured); in process when not given. */
   bus?: Bus;
+  /** The pg pool, for `/metrics` (server.ts; PGlite has none). */
+  pool?: PoolStats;
 }
 
 // DJ-5, DJ-10: credentials and personal fields never reach the log, whatever a handler logs.
@@ -142,19 +153,34 @@ export async function buildApp(opts: AppOptions): Promise<{
     outbox: new Outbox(() => ctx),
     bus: opts.bus ?? new LocalBus(config.cluster.nodeId),
     metrics: createMetrics(config.cluster.nodeId),
+    readiness: new Readiness(),
   };
+  ctx.outbox.registerMetrics(ctx.metrics.registry); // yunyi_outbox_lag_seconds, yunyi_outbox_pending
   registerNotificationSubscribers(ctx);
 
-  const sim = (opts.simGateway ?? config.demo) ? new SimGateway('', () => ctx.clock.now()) : null;
+  const sim =
+    (opts.simGateway ?? config.demo)
+      ? new SimGateway(
+          ctx.db,
+          '',
+          () => ctx.clock.now(),
+          (err) => app.log.warn({ err }, 'simulated gateway failed'),
+        )
+      : null;
+  // The simulators' keys are in their tables ([9/12]): every node signs and verifies with the same ones.
+  await sim?.init();
   const payments: Payments = {
     gateways: new Map(sim ? [['sim', new SimGatewayAdapter(sim, () => ctx.clock.now())]] : []),
   };
   registerPaymentSubscribers(ctx, payments);
-  const visits: VisitsRuntime = { hub: new VisitHub(), payments };
+  // The hub reaches the sockets of every node through the bus (docs/visits.md).
+  const visits: VisitsRuntime = { hub: new VisitHub(ctx.bus), payments };
+  app.addHook('onClose', async () => visits.hub.close());
   // The payment of an appointment or a visit reaches its module as the outbox event payments.order_paid.
   registerSchedulingSubscribers(ctx);
   registerVisitSubscribers(ctx, visits);
   const rx = createPrescriptionsRuntime(ctx, payments, { demo: config.demo });
+  await rx.simCourier?.init();
   registerPrescriptionSubscribers(ctx, rx);
   registerPrescribingSubscribers(ctx);
   // The insurance platform: the simulator wherever the simulated payment gateway runs (demo mode, tests).
@@ -185,6 +211,10 @@ export async function buildApp(opts: AppOptions): Promise<{
   registerErrorHandling(app);
   registerAccessControl(app, (token) => resolveSession(ctx, token));
   registerRouteContracts(app);
+  // Before the routes, so every route counts (yunyi_http_request_*); `/readyz` always checks the database.
+  registerHttpMetrics(app, ctx.metrics.registry);
+  registerDrainHeader(app, ctx.readiness);
+  ctx.readiness.add('database', () => sql`select 1`.execute(ctx.db));
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -200,8 +230,13 @@ export async function buildApp(opts: AppOptions): Promise<{
       },
     },
   });
+  // With REDIS_URL the counters are shared by every node, and fail open while Redis is away.
+  const sharedLimits = await sharedRateLimit(config, app.log);
+  if (sharedLimits) app.addHook('onClose', () => sharedLimits.close());
+  if (sharedLimits) ctx.readiness.add('redis', redisReady(sharedLimits.options.redis));
   await app.register(rateLimit, {
     global: false,
+    ...sharedLimits?.options,
     errorResponseBuilder: (_req, context) =>
       platformErrors.rateLimited(`请求过于频繁，请 ${Math.ceil(context.ttl / 1000)} 秒后再试。`),
   });
@@ -229,6 +264,7 @@ export async function buildApp(opts: AppOptions): Promise<{
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes(ctx, { pool: opts.pool, metricsToken: config.cluster.metricsToken }));
   app.get('/healthz', {
     config: { access: 'public' },
     schema: {

@@ -17,13 +17,15 @@ async function main() {
     { database: server.database.kind, demo: config.demo },
     `云医 Yunyi listening on ${server.url}${config.demo ? ' (demo region, password Demo@2026)' : ''}`,
   );
-  // Graceful shutdown: finish in-flight requests, flush the audit sealer, close the database.
+  // Graceful shutdown (docs/operations.md "Health, metrics and draining"): /readyz 503, sockets closed
+  // with 1012, listener closed, in-flight requests finished within drainMs, loops stopped, connections closed.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     server.app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
+    // The drain's own limit (drainMs) plus time to close the database, NATS and Redis after it.
+    const force = setTimeout(() => process.exit(1), config.cluster.drainMs + 5_000);
     force.unref();
     await server.close();
     process.exit(0);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { buildApp } from './app.js';
+import { buildApp, createLogger } from './app.js';
 import { fillMissingPinyinKeys } from './modules/directory/search.keys.js';
 import { type Hl7Listener, startHl7Listener } from './modules/hl7/mllp.js';
 import { runInsuranceJobs } from './modules/insurance/insurance.jobs.js';
@@ -8,14 +8,19 @@ import { reconcile, resubmitPendingRefunds } from './modules/payments/payment.se
 import { runPrescriptionJobs } from './modules/prescriptions/prescription-jobs.js';
 import { runSchedulingJobs } from './modules/scheduling/schedule-jobs.js';
 import { runVisitJobs } from './modules/visits/visit-jobs.js';
-import { startSealer } from './platform/audit/sealer.js';
+import { sealAll } from './platform/audit/sealer.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
 import { FieldCipher } from './platform/crypto/fields.js';
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
+import { natsReady } from './platform/health.js';
+import { leaderGate, soleLeader, startLeaderElection } from './platform/leader.js';
 import { startLoop } from './platform/loop.js';
+import { connectNats, logNatsStatus } from './platform/nats.js';
+import { openBus } from './platform/open-bus.js';
+import { startJetStreamOutbox } from './platform/outbox-relay.js';
 import type { SmsSender } from './platform/sms/sms.js';
 import { seedDemoRegion } from './seed/demo-region.js';
 
@@ -58,18 +63,51 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const cipher = new FieldCipher(config.fieldKeys, config.currentFieldKeyId, config.blindIndexKey);
     await timed('seed', () => seedDemoRegion(database.db, cipher, clock));
   }
+  // The bus between nodes: NATS, else Redis, else in process (platform/open-bus.ts); closed last.
+  const bus = await timed('bus', () =>
+    openBus(config, createLogger(config, opts.logStream).child({ component: 'bus' })),
+  );
   const { app, ctx, payments, sim, visits, rx, insurance } = await buildApp({
     config,
     db: database.db,
     clock,
+    bus,
+    ...(database.pool ? { pool: database.pool } : {}),
     ...(opts.sms ? { sms: opts.sms } : {}),
     ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
-  const sealer = startSealer(database.db, clock, {
-    intervalMs: config.audit.sealIntervalMs,
-    batchSize: config.audit.sealBatchSize,
-    onError: (err) => app.log.error({ err }, 'audit sealer failed'),
-  });
+  // Work done by one node at a time: the leader holds a PostgreSQL advisory lock (platform/leader.ts). One
+  // process on PGlite, or a database handed in without its URL, is the only node and leads.
+  const leader =
+    database.kind === 'postgres' && config.databaseUrl
+      ? startLeaderElection({
+          databaseUrl: config.databaseUrl,
+          nodeId: config.cluster.nodeId,
+          intervalMs: config.outboxIntervalMs,
+          log: app.log,
+        })
+      : soleLeader();
+  const onLeader = leaderGate(leader, ctx.metrics.registry);
+  const sealer = startLoop(
+    config.audit.sealIntervalMs,
+    onLeader('audit-sealer', () => sealAll(database.db, clock, config.audit.sealBatchSize)),
+    (err) => app.log.error({ err }, 'audit sealer failed'),
+  );
+  // With NATS_URL the outbox's events travel through JetStream: relayed by the leader, consumed by durable
+  // consumers shared by the nodes (platform/outbox-relay.ts); without it they are delivered in process.
+  const nats = config.cluster.natsUrl
+    ? await timed('nats', () => connectNats(config.cluster.natsUrl!, config.cluster.nodeId))
+    : null;
+  if (nats) logNatsStatus(nats, app.log);
+  if (nats) ctx.readiness.add('nats', natsReady(nats));
+  const events = nats
+    ? await startJetStreamOutbox(ctx, {
+        nc: nats,
+        prefix: config.cluster.natsPrefix,
+        leader,
+        intervalMs: config.outboxIntervalMs,
+      })
+    : null;
   // Events a crash, an outage or a failing subscriber left undelivered (the outbox's second chance).
   const outbox = startLoop(
     config.outboxIntervalMs,
@@ -79,14 +117,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Holds, quota release, reminders, no-shows, and reconciliation of unsure payments.
   const jobs = startLoop(
     config.jobIntervalMs,
-    async () => {
+    onLeader('jobs', async () => {
       await runSchedulingJobs(ctx);
       await runVisitJobs(ctx, visits);
       await runPrescriptionJobs(ctx, rx);
       await reconcile(ctx, payments);
       await resubmitPendingRefunds(ctx, payments);
       await runInsuranceJobs(ctx, insurance);
-    },
+    }),
     (err) => app.log.error({ err }, 'background jobs failed'),
   );
   app.log.info({ startupMs: { ...timings, total: Math.round(performance.now() - started) } }, 'started');
@@ -131,10 +169,38 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async close() {
       if (closed) return;
       closed = true;
+      // Drain (docs/operations.md): /readyz answers 503 and the sockets are told to reconnect elsewhere
+      // (1012) before the listener closes; in-flight requests then get drainMs to finish.
+      await ctx.readiness.drain();
       await hl7?.close();
-      await app.close(); // stops accepting, lets in-flight requests finish
+      await closeWithin(app, config.cluster.drainMs); // stops accepting, lets in-flight requests finish
       await Promise.all([sealer.stop(), jobs.stop(), outbox.stop(), sim?.settle()]);
+      await events?.stop(); // consumers hand back what they have not started
+      await leader.stop(); // another node takes the relay and the jobs at once
+      await nats?.drain().catch(() => {});
+      await bus.close();
       if (!opts.database) await database.close();
     },
   };
+}
+
+/**
+ * Closes the app: the listener at once, idle keep-alive connections too, then waits for the requests in
+ * flight — at most `drainMs`, after which their connections are cut (the process is going away anyway).
+ */
+async function closeWithin(app: FastifyInstance, drainMs: number): Promise<void> {
+  // A connection that turns idle after the close began (its last response sent) is closed too.
+  const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+  idle.unref();
+  const timer = setTimeout(() => {
+    app.log.warn({ drainMs }, 'requests still in flight after the drain time: cutting their connections');
+    app.server.closeAllConnections();
+  }, drainMs);
+  timer.unref();
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(timer);
+    clearInterval(idle);
+  }
 }

@@ -399,3 +399,11 @@ export type ServerFrame =
   | { type: 'visit'; visitId: string; status: VisitStatus }
   | { type: 'error'; visitId?: string; code: string; detail: string }
   | { type: 'pong' };
+
+/**
+ * The close code of a socket whose API node is draining ([9/12], RFC 6455 §7.4.1 as registered with IANA:
+ * 1012 "Service Restart"): the client reconnects at once — to another node behind the load balancer —
+ * and resumes from the last message it saw.
+ */
+export const SERVICE_RESTART_CLOSE = 1012;
+export const SERVICE_RESTART_REASON = 'service restart: reconnect';

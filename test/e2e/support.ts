@@ -1,5 +1,4 @@
 /** Shared pieces of the browser journeys: Chromium, the two device sizes, login and screenshots. */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -121,15 +120,6 @@ export function residentId(birth: string, sequence = '123', area = '110101'): st
 }
 
 /**
- * The journeys test the built SPA the server serves: rebuild dist/web if src/web changed since the last
- * build (the project's own scripts/ensure-web.mjs), so `npm run test:e2e` never passes on a stale bundle.
- */
-export function ensureWebBuilt(): void {
-  const build = spawnSync(process.execPath, ['scripts/ensure-web.mjs'], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('building dist/web failed');
-}
-
-/**
  * One real server and one Chromium per journey file: registers the hooks, closes each test's pages and
  * fails a test that left a script error behind or visited a page with a serious or critical axe-core
  * violation (every route each page visited is checked once per test; see test/e2e/axe.ts). `open` gives a fresh page (own storage) for a device.
@@ -145,7 +135,7 @@ export function journeyHarness(options: { fakeMedia?: boolean; env?: Record<stri
     axeTally.pages = 0;
     axeTally.blocking = 0;
     axeTiming.ms = 0;
-    ensureWebBuilt();
+    // dist/web is current: test/e2e/global-setup.ts checked it once, before any file started.
     server = await startTestServer({ demo: true, env: options.env });
     browser = await launchChromium(options);
   });

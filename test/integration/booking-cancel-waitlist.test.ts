@@ -119,7 +119,7 @@ describe('holds, cancellation, waitlist, quotas, stop', () => {
       body: { channel: 'sim' },
     });
     expect(pay.json().cashierUrl).toMatch(/\/sim-gateway\/cashier\//);
-    expect(t.sim!.confirm(pay.json().prepayId)).toBe('paid');
+    expect(await t.sim!.confirm(pay.json().prepayId)).toBe('paid');
     await t.sim!.settle();
     expect(
       (await t.request('GET', `/api/v1/orders/${paid.orderId}`, { token: a!.token })).json().status,

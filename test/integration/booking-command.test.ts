@@ -84,6 +84,55 @@ describe('book() as a command, without HTTP', () => {
     expect(retried).toMatchObject({ status: 201, replayed: false });
   });
 
+  it('[9/12] a sold-out session is refused in one statement, without a transaction; a duplicate hears DUPLICATE_BOOKING first', async () => {
+    const full = await schedule({ capacity: 1 });
+    const other = await t.request('POST', '/api/v1/schedules', {
+      token: admin,
+      body: {
+        doctorId: full.doctorId,
+        date: full.date,
+        startTime: '15:00',
+        endTime: '16:00',
+        mode: 'offline',
+        capacity: 5,
+        quotas: { referral: 0, partner: 0 },
+      },
+    });
+    expect(other.statusCode).toBe(201);
+    const [winner, holder, late] = await makePatients(t, 3);
+    expect((await bookAs(winner!.token, full.id)).statusCode).toBe(201);
+    expect((await bookAs(holder!.token, other.json().id)).statusCode).toBe(201);
+    // The documented order: the patient's standing before the free token (docs/scheduling.md).
+    const dup = await bookAs(holder!.token, full.id, {}, { 'idempotency-key': 'dup-1' });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().code).toBe('DUPLICATE_BOOKING');
+
+    // Every statement book() sends is counted; opening a transaction fails the test.
+    let statements = 0;
+    const counted = t.ctx.db.withPlugin({
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const noTransaction = new Proxy(counted, {
+      get(target, name) {
+        if (name === 'transaction' || name === 'connection')
+          throw new Error('a refusal opened a transaction');
+        const value = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const { auth, actor } = asPatient(late!.accountId);
+    await expect(
+      book({ ...t.ctx, db: noTransaction }, auth, { scheduleId: full.id }, actor, {
+        idempotencyKey: 'late-1',
+      }),
+    ).rejects.toMatchObject({ status: 409, code: 'SLOT_FULL' });
+    expect(statements).toBe(1);
+  });
+
   it('staff cannot book the public channel, before anything is read or written', async () => {
     const s = await schedule();
     const [p] = await makePatients(t, 1);

@@ -966,7 +966,7 @@ describe('lapse and expiry (RX-6)', () => {
     });
     expect(pay.statusCode, pay.body).toBe(200);
     t.sim!.faults.drop = true;
-    expect(t.sim!.confirm(pay.json().prepayId)).toBe('paid');
+    expect(await t.sim!.confirm(pay.json().prepayId)).toBe('paid');
     t.sim!.faults.drop = false;
     const order = (await t.request('GET', `/api/v1/orders/${orderId}`, { token: people.patient })).json();
     return order.amountFen as number;

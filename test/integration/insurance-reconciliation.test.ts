@@ -150,15 +150,15 @@ async function payCash(orderId: string, cashFen: number, gatewayFen: number | nu
   let txnId: string | null = null;
   if (cashFen > 0 && gatewayFen !== null) {
     t.sim!.faults.drop = true;
-    const { prepayId } = t.sim!.prepay({
+    const { prepayId } = await t.sim!.prepay({
       orderId,
       amountFen: gatewayFen,
       description: '云医订单',
       expiresAt: new Date(t.clock.now().getTime() + 30 * 60_000),
     });
-    expect(t.sim!.confirm(prepayId)).toBe('paid');
+    expect(await t.sim!.confirm(prepayId)).toBe('paid');
     t.sim!.faults.drop = false;
-    txnId = t.sim!.query(orderId).txnId ?? null;
+    txnId = (await t.sim!.query(orderId)).txnId ?? null;
   }
   await t.ctx.db
     .updateTable('payment_order')
@@ -368,7 +368,7 @@ describe('the daily statement (对账, INS-4)', () => {
     const paid = pay.json();
     expect(paid).toMatchObject({ status: 'awaiting_cash', insurance: { accountFen: 0 } });
     expect(paid.insurance.fundFen).toBeGreaterThan(0);
-    expect(t.sim!.confirm(paid.prepayId)).toBe('paid');
+    expect(await t.sim!.confirm(paid.prepayId)).toBe('paid');
     await t.sim!.settle();
     expect((await t.request('GET', `/api/v1/orders/${orderId}`, { token: zhang })).json().status).toBe(
       'paid',

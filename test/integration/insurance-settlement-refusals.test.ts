@@ -142,7 +142,7 @@ describe('refusals (ID-3, INS-4)', () => {
     expect(res.json().code).toBe('INSURANCE_SELF_PAY_STARTED');
     expect(await settlements(orderId)).toEqual([]);
     expect(await ledger(orderId)).toEqual([]);
-    expect(t.sim!.query(orderId)).toMatchObject({ state: 'pending', amountFen });
+    expect(await t.sim!.query(orderId)).toMatchObject({ state: 'pending', amountFen });
   });
 
   it('an appointment fee is not insurable: INSURANCE_NOT_INSURABLE', async () => {

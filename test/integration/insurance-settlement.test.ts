@@ -126,8 +126,8 @@ describe('paying with insurance (2207)', () => {
     expect(r.insurance.cashFen).toBe(amountFen - r.insurance.fundFen - 300);
     expect(r.insurance.cashFen).toBeGreaterThan(0);
     expect(await getOrder(orderId)).toMatchObject({ status: 'created', cashFen: r.insurance.cashFen });
-    expect(t.sim!.query(orderId)).toMatchObject({ state: 'pending', amountFen: r.insurance.cashFen });
-    expect(t.sim!.confirm(r.prepayId)).toBe('paid');
+    expect(await t.sim!.query(orderId)).toMatchObject({ state: 'pending', amountFen: r.insurance.cashFen });
+    expect(await t.sim!.confirm(r.prepayId)).toBe('paid');
     await t.sim!.settle();
     await t.ctx.outbox.drain();
     expect(await getOrder(orderId)).toMatchObject({ status: 'paid', channel: 'sim' });
@@ -316,7 +316,7 @@ describe('faults between the settlement and the payment', () => {
     await setBalance(300);
     const { orderId, visitId, amountFen } = await visitOrder();
     const r = (await pay(orderId, { voucher: await voucher() })).json();
-    expect(t.sim!.confirm(r.prepayId)).toBe('paid');
+    expect(await t.sim!.confirm(r.prepayId)).toBe('paid');
     await t.sim!.settle();
     await t.ctx.outbox.drain();
     expect(await visitStatus(visitId)).toBe('waiting');
@@ -331,7 +331,7 @@ describe('faults between the settlement and the payment', () => {
       .where('order_id', '=', orderId)
       .execute();
     expect(refunds).toEqual([{ amount_fen: r.insurance.cashFen, status: 'succeeded' }]);
-    expect(t.sim!.query(orderId)).toMatchObject({ state: 'paid', amountFen: r.insurance.cashFen });
+    expect(await t.sim!.query(orderId)).toMatchObject({ state: 'paid', amountFen: r.insurance.cashFen });
     expect(await settlements(orderId)).toEqual([expect.objectContaining({ status: 'reversing' })]);
     await runSettlementJobs(t.ctx, t.insurance);
     expect(await ledger(orderId)).toEqual([expect.objectContaining({ status: 'reversed' })]);
@@ -370,15 +370,15 @@ describe('review fixes: one amount per cashier, prompt reversals, resends as fir
     }
     expect(res.json().code).toBe('INSURANCE_CASH_PREPAY_FAILED');
     const cash = (await settlements(orderId))[0]!.cash_fen;
-    expect(t.sim!.query(orderId)).toMatchObject({ state: 'pending', amountFen: cash });
+    expect(await t.sim!.query(orderId)).toMatchObject({ state: 'pending', amountFen: cash });
     // "我的医保" shows the position before the reversed settlement again (its basis).
     const me = (await t.request('GET', '/api/v1/insurance/me', { token: wang })).json();
     expect(me.persons[0].balanceFen).toBe(300);
     const self = await pay(orderId);
     expect(self.statusCode, self.body).toBe(200);
     // The gateway's cashier is for the whole amount, never the old cash part.
-    expect(t.sim!.query(orderId)).toMatchObject({ state: 'pending', amountFen });
-    expect(t.sim!.confirm(self.json().prepayId)).toBe('paid');
+    expect(await t.sim!.query(orderId)).toMatchObject({ state: 'pending', amountFen });
+    expect(await t.sim!.confirm(self.json().prepayId)).toBe('paid');
     await t.sim!.settle();
     await t.ctx.outbox.drain();
     expect(await getOrder(orderId)).toMatchObject({ status: 'paid', channel: 'sim' });
@@ -403,7 +403,7 @@ describe('review fixes: one amount per cashier, prompt reversals, resends as fir
     expect(res.json().code).toBe('INSURANCE_SELF_PAY_STARTED');
     expect(await settlements(orderId)).toEqual([]);
     expect(await ledger(orderId)).toEqual([]);
-    expect(t.sim!.query(orderId)).toMatchObject({ state: 'pending', amountFen });
+    expect(await t.sim!.query(orderId)).toMatchObject({ state: 'pending', amountFen });
   });
 
   it('a gateway payment of another amount is refunded in full, never kept; the order stays open', async () => {

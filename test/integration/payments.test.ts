@@ -63,7 +63,7 @@ describe('payment notifications', () => {
   it('a confirmed payment arrives as a signed notification and confirms the booking', async () => {
     const b = await bookedOrder();
     expect((await order(b.p.token, b.orderId)).status).toBe('created');
-    expect(t.sim!.confirm(b.prepayId)).toBe('paid');
+    expect(await t.sim!.confirm(b.prepayId)).toBe('paid');
     await t.sim!.settle();
     expect(await order(b.p.token, b.orderId)).toMatchObject({ status: 'paid', channel: 'sim' });
     expect(await appointment(b.appointmentId)).toBe('confirmed');
@@ -74,7 +74,7 @@ describe('payment notifications', () => {
   it('a duplicated notification is applied once', async () => {
     t.sim!.faults.duplicate = true;
     const b = await bookedOrder();
-    t.sim!.confirm(b.prepayId);
+    await t.sim!.confirm(b.prepayId);
     await t.sim!.settle();
     t.sim!.faults.duplicate = false;
     const rows = await t.ctx.db
@@ -126,7 +126,7 @@ describe('payment notifications', () => {
     const b = await bookedOrder();
     // The patient pays at the cashier, but the notification is held back…
     t.sim!.faults.drop = true;
-    t.sim!.confirm(b.prepayId);
+    await t.sim!.confirm(b.prepayId);
     t.sim!.faults.drop = false;
     // …the hold expires first and the order is closed…
     t.clock.advance(16 * 60_000);
@@ -156,7 +156,7 @@ describe('payment notifications', () => {
   it('reconciliation finds a payment whose notification never came', async () => {
     const b = await bookedOrder();
     t.sim!.faults.drop = true;
-    t.sim!.confirm(b.prepayId);
+    await t.sim!.confirm(b.prepayId);
     t.sim!.faults.drop = false;
     expect((await order(b.p.token, b.orderId)).status).toBe('created');
     t.clock.advance(2 * 60_000);
@@ -196,7 +196,7 @@ describe('payment effects through the outbox', () => {
     // The payment commits, but its payments.order_paid event waits (its subscriber backing off, say)…
     t.ctx.outbox.paused = true;
     try {
-      t.sim!.confirm(b.prepayId);
+      await t.sim!.confirm(b.prepayId);
       await t.sim!.settle();
       expect((await order(b.p.token, b.orderId)).status).toBe('paid');
       expect(await appointment(b.appointmentId)).toBe('pending_payment');
@@ -219,7 +219,7 @@ describe('payment effects through the outbox', () => {
     // The payment commits, but its payments.order_paid event waits (the process died, say)…
     t.ctx.outbox.paused = true;
     try {
-      t.sim!.confirm(b.prepayId);
+      await t.sim!.confirm(b.prepayId);
       await t.sim!.settle();
       expect((await order(b.p.token, b.orderId)).status).toBe('paid');
       expect(await appointment(b.appointmentId)).toBe('pending_payment');
@@ -261,7 +261,7 @@ describe('payment effects through the outbox', () => {
     t.sim!.faults.notifyDelayMs = 0;
     const b = await bookedOrder();
     t.sim!.faults.drop = true;
-    t.sim!.confirm(b.prepayId);
+    await t.sim!.confirm(b.prepayId);
     t.sim!.faults.drop = false;
     t.clock.advance(16 * 60_000);
     await expireHolds(t.ctx);

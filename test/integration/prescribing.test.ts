@@ -723,7 +723,7 @@ describe('visits prescriptions are not allowed in (VISIT-6, RX_DIAGNOSIS_REQUIRE
     });
     expect(res.statusCode, res.body).toBe(201);
     const pay = await post(`/api/v1/orders/${res.json().orderId}/pay`, zhang, { channel: 'sim' });
-    t.sim!.confirm(pay.json().prepayId);
+    await t.sim!.confirm(pay.json().prepayId);
     await t.sim!.settle();
     expect((await post(`/api/v1/visits/${res.json().id}/start`, chen)).statusCode).toBe(200);
     const bad = await prescribe(await amlodipineBody(t), res.json().id);

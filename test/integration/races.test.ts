@@ -90,7 +90,7 @@ describeOnPostgres('races', () => {
     expect(prepay.statusCode, prepay.body).toBe(200);
     t.sim!.faults.drop = true;
     try {
-      expect(t.sim!.confirm(prepay.json().prepayId)).toBe('paid');
+      expect(await t.sim!.confirm(prepay.json().prepayId)).toBe('paid');
     } finally {
       t.sim!.faults.drop = false;
     }

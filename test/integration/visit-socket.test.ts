@@ -104,7 +104,7 @@ async function startFollowUp(token: string): Promise<string> {
     token,
     body: { channel: 'sim' },
   });
-  t.sim!.confirm(pay.json().prepayId);
+  await t.sim!.confirm(pay.json().prepayId);
   await t.sim!.settle();
   const id: string = res.json().id;
   expect((await t.request('POST', `/api/v1/visits/${id}/start`, { token: chen })).statusCode).toBe(200);
@@ -421,7 +421,7 @@ describe('/ws keeps checking rights while a socket stays open', () => {
       token: lina,
       body: { channel: 'sim' },
     });
-    t.sim!.confirm(pay.json().prepayId);
+    await t.sim!.confirm(pay.json().prepayId);
     await t.sim!.settle();
     const childVisit = res.json().id;
     await t.request('POST', `/api/v1/visits/${childVisit}/guardian-presence`, { token: lina });

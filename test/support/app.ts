@@ -10,6 +10,7 @@ import type { Payments } from '../../src/server/modules/payments/payment.service
 import type { SimGateway } from '../../src/server/modules/payments/sim-gateway.js';
 import type { PrescriptionsRuntime } from '../../src/server/modules/prescriptions/prescriptions.runtime.js';
 import type { VisitsRuntime } from '../../src/server/modules/visits/visits.runtime.js';
+import type { Bus } from '../../src/server/platform/bus.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { type Config, loadConfig } from '../../src/server/platform/config.js';
 import type { AppContext } from '../../src/server/platform/context.js';
@@ -58,6 +59,8 @@ export interface TestAppOptions {
    * or the process restarted). The caller keeps it: `close()` closes the app only.
    */
   database?: Database;
+  /** The bus between nodes: one LocalBus shared by two apps stands for two nodes on NATS. */
+  bus?: Bus;
 }
 
 let serverDigest: string | undefined;
@@ -117,6 +120,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     clock,
     logStream,
     ...(opts.logSms ? {} : { sms }),
+    ...(opts.bus ? { bus: opts.bus } : {}),
   });
   await app.ready();
   if (opts.seed && !fromSnapshot) await seedDemoRegion(database.db, ctx.cipher, clock);

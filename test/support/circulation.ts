@@ -75,7 +75,7 @@ export const choose = (t: TestApp, token: string, prescriptionId: string, body: 
 export async function payOrder(t: TestApp, token: string, orderId: string) {
   const res = await t.request('POST', `/api/v1/orders/${orderId}/pay`, { token, body: { channel: 'sim' } });
   expect(res.statusCode, res.body).toBe(200);
-  expect(t.sim!.confirm(res.json().prepayId)).toBe('paid');
+  expect(await t.sim!.confirm(res.json().prepayId)).toBe('paid');
   await t.sim!.settle();
 }
 

@@ -85,7 +85,7 @@ export async function followUpVisit(
     body: { channel: 'sim' },
   });
   expect(pay.statusCode, pay.body).toBe(200);
-  expect(t.sim!.confirm(pay.json().prepayId)).toBe('paid');
+  expect(await t.sim!.confirm(pay.json().prepayId)).toBe('paid');
   await t.sim!.settle();
   const start = await t.request('POST', `/api/v1/visits/${id}/start`, { token: opts.doctorToken });
   expect(start.statusCode, start.body).toBe(200);

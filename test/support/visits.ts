@@ -81,7 +81,7 @@ export async function create(token: string, body: Record<string, unknown>) {
 export async function pay(token: string, orderId: string) {
   const res = await t.request('POST', `/api/v1/orders/${orderId}/pay`, { token, body: { channel: 'sim' } });
   expect(res.statusCode).toBe(200);
-  expect(t.sim!.confirm(res.json().prepayId)).toBe('paid');
+  expect(await t.sim!.confirm(res.json().prepayId)).toBe('paid');
   await t.sim!.settle();
 }
 

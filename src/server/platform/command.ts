@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { type Actor, type AuditEntry, recordAudit } from './audit/audit.js';
 import type { AppContext } from './context.js';
 import type { Executor, Tx } from './db/database.js';
@@ -108,35 +108,64 @@ export async function runIdempotentCommand<T extends object>(
   return runCommand(ctx, actor, async (cmd) => {
     const { trx } = cmd;
     if (idem.key) {
-      // Requests with the same key queue here, so a concurrent retry waits and then sees the first result.
-      await sql`select pg_advisory_xact_lock(hashtextextended(${`${idem.accountId}:${idem.key}`}, 0))`.execute(
+      // Requests with the same key queue on its lock, so a concurrent retry waits and then sees the first
+      // result: lock and look-up in one round trip (migration 0027 says why it is a function).
+      const { rows } = await sql<IdempotencyRow>`
+        select request_hash, status_code, body from idempotency_locked_record(${idem.accountId}, ${idem.key})`.execute(
         trx,
       );
-      const row = await trx
-        .selectFrom('idempotency_record')
-        .selectAll()
-        .where('account_id', '=', idem.accountId)
-        .where('key', '=', idem.key)
-        .executeTakeFirst();
-      if (row) {
-        if (row.request_hash !== idem.requestHash) throw errors.idempotencyKeyReused();
-        return { status: row.status_code, body: row.body as T, replayed: true };
-      }
+      if (rows[0]) return replayOf<T>(rows[0], idem);
     }
     const result = await body(cmd);
-    if (idem.key) {
-      await trx
-        .insertInto('idempotency_record')
-        .values({
-          account_id: idem.accountId,
-          key: idem.key,
-          request_hash: idem.requestHash,
-          status_code: idem.status,
-          body: JSON.stringify(result),
-          created_at: cmd.now,
-        })
-        .execute();
-    }
+    await recordIdempotentResult(trx, idem, result, cmd.now);
     return { status: idem.status, body: result, replayed: false };
   });
+}
+
+/** A stored result as the command's own `idempotency_record` columns (or the claim of a booking). */
+export interface IdempotencyRow {
+  request_hash: string;
+  status_code: number;
+  body: unknown;
+}
+
+/** The first answer again, or IDEMPOTENCY_KEY_REUSED when the key came with another request. */
+export function replayOf<T>(row: IdempotencyRow, idem: Idempotency): IdempotentResult<T> {
+  if (row.request_hash !== idem.requestHash) throw errors.idempotencyKeyReused();
+  return { status: row.status_code, body: row.body as T, replayed: true };
+}
+
+/** Writes the result under the key, in the command's transaction (nothing without a key). */
+export async function recordIdempotentResult(
+  trx: Executor,
+  idem: Idempotency,
+  result: object,
+  now: Date,
+): Promise<void> {
+  if (!idem.key) return;
+  await trx
+    .insertInto('idempotency_record')
+    .values({
+      account_id: idem.accountId,
+      key: idem.key,
+      request_hash: idem.requestHash,
+      status_code: idem.status,
+      body: JSON.stringify(result),
+      created_at: now,
+    })
+    .execute();
+}
+
+/**
+ * For a read outside any transaction (the booking's first look, [9/12]): the key's committed record as one
+ * JSON column of the caller's query (`requestHash`, `status`, `body`), null when there is none. Without the
+ * lock it may miss a record being committed right now — the caller then takes the locked path.
+ */
+export function idempotencyRecordJson(
+  accountId: string,
+  key: string | undefined,
+): RawBuilder<{ requestHash: string; status: number; body: unknown } | null> {
+  if (!key) return sql`null::json`;
+  return sql`(select json_build_object('requestHash', request_hash, 'status', status_code, 'body', body)
+    from idempotency_record where account_id = ${accountId} and key = ${key})`;
 }

@@ -44,10 +44,22 @@ export interface ClusterSettings {
   natsUrl: string | null;
   /** Redis: shared rate limits and the session cache's invalidation between nodes. */
   redisUrl: string | null;
+  /**
+   * Put before this deployment's keys and channels in Redis (rate-limit counters, the Redis bus), so
+   * deployments sharing one Redis do not share counters (YUNYI_REDIS_PREFIX, default `yunyi`).
+   */
+  redisPrefix: string;
+  /**
+   * The outbox's JetStream subjects `<natsPrefix>.<module>.<event>` and stream (upper case): `yunyi` →
+   * stream YUNYI on `yunyi.>` (YUNYI_NATS_PREFIX; deployments or tests sharing one NATS use their own).
+   */
+  natsPrefix: string;
   /** How long a resolved session is reused without asking the database (revocations reach every node at once). */
   sessionCacheMs: number;
   /** On SIGTERM: how long in-flight requests may take before the process exits anyway. */
   drainMs: number;
+  /** Bearer token that may read `/metrics` from anywhere (YUNYI_METRICS_TOKEN); without it, private addresses only. */
+  metricsToken: string | null;
 }
 
 /** Medical insurance ([7/12]): the e-voucher, the fraud rules' thresholds (INS-4) and the nightly jobs. */
@@ -239,8 +251,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       nodeId: env.YUNYI_NODE_ID || `${hostname()}-${process.pid}`,
       natsUrl: env.NATS_URL || null,
       redisUrl: env.REDIS_URL || null,
+      redisPrefix: env.YUNYI_REDIS_PREFIX || 'yunyi',
+      natsPrefix: env.YUNYI_NATS_PREFIX || 'yunyi',
       sessionCacheMs: int(env, 'YUNYI_SESSION_CACHE_MS', 30_000),
       drainMs: int(env, 'YUNYI_DRAIN_MS', 10_000),
+      metricsToken: env.YUNYI_METRICS_TOKEN || null,
     },
     hl7: {
       port: env.YUNYI_HL7_PORT ? int(env, 'YUNYI_HL7_PORT', 2575) : null,

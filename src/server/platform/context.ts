@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { FieldCipher } from './crypto/fields.js';
 import type { Db } from './db/database.js';
+import type { Readiness } from './health.js';
 import type { Metrics } from './metrics.js';
 import type { Outbox } from './outbox.js';
 import type { SmsSender } from './sms/sms.js';
@@ -22,4 +23,6 @@ export interface AppContext {
   bus: Bus;
   /** This app's Prometheus registry (`/metrics`). */
   metrics: Metrics;
+  /** `/readyz`'s checks (`add('redis', …)`) and the node's drain (platform/health.ts). */
+  readiness: Readiness;
 }

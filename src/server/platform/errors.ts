@@ -188,6 +188,14 @@ export const platformErrors = defineErrors('platform', {
     detail: '请求过于频繁，请稍后再试。',
     action: '稍等一分钟后重试。',
   },
+  notReady: {
+    status: 503,
+    code: 'NOT_READY',
+    title: '服务暂未就绪',
+    en: 'Not ready',
+    detail: '本节点暂不接收请求：依赖（数据库、NATS、Redis）不可达，或节点正在排空。',
+    action: '由负载均衡转到其他节点；持续出现请检查依赖服务。',
+  },
   internal: {
     status: 500,
     code: 'INTERNAL_ERROR',

@@ -1,6 +1,7 @@
 import {
   type ClientFrame,
   MAX_RESUME_VISITS,
+  SERVICE_RESTART_CLOSE,
   type ServerFrame,
   type VisitMessage,
 } from '../../shared/visits.js';
@@ -116,11 +117,12 @@ export class VisitSocket {
       if (frame.type === 'message') this.seen(frame.message);
       this.emit(frame);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       this.connected = false;
       this.ws = null;
       if (this.closed) return;
-      const delay = Math.min(10_000, 500 * 2 ** this.retry++);
+      const delay = reconnectDelay(event.code, this.retry, Math.random());
+      if (event.code !== SERVICE_RESTART_CLOSE) this.retry += 1;
       this.timer = setTimeout(() => this.open(), delay);
       this.emit({ type: 'error', code: 'DISCONNECTED', detail: '连接已断开，正在重连…' });
     };
@@ -135,6 +137,17 @@ export class VisitSocket {
   private emit(frame: ServerFrame): void {
     for (const l of this.listeners) l(frame);
   }
+}
+
+/**
+ * How long to wait before reconnecting. A node that drains closes with 1012 (service restart): reconnect at
+ * once — the load balancer hands the new socket to another node — within a random quarter second, so a
+ * node's sockets do not all arrive in the same instant; the back-off does not grow. Anything else (the
+ * network, a crash) backs off from 0.5 s to 10 s.
+ */
+export function reconnectDelay(code: number, retry: number, random: number): number {
+  if (code === SERVICE_RESTART_CLOSE) return Math.floor(random * 250);
+  return Math.min(10_000, 500 * 2 ** retry);
 }
 
 function defaultUrl(): string {

@@ -13,6 +13,7 @@ import { identityErrors } from './identity.errors.js';
 import type { LoginResult } from './identity.rules.js';
 import { consumeOtp, issueOtp } from './otp.service.js';
 import { createSession, revokeSession } from './session.service.js';
+import { announceSessionsRevoked } from './session-cache.js';
 
 const invalidCredentials = () => identityErrors.invalidCredentials();
 const loginLocked = (until: Date) =>
@@ -231,4 +232,35 @@ export async function logout(ctx: AppContext, auth: AuthContext, actor: Actor): 
     await revokeSession(trx, auth.sessionId, now);
     await audit({ action: 'auth.logout', resourceType: 'account', resourceId: auth.accountId });
   });
+  // After the commit, so no node re-reads and caches the session as it was before it.
+  announceSessionsRevoked(ctx, { sessionIds: [auth.sessionId] });
+}
+
+/**
+ * Disables an account (an administrator's or a regulator's decision): it can no longer log in (the login
+ * refuses ACCOUNT_DISABLED), its sessions are revoked, and every API node drops them from its session
+ * cache at once.
+ */
+export async function disableAccount(
+  ctx: AppContext,
+  accountId: string,
+  actor: Actor,
+  reason: string,
+): Promise<void> {
+  await runCommand(ctx, actor, async ({ trx, now, audit }) => {
+    await trx.updateTable('account').set({ status: 'disabled' }).where('id', '=', accountId).execute();
+    await trx
+      .updateTable('auth_session')
+      .set({ revoked_at: now })
+      .where('account_id', '=', accountId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    await audit({
+      action: 'account.disable',
+      resourceType: 'account',
+      resourceId: accountId,
+      details: { reason },
+    });
+  });
+  announceSessionsRevoked(ctx, { accountIds: [accountId] });
 }

@@ -2,12 +2,20 @@
  * What other modules may ask of identity (style.md: a module owns its tables; others call these
  * functions with their own executor or transaction).
  */
-import { sql } from 'kysely';
+import {
+  type AliasableExpression,
+  type Expression,
+  expressionBuilder,
+  type RawBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import { checkIdNumber } from '../../../shared/identity.js';
 import type { AppContext } from '../../platform/context.js';
 import type { FieldCipher } from '../../platform/crypto/fields.js';
 import { maskIdNumber } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
+import type { DB } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
 
 /** An account's phone number in clear, for sending it an SMS; undefined when the account is gone. */
@@ -41,6 +49,18 @@ export async function patientCard(
   q = 'patientId' in by ? q.where('id', '=', by.patientId) : q.where('account_id', '=', by.accountId);
   const r = await q.executeTakeFirst();
   return r ? { id: r.id, accountId: r.account_id, name: r.name, verifiedAt: r.verified_at } : undefined;
+}
+
+/**
+ * For the booking hot path, where a round trip costs: the patient card as one JSON column of the caller's
+ * query (`verifiedAt` an ISO string), null when there is none. `patientId` in SQL is `(card->>'id')::uuid`.
+ */
+export function patientCardJson(
+  by: { patientId: string } | { accountId: string },
+): RawBuilder<{ id: string; accountId: string | null; name: string; verifiedAt: string | null } | null> {
+  const where = 'patientId' in by ? sql`id = ${by.patientId}` : sql`account_id = ${by.accountId}`;
+  return sql`(select json_build_object('id', id, 'accountId', account_id, 'name', name, 'verifiedAt', verified_at)
+    from patient where ${where} limit 1)`;
 }
 
 /** Names of many patients at once (lists show names; one query for the page). */
@@ -121,6 +141,40 @@ export async function actsForPatient(db: Executor, accountId: string, patientId:
     .where('p.id', '=', patientId)
     .executeTakeFirst();
   return !!row && (row.account_id === accountId || row.proxy_id !== null);
+}
+
+/**
+ * `actsForPatient` as an expression for a caller's own query (the visit chat reads the visit, locks it and
+ * checks the sender in one statement): true when the account is the patient whose id `patientId` names, or
+ * an active family proxy of that patient (ID-6). Identity still owns the tables; only the SQL is lent.
+ */
+export function actsForPatientExpr(
+  accountId: string,
+  patientId: Expression<string>,
+): AliasableExpression<SqlBool> {
+  const eb = expressionBuilder<DB, never>();
+  return eb.exists(
+    eb
+      .selectFrom('patient as p')
+      .leftJoin('family_proxy as f', (j) =>
+        j
+          .onRef('f.patient_id', '=', 'p.id')
+          .on('f.proxy_account_id', '=', accountId)
+          .on('f.status', '=', 'active'),
+      )
+      .select('p.id')
+      .where('p.id', '=', patientId)
+      .where((w) => w.or([w('p.account_id', '=', accountId), w('f.id', 'is not', null)])),
+  );
+}
+
+/** An account's name as a scalar subquery for a caller's own query (null when there is no such account). */
+export function accountNameExpr(accountId: string): AliasableExpression<string | null> {
+  return expressionBuilder<DB, never>()
+    .selectFrom('account')
+    .select('name')
+    .where('id', '=', accountId)
+    .$asScalar() as AliasableExpression<string | null>;
 }
 
 /** Whether an account is an active family proxy who is the patient's guardian (ID-6, PILOT-3). */
@@ -209,6 +263,7 @@ export async function patientAllergies(db: Executor, patientId: string): Promise
 export { identityErrors } from './identity.errors.js';
 /** The access check for acting as or for a patient (ID-6, DJ-9), and an account's own patient record. */
 export { ownPatientId, type PatientRelation, requirePatientAccess } from './patient-access.js';
+export { announceSessionsRevoked, type SessionsRevoked } from './session-cache.js';
 
 /**
  * How an account stands to a patient ([6/12], SEC-1, ID-6): the patient themself, an active family proxy

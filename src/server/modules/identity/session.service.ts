@@ -4,6 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import { randomToken, sm3Hex } from '../../platform/crypto/hash.js';
 import type { Executor } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
+import { sessionCacheOf } from './session-cache.js';
 
 /** Only the hash of a session token is stored; the token itself is shown once, to its owner. */
 const tokenHash = (token: string) => sm3Hex(`session:${token}`);
@@ -44,8 +45,27 @@ export async function createSession(
 /**
  * The session a bearer token stands for, or null when it is unknown, revoked, expired, or (staff) idle
  * longer than the idle timeout (DJ-4) — a replayed token after logout is refused here.
+ *
+ * Answered from this node's session cache for up to `config.cluster.sessionCacheMs` ([9/12]: the booking
+ * rush must not pay a round trip per request for it). Expiry and the staff idle timeout are judged on
+ * every use; a revocation (logout, a disabled account, changed roles) reaches every node's cache over
+ * `ctx.bus` at once (session-cache.ts). Only a valid session is cached, and a refusal is never answered
+ * from the cache: an entry that is expired, idle or due for its last_seen touch is read again.
  */
 export async function resolveSession(ctx: AppContext, token: string): Promise<AuthContext | null> {
+  const key = tokenHash(token);
+  const cache = sessionCacheOf(ctx);
+  const now = ctx.clock.now().getTime();
+  const cached = cache.get(key, now);
+  if (cached) {
+    const idle = now - cached.lastSeenAt;
+    const valid =
+      cached.expiresAt > now && !(cached.auth.isStaff && idle > ctx.config.auth.staffIdleTimeoutMs);
+    if (valid && idle <= TOUCH_EVERY_MS) return cached.auth;
+    // Past a limit by this node's copy (another node may have touched it since), or due for a touch.
+    cache.forget(key);
+  }
+  const epoch = cache.epoch;
   const row = await ctx.db
     .selectFrom('auth_session as s')
     .innerJoin('account as a', 'a.id', 's.account_id')
@@ -61,17 +81,21 @@ export async function resolveSession(ctx: AppContext, token: string): Promise<Au
       'a.institution_id',
       'a.practitioner_id',
     ])
-    .where('s.token_hash', '=', tokenHash(token))
+    .where('s.token_hash', '=', key)
     .executeTakeFirst();
   if (!row || row.revoked_at || row.status !== 'active') return null;
-  const now = ctx.clock.now();
-  if (row.expires_at.getTime() <= now.getTime()) return null;
-  if (row.is_staff && now.getTime() - row.last_seen_at.getTime() > ctx.config.auth.staffIdleTimeoutMs)
-    return null;
-  if (now.getTime() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
-    await ctx.db.updateTable('auth_session').set({ last_seen_at: now }).where('id', '=', row.id).execute();
+  if (row.expires_at.getTime() <= now) return null;
+  if (row.is_staff && now - row.last_seen_at.getTime() > ctx.config.auth.staffIdleTimeoutMs) return null;
+  let lastSeenAt = row.last_seen_at.getTime();
+  if (now - lastSeenAt > TOUCH_EVERY_MS) {
+    await ctx.db
+      .updateTable('auth_session')
+      .set({ last_seen_at: new Date(now) })
+      .where('id', '=', row.id)
+      .execute();
+    lastSeenAt = now;
   }
-  return {
+  const auth: AuthContext = {
     accountId: row.account_id,
     sessionId: row.id,
     roles: row.roles as Role[],
@@ -79,6 +103,8 @@ export async function resolveSession(ctx: AppContext, token: string): Promise<Au
     practitionerId: row.practitioner_id,
     isStaff: row.is_staff,
   };
+  cache.put(key, { auth, expiresAt: row.expires_at.getTime(), lastSeenAt, readAt: now }, epoch);
+  return auth;
 }
 
 export async function revokeSession(db: Executor, sessionId: string, at: Date): Promise<void> {

@@ -34,7 +34,8 @@ export const PAID_AFTER_RELEASE = 'paid_after_release';
  * takes the order's lock first — the order a payment notification and an `onOrderPaid` subscriber take
  * their locks in — so the two never deadlock; several orders are locked sorted by id. A job that ends an
  * unpaid hold skips it when the status is already `paid`: the payment committed and its `order_paid`
- * subscriber, which may still be backing off, confirms the booking.
+ * subscriber, which may still be backing off, confirms the booking. The whole order — order, schedule,
+ * appointment or visit, token — is docs/architecture.md, "Lock order".
  */
 export async function lockOrder(trx: Tx, orderId: string): Promise<string | undefined> {
   const o = await trx

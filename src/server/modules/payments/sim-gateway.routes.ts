@@ -9,7 +9,8 @@ const yuan = (fen: number) => (fen / 100).toFixed(2);
 /**
  * The simulated gateway's own pages (demo mode and tests only): the cashier a patient confirms on, and
  * the confirm call its button makes. It is "outside" the platform; the platform learns of the payment
- * only from the signed notification (or by querying).
+ * only from the signed notification (or by querying). The cashier is in the gateway's tables, so any
+ * API node serves it ([9/12]).
  */
 export function simGatewayRoutes(sim: SimGateway): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -17,7 +18,7 @@ export function simGatewayRoutes(sim: SimGateway): FastifyPluginAsyncTypebox {
       config: { access: 'public' },
       schema: { hide: true, params: Type.Object({ prepayId: Type.String({ maxLength: 80 }) }) },
       handler: async (req, reply) => {
-        const order = sim.cashier(req.params.prepayId);
+        const order = await sim.cashier(req.params.prepayId);
         if (!order) throw errors.notFound('支付单');
         const id = escapeHtml(req.params.prepayId);
         const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -58,7 +59,7 @@ if(j.status==='paid'||j.status==='already_paid'){setTimeout(function(){history.l
         params: Type.Object({ prepayId: Type.String({ maxLength: 80 }) }),
         response: { 200: Type.Object({ status: Type.String() }) },
       },
-      handler: async (req) => ({ status: sim.confirm(req.params.prepayId) }),
+      handler: async (req) => ({ status: await sim.confirm(req.params.prepayId) }),
     });
   };
 }

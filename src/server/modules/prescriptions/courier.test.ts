@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../../../../test/support/db.js';
 import type { CourierCallback } from '../../../shared/prescriptions.js';
+import type { Database } from '../../platform/db/database.js';
 import {
   advances,
   courierSignature,
@@ -25,9 +27,21 @@ const shipment = (
   parcel: { boxes: 2, description: '处方药品' },
 });
 
+// The courier's ledger and key are in its own tables ([9/12], 0030): one database for the file.
+let database: Database;
+beforeAll(async () => {
+  database = await freshDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
 /** A sim courier with no delay whose pushes land in `received` (as the platform would read them). */
-function recordingCourier(faults: Partial<SimCourier['faults']> = {}) {
-  const sim = new SimCourier(now);
+async function recordingCourier(faults: Partial<SimCourier['faults']> = {}) {
+  const sim = new SimCourier(database.db, now, (err) => {
+    throw err;
+  });
+  await sim.init();
   sim.faults = { ...sim.faults, delayMs: 0, ...faults };
   const adapter = new SimCourierAdapter(sim, now);
   const received: CourierCallback[] = [];
@@ -108,15 +122,15 @@ describe('courier push signature (HMAC-SM3 over timestamp, nonce, body)', () => 
 });
 
 describe('SimCourier', () => {
-  it('answers a repeated shipment request (same reference) with the same waybill', () => {
-    const { sim } = recordingCourier({ hold: true });
+  it('answers a repeated shipment request (same reference) with the same waybill', async () => {
+    const { sim } = await recordingCourier({ hold: true });
     const a = sim.createShipment(shipment('f1#1'));
     expect(sim.createShipment(shipment('f1#1'))).toEqual(a);
     expect(sim.createShipment(shipment('f1#2')).waybillNo).not.toBe(a.waybillNo);
   });
 
   it('pushes picked_up, in_transit, delivered, signed so the adapter verifies them', async () => {
-    const { sim, received } = recordingCourier();
+    const { sim, received } = await recordingCourier();
     const { waybillNo } = sim.createShipment(shipment('f2#1'));
     await sim.settle();
     expect(received.map((c) => c.status)).toEqual(['picked_up', 'in_transit', 'delivered']);
@@ -124,30 +138,30 @@ describe('SimCourier', () => {
   });
 
   it('fails the delivery when the address says 拒收, or with the failDelivery fault', async () => {
-    const refused = recordingCourier();
+    const refused = await recordingCourier();
     refused.sim.createShipment(shipment('f3#1', '望川东路 7 号（拒收）'));
     await refused.sim.settle();
     expect(refused.received.map((c) => c.status)).toEqual(['picked_up', 'in_transit', 'failed']);
-    const faulty = recordingCourier({ failDelivery: true });
+    const faulty = await recordingCourier({ failDelivery: true });
     faulty.sim.createShipment(shipment('f3#2'));
     await faulty.sim.settle();
     expect(faulty.received.at(-1)?.status).toBe('failed');
   });
 
   it('duplicates every push (same event id) and sends picked_up after in_transit when told to', async () => {
-    const dup = recordingCourier({ duplicate: true });
+    const dup = await recordingCourier({ duplicate: true });
     dup.sim.createShipment(shipment('f4#1'));
     await dup.sim.settle();
     expect(dup.received).toHaveLength(6);
     expect(dup.received[0]!.eventId).toBe(dup.received[1]!.eventId);
-    const late = recordingCourier({ outOfOrder: true });
+    const late = await recordingCourier({ outOfOrder: true });
     late.sim.createShipment(shipment('f4#2'));
     await late.sim.settle();
     expect(late.received.map((c) => c.status)).toEqual(['in_transit', 'picked_up', 'delivered']);
   });
 
   it('retries a push the platform did not take, and pushes nothing when held', async () => {
-    const { sim, received } = recordingCourier();
+    const { sim, received } = await recordingCourier();
     const deliver = sim.deliver;
     let refusals = 2;
     sim.deliver = async (h, b) => {
@@ -157,10 +171,37 @@ describe('SimCourier', () => {
     sim.createShipment(shipment('f5#1'));
     await sim.settle();
     expect(received.map((c) => c.status)).toEqual(['picked_up', 'in_transit', 'delivered']);
-    const held = recordingCourier({ hold: true });
+    const held = await recordingCourier({ hold: true });
     held.sim.createShipment(shipment('f5#2'));
     await held.sim.settle();
     expect(held.received).toEqual([]);
+  });
+
+  it('keeps its shipments and key in the database: another node advances, cancels and verifies them', async () => {
+    const a = await recordingCourier({ hold: true });
+    const b = await recordingCourier({ hold: true });
+    expect(b.sim.sharedKey.equals(a.sim.sharedKey)).toBe(true);
+    const { waybillNo } = a.sim.createShipment(shipment('f6#1'));
+    await a.sim.settle();
+    // The same request through node B (a retried event) answers the same waybill and starts nothing.
+    expect(b.sim.createShipment(shipment('f6#1'))).toEqual({ waybillNo });
+    await b.sim.settle();
+    expect(await b.sim.advance(waybillNo)).toBe('picked_up');
+    expect(await a.sim.advance(waybillNo)).toBe('in_transit');
+    expect(await b.sim.advance(waybillNo)).toBe('delivered');
+    expect(await a.sim.advance(waybillNo)).toBeNull(); // at its end
+    expect(b.received.map((c) => c.status)).toEqual(['picked_up', 'delivered']);
+    // B's pushes verify with A's adapter: one key for every node.
+    const pushed = b.sim.signed(b.sim.callbackFor(waybillNo, 'delivered'));
+    expect(a.adapter.parseCallback(pushed.headers, pushed.body)).toMatchObject({ waybillNo });
+    expect(a.received.map((c) => c.status)).toEqual(['in_transit']);
+    expect((await a.sim.shipment(waybillNo))?.state).toBe('delivered');
+
+    const other = a.sim.createShipment(shipment('f6#2'));
+    await a.sim.settle();
+    await b.sim.cancel(other.waybillNo);
+    expect((await a.sim.shipment(other.waybillNo))?.state).toBe('cancelled');
+    expect(await a.sim.advance(other.waybillNo)).toBeNull();
   });
 });
 

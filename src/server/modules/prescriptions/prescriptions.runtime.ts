@@ -14,7 +14,7 @@ export interface PrescriptionsRuntime {
   couriers: Map<string, CourierAdapter>;
   /** The courier a new shipment goes to. */
   defaultCourier: string;
-  /** The simulated courier (the remote side), in demo mode and tests; null otherwise. */
+  /** The simulated courier (the remote side), in demo mode and tests; null otherwise. `init()` before use. */
   simCourier: SimCourier | null;
 }
 
@@ -24,7 +24,9 @@ export function createPrescriptionsRuntime(
   opts: { demo: boolean },
 ): PrescriptionsRuntime {
   const now = () => ctx.clock.now();
-  const simCourier = opts.demo ? new SimCourier(now) : null;
+  const simCourier = opts.demo
+    ? new SimCourier(ctx.db, now, (err) => ctx.log.warn({ err }, 'simulated courier failed'))
+    : null;
   const couriers = new Map<string, CourierAdapter>(
     simCourier ? [['sim', new SimCourierAdapter(simCourier, now)]] : [],
   );

@@ -26,7 +26,8 @@ export async function cancelAppointment(
 ): Promise<AppointmentView> {
   await runCommand(ctx, actor, async (cmd) => {
     const { trx, now } = cmd;
-    // The order's lock first, the order a payment's subscriber takes them in (no deadlock with it).
+    // The order's lock first, the order a payment's subscriber takes them in (no deadlock with it;
+    // docs/architecture.md, "Lock order").
     const orderId = await orderOf(cmd, appointmentId);
     if (orderId) await lockOrder(trx, orderId);
     const a = await trx

@@ -2,53 +2,45 @@ import { sql } from 'kysely';
 import type { BookResult } from '../../../shared/scheduling.js';
 import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
-import { type IdempotentResult, requestHash, runIdempotentCommand } from '../../platform/command.js';
+import {
+  type Idempotency,
+  type IdempotentResult,
+  idempotencyRecordJson,
+  recordIdempotentResult,
+  replayOf,
+  requestHash,
+  runCommand,
+} from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { mapUniqueViolation } from '../../platform/db/unique.js';
 import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { bookingParties, institutionFacts } from '../directory/directory.api.js';
-import {
-  identityErrors,
-  type PatientCard,
-  patientCard,
-  requirePatientAccess,
-} from '../identity/identity.api.js';
+import { type BookingParties, bookingParties, institutionFacts } from '../directory/directory.api.js';
+import { identityErrors, patientCardJson, requirePatientAccess } from '../identity/identity.api.js';
 import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { createOrder } from '../payments/payment.service.js';
-import { type Channel, LIVE_STATUSES, shanghaiInstant, suspendedUntil } from './schedule.rules.js';
-import { POLICY_COLUMNS, policyFrom } from './schedule.service.js';
+import {
+  type BookingPolicy,
+  type Channel,
+  LIVE_STATUSES,
+  shanghaiInstant,
+  suspendedUntil,
+} from './schedule.rules.js';
+import { POLICY_COLUMNS, type PolicyColumns, policyFrom } from './schedule.service.js';
 import { schedulingErrors } from './scheduling.errors.js';
 
 export type { BookResult };
 
-const fmtTime = (d: Date) =>
-  new Intl.DateTimeFormat('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(d);
-
-/** The patient a request acts for: the caller's own record, or a dependent they are an active proxy for. */
-async function patientFor(
-  db: Executor,
-  auth: AuthContext,
-  patientId: string | undefined,
-  referral: boolean,
-): Promise<PatientCard> {
-  // A referral names a patient the referring staff care for; anyone else names themself or a dependent.
-  if (patientId && !referral) await requirePatientAccess(db, auth, patientId);
-  const patient = await patientCard(db, patientId ? { patientId } : { accountId: auth.accountId });
-  if (!patient) {
-    throw identityErrors.realNameRequired(
-      '预约挂号须实名（ID-1）：请先完成本人实名认证，或为已添加的就诊人预约。',
-    );
-  }
-  return patient;
-}
+// Made once: building an Intl.DateTimeFormat costs more than a booking's own work in JavaScript.
+const timeFormat = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+const fmtTime = (d: Date) => timeFormat.format(d);
 
 /**
  * Which channel the caller may book (FD-4): patients book `public`; staff of a primary-care institution
@@ -99,9 +91,130 @@ export interface BookOptions {
   idempotencyKey?: string | undefined;
 }
 
+/** Everything an attempt is judged on, read in one statement (one snapshot) before any transaction. */
+interface BookingFacts extends PolicyColumns {
+  replay: { requestHash: string; status: number; body: unknown } | null;
+  patient: { id: string; accountId: string | null; name: string; verifiedAt: string | null } | null;
+  id: string | null;
+  institution_id: string;
+  practitioner_id: string;
+  date: string;
+  start_time: string;
+  fee_fen: number;
+  release_at: Date;
+  status: string;
+  mode: string;
+  parties: BookingParties | null;
+  has_free: boolean;
+  no_shows: Date[] | null;
+  duplicate: boolean | null;
+  active: number | null;
+}
+
 /**
- * 预约挂号 as one command (one transaction with its audit, notification and outbox events), behind the
- * caller's `Idempotency-Key`. Answers the result and whether it is a replay of an earlier one.
+ * The first look ([9/12]), one round trip outside any transaction: the Idempotency-Key's committed record,
+ * the patient, the schedule with its policy, doctor, institution and whether a token is free, and the
+ * patient's standing (no-shows, a live booking with this doctor that day, live bookings ahead). Most
+ * attempts in a rush end here: a refusal needs no transaction, no lock and no second statement.
+ *
+ * One snapshot: a concurrent request with the same key either committed before it (its record is seen
+ * and replayed) or not (nothing of it is seen, and the attempt is judged as if it had not run — a booking
+ * goes on to the claim, which waits on the key's lock and then sees the record).
+ */
+async function readFacts(
+  db: Executor,
+  auth: AuthContext,
+  input: BookInput,
+  channel: Channel,
+  key: string | undefined,
+  now: Date,
+): Promise<BookingFacts> {
+  const live = [...LIVE_STATUSES];
+  const by = input.patientId ? { patientId: input.patientId } : { accountId: auth.accountId };
+  const { rows } = await sql<BookingFacts>`
+    select ${idempotencyRecordJson(auth.accountId, key)} as replay, pc.card as patient,
+           s.id, s.institution_id, s.practitioner_id, s.date, s.start_time, s.fee_fen, s.release_at, s.status,
+           s.mode, ${sql.join(POLICY_COLUMNS.map((c) => sql.ref(`bp.${c}`)))},
+           ${bookingParties(sql.ref('s.practitioner_id'), sql.ref('s.institution_id'))} as parties,
+           exists (select 1 from token t where t.schedule_id = s.id and t.channel = ${channel} and t.status = 'free'
+                   ${input.tokenId !== undefined ? sql`and t.id = ${input.tokenId}` : sql``}) as has_free,
+           st.no_shows, st.duplicate, st.active
+      from (select ${patientCardJson(by)} as card) pc
+      left join schedule s on s.id = ${input.scheduleId}
+      left join booking_policy bp on bp.institution_id = s.institution_id
+      left join lateral (
+        select coalesce(array_agg(a.window_end) filter (where a.status = 'no_show'), '{}') as no_shows,
+               coalesce(bool_or(a.practitioner_id = s.practitioner_id and a.date = s.date
+                                and a.status = any(${live})), false) as duplicate,
+               (count(*) filter (where a.status = any(${live}) and a.window_end > ${now}))::int as active
+          from appointment a where a.patient_id = (pc.card->>'id')::uuid) st on true`.execute(db);
+  return rows[0]!;
+}
+
+/**
+ * The refusals, in the documented order (docs/scheduling.md): who, the schedule, the patient's standing,
+ * then a free token — so a patient who already holds a booking with the doctor that day hears
+ * DUPLICATE_BOOKING even when the session is full.
+ */
+async function judge(
+  db: Executor,
+  auth: AuthContext,
+  input: BookInput,
+  channel: Channel,
+  facts: BookingFacts,
+  now: Date,
+): Promise<{
+  patient: NonNullable<BookingFacts['patient']>;
+  parties: BookingParties;
+  policy: BookingPolicy;
+}> {
+  const staffReferral = channel !== 'public';
+  // A referral names a patient the referring staff care for; anyone else names themself or a dependent.
+  if (input.patientId && !staffReferral) await requirePatientAccess(db, auth, input.patientId);
+  const patient = facts.patient;
+  if (!patient) {
+    throw identityErrors.realNameRequired(
+      '预约挂号须实名（ID-1）：请先完成本人实名认证，或为已添加的就诊人预约。',
+    );
+  }
+  if (!patient.verifiedAt) throw identityErrors.realNameRequired('就诊人未实名认证（ID-1）。');
+  const { parties } = facts;
+  if (!facts.id || !parties) throw errors.notFound('排班');
+  if (facts.status !== 'open') throw schedulingErrors.scheduleStopped();
+  // ORG-5: a suspended doctor or institution cannot be booked.
+  if (parties.doctorStatus !== 'active' || parties.institutionStatus !== 'active')
+    throw schedulingErrors.doctorSuspended('该医生或机构已被暂停，暂不可预约。');
+  if (facts.release_at.getTime() > now.getTime()) {
+    throw schedulingErrors.notReleased(`号源将于 ${facts.release_at.toISOString()} 开放预约。`, {
+      releaseAt: facts.release_at.toISOString(),
+    });
+  }
+  if (shanghaiInstant(facts.date, facts.start_time).getTime() <= now.getTime())
+    throw schedulingErrors.schedulePast();
+  await checkChannel(db, auth, facts, channel);
+  const policy = policyFrom(facts, parties.institutionLevel);
+  const until = suspendedUntil(facts.no_shows ?? [], now, policy);
+  if (until) {
+    throw schedulingErrors.bookingSuspended(
+      `近 ${policy.noShowWindowDays} 天内爽约 ${policy.noShowLimit} 次及以上，预约暂停至 ${until.toISOString().slice(0, 10)}。`,
+      { suspendedUntil: until.toISOString() },
+    );
+  }
+  if (facts.duplicate) throw schedulingErrors.duplicateBooking();
+  if ((facts.active ?? 0) >= policy.maxActiveBookings)
+    throw schedulingErrors.tooManyBookings(
+      `每位就诊人最多同时保留 ${policy.maxActiveBookings} 个待就诊预约。`,
+    );
+  // Sold out: answered here, without a transaction (the claim below is still the only thing that takes a token).
+  if (!facts.has_free) throw schedulingErrors.tokensFull();
+  return { patient, parties, policy };
+}
+
+/**
+ * 预约挂号 behind the caller's `Idempotency-Key`: a first look outside any transaction (readFacts) answers a
+ * replay or a refusal in one statement; a booking is then one command (one transaction with its audit,
+ * notification and outbox events) whose first statement claims the key and a token together
+ * (`scheduling_claim_token`, migration 0027). Answers the result and whether it is a replay of an earlier one.
  */
 export async function book(
   ctx: AppContext,
@@ -110,177 +223,133 @@ export async function book(
   actor: Actor,
   options: BookOptions = {},
 ): Promise<IdempotentResult<BookResult>> {
+  const channel = input.channel ?? 'public';
   // Staff book for patients through the reserved channels only; the public channel is the patient's own.
-  if ((input.channel ?? 'public') === 'public' && !auth.roles.includes('patient'))
+  if (channel === 'public' && !auth.roles.includes('patient'))
     throw errors.forbidden('医务人员只能使用转诊或合作机构号源为患者预约。');
-  return runIdempotentCommand(
-    ctx,
-    actor,
-    { accountId: auth.accountId, key: options.idempotencyKey, requestHash: requestHash(input), status: 201 },
-    async (cmd) => {
-      const { trx, now } = cmd;
-      const channel = input.channel ?? 'public';
-      const staffReferral = channel !== 'public';
-      if (staffReferral && !input.patientId) throw errors.validationFailed('转诊预约须指定 patientId。');
-      const patient = await patientFor(trx, auth, input.patientId, staffReferral);
-      const patientId = patient.id;
-      if (!patient.verifiedAt) throw identityErrors.realNameRequired('就诊人未实名认证（ID-1）。');
+  const idem: Idempotency = {
+    accountId: auth.accountId,
+    key: options.idempotencyKey,
+    requestHash: requestHash(input),
+    status: 201,
+  };
+  const facts = await readFacts(ctx.db, auth, input, channel, idem.key, ctx.clock.now());
+  if (facts.replay) {
+    const { requestHash: request_hash, status: status_code, body } = facts.replay;
+    return replayOf<BookResult>({ request_hash, status_code, body }, idem);
+  }
+  if (channel !== 'public' && !input.patientId) throw errors.validationFailed('转诊预约须指定 patientId。');
+  const { patient, parties, policy } = await judge(ctx.db, auth, input, channel, facts, ctx.clock.now());
+  const schedule = { ...facts, id: facts.id! };
+  const paid = schedule.fee_fen > 0;
 
-      const schedule = await trx
-        .selectFrom('schedule as s')
-        .leftJoin('booking_policy as bp', 'bp.institution_id', 's.institution_id')
-        .select([
-          's.id',
-          's.institution_id',
-          's.practitioner_id',
-          's.date',
-          's.start_time',
-          's.fee_fen',
-          's.release_at',
-          's.status',
-          's.mode',
-          ...POLICY_COLUMNS.map((c) => `bp.${c}` as const),
-          // The doctor and the institution, in this round trip: a fragment directory exports.
-          (eb) => bookingParties(eb.ref('s.practitioner_id'), eb.ref('s.institution_id')).as('parties'),
-          // Whether a token of this channel is still free: most attempts on a sold-out session stop here.
-          (eb) =>
-            eb
-              .exists(
-                eb
-                  .selectFrom('token as t')
-                  .select('t.id')
-                  .whereRef('t.schedule_id', '=', 's.id')
-                  .where('t.channel', '=', channel)
-                  .where('t.status', '=', 'free')
-                  .$if(input.tokenId !== undefined, (q) => q.where('t.id', '=', input.tokenId!)),
-              )
-              .as('has_free'),
-        ])
-        .where('s.id', '=', input.scheduleId)
-        .executeTakeFirst();
-      if (!schedule?.parties) throw errors.notFound('排班');
-      const { parties } = schedule;
-      if (schedule.status !== 'open') throw schedulingErrors.scheduleStopped();
-      // ORG-5: a suspended doctor or institution cannot be booked.
-      if (parties.doctorStatus !== 'active' || parties.institutionStatus !== 'active')
-        throw schedulingErrors.doctorSuspended('该医生或机构已被暂停，暂不可预约。');
-      if (schedule.release_at.getTime() > now.getTime()) {
-        throw schedulingErrors.notReleased(`号源将于 ${schedule.release_at.toISOString()} 开放预约。`, {
-          releaseAt: schedule.release_at.toISOString(),
-        });
-      }
-      if (shanghaiInstant(schedule.date, schedule.start_time).getTime() <= now.getTime())
-        throw schedulingErrors.schedulePast();
-      await checkChannel(trx, auth, schedule, channel);
-      if (!schedule.has_free) throw schedulingErrors.tokensFull();
-      const policy = policyFrom(schedule, parties.institutionLevel);
-
-      // The patient's standing in one query: recent no-shows (suspension), a live booking with this doctor
-      // that day (duplicate), and live bookings still ahead (the active limit).
-      const live = [...LIVE_STATUSES];
-      const standing = await sql<{ no_shows: Date[]; duplicate: boolean; active: number }>`
-        select coalesce(array_agg(window_end) filter (where status = 'no_show'), '{}') as no_shows,
-               coalesce(bool_or(practitioner_id = ${schedule.practitioner_id} and date = ${schedule.date}
-                                and status = any(${live})), false) as duplicate,
-               (count(*) filter (where status = any(${live}) and window_end > ${now}))::int as active
-          from appointment where patient_id = ${patientId}`.execute(trx);
-      const { no_shows: noShows, duplicate, active } = standing.rows[0]!;
-      const until = suspendedUntil(noShows, now, policy);
-      if (until) {
-        throw schedulingErrors.bookingSuspended(
-          `近 ${policy.noShowWindowDays} 天内爽约 ${policy.noShowLimit} 次及以上，预约暂停至 ${until.toISOString().slice(0, 10)}。`,
-          { suspendedUntil: until.toISOString() },
-        );
-      }
-      if (duplicate) throw schedulingErrors.duplicateBooking();
-      if (active >= policy.maxActiveBookings)
-        throw schedulingErrors.tooManyBookings(
-          `每位就诊人最多同时保留 ${policy.maxActiveBookings} 个待就诊预约。`,
-        );
-
-      // The token: an atomic UPDATE on a free row (FOR UPDATE SKIP LOCKED), so concurrent bookers each
-      // get a different token or none.
-      const paid = schedule.fee_fen > 0;
-      const taken = await sql<{ id: string; token_number: number; window_start: Date; window_end: Date }>`
-        update token set status = ${paid ? 'held' : 'booked'}
-        where id = (select id from token where schedule_id = ${schedule.id} and channel = ${channel} and status = 'free'
-                    ${input.tokenId !== undefined ? sql`and id = ${input.tokenId}` : sql``}
-                    order by token_number limit 1 for update skip locked)
-        returning id, token_number, window_start, window_end`.execute(trx);
-      const token = taken.rows[0];
-      if (!token) throw schedulingErrors.tokensFull();
-
-      const appointmentId = newId();
-      const holdUntil = paid ? new Date(now.getTime() + policy.holdMinutes * 60_000) : null;
-      const orderId = paid
-        ? await createOrder(trx, {
-            patientId,
-            accountId: auth.accountId,
-            purpose: 'appointment',
-            refId: appointmentId,
-            institutionId: schedule.institution_id,
-            description: `挂号费 ${parties.doctorName} ${schedule.date}`,
-            amountFen: schedule.fee_fen,
-            expiresAt: holdUntil!,
-            now,
-          })
-        : null;
-      // appointment_live_token and appointment_live_patient_doctor_day (0004, 0009) refuse what the checks
-      // above might miss under concurrency.
-      await mapUniqueViolation(
-        trx
-          .insertInto('appointment')
-          .values({
-            id: appointmentId,
-            schedule_id: schedule.id,
-            token_id: token.id,
-            patient_id: patientId,
-            booked_by: auth.accountId,
-            practitioner_id: schedule.practitioner_id,
-            date: schedule.date,
-            channel,
-            status: paid ? 'pending_payment' : 'confirmed',
-            token_number: token.token_number,
-            window_start: token.window_start,
-            window_end: token.window_end,
-            fee_fen: schedule.fee_fen,
-            order_id: orderId,
-            hold_until: holdUntil,
-            created_at: now,
-          })
-          .execute(),
-        schedulingErrors.duplicateBooking(),
+  return runCommand(ctx, actor, async (cmd): Promise<IdempotentResult<BookResult>> => {
+    const { trx, now } = cmd;
+    const patientId = patient.id;
+    // The key's record (under its lock) or a token — an atomic UPDATE on a free row, FOR UPDATE SKIP LOCKED,
+    // so concurrent bookers each get a different token or none — in one round trip.
+    const claimed = await sql<ClaimRow>`
+      select * from scheduling_claim_token(${auth.accountId}, ${idem.key ?? null}, ${schedule.id}, ${channel},
+                                           ${input.tokenId ?? null}, ${paid ? 'held' : 'booked'})`.execute(
+      trx,
+    );
+    const claim = claimed.rows[0];
+    if (claim?.replay_hash != null) {
+      return replayOf<BookResult>(
+        { request_hash: claim.replay_hash, status_code: claim.replay_status!, body: claim.replay_body },
+        idem,
       );
-      await cmd.audit({
-        action: 'appointment.book',
-        resourceType: 'appointment',
-        resourceId: appointmentId,
-        patientId,
-        details: { scheduleId: schedule.id, channel, tokenNumber: token.token_number },
-      });
-      await notify(
-        cmd,
-        notices.booked(
-          { accountId: auth.accountId, patientId, refId: appointmentId },
-          {
-            patientName: patient.name,
-            date: schedule.date,
-            time: fmtTime(token.window_start),
-            doctorName: parties.doctorName,
-            tokenNumber: token.token_number,
-            paid,
-          },
-        ),
-      );
-      return {
-        id: appointmentId,
-        status: paid ? 'pending_payment' : 'confirmed',
-        tokenNumber: token.token_number,
-        windowStart: token.window_start.toISOString(),
-        windowEnd: token.window_end.toISOString(),
-        ...(orderId ? { orderId } : {}),
-        ...(holdUntil ? { holdUntil: holdUntil.toISOString() } : {}),
-      };
-    },
-  );
+    }
+    if (!claim?.token_id) throw schedulingErrors.tokensFull();
+    const token = {
+      id: claim.token_id,
+      token_number: claim.token_number!,
+      window_start: claim.window_start!,
+      window_end: claim.window_end!,
+    };
+
+    const appointmentId = newId();
+    const holdUntil = paid ? new Date(now.getTime() + policy.holdMinutes * 60_000) : null;
+    const orderId = paid
+      ? await createOrder(trx, {
+          patientId,
+          accountId: auth.accountId,
+          purpose: 'appointment',
+          refId: appointmentId,
+          institutionId: schedule.institution_id,
+          description: `挂号费 ${parties.doctorName} ${schedule.date}`,
+          amountFen: schedule.fee_fen,
+          expiresAt: holdUntil!,
+          now,
+        })
+      : null;
+    // appointment_live_token and appointment_live_patient_doctor_day (0004, 0009) refuse what the checks
+    // above might miss under concurrency.
+    await mapUniqueViolation(
+      trx
+        .insertInto('appointment')
+        .values({
+          id: appointmentId,
+          schedule_id: schedule.id,
+          token_id: token.id,
+          patient_id: patientId,
+          booked_by: auth.accountId,
+          practitioner_id: schedule.practitioner_id,
+          date: schedule.date,
+          channel,
+          status: paid ? 'pending_payment' : 'confirmed',
+          token_number: token.token_number,
+          window_start: token.window_start,
+          window_end: token.window_end,
+          fee_fen: schedule.fee_fen,
+          order_id: orderId,
+          hold_until: holdUntil,
+          created_at: now,
+        })
+        .execute(),
+      schedulingErrors.duplicateBooking(),
+    );
+    await cmd.audit({
+      action: 'appointment.book',
+      resourceType: 'appointment',
+      resourceId: appointmentId,
+      patientId,
+      details: { scheduleId: schedule.id, channel, tokenNumber: token.token_number },
+    });
+    await notify(
+      cmd,
+      notices.booked(
+        { accountId: auth.accountId, patientId, refId: appointmentId },
+        {
+          patientName: patient.name,
+          date: schedule.date,
+          time: fmtTime(token.window_start),
+          doctorName: parties.doctorName,
+          tokenNumber: token.token_number,
+          paid,
+        },
+      ),
+    );
+    const result: BookResult = {
+      id: appointmentId,
+      status: paid ? 'pending_payment' : 'confirmed',
+      tokenNumber: token.token_number,
+      windowStart: token.window_start.toISOString(),
+      windowEnd: token.window_end.toISOString(),
+      ...(orderId ? { orderId } : {}),
+      ...(holdUntil ? { holdUntil: holdUntil.toISOString() } : {}),
+    };
+    await recordIdempotentResult(trx, idem, result, now);
+    return { status: idem.status, body: result, replayed: false };
+  });
+}
+
+interface ClaimRow {
+  replay_hash: string | null;
+  replay_status: number | null;
+  replay_body: unknown;
+  token_id: string | null;
+  token_number: number | null;
+  window_start: Date | null;
+  window_end: Date | null;
 }

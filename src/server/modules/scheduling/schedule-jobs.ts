@@ -5,6 +5,7 @@ import { type Actor, systemActor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/database.js';
 import { errors } from '../../platform/errors.js';
 import { practitionerFacts, requireOwnInstitution } from '../directory/directory.api.js';
 import { notices } from '../notifications/notices.js';
@@ -146,7 +147,34 @@ export async function recordNoShows(ctx: AppContext): Promise<number> {
   });
 }
 
-/** 停诊: the institution stops a schedule; every live appointment is cancelled, refunded in full, and told. */
+/** The schedule's live appointments (pending payment or confirmed), by id; `lock` takes their rows. */
+async function liveAppointments(trx: Tx, scheduleId: string, lock = false) {
+  let q = trx
+    .selectFrom('appointment')
+    .select(['id', 'order_id'])
+    .where('schedule_id', '=', scheduleId)
+    .where('status', 'in', ['pending_payment', 'confirmed'])
+    .orderBy('id');
+  if (lock) q = q.forUpdate();
+  return q.execute();
+}
+
+/** An appointment was booked or promoted while the stop took its locks: it starts again (below). */
+class AppointmentsMoved extends Error {}
+const STOP_ATTEMPTS = 5;
+
+/**
+ * 停诊: the institution stops a schedule; every live appointment is cancelled, refunded in full, and told.
+ *
+ * Lock order (docs/architecture.md, "Lock order"): the live appointments' orders first, sorted, then the
+ * schedule's row, the appointments, the tokens — the order a payment's subscriber, a cancel, a visit's end
+ * and the hold and visit jobs take them in. The schedule's row is locked `for no key update`: that
+ * serialises stops and waitlist joins but not the share lock an appointment's insert takes on it, so a
+ * booking or a cancel promoting from the waitlist (holding a token, an order) never waits for the stop
+ * while the stop waits for it. Stopping the tokens waits for those in flight; an appointment they made
+ * came too late for the order above (its order, its row), so the stop starts again, having changed
+ * nothing; after STOP_ATTEMPTS it locks them where it is (a deadlock is then possible; PostgreSQL breaks it).
+ */
 export async function stopSchedule(
   ctx: AppContext,
   auth: AuthContext,
@@ -154,27 +182,52 @@ export async function stopSchedule(
   reason: string,
   actor: Actor,
 ): Promise<StopScheduleResult> {
-  const cancelled = await runCommand(ctx, actor, async (cmd) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const cancelled = await stopOnce(ctx, auth, scheduleId, reason, actor, attempt === STOP_ATTEMPTS);
+      return { id: scheduleId, status: 'stopped' as const, cancelled };
+    } catch (e) {
+      if (!(e instanceof AppointmentsMoved)) throw e;
+    }
+  }
+}
+
+async function stopOnce(
+  ctx: AppContext,
+  auth: AuthContext,
+  scheduleId: string,
+  reason: string,
+  actor: Actor,
+  last: boolean,
+): Promise<number> {
+  return runCommand(ctx, actor, async (cmd) => {
     const { trx, now } = cmd;
+    const owner = await trx
+      .selectFrom('schedule')
+      .select('institution_id')
+      .where('id', '=', scheduleId)
+      .executeTakeFirst();
+    if (!owner) throw errors.notFound('排班');
+    requireOwnInstitution(auth, owner.institution_id);
+    const ordersOf = (rows: { order_id: string | null }[]) =>
+      [...new Set(rows.flatMap((r) => (r.order_id ? [r.order_id] : [])))].sort();
+    const orders = ordersOf(await liveAppointments(trx, scheduleId));
+    for (const id of orders) await lockOrder(trx, id);
     const s = await trx
       .selectFrom('schedule')
       .select(['id', 'institution_id', 'practitioner_id', 'status', 'date'])
       .where('id', '=', scheduleId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!s) throw errors.notFound('排班');
-    requireOwnInstitution(auth, s.institution_id);
+      .forNoKeyUpdate()
+      .executeTakeFirstOrThrow();
     if (s.status === 'stopped') throw schedulingErrors.scheduleStopped('该排班已停诊。');
-    // The orders' locks before the appointments', the order a payment's subscriber takes them in.
-    const orders = await trx
-      .selectFrom('appointment')
-      .select('order_id')
-      .where('schedule_id', '=', s.id)
-      .where('status', 'in', ['pending_payment', 'confirmed'])
-      .where('order_id', 'is not', null)
-      .orderBy('order_id')
-      .execute();
-    for (const o of orders) await lockOrder(trx, o.order_id!);
+    const held = await liveAppointments(trx, s.id, true);
+    await trx.updateTable('token').set({ status: 'stopped' }).where('schedule_id', '=', s.id).execute();
+    // From here no appointment can be made on the schedule; one made meanwhile is out of the order above.
+    const heldIds = new Set(held.map((a) => a.id));
+    const late = (await liveAppointments(trx, s.id)).filter((a) => !heldIds.has(a.id));
+    const lateOrders = ordersOf([...held, ...late]).filter((id) => !orders.includes(id));
+    if ((late.length > 0 || lateOrders.length > 0) && !last) throw new AppointmentsMoved();
+    for (const id of lateOrders) await lockOrder(trx, id);
     await trx
       .updateTable('schedule')
       .set({ status: 'stopped', stopped_reason: reason })
@@ -187,7 +240,6 @@ export async function stopSchedule(
       .where('status', 'in', ['pending_payment', 'confirmed'])
       .returning(['id', 'order_id', 'patient_id', 'booked_by', 'fee_fen', 'token_number'])
       .execute();
-    await trx.updateTable('token').set({ status: 'stopped' }).where('schedule_id', '=', s.id).execute();
     await trx
       .updateTable('waitlist_entry')
       .set({ status: 'cancelled' })
@@ -215,7 +267,6 @@ export async function stopSchedule(
     });
     return live.length;
   });
-  return { id: scheduleId, status: 'stopped' as const, cancelled };
 }
 
 /** The scheduling background jobs, run together by the job loop. */

@@ -3,6 +3,7 @@
  * (a resent message never duplicates), read receipts, paging after an id for resume, and audited.
  * REC-1: process records (chat, pictures, audio) are kept; nothing here deletes.
  */
+import { sql } from 'kysely';
 import type { VisitMessage } from '../../../shared/visits.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
@@ -11,7 +12,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { errors } from '../../platform/errors.js';
 import type { TextLanguage } from '../../platform/texts.js';
-import { accountNames } from '../identity/identity.api.js';
+import { accountNameExpr, accountNames, actsForPatientExpr } from '../identity/identity.api.js';
 import { attachmentView } from './attachments.service.js';
 import type { ParticipantRole } from './hub.js';
 import { messageIn } from './system-lines.js';
@@ -151,6 +152,12 @@ const closed = (detail: string) => visitErrors.visitClosed(detail);
  * Stores a message and answers it with `created: true`; a resent client id answers the stored message with
  * `created: false`. Patients may write from the queue on; doctors once they started; nobody after the chat
  * closed (48 h after the last message of a completed visit) or the visit ended otherwise.
+ *
+ * One message is five round trips (docs/performance.md, "Chat over WebSocket"): `begin`; the visit locked
+ * with the sender's standing (patient or proxy) and name in the same read; the insert — `on conflict do
+ * nothing` on visit_message_client (0007) answers a resent client id instead of a look-up first — with the
+ * visit's `last_message_at` in the same statement; the audit row; `commit`. The answer is built from what
+ * those returned; only a resend, a refusal or an attachment reads more.
  */
 export async function postMessage(
   ctx: AppContext,
@@ -168,72 +175,103 @@ export async function postMessage(
   }
   return runCommand(ctx, actor, async ({ trx, now, audit }) => {
     const v = await trx
-      .selectFrom('visit')
+      .selectFrom('visit as v')
       .select([
-        'id',
-        'patient_id',
-        'practitioner_id',
-        'department_id',
-        'institution_id',
-        'status',
-        'type',
-        'chat_closed_at',
+        'v.id',
+        'v.patient_id',
+        'v.practitioner_id',
+        'v.department_id',
+        'v.institution_id',
+        'v.status',
+        'v.type',
+        'v.chat_closed_at',
+        actsForPatientExpr(auth.accountId, sql.ref<string>('v.patient_id')).as('patient_side'),
+        accountNameExpr(auth.accountId).as('sender_name'),
       ])
-      .where('id', '=', visitId)
-      .forUpdate()
+      .where('v.id', '=', visitId)
+      .forUpdate('v')
       .executeTakeFirst();
     if (!v) throw errors.notFound('问诊');
-    const role = await requireParticipant(trx, auth, v);
-    const existing = await messages(trx)
-      .where('m.visit_id', '=', visitId)
-      .where('m.sender_account_id', '=', auth.accountId)
-      .where('m.client_id', '=', input.clientId)
-      .executeTakeFirst();
-    if (existing) return { message: (await toMessages(trx, [existing as Row]))[0]!, created: false, role };
-    if (['cancelled', 'expired', 'referred_offline'].includes(v.status) || v.chat_closed_at)
-      throw closed('该问诊已结束，不能再发送消息。');
-    if (role === 'doctor' && v.status !== 'in_progress' && v.status !== 'completed')
-      throw visitErrors.visitNotStarted('请先接诊再发送消息。');
-    if (role === 'patient' && (v.status === 'requested' || v.status === 'paid'))
-      throw visitErrors.visitNotStarted('支付完成并进入候诊后才能发送消息。');
-    if (role === 'doctor' && v.practitioner_id !== auth.practitionerId)
-      throw visitErrors.notYourVisit('只有接诊医生可以发送消息。');
-    if (input.attachmentId) {
-      const a = await trx
-        .selectFrom('attachment')
-        .select(['id', 'mime', 'visit_id', 'uploaded_by'])
-        .where('id', '=', input.attachmentId)
+    const role = await requireParticipant(trx, auth, v, Boolean(v.patient_side));
+    // A resent client id is answered with the stored message even when the chat has closed since.
+    const storedOr = async (refusal: Error) => {
+      const row = await messages(trx)
+        .where('m.visit_id', '=', visitId)
+        .where('m.sender_account_id', '=', auth.accountId)
+        .where('m.client_id', '=', input.clientId)
         .executeTakeFirst();
-      const fits = input.kind === 'image' ? a?.mime.startsWith('image/') : a?.mime.startsWith('audio/');
-      if (!a || a.uploaded_by !== auth.accountId || (a.visit_id !== null && a.visit_id !== visitId) || !fits)
-        throw visitErrors.attachmentNotFound();
-      if (a.visit_id === null)
-        await trx.updateTable('attachment').set({ visit_id: visitId }).where('id', '=', a.id).execute();
+      if (!row) throw refusal;
+      return { message: toMessage(row as Row, v.sender_name), created: false, role };
+    };
+    if (['cancelled', 'expired', 'referred_offline'].includes(v.status) || v.chat_closed_at)
+      return storedOr(closed('该问诊已结束，不能再发送消息。'));
+    if (role === 'doctor' && v.status !== 'in_progress' && v.status !== 'completed')
+      return storedOr(visitErrors.visitNotStarted('请先接诊再发送消息。'));
+    if (role === 'patient' && (v.status === 'requested' || v.status === 'paid'))
+      return storedOr(visitErrors.visitNotStarted('支付完成并进入候诊后才能发送消息。'));
+    if (role === 'doctor' && v.practitioner_id !== auth.practitionerId)
+      return storedOr(visitErrors.notYourVisit('只有接诊医生可以发送消息。'));
+    const att = input.attachmentId
+      ? await trx
+          .selectFrom('attachment')
+          .select(['id', 'mime', 'size_bytes', 'thumb_key', 'duration_ms', 'visit_id', 'uploaded_by'])
+          .where('id', '=', input.attachmentId)
+          .executeTakeFirst()
+      : undefined;
+    if (input.attachmentId) {
+      const fits = input.kind === 'image' ? att?.mime.startsWith('image/') : att?.mime.startsWith('audio/');
+      if (
+        !att ||
+        att.uploaded_by !== auth.accountId ||
+        (att.visit_id !== null && att.visit_id !== visitId) ||
+        !fits
+      )
+        return storedOr(visitErrors.attachmentNotFound());
     }
+    const body = input.kind === 'text' ? (input.text ?? '').trim() : null;
+    // The insert and the visit's update in one statement; the update happens only when the insert did.
     const inserted = await trx
-      .insertInto('visit_message')
-      .values({
-        visit_id: visitId,
-        sender_account_id: auth.accountId,
-        sender_role: role,
-        client_id: input.clientId,
-        kind: input.kind,
-        body: input.kind === 'text' ? (input.text ?? '').trim() : null,
-        attachment_id: input.attachmentId ?? null,
-        created_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx
-      .updateTable('visit')
-      .set({
-        last_message_at: now,
-        ...(v.status === 'completed'
-          ? { chat_closes_at: new Date(now.getTime() + ctx.config.visits.chatCloseMs) }
-          : {}),
-      })
-      .where('id', '=', visitId)
-      .execute();
+      .with('m', (db) =>
+        db
+          .insertInto('visit_message')
+          .values({
+            visit_id: visitId,
+            sender_account_id: auth.accountId,
+            sender_role: role,
+            client_id: input.clientId,
+            kind: input.kind,
+            body,
+            attachment_id: input.attachmentId ?? null,
+            created_at: now,
+          })
+          .onConflict((oc) =>
+            oc
+              .columns(['visit_id', 'sender_account_id', 'client_id'])
+              .where('client_id', 'is not', null)
+              .doNothing(),
+          )
+          .returning(['id', 'created_at']),
+      )
+      .with('u', (db) =>
+        db
+          .updateTable('visit')
+          .set({
+            last_message_at: now,
+            ...(v.status === 'completed'
+              ? { chat_closes_at: new Date(now.getTime() + ctx.config.visits.chatCloseMs) }
+              : {}),
+          })
+          .where('id', '=', visitId)
+          .where((eb) => eb.exists(eb.selectFrom('m').select('m.id')))
+          .returning('id'),
+      )
+      .selectFrom('m')
+      .select(['m.id', 'm.created_at'])
+      .executeTakeFirst();
+    // Resent (the same sender and client id, stored before): the stored message, whatever this one says.
+    if (!inserted) return storedOr(errors.notFound('消息'));
+    if (att && att.visit_id === null)
+      await trx.updateTable('attachment').set({ visit_id: visitId }).where('id', '=', att.id).execute();
     await audit({
       action: 'visit.message',
       resourceType: 'visit',
@@ -241,8 +279,24 @@ export async function postMessage(
       patientId: v.patient_id,
       details: { messageId: Number(inserted.id), kind: input.kind },
     });
-    const row = await messages(trx).where('m.id', '=', inserted.id).executeTakeFirstOrThrow();
-    return { message: (await toMessages(trx, [row as Row]))[0]!, created: true, role };
+    const row: Row = {
+      id: Number(inserted.id),
+      visit_id: visitId,
+      sender_role: role,
+      client_id: input.clientId,
+      kind: input.kind,
+      body,
+      body_key: null,
+      body_params: null,
+      created_at: new Date(inserted.created_at),
+      sender_account_id: auth.accountId,
+      att_id: att?.id ?? null,
+      att_mime: att?.mime ?? null,
+      att_size: att?.size_bytes ?? null,
+      att_thumb: att?.thumb_key ?? null,
+      att_duration: att?.duration_ms ?? null,
+    };
+    return { message: toMessage(row, v.sender_name), created: true, role };
   });
 }
 

@@ -24,7 +24,7 @@ export interface VisitKeys {
 /** 监管 (glossary: supervision): the institution's org_admin and the regulator, who see but do not act. */
 export type Viewer = ParticipantRole | 'supervision';
 
-const patientSide = (db: Executor, auth: AuthContext, patientId: string) =>
+const patientSideOf = (db: Executor, auth: AuthContext, patientId: string) =>
   actsForPatient(db, auth.accountId, patientId);
 
 /** The caller's role in the visit, or null when they have none. */
@@ -32,6 +32,8 @@ export async function participantRole(
   db: Executor,
   auth: AuthContext,
   v: VisitKeys,
+  /** Whether the caller acts for the patient, when the caller's query already answered it (the chat's). */
+  patientSide?: boolean,
 ): Promise<ParticipantRole | null> {
   if (auth.practitionerId) {
     if (v.practitioner_id === auth.practitionerId) return 'doctor';
@@ -42,7 +44,8 @@ export async function participantRole(
       if (p?.departmentId === v.department_id && kindFits) return 'doctor';
     }
   }
-  if (auth.roles.includes('patient') && (await patientSide(db, auth, v.patient_id))) return 'patient';
+  if (auth.roles.includes('patient') && (patientSide ?? (await patientSideOf(db, auth, v.patient_id))))
+    return 'patient';
   return null;
 }
 
@@ -61,8 +64,9 @@ export async function requireParticipant(
   db: Executor,
   auth: AuthContext,
   v: VisitKeys,
+  patientSide?: boolean,
 ): Promise<ParticipantRole> {
-  const role = await participantRole(db, auth, v);
+  const role = await participantRole(db, auth, v, patientSide);
   if (!role) throw notParticipant();
   return role;
 }
@@ -75,5 +79,5 @@ export async function requireDoctor(db: Executor, auth: AuthContext, v: VisitKey
 }
 
 export async function requirePatientSide(db: Executor, auth: AuthContext, v: VisitKeys): Promise<void> {
-  if (!(await patientSide(db, auth, v.patient_id))) throw errors.notYourPatient();
+  if (!(await patientSideOf(db, auth, v.patient_id))) throw errors.notYourPatient();
 }

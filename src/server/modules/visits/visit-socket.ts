@@ -7,10 +7,13 @@
  */
 import '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Gauge } from 'prom-client';
 import type { WebSocket } from 'ws';
 import {
   type ClientFrame,
   MAX_RESUME_VISITS,
+  SERVICE_RESTART_CLOSE,
+  SERVICE_RESTART_REASON,
   type ServerFrame,
   type VisitStatus,
 } from '../../../shared/visits.js';
@@ -33,6 +36,8 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** A replay waits for the client to read before its next page while this much waits to be sent. */
 const REPLAY_WAIT_BYTES = 1024 * 1024;
 const REPLAY_PAGE = 200;
+/** Message ids remembered per visit and socket to drop a second copy (a replay overlapping live frames). */
+const SENT_IDS_KEPT = 2000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const badFrame = (detail: string) => visitErrors.badFrame(detail);
@@ -56,10 +61,43 @@ export function registerVisitSocket(
   rt: VisitsRuntime,
   resolve: (token: string) => Promise<AuthContext | null>,
 ): void {
+  // [9/12] The node's open sockets: counted on /metrics, told to reconnect elsewhere when the node drains.
+  const open = new Set<WebSocket>();
+  new Gauge({
+    name: 'yunyi_ws_open_sockets',
+    help: 'Visit WebSockets open on this node.',
+    registers: [ctx.metrics.registry],
+    collect() {
+      this.set(open.size);
+    },
+  });
+  ctx.readiness.onDrain(() => {
+    for (const s of open) s.close(SERVICE_RESTART_CLOSE, SERVICE_RESTART_REASON);
+  });
   app.get('/ws', { websocket: true, schema: { hide: true } }, (socket: WebSocket, req) => {
+    if (ctx.readiness.draining) {
+      socket.close(SERVICE_RESTART_CLOSE, SERVICE_RESTART_REASON);
+      return;
+    }
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
     const lang = socketLanguage(req);
-    const send = (frame: ServerFrame) => {
+    // Each message reaches a socket once ([9/12]): a resume follows the visit before it reads the replay, so a
+    // message committed in between comes both in the replay and as a live frame (from another node over the
+    // bus, later than on one node). The ids this socket was sent, per visit, drop the second copy whatever
+    // arrives first; only the last SENT_IDS_KEPT per visit are kept, far more than a replay overlaps.
+    const sentIds = new Map<string, Set<number>>();
+    const firstTime = (visitId: string, id: number): boolean => {
+      const ids = sentIds.get(visitId) ?? new Set<number>();
+      sentIds.set(visitId, ids);
+      if (ids.has(id)) return false;
+      ids.add(id);
+      if (ids.size > SENT_IDS_KEPT) ids.delete(ids.values().next().value as number);
+      return true;
+    };
+    const send = (frame: ServerFrame, again = false) => {
       if (socket.readyState !== socket.OPEN) return;
+      if (frame.type === 'message' && !firstTime(frame.visitId, frame.message.id) && !again) return;
       // [8/12] System lines in this reader's language: each socket renders the frames the hub fans out.
       const out = frame.type === 'message' ? { ...frame, message: messageIn(frame.message, lang) } : frame;
       socket.send(JSON.stringify(out));
@@ -100,7 +138,7 @@ export function registerVisitSocket(
   async function accept(
     socket: WebSocket,
     req: FastifyRequest,
-    send: (frame: ServerFrame) => void,
+    send: (frame: ServerFrame, again?: boolean) => void,
     queue: FrameQueue,
   ): Promise<((raw: Buffer, isBinary: boolean) => Promise<void>) | null> {
     const token = new URL(req.url, 'http://x').searchParams.get('token') ?? '';
@@ -204,7 +242,7 @@ export function registerVisitSocket(
             actor,
           );
           if (created) rt.hub.publish(visitId, { type: 'message', visitId, message });
-          else send({ type: 'message', visitId, message });
+          else send({ type: 'message', visitId, message }, true); // the answer to a resent clientId
           return;
         }
         case 'read': {

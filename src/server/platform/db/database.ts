@@ -27,6 +27,8 @@ export interface Database {
   close(): Promise<void>;
   /** PGlite only: the data directory as a tar (tests reuse a migrated database this way). */
   dumpDataDir?: () => Promise<Blob>;
+  /** PostgreSQL only: the pool, for its connection counts on `/metrics`. */
+  pool?: pg.Pool;
 }
 
 export interface DatabaseOptions {
@@ -51,6 +53,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return {
       db,
       kind: 'postgres',
+      pool,
       async withScriptRunner(fn) {
         const client = await pool.connect();
         try {

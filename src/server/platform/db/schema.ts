@@ -310,6 +310,8 @@ export interface OutboxTable {
   attempts: Generated<number>;
   last_error: string | null;
   delivered_at: Timestamp | null;
+  /** Published to NATS JetStream by the relay (0029); null without NATS_URL. */
+  relayed_at: Timestamp | null;
 }
 
 export interface OutboxReceiptTable {
@@ -884,6 +886,11 @@ export interface DB {
   inssim_message: InssimMessageTable;
   inssim_settlement: InssimSettlementTable;
   insurance_batch_run: InsuranceBatchRunTable;
+  paysim_key: PaysimKeyTable;
+  paysim_order: PaysimOrderTable;
+  paysim_refund: PaysimRefundTable;
+  couriersim_key: CouriersimKeyTable;
+  couriersim_shipment: CouriersimShipmentTable;
 }
 
 // Directory (0005_directory.sql): columns added to tables of 0001. Declaration merging adds them to the
@@ -1262,4 +1269,47 @@ export interface InsuranceBatchRunTable {
   business_date: DateText;
   run_at: Timestamp;
   details: JSONColumnType<Record<string, unknown>, string, string>;
+}
+
+// The simulators' own ledgers (0030_simulator_ledgers.sql; payments/sim-gateway.ts, prescriptions/sim-courier.ts).
+export interface PaysimKeyTable {
+  id: number;
+  private_pem: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface PaysimOrderTable {
+  prepay_id: string;
+  seq: Generated<number>;
+  order_id: string;
+  amount_fen: number;
+  description: string;
+  expires_at: Timestamp;
+  state: 'pending' | 'paid' | 'closed';
+  txn_id: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface PaysimRefundTable {
+  order_id: string;
+  refund_no: string;
+  refund_id: string;
+  amount_fen: number;
+  state: 'succeeded' | 'failed';
+  created_at: DefaultTimestamp;
+}
+
+export interface CouriersimKeyTable {
+  id: number;
+  secret: Buffer;
+  created_at: DefaultTimestamp;
+}
+
+export interface CouriersimShipmentTable {
+  waybill_no: string;
+  reference: string;
+  request: JSONColumnType<object>;
+  state: 'created' | 'picked_up' | 'in_transit' | 'delivered' | 'failed' | 'cancelled';
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 }

@@ -40,7 +40,9 @@ export function nginxConf(layout: NginxLayout): string {
   return `# Written by scripts/cluster/cluster.ts; regenerated at every start.
 worker_processes 1;
 pid logs/nginx.pid;
-error_log "${layout.logDir}/nginx-error.log" warn;
+# crit, not warn or error: nginx's upstream errors quote the request line, and /ws?token=… carries a bearer
+# token that no log may keep. Which node failed is in the access log ($upstream_addr, $upstream_status).
+error_log "${layout.logDir}/nginx-error.log" crit;
 events { worker_connections 8192; }
 
 http {

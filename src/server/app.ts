@@ -20,6 +20,7 @@ import { healthCardRoutes } from './modules/identity/health-card.routes.js';
 import { identityRoutes } from './modules/identity/identity.routes.js';
 import { preferenceRoutes } from './modules/identity/preferences.routes.js';
 import { resolveSession } from './modules/identity/session.service.js';
+import { closeSessionCache } from './modules/identity/session-cache.js';
 import { insuranceRoutes } from './modules/insurance/insurance.routes.js';
 import { createInsuranceRuntime, type InsuranceRuntime } from './modules/insurance/insurance.runtime.js';
 import { registerSettlementSubscribers } from './modules/insurance/settlement.service.js';
@@ -176,6 +177,8 @@ export async function buildApp(opts: AppOptions): Promise<{
   // The hub reaches the sockets of every node through the bus (docs/visits.md).
   const visits: VisitsRuntime = { hub: new VisitHub(ctx.bus), payments };
   app.addHook('onClose', async () => visits.hub.close());
+  // The session cache listens to the bus: a closed app stops listening (tests share one bus between apps).
+  app.addHook('onClose', async () => closeSessionCache(ctx));
   // The payment of an appointment or a visit reaches its module as the outbox event payments.order_paid.
   registerSchedulingSubscribers(ctx);
   registerVisitSubscribers(ctx, visits);

@@ -173,8 +173,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       // (1012) before the listener closes; in-flight requests then get drainMs to finish.
       await ctx.readiness.drain();
       await hl7?.close();
+      // The simulators' notifications in flight call this node's own routes: sent while it still listens.
+      // Bounded: a courier journey retrying a failing push must not hold the shutdown.
+      await Promise.race([
+        Promise.all([sim?.settle(), rx.simCourier?.settle()]),
+        new Promise((r) => setTimeout(r, config.cluster.drainMs).unref()),
+      ]);
       await closeWithin(app, config.cluster.drainMs); // stops accepting, lets in-flight requests finish
-      await Promise.all([sealer.stop(), jobs.stop(), outbox.stop(), sim?.settle()]);
+      await Promise.all([sealer.stop(), jobs.stop(), outbox.stop()]);
       await events?.stop(); // consumers hand back what they have not started
       await leader.stop(); // another node takes the relay and the jobs at once
       await nats?.drain().catch(() => {});

@@ -22,7 +22,8 @@ const engines: { name: 'NATS' | 'Redis'; url: string; open: Opener; own: typeof 
   {
     name: 'NATS',
     url: NATS_URL,
-    open: (url, nodeId, log = memoryLog()) => NatsBus.connect({ url, nodeId, log }),
+    open: (url, nodeId, log = memoryLog()) =>
+      NatsBus.connect({ url, nodeId, log, prefix: `test-${process.pid}` }),
     own: ownNats,
   },
   {
@@ -131,7 +132,9 @@ describe.each(engines)('the bus on $name', ({ name, url, open, own }) => {
     });
     await stop();
     const ours = wire.filter((s) => s.includes(topic));
-    const expected = name === 'NATS' ? `bus.${topic}.visit` : `test-${process.pid}:bus.${topic}.visit`;
+    // The deployment's prefix keeps two deployments on one NATS or Redis apart (YUNYI_NATS_PREFIX, YUNYI_REDIS_PREFIX).
+    const expected =
+      name === 'NATS' ? `bus.test-${process.pid}.${topic}.visit` : `test-${process.pid}:bus.${topic}.visit`;
     expect(ours.every((s) => s === expected)).toBe(true);
     expect(ours.some((s) => s.startsWith('yunyi.'))).toBe(false);
   });

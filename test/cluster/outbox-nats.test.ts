@@ -7,6 +7,7 @@ import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { sql } from 'kysely';
+import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/server/platform/audit/audit.js';
 import { runCommand } from '../../src/server/platform/command.js';
@@ -191,6 +192,25 @@ describe('two nodes on the shared NATS', () => {
       .execute();
     expect(receipts).toHaveLength(40);
     expect([...(await effects(ids)).values()].every((c) => c === 1)).toBe(true);
+  });
+
+  it('an event marked relayed long ago and never delivered (lost with a NATS store) is relayed again, once', async () => {
+    const id = uuidv7();
+    const longAgo = new Date(Date.now() - 20 * 60_000);
+    await database.db
+      .insertInto('outbox')
+      .values({
+        id,
+        topic: 'test.ping',
+        payload: JSON.stringify({ n: 4242 }),
+        created_at: longAgo,
+        available_at: longAgo,
+        relayed_at: longAgo,
+      })
+      .execute();
+    await until('the lost event handled', () => allHandledOnce([id]));
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await effects([id])).get(id)).toBe(1);
   });
 
   it('while the relay is held, the lag metrics count what waits; then it drains to zero', async () => {

@@ -22,7 +22,37 @@ export interface Bus {
   publish(subject: string, data: unknown): void;
   /** Returns the unsubscribe function. */
   subscribe<T = unknown>(subject: string, handler: BusHandler<T>): () => void;
+  /**
+   * Whether this node's messages reach the other nodes and theirs reach it now. While false, whatever the
+   * others publish (a revoked session) may be missing here: code that relies on hearing it stops trusting
+   * what it holds (the session cache stops caching and clears itself on every change).
+   */
+  readonly connected: boolean;
+  /** Called with the new state when `connected` changes; returns the unsubscribe function. */
+  onStatus(listener: (connected: boolean) => void): () => void;
   close(): Promise<void>;
+}
+
+/** The listeners of a bus's connection state (NatsBus, RedisBus). */
+export class StatusListeners {
+  private readonly listeners = new Set<(connected: boolean) => void>();
+
+  add(listener: (connected: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  emit(connected: boolean): void {
+    for (const l of this.listeners) {
+      try {
+        l(connected);
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
+  }
 }
 
 /** Whether a NATS subject pattern (`a.*.c`, `a.>`) matches a subject. */
@@ -41,7 +71,13 @@ export function subjectMatches(pattern: string, subject: string): boolean {
 export class LocalBus implements Bus {
   private readonly subs = new Set<{ pattern: string; handler: BusHandler }>();
 
+  readonly connected = true;
+
   constructor(readonly nodeId: string) {}
+
+  onStatus(): () => void {
+    return () => {};
+  }
 
   publish(subject: string, data: unknown): void {
     const message: BusMessage = { subject, data, origin: this.nodeId };

@@ -130,6 +130,25 @@ export interface IdempotencyRow {
 }
 
 /** The first answer again, or IDEMPOTENCY_KEY_REUSED when the key came with another request. */
+/**
+ * The key's record after waiting for its lock (a request with the key still in flight finishes first), in a
+ * short transaction of its own; null when there is none.
+ */
+export async function lockedIdempotencyRecord(
+  ctx: AppContext,
+  idem: Idempotency,
+): Promise<IdempotencyRow | null> {
+  if (!idem.key) return null;
+  const key = idem.key;
+  return ctx.db.transaction().execute(async (trx) => {
+    const { rows } = await sql<IdempotencyRow>`
+      select request_hash, status_code, body from idempotency_locked_record(${idem.accountId}, ${key})`.execute(
+      trx,
+    );
+    return rows[0] ?? null;
+  });
+}
+
 export function replayOf<T>(row: IdempotencyRow, idem: Idempotency): IdempotentResult<T> {
   if (row.request_hash !== idem.requestHash) throw errors.idempotencyKeyReused();
   return { status: row.status_code, body: row.body as T, replayed: true };

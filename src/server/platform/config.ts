@@ -42,7 +42,7 @@ export interface ClusterSettings {
   nodeId: string;
   /** NATS with JetStream: the outbox relay, durable consumers and the visit hub's fan-out between nodes. */
   natsUrl: string | null;
-  /** Redis: shared rate limits and the session cache's invalidation between nodes. */
+  /** Redis: shared rate limits; the bus between nodes (session revocations, the visit hub) when NATS_URL is not set. */
   redisUrl: string | null;
   /**
    * Put before this deployment's keys and channels in Redis (rate-limit counters, the Redis bus), so

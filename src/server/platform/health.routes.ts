@@ -8,7 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { Type } from 'typebox';
 import type { AppContext } from './context.js';
 import { platformErrors } from './errors.js';
@@ -125,14 +125,27 @@ const ReadyBody = Type.Object({
   checks: Type.Record(Type.String(), Type.String()),
 });
 
+/**
+ * Process metrics (CPU, memory, event-loop lag, GC) belong to the process, not to an app: prom-client starts a
+ * GC observer and an event-loop monitor that are never stopped, so collecting them per app would keep every
+ * app a test process builds alive through its registry. One registry per process, made on the first scrape
+ * (tests that never scrape start nothing), printed after the app's own.
+ */
+let processRegistry: Registry | null = null;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: 'yunyi_process_' });
+  }
+  return processRegistry;
+}
+
 export function healthRoutes(
   ctx: AppContext,
   opts: { pool?: PoolStats | undefined; metricsToken: string | null },
 ) {
   return async (app: FastifyInstance) => {
     if (opts.pool) registerPoolMetrics(ctx.metrics.registry, opts.pool);
-    // Process metrics (CPU, memory, event-loop lag, GC) on this app's registry, never the global one.
-    collectDefaultMetrics({ register: ctx.metrics.registry, prefix: 'yunyi_process_' });
 
     app.get('/readyz', {
       config: { access: 'public' },
@@ -162,7 +175,7 @@ export function healthRoutes(
       handler: async (request, reply) => {
         if (!metricsAllowed(request, opts.metricsToken))
           throw platformErrors.forbidden('指标仅对内网或持有 YUNYI_METRICS_TOKEN 的采集端开放。');
-        const text = await ctx.metrics.registry.metrics();
+        const text = `${await ctx.metrics.registry.metrics()}\n${await processMetrics().metrics()}`;
         return reply
           .header('content-type', ctx.metrics.registry.contentType)
           .header('cache-control', 'no-store')

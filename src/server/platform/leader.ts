@@ -63,6 +63,14 @@ export function startLeaderElection(opts: LeaderOptions): Leadership {
       const c = new pg.Client({
         connectionString: opts.databaseUrl,
         application_name: `yunyi-leader ${opts.nodeId}`.slice(0, 63),
+        // A leader whose host vanished (no FIN, no RST) must lose the lock in seconds, not after the kernel's
+        // two hours: the server probes this session's socket (keepalives every 5 s, 3 misses), and this side
+        // gives up a heartbeat that does not answer, stepping down (`drop`) rather than leading blind.
+        options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+        connectionTimeoutMillis: 5000,
+        query_timeout: Math.max(5000, opts.intervalMs * 5),
       });
       // A server restart or a terminated backend: the lock is gone with the session.
       c.on('error', (err) => {

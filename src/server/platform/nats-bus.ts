@@ -1,5 +1,5 @@
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import type { Bus, BusHandler, BusMessage } from './bus.js';
+import { type Bus, type BusHandler, type BusMessage, StatusListeners } from './bus.js';
 
 /** What the buses write to the log (a pino or Fastify logger). */
 export interface BusLog {
@@ -66,6 +66,11 @@ export class DropLog {
 export interface NatsBusOptions {
   url: string;
   nodeId: string;
+  /**
+   * The deployment's prefix (`config.cluster.natsPrefix`): on the wire a subject is `bus.<prefix>.<subject>`,
+   * so two deployments sharing one NATS (a cluster and a bench) never hear each other's frames.
+   */
+  prefix?: string;
   log: BusLog;
   /** Says once, after this long, that the first connection is still being waited for. */
   waitLogMs?: number;
@@ -80,16 +85,21 @@ export interface NatsBusOptions {
  * buffer would grow without bound; what must survive an outage is in PostgreSQL.
  */
 export class NatsBus implements Bus {
-  private connected = true;
+  private up = true;
+  private readonly status = new StatusListeners();
   private closing = false;
   private readonly drops: DropLog;
   private readonly subs = new Set<Subscription>();
+
+  private readonly wire: string;
 
   private constructor(
     private readonly nc: NatsConnection,
     readonly nodeId: string,
     private readonly log: BusLog,
+    prefix: string,
   ) {
+    this.wire = `${WIRE_PREFIX}${prefix}.`;
     this.drops = new DropLog(log, 'NATS');
     void this.watch();
   }
@@ -112,7 +122,7 @@ export class NatsBus implements Bus {
         pingInterval: 10_000,
         maxPingOut: 2,
       });
-      return new NatsBus(nc, opts.nodeId, opts.log);
+      return new NatsBus(nc, opts.nodeId, opts.log, opts.prefix ?? 'yunyi');
     } finally {
       clearTimeout(waiting);
     }
@@ -126,23 +136,34 @@ export class NatsBus implements Bus {
   private async watch(): Promise<void> {
     for await (const s of this.nc.status()) {
       if (s.type === 'disconnect' || s.type === 'staleConnection') {
-        if (this.connected && !this.closing)
-          this.log.warn({ type: s.type }, 'NATS connection lost: reconnecting');
-        this.connected = false;
+        if (this.up && !this.closing) this.log.warn({ type: s.type }, 'NATS connection lost: reconnecting');
+        if (this.up) {
+          this.up = false;
+          this.status.emit(false);
+        }
       } else if (s.type === 'reconnect') {
-        this.connected = true;
+        this.up = true;
         this.drops.recovered();
+        this.status.emit(true);
       }
     }
   }
 
+  get connected(): boolean {
+    return this.up && !this.nc.isClosed();
+  }
+
+  onStatus(listener: (connected: boolean) => void): () => void {
+    return this.status.add(listener);
+  }
+
   publish(subject: string, data: unknown): void {
-    if (!this.connected || this.nc.isClosed()) {
+    if (!this.connected) {
       this.drops.drop();
       return;
     }
     try {
-      this.nc.publish(WIRE_PREFIX + subject, encodeEnvelope(this.nodeId, data));
+      this.nc.publish(this.wire + subject, encodeEnvelope(this.nodeId, data));
     } catch (err) {
       // A payload over the server's max_payload or a connection closing under us: this message only.
       this.log.error({ err, subject }, 'bus message not published');
@@ -150,10 +171,10 @@ export class NatsBus implements Bus {
   }
 
   subscribe<T = unknown>(subject: string, handler: BusHandler<T>): () => void {
-    const sub = this.nc.subscribe(WIRE_PREFIX + subject, {
+    const sub = this.nc.subscribe(this.wire + subject, {
       callback: (err, msg) => {
         if (err) return;
-        const message = decodeEnvelope<T>(msg.subject.slice(WIRE_PREFIX.length), msg.string());
+        const message = decodeEnvelope<T>(msg.subject.slice(this.wire.length), msg.string());
         if (!message) {
           this.log.warn({ subject: msg.subject }, 'bus message not understood');
           return;
@@ -177,7 +198,7 @@ export class NatsBus implements Bus {
     if (this.closing) return;
     this.closing = true;
     if (this.nc.isClosed()) return;
-    if (!this.connected) return this.nc.close();
+    if (!this.up) return this.nc.close();
     // drain: what was published reaches the server before the connection ends (bounded: a server that
     // goes away during the drain must not hold the node's shutdown).
     const timer = setTimeout(() => void this.nc.close(), 2000);

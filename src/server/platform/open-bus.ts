@@ -9,8 +9,8 @@ import { RedisBus } from './redis-bus.js';
  * served before it could reach the others would show each visit's sockets half of the conversation.
  */
 export async function openBus(config: Config, log: BusLog): Promise<Bus> {
-  const { nodeId, natsUrl, redisUrl, redisPrefix } = config.cluster;
-  if (natsUrl) return NatsBus.connect({ url: natsUrl, nodeId, log });
+  const { nodeId, natsUrl, natsPrefix, redisUrl, redisPrefix } = config.cluster;
+  if (natsUrl) return NatsBus.connect({ url: natsUrl, nodeId, log, prefix: natsPrefix });
   if (redisUrl) return RedisBus.connect({ url: redisUrl, nodeId, log, channelPrefix: `${redisPrefix}:` });
   return new LocalBus(nodeId);
 }

@@ -59,6 +59,8 @@ const ACK_WAIT_MS = 30_000;
 /** Messages a node takes from one consumer at a time (the rest stay for other nodes). */
 const PULL_BATCH = 10;
 const MAX_BACKOFF_MS = 10 * 60_000;
+/** Longer than the stream's duplicate window (10 min, platform/nats.ts), or the second publish is dropped. */
+const RERELAY_AFTER_MS = 15 * 60_000;
 
 /** Redelivery delay after the n-th failed delivery: 1 s doubling, at most 10 min (as in process). */
 export function redeliveryDelayMs(deliveryCount: number): number {
@@ -75,6 +77,38 @@ export async function startJetStreamOutbox(
   const js: JetStreamClient = jetstream(nc);
   const stream = await ensureStream(jsm, prefix);
   let stopped = false;
+
+  // ---- consumers exist before anything is relayed --------------------------------------------------------
+  const ensureConsumer = async (durable: string, topic: string) => {
+    try {
+      await jsm.consumers.info(stream, durable);
+      return;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    await jsm.consumers
+      .add(stream, {
+        durable_name: durable,
+        filter_subject: `${prefix}.${topic}`,
+        ack_policy: AckPolicy.Explicit,
+        ack_wait: ACK_WAIT_MS * 1e6,
+        // A subscriber added in a later release starts from its first deploy, not from a week of history.
+        deliver_policy: DeliverPolicy.New,
+        max_deliver: -1,
+      })
+      .catch(async (err) => {
+        // Another node created it first.
+        await jsm.consumers.info(stream, durable).catch(() => {
+          throw err;
+        });
+      });
+  };
+
+  // A consumer starts at the first event published after it exists (DeliverPolicy.New): every subscriber's
+  // consumer is made before this node relays, so no event is published to a stream nobody reads yet.
+  await Promise.all(
+    ctx.outbox.registrations().map((reg) => ensureConsumer(consumerName(reg.name, reg.topic), reg.topic)),
+  );
 
   // ---- relay ------------------------------------------------------------------------------------------
   const relayBatch = async (): Promise<number> => {
@@ -139,38 +173,34 @@ export async function startJetStreamOutbox(
       if (leader.isLeader()) relayInBackground();
     },
   });
+  // Relayed but still not delivered long after (a message JetStream lost with its store, a consumer made
+  // too late), with no failure recorded: relayed again. Later than the duplicate window, so JetStream stores it anew; the receipts
+  // make the second delivery a no-op for the subscribers that already had it.
+  const rerelayStale = async () => {
+    const before = new Date(ctx.clock.now().getTime() - RERELAY_AFTER_MS);
+    const res = await ctx.db
+      .updateTable('outbox')
+      .set({ relayed_at: null })
+      .where('delivered_at', 'is', null)
+      .where('relayed_at', '<', before)
+      // A subscriber that keeps failing has its error here and its message in JetStream, being retried.
+      .where('last_error', 'is', null)
+      .executeTakeFirst();
+    const n = Number(res.numUpdatedRows ?? 0);
+    if (n > 0)
+      log.warn({ events: n }, 'outbox: events relayed long ago and still undelivered are relayed again');
+  };
   const sweeper = startLoop(
     opts.intervalMs,
-    () => (leader.isLeader() ? relay() : Promise.resolve()),
+    async () => {
+      if (!leader.isLeader()) return;
+      await rerelayStale();
+      await relay();
+    },
     (err) => log.warn({ err }, 'outbox relay failed; it retries'),
   );
 
   // ---- consumers --------------------------------------------------------------------------------------
-  const ensureConsumer = async (durable: string, topic: string) => {
-    try {
-      await jsm.consumers.info(stream, durable);
-      return;
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    await jsm.consumers
-      .add(stream, {
-        durable_name: durable,
-        filter_subject: `${prefix}.${topic}`,
-        ack_policy: AckPolicy.Explicit,
-        ack_wait: ACK_WAIT_MS * 1e6,
-        // A subscriber added in a later release starts from its first deploy, not from a week of history.
-        deliver_policy: DeliverPolicy.New,
-        max_deliver: -1,
-      })
-      .catch(async (err) => {
-        // Another node created it first.
-        await jsm.consumers.info(stream, durable).catch(() => {
-          throw err;
-        });
-      });
-  };
-
   const handle = async (reg: Registration, m: JsMsg) => {
     let event: OutboxEvent;
     try {

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { type Bus, type BusHandler, subjectMatches } from './bus.js';
+import { type Bus, type BusHandler, StatusListeners, subjectMatches } from './bus.js';
 import { type BusLog, DropLog, decodeEnvelope, encodeEnvelope, redactUrl, WIRE_PREFIX } from './nats-bus.js';
 
 export interface RedisBusOptions {
@@ -38,6 +38,8 @@ export class RedisBus implements Bus {
   private readonly globs = new Map<string, Set<{ pattern: string; handler: BusHandler }>>();
   private readonly prefix: string;
   private closing = false;
+  private readonly status = new StatusListeners();
+  private wasConnected = true;
 
   private constructor(
     private readonly pub: Redis,
@@ -59,6 +61,10 @@ export class RedisBus implements Bus {
     });
     // The subscriber's errors are the same outage, already said by the publisher's.
     sub.on('error', () => {});
+    // Either connection away means messages are missed one way: the state is both together.
+    for (const c of [pub, sub])
+      for (const event of ['ready', 'close', 'end', 'reconnecting'] as const)
+        c.on(event, () => this.statusChanged());
     sub.on('pmessage', (glob: string, channel: string, raw: string) => this.deliver(glob, channel, raw));
   }
 
@@ -86,6 +92,21 @@ export class RedisBus implements Bus {
 
   get dropped(): number {
     return this.drops.dropped;
+  }
+
+  get connected(): boolean {
+    return this.pub.status === 'ready' && this.sub.status === 'ready';
+  }
+
+  onStatus(listener: (connected: boolean) => void): () => void {
+    return this.status.add(listener);
+  }
+
+  private statusChanged(): void {
+    const now = this.connected;
+    if (now === this.wasConnected) return;
+    this.wasConnected = now;
+    this.status.emit(now);
   }
 
   private deliver(glob: string, channel: string, raw: string): void {

@@ -64,8 +64,10 @@ export function checkPayload(key: Buffer, text: string, now: Date): PayloadCheck
     return { ok: false, problem: 'malformed' };
   }
   const minute = Number(minuteText);
-  const given = Buffer.from(macText, 'base64url');
-  const expected = mac(key, cardId, minute);
+  // Compared as the text the platform writes: 22 base64url characters carry 16 bytes and 4 spare bits, so
+  // decoding first would accept four spellings of one MAC (a changed last character passed 1 time in 4).
+  const given = Buffer.from(macText, 'utf8');
+  const expected = Buffer.from(mac(key, cardId, minute).toString('base64url'), 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, problem: 'bad_mac' };
   }

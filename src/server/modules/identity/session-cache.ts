@@ -38,12 +38,37 @@ export class SessionCache {
    */
   private revocations = 0;
   private readonly unsubscribe: () => void;
+  private readonly unwatch: () => void;
+  /** Revocations this node made while its bus was away: announced when it is back. */
+  private unannounced: SessionsRevoked[] = [];
 
   constructor(
     private readonly ttlMs: number,
-    bus: AppContext['bus'],
+    private readonly bus: AppContext['bus'],
   ) {
     this.unsubscribe = bus.subscribe<SessionsRevoked>(SESSIONS_REVOKED, (message) => this.drop(message.data));
+    // While the bus is away this node may miss another node's revocation: it caches nothing, and whatever
+    // it held is dropped both when the bus goes and when it comes back (a revocation may have been missed
+    // in between). What it revoked itself meanwhile is announced on reconnect.
+    this.unwatch = bus.onStatus((connected) => {
+      this.clear();
+      if (!connected) return;
+      const pending = this.unannounced;
+      this.unannounced = [];
+      for (const revoked of pending) bus.publish(SESSIONS_REVOKED, revoked);
+    });
+  }
+
+  /** Tells every node (this one already dropped them); kept for the reconnect while the bus is away. */
+  announce(revoked: SessionsRevoked): void {
+    if (this.bus.connected) this.bus.publish(SESSIONS_REVOKED, revoked);
+    else if (this.unannounced.length < 10_000) this.unannounced.push(revoked);
+  }
+
+  private clear(): void {
+    this.revocations++;
+    this.entries.clear();
+    this.keyOfSession.clear();
   }
 
   get epoch(): number {
@@ -52,6 +77,7 @@ export class SessionCache {
 
   /** A fresh entry (read less than the time to live ago), or undefined. */
   get(key: string, now: number): CachedSession | undefined {
+    if (!this.bus.connected) return undefined;
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (now - entry.readAt >= this.ttlMs || now < entry.readAt) {
@@ -62,7 +88,7 @@ export class SessionCache {
   }
 
   put(key: string, entry: CachedSession, epoch: number): void {
-    if (this.ttlMs <= 0 || epoch !== this.revocations) return;
+    if (this.ttlMs <= 0 || epoch !== this.revocations || !this.bus.connected) return;
     const old = this.entries.get(key);
     if (old) this.remove(key, old);
     if (this.entries.size >= MAX_ENTRIES) {
@@ -99,6 +125,7 @@ export class SessionCache {
 
   close(): void {
     this.unsubscribe();
+    this.unwatch();
     this.entries.clear();
     this.keyOfSession.clear();
   }
@@ -132,6 +159,7 @@ export function closeSessionCache(ctx: AppContext): void {
  * node that reads the session again before the commit would cache the row as it was.
  */
 export function announceSessionsRevoked(ctx: AppContext, revoked: SessionsRevoked): void {
-  sessionCacheOf(ctx).drop(revoked);
-  ctx.bus.publish(SESSIONS_REVOKED, revoked);
+  const cache = sessionCacheOf(ctx);
+  cache.drop(revoked);
+  cache.announce(revoked);
 }

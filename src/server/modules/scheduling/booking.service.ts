@@ -6,6 +6,7 @@ import {
   type Idempotency,
   type IdempotentResult,
   idempotencyRecordJson,
+  lockedIdempotencyRecord,
   recordIdempotentResult,
   replayOf,
   requestHash,
@@ -14,7 +15,7 @@ import {
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { mapUniqueViolation } from '../../platform/db/unique.js';
-import { errors } from '../../platform/errors.js';
+import { AppError, errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { type BookingParties, bookingParties, institutionFacts } from '../directory/directory.api.js';
 import { identityErrors, patientCardJson, requirePatientAccess } from '../identity/identity.api.js';
@@ -239,7 +240,22 @@ export async function book(
     return replayOf<BookResult>({ request_hash, status_code, body }, idem);
   }
   if (channel !== 'public' && !input.patientId) throw errors.validationFailed('转诊预约须指定 patientId。');
-  const { patient, parties, policy } = await judge(ctx.db, auth, input, channel, facts, ctx.clock.now());
+  let judged: Awaited<ReturnType<typeof judge>>;
+  try {
+    judged = await judge(ctx.db, auth, input, channel, facts, ctx.clock.now());
+  } catch (err) {
+    // A keyed refusal other than SLOT_FULL may be a retry racing its own first request, which is booking
+    // while something changed between the two looks (the session stopped, another booking raised the active
+    // count): the key's lock is waited for and a committed first answer replayed instead. SLOT_FULL needs no
+    // such look — the first request's token still looks free to this one until it commits.
+    if (idem.key && err instanceof AppError && err.code !== schedulingErrors.tokensFull.spec.code) {
+      const first = await lockedIdempotencyRecord(ctx, idem);
+      if (first) return replayOf<BookResult>(first, idem);
+    }
+    throw err;
+  }
+  const { patient, parties, policy } = judged;
+
   const schedule = { ...facts, id: facts.id! };
   const paid = schedule.fee_fen > 0;
 

@@ -53,6 +53,8 @@ function twoNodes() {
   const subs: { node: string; handler: BusHandler }[] = [];
   const busOf = (nodeId: string): Bus => ({
     nodeId,
+    connected: true,
+    onStatus: () => () => {},
     publish(subject, data) {
       // JSON on the way, as on the wire: a frame must survive it.
       const copy = JSON.parse(JSON.stringify(data));

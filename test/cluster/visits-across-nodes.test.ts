@@ -9,75 +9,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { NatsBus } from '../../src/server/platform/nats-bus.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
-import type { ServerFrame, VisitMessage } from '../../src/shared/visits.js';
+import type { ServerFrame } from '../../src/shared/visits.js';
 import { chen, ids, paidVisit, setupVisitsApp, t, zhang } from '../support/visits.js';
+import { SocketClient } from '../support/ws-client.js';
 import { NATS_URL, requireService } from './services.js';
 
-/** A socket that records every frame and waits for one matching a predicate. */
-class Client {
-  readonly frames: ServerFrame[] = [];
-  private waiters: { pred: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];
-  ws!: WebSocket;
-
-  static async open(base: string, token: string): Promise<Client> {
-    const c = new Client();
-    c.ws = new WebSocket(`${base.replace('http', 'ws')}/ws?token=${token}`);
-    c.ws.on('message', (raw) => {
-      const f = JSON.parse(String(raw)) as ServerFrame;
-      c.frames.push(f);
-      const due = c.waiters.filter((w) => w.pred(f));
-      c.waiters = c.waiters.filter((w) => !due.includes(w));
-      for (const w of due) w.resolve(f);
-    });
-    await new Promise((resolve, reject) => {
-      c.ws.once('open', resolve);
-      c.ws.once('error', reject);
-    });
-    return c;
-  }
-
-  send(frame: unknown) {
-    this.ws.send(JSON.stringify(frame));
-  }
-
-  wait(pred: (f: ServerFrame) => boolean, ms = 10_000): Promise<ServerFrame> {
-    const seen = this.frames.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no matching frame; got ${JSON.stringify(this.frames)}`)),
-        ms,
-      );
-      this.waiters.push({
-        pred,
-        resolve: (f) => {
-          clearTimeout(timer);
-          resolve(f);
-        },
-      });
-    });
-  }
-
-  messages(): VisitMessage[] {
-    return this.frames.flatMap((f) => (f.type === 'message' ? [f.message] : []));
-  }
-
-  /** Message ids received more than once (never, when the hub skips its own echoes). */
-  repeated(): number[] {
-    const ids = this.messages().map((m) => m.id);
-    return ids.filter((id, i) => ids.indexOf(id) !== i);
-  }
-
-  async close() {
-    const closed = new Promise((r) => this.ws.once('close', r));
-    this.ws.close();
-    await closed;
-  }
-}
+const Client = SocketClient;
+type Client = SocketClient;
 
 const textIs = (text: string) => (f: ServerFrame) => f.type === 'message' && f.message.text === text;
 const of = (c: Client, type: ServerFrame['type']) => c.frames.filter((f) => f.type === type);

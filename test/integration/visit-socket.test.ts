@@ -11,6 +11,7 @@ import { newId } from '../../src/server/platform/ids.js';
 import type { ServerFrame, VisitMessage } from '../../src/shared/visits.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { makePatients } from '../support/people.js';
+import { SocketClient } from '../support/ws-client.js';
 
 let t: TestApp;
 let base: string;
@@ -20,59 +21,8 @@ let lina: string;
 let visitId: string;
 let doctorId: string;
 
-/** A test client that records every frame and can wait for one matching a predicate. */
-class Client {
-  readonly frames: ServerFrame[] = [];
-  private waiters: { pred: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];
-  ws!: WebSocket;
-
-  static async open(token: string): Promise<Client> {
-    const c = new Client();
-    c.ws = new WebSocket(`${base.replace('http', 'ws')}/ws?token=${token}`);
-    c.ws.on('message', (raw) => {
-      const f = JSON.parse(String(raw)) as ServerFrame;
-      c.frames.push(f);
-      const due = c.waiters.filter((w) => w.pred(f));
-      c.waiters = c.waiters.filter((w) => !due.includes(w));
-      for (const w of due) w.resolve(f);
-    });
-    await new Promise((resolve, reject) => {
-      c.ws.once('open', resolve);
-      c.ws.once('error', reject);
-    });
-    return c;
-  }
-
-  send(frame: unknown) {
-    this.ws.send(JSON.stringify(frame));
-  }
-
-  wait(pred: (f: ServerFrame) => boolean, ms = 5000): Promise<ServerFrame> {
-    const seen = this.frames.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no matching frame; got ${JSON.stringify(this.frames)}`)),
-        ms,
-      );
-      this.waiters.push({
-        pred,
-        resolve: (f) => {
-          clearTimeout(timer);
-          resolve(f);
-        },
-      });
-    });
-  }
-
-  messages(): VisitMessage[] {
-    return this.frames.flatMap((f) => (f.type === 'message' ? [f.message] : []));
-  }
-
-  close() {
-    this.ws.close();
-  }
-}
+/** A socket on this file's server (test/support/ws-client.ts). */
+const Client = { open: (token: string) => SocketClient.open(base, token) };
 
 const isResumed = (f: ServerFrame) => f.type === 'resumed';
 const textIs = (text: string) => (f: ServerFrame) => f.type === 'message' && f.message.text === text;

@@ -21,6 +21,7 @@ import {
   ResumingSocket,
   request,
   sleep,
+  socketsOnTwoNodes,
   startClusterFixture,
   untilAnswered,
   withContext,
@@ -108,16 +109,7 @@ async function say(token: string, clientId: string): Promise<{ status: number; i
 
 it('loses no booking and no message while NATS and then Redis restart', { timeout: 300_000 }, async () => {
   const front = f.cluster.url;
-  const p = new ResumingSocket(front, chatter.token, visitId);
-  await p.connect();
-  let d = new ResumingSocket(front, doctor.token, visitId);
-  await d.connect();
-  for (let i = 0; i < 10 && d.upstream === p.upstream; i++) {
-    d.close();
-    d = new ResumingSocket(front, doctor.token, visitId);
-    await d.connect();
-  }
-  expect(d.upstream).not.toBe(p.upstream);
+  const { p, d } = await socketsOnTwoNodes(front, visitId, chatter.token, doctor.token);
 
   // The load: bookings on 4 lanes and one conversation, until told to stop.
   let stop = false;

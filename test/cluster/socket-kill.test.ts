@@ -15,9 +15,9 @@ import {
   finalOf,
   makePatients,
   nodeIndexOf,
-  ResumingSocket,
   request,
   sleep,
+  socketsOnTwoNodes,
   startClusterFixture,
   untilAnswered,
   withContext,
@@ -66,17 +66,7 @@ async function history(): Promise<VisitMessage[]> {
 
 it('reconnects the sockets of a killed node to another node and resumes without loss or duplicates', async () => {
   const front = f.cluster.url;
-  const p = new ResumingSocket(front, patient.token, visitId);
-  await p.connect();
-  // The doctor's socket on the other node, so that every message crosses nodes (round robin alternates).
-  let d = new ResumingSocket(front, doctor.token, visitId);
-  await d.connect();
-  for (let i = 0; i < 10 && d.upstream === p.upstream; i++) {
-    d.close();
-    d = new ResumingSocket(front, doctor.token, visitId);
-    await d.connect();
-  }
-  expect(d.upstream).not.toBe(p.upstream);
+  const { p, d } = await socketsOnTwoNodes(front, visitId, patient.token, doctor.token);
   const victim = nodeIndexOf(f.cluster, p.upstream);
   expect(victim).toBeGreaterThanOrEqual(0);
 

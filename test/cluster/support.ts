@@ -315,6 +315,29 @@ export class ResumingSocket {
 }
 
 /** Ids that arrived more than once. */
+/**
+ * A patient's and a doctor's resuming sockets through the front, on different nodes (nginx's round robin
+ * alternates; the doctor reconnects until it lands elsewhere), so every message crosses nodes.
+ */
+export async function socketsOnTwoNodes(
+  front: string,
+  visitId: string,
+  patientToken: string,
+  doctorToken: string,
+): Promise<{ p: ResumingSocket; d: ResumingSocket }> {
+  const p = new ResumingSocket(front, patientToken, visitId);
+  await p.connect();
+  let d = new ResumingSocket(front, doctorToken, visitId);
+  await d.connect();
+  for (let i = 0; i < 10 && d.upstream === p.upstream; i++) {
+    d.close();
+    d = new ResumingSocket(front, doctorToken, visitId);
+    await d.connect();
+  }
+  if (d.upstream === p.upstream) throw new Error(`both sockets stayed on ${p.upstream}`);
+  return { p, d };
+}
+
 export function duplicates(messages: VisitMessage[]): number[] {
   const count = new Map<number, number>();
   for (const m of messages) count.set(m.id, (count.get(m.id) ?? 0) + 1);

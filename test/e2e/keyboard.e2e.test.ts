@@ -55,16 +55,32 @@ describe('keyboard only', () => {
       (el) => el.getAttribute('role') === 'menu' || el.closest('[role="menu"]') !== null,
     );
     expect(await focusIsVisible(page)).toBe(true);
+    // The menu itself takes the focus first (its text is every entry's); ArrowDown then focuses an entry.
+    const activeEntry = () => {
+      const menu = document.querySelector('.staff-sider [role="menu"]');
+      const id = menu?.getAttribute('aria-activedescendant');
+      const item = id ? document.getElementById(id) : document.activeElement;
+      return item?.getAttribute('role') === 'menuitem' ? (item.textContent ?? '') : '';
+    };
     for (let i = 0; i < 20; i += 1) {
-      // The menu itself takes the focus first (its text is every entry's); ArrowDown then focuses an entry.
-      const active = await page.evaluate(() => {
-        const menu = document.querySelector('.staff-sider [role="menu"]');
-        const id = menu?.getAttribute('aria-activedescendant');
-        const item = id ? document.getElementById(id) : document.activeElement;
-        return item?.getAttribute('role') === 'menuitem' ? (item.textContent ?? '') : '';
-      });
+      const active = await page.evaluate(activeEntry);
       if (active.includes('排班管理')) break;
       await page.keyboard.press('ArrowDown');
+      // Wait for the highlight to move before reading it again: on a busy machine the next read could see
+      // the old entry, press once more and overshoot 排班管理.
+      await page
+        .waitForFunction(
+          (before) => {
+            const menu = document.querySelector('.staff-sider [role="menu"]');
+            const id = menu?.getAttribute('aria-activedescendant');
+            const item = id ? document.getElementById(id) : document.activeElement;
+            const now = item?.getAttribute('role') === 'menuitem' ? (item.textContent ?? '') : '';
+            return now !== before;
+          },
+          active,
+          { timeout: 2000 },
+        )
+        .catch(() => {}); // the last entry: ArrowDown moves nowhere
     }
     await page.keyboard.press('Enter');
     await page.getByTestId('schedules-page').waitFor();

@@ -4,8 +4,7 @@ import type { AuthContext } from '../../platform/auth/access.js';
 import { type CommandScope, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
-import { departmentFacts, institutionFacts, practitionerProfiles } from '../directory/directory.api.js';
-import { patientNames, patientsOfAccount, requirePatientAccess } from '../identity/identity.api.js';
+import { patientsOfAccount, requirePatientAccess } from '../identity/identity.api.js';
 import { notices } from '../notifications/notices.js';
 import { notify } from '../notifications/notify.js';
 import { closeOrder, lockOrder, type OrderPaid, requestRefund } from '../payments/payments.api.js';
@@ -13,6 +12,7 @@ import { liveVisitOfAppointment } from '../visits/visits.api.js';
 import { type AppointmentStatus, type Channel, canCancel, shanghaiInstant } from './schedule.rules.js';
 import { policyOf } from './schedule.service.js';
 import { schedulingErrors } from './scheduling.errors.js';
+import { sessionNames } from './session-names.js';
 import { releaseToken } from './waitlist.service.js';
 
 export type { AppointmentView };
@@ -171,37 +171,14 @@ export async function listAppointments(
   }
   const rows = await q.execute();
   if (rows.length === 0) return [];
-  const [doctors, departments, institutions, names] = await Promise.all([
-    practitionerProfiles(
-      db,
-      rows.map((r) => r.practitioner_id),
-    ),
-    departmentFacts(
-      db,
-      rows.map((r) => r.department_id),
-    ),
-    institutionFacts(
-      db,
-      rows.map((r) => r.institution_id),
-    ),
-    patientNames(
-      db,
-      rows.map((r) => r.patient_id),
-    ),
-  ]);
+  const namesOf = await sessionNames(db, rows);
   return rows.map((r) => ({
     id: r.id,
     status: r.status as AppointmentStatus,
     scheduleId: r.schedule_id,
     patientId: r.patient_id,
-    patientName: names.get(r.patient_id) ?? '',
     doctorId: r.practitioner_id,
-    doctorName: doctors.get(r.practitioner_id)?.name ?? '',
-    departmentName: departments.get(r.department_id)?.name ?? '',
-    institutionName: institutions.get(r.institution_id)?.name ?? '',
-    ...(institutions.get(r.institution_id)?.nameEn
-      ? { institutionNameEn: institutions.get(r.institution_id)!.nameEn! }
-      : {}),
+    ...namesOf(r),
     date: r.date,
     mode: r.mode as Mode,
     channel: r.channel as Channel,

@@ -7,8 +7,8 @@ import type {
   WaitlistStatus,
 } from '../../../shared/scheduling.js';
 import type { AppContext } from '../../platform/context.js';
-import { departmentFacts, institutionFacts, practitionerProfiles } from '../directory/directory.api.js';
-import { patientNames, patientsOfAccount } from '../identity/identity.api.js';
+import { patientsOfAccount } from '../identity/identity.api.js';
+import { sessionNames } from './session-names.js';
 
 /**
  * 我的候补: the waitlist entries of the account's own patient record and of the dependents it is an active
@@ -55,42 +55,28 @@ export async function listWaitlist(
   if (query.status) q = q.where('w.status', '=', query.status);
   const rows = await q.execute();
   if (rows.length === 0) return { items: [] };
-  const [doctors, departments, institutions, names] = await Promise.all([
-    practitionerProfiles(
-      db,
-      rows.map((r) => r.practitioner_id),
-    ),
-    departmentFacts(
-      db,
-      rows.map((r) => r.department_id),
-    ),
-    institutionFacts(
-      db,
-      rows.map((r) => r.institution_id),
-    ),
-    patientNames(
-      db,
-      rows.map((r) => r.patient_id),
-    ),
-  ]);
-  const items: WaitlistItem[] = rows.map((r) => ({
-    id: r.id,
-    scheduleId: r.schedule_id,
-    patientId: r.patient_id,
-    patientName: names.get(r.patient_id) ?? '',
-    status: r.status as WaitlistStatus,
-    position: r.position === null ? null : Number(r.position),
-    doctorId: r.practitioner_id,
-    doctorName: doctors.get(r.practitioner_id)?.name ?? '',
-    departmentName: departments.get(r.department_id)?.name ?? '',
-    institutionName: institutions.get(r.institution_id)?.name ?? '',
-    date: r.date,
-    startTime: r.start_time.slice(0, 5),
-    endTime: r.end_time.slice(0, 5),
-    mode: r.mode as Mode,
-    feeFen: r.fee_fen,
-    appointmentId: r.appointment_id,
-    createdAt: r.created_at.toISOString(),
-  }));
+  const namesOf = await sessionNames(db, rows);
+  const items: WaitlistItem[] = rows.map((r) => {
+    const n = namesOf(r);
+    return {
+      id: r.id,
+      scheduleId: r.schedule_id,
+      patientId: r.patient_id,
+      patientName: n.patientName,
+      status: r.status as WaitlistStatus,
+      position: r.position === null ? null : Number(r.position),
+      doctorId: r.practitioner_id,
+      doctorName: n.doctorName,
+      departmentName: n.departmentName,
+      institutionName: n.institutionName,
+      date: r.date,
+      startTime: r.start_time.slice(0, 5),
+      endTime: r.end_time.slice(0, 5),
+      mode: r.mode as Mode,
+      feeFen: r.fee_fen,
+      appointmentId: r.appointment_id,
+      createdAt: r.created_at.toISOString(),
+    };
+  });
   return { items };
 }

@@ -16,7 +16,13 @@ export const ROLES = [
   'org_admin',
   'regulator',
   'insurer',
+  // DJ-8 三权分立: the platform's three administrators; no account holds two of them.
+  'system_admin',
+  'security_admin',
+  'audit_admin',
 ] as const;
+/** DJ-8: the three separated administrator roles. */
+export const ADMIN_ROLES = ['system_admin', 'security_admin', 'audit_admin'] as const;
 export const Role = Type.Enum(ROLES);
 export type Role = Static<typeof Role>;
 

@@ -51,17 +51,19 @@ export function App() {
                   </RequireConsole>
                 }
               />
-              {(['clinic', 'admin', 'regulator', 'insurer'] as const).map((console) => (
-                <Route
-                  key={console}
-                  path={`/${console}/*`}
-                  element={
-                    <RequireConsole console={console}>
-                      <StaffApp console={console} />
-                    </RequireConsole>
-                  }
-                />
-              ))}
+              {(['clinic', 'admin', 'regulator', 'insurer', 'system', 'security', 'audit'] as const).map(
+                (console) => (
+                  <Route
+                    key={console}
+                    path={`/${console}/*`}
+                    element={
+                      <RequireConsole console={console}>
+                        <StaffApp console={console} />
+                      </RequireConsole>
+                    }
+                  />
+                ),
+              )}
               <Route path="*" element={<RootRedirect />} />
             </Routes>
           </Suspense>

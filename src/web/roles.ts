@@ -1,6 +1,14 @@
 import type { Role } from '../shared/identity.js';
 
-export type Console = 'patient' | 'clinic' | 'admin' | 'regulator' | 'insurer';
+export type Console =
+  | 'patient'
+  | 'clinic'
+  | 'admin'
+  | 'regulator'
+  | 'insurer'
+  | 'system'
+  | 'security'
+  | 'audit';
 
 const CONSOLE_OF_ROLE: Record<Role, Console> = {
   patient: 'patient',
@@ -11,6 +19,9 @@ const CONSOLE_OF_ROLE: Record<Role, Console> = {
   org_admin: 'admin',
   regulator: 'regulator',
   insurer: 'insurer',
+  system_admin: 'system',
+  security_admin: 'security',
+  audit_admin: 'audit',
 };
 
 /** Roles that may open each console. */
@@ -20,6 +31,9 @@ export const CONSOLE_ROLES: Record<Console, Role[]> = {
   admin: ['org_admin'],
   regulator: ['regulator'],
   insurer: ['insurer'],
+  system: ['system_admin'],
+  security: ['security_admin'],
+  audit: ['audit_admin'],
 };
 
 /** The first staff role decides the home; an account with only the patient role lands on the H5. */

@@ -31,6 +31,61 @@ export interface Config {
   hl7: Hl7Settings;
   insurance: InsuranceSettings;
   cluster: ClusterSettings;
+  security: SecuritySettings;
+}
+
+/**
+ * 等保三级 ([10/12], docs/security.md): the numbers an assessor checks, as settings with the defaults of
+ * ../shared/docs/security.md. Every one has an environment variable (docs/operations.md lists them).
+ */
+export interface SecuritySettings {
+  /** DJ-2: staff passwords; patients (SMS login; a password is optional) meet the lighter patient policy. */
+  password: {
+    minLength: number;
+    /** Of the four classes: lower case, upper case, digits, other characters. */
+    minClasses: number;
+    /** A staff password older than this must be changed at the next login. */
+    maxAgeDays: number;
+    /** How many earlier passwords may not be used again. */
+    historyCount: number;
+    patientMinLength: number;
+    patientMinClasses: number;
+  };
+  /** DJ-6: second factor. */
+  mfa: {
+    /** The issuer an authenticator app shows beside the account. */
+    issuer: string;
+    /** How long a login's second-factor challenge may be answered. */
+    challengeTtlMs: number;
+    /** Demo mode: demo accounts that have not enrolled a second factor log in with the password alone. */
+    demoSkip: boolean;
+  };
+  /**
+   * DJ-19: address ranges (CIDR) from which staff consoles and staff API routes are served. Default: any in
+   * demo mode; otherwise loopback and the private ranges (10/8, 172.16/12, 192.168/16, fc00::/7).
+   */
+  consoleRanges: string[];
+  /** DJ-17, DJ-30: intrusion detection thresholds and the per-account limits on exports and bulk reads. */
+  alerts: {
+    /** Failed logins on this many different accounts from one address within the window: brute force. */
+    bruteForceAccounts: number;
+    bruteForceWindowMs: number;
+    /** Refusals (403/404) on this many different patient ids by one account within the window: enumeration. */
+    enumerationIds: number;
+    enumerationWindowMs: number;
+    /** Exports per account per hour (refused beyond, and an alert). */
+    exportsPerHour: number;
+    /** Patient records read per account per hour before it is unusual (an alert; refused at twice this). */
+    bulkReadsPerHour: number;
+  };
+  /** DJ-21: a clamd (ClamAV) daemon uploads are scanned by; null: no scanning (type checks only). */
+  clamd: { host: string; port: number; timeoutMs: number } | { socketPath: string; timeoutMs: number } | null;
+  /** DJ-5: serve HTTPS directly (small deployments without a proxy). */
+  tls: { certFile: string; keyFile: string; redirectPort: number | null; hstsMaxAgeSeconds: number } | null;
+  /** DJ-27: SM4 key (16 bytes, YUNYI_BACKUP_KEY) backups are encrypted with; demo mode derives one; null: no backups. */
+  backupKey: Buffer | null;
+  /** DJ-22: where `npm run cli -- integrity` keeps the recorded baseline. */
+  integrityBaselineFile: string;
 }
 
 /**
@@ -257,6 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       drainMs: int(env, 'YUNYI_DRAIN_MS', 10_000),
       metricsToken: env.YUNYI_METRICS_TOKEN || null,
     },
+    security: securitySettings(env, demo, dataDir),
     hl7: {
       port: env.YUNYI_HL7_PORT ? int(env, 'YUNYI_HL7_PORT', 2575) : null,
       host: env.YUNYI_HL7_HOST || '0.0.0.0',
@@ -282,6 +338,82 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : null,
     },
   };
+}
+
+const PRIVATE_RANGES = [
+  '127.0.0.0/8',
+  '::1/128',
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  'fc00::/7',
+];
+
+function securitySettings(env: NodeJS.ProcessEnv, demo: boolean, dataDir: string): SecuritySettings {
+  const list = (raw: string | undefined) =>
+    (raw ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const consoleRanges = env.YUNYI_CONSOLE_RANGES
+    ? list(env.YUNYI_CONSOLE_RANGES)
+    : demo
+      ? ['0.0.0.0/0', '::/0']
+      : PRIVATE_RANGES;
+  const timeoutMs = int(env, 'YUNYI_CLAMD_TIMEOUT_MS', 10_000);
+  const clamd = env.YUNYI_CLAMD
+    ? env.YUNYI_CLAMD.startsWith('/')
+      ? { socketPath: env.YUNYI_CLAMD, timeoutMs }
+      : clamdAddress(env.YUNYI_CLAMD, timeoutMs)
+    : null;
+  return {
+    password: {
+      minLength: int(env, 'YUNYI_PASSWORD_MIN_LENGTH', 8),
+      minClasses: int(env, 'YUNYI_PASSWORD_MIN_CLASSES', 3),
+      maxAgeDays: int(env, 'YUNYI_PASSWORD_MAX_AGE_DAYS', 90),
+      historyCount: int(env, 'YUNYI_PASSWORD_HISTORY', 5),
+      patientMinLength: int(env, 'YUNYI_PATIENT_PASSWORD_MIN_LENGTH', 8),
+      patientMinClasses: int(env, 'YUNYI_PATIENT_PASSWORD_MIN_CLASSES', 2),
+    },
+    mfa: {
+      issuer: env.YUNYI_MFA_ISSUER || '云医 Yunyi',
+      challengeTtlMs: int(env, 'YUNYI_MFA_CHALLENGE_MINUTES', 5) * 60_000,
+      demoSkip: demo && env.YUNYI_DEMO_MFA !== '1',
+    },
+    consoleRanges,
+    alerts: {
+      bruteForceAccounts: int(env, 'YUNYI_ALERT_BRUTE_FORCE_ACCOUNTS', 5),
+      bruteForceWindowMs: int(env, 'YUNYI_ALERT_BRUTE_FORCE_MINUTES', 10) * 60_000,
+      enumerationIds: int(env, 'YUNYI_ALERT_ENUMERATION_IDS', 10),
+      enumerationWindowMs: int(env, 'YUNYI_ALERT_ENUMERATION_MINUTES', 10) * 60_000,
+      exportsPerHour: int(env, 'YUNYI_EXPORTS_PER_HOUR', 20),
+      bulkReadsPerHour: int(env, 'YUNYI_BULK_READS_PER_HOUR', 300),
+    },
+    clamd,
+    tls:
+      env.YUNYI_TLS_CERT && env.YUNYI_TLS_KEY
+        ? {
+            certFile: path.resolve(env.YUNYI_TLS_CERT),
+            keyFile: path.resolve(env.YUNYI_TLS_KEY),
+            redirectPort: env.YUNYI_HTTP_REDIRECT_PORT ? int(env, 'YUNYI_HTTP_REDIRECT_PORT', 80) : null,
+            hstsMaxAgeSeconds: int(env, 'YUNYI_HSTS_MAX_AGE', 31_536_000),
+          }
+        : null,
+    backupKey: env.YUNYI_BACKUP_KEY
+      ? hexKey('YUNYI_BACKUP_KEY', env.YUNYI_BACKUP_KEY, 16)
+      : demo
+        ? demoKey('backup', 16)
+        : null,
+    integrityBaselineFile: path.resolve(
+      env.YUNYI_INTEGRITY_BASELINE || path.join(dataDir, 'integrity-baseline.json'),
+    ),
+  };
+}
+
+function clamdAddress(raw: string, timeoutMs: number) {
+  const m = /^([^:]+):(\d+)$/.exec(raw);
+  if (!m) throw new ConfigError('YUNYI_CLAMD must be host:port (e.g. 127.0.0.1:3310) or a socket path');
+  return { host: m[1]!, port: Number(m[2]), timeoutMs };
 }
 
 /** YUNYI_ICE_SERVERS is a JSON array of RTCIceServer objects; unset means none (loopback and LAN only). */

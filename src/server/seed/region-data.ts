@@ -104,7 +104,17 @@ export interface SeedPatient {
 
 export interface SeedStaffAccount {
   phone: string;
-  role: 'doctor' | 'nurse' | 'pharmacist' | 'pharmacy_staff' | 'org_admin' | 'regulator' | 'insurer';
+  role:
+    | 'doctor'
+    | 'nurse'
+    | 'pharmacist'
+    | 'pharmacy_staff'
+    | 'org_admin'
+    | 'regulator'
+    | 'insurer'
+    | 'system_admin'
+    | 'security_admin'
+    | 'audit_admin';
   name: string;
   institution?: string;
   practitioner?: string;
@@ -189,6 +199,10 @@ export const DEMO_STAFF: SeedStaffAccount[] = [
   { phone: '13500000001', role: 'regulator', name: '孙立' },
   // 云川区医疗保障局 (district healthcare security bureau), the insurer.
   { phone: '13400000001', role: 'insurer', name: '周强' },
+  // DJ-8 三权分立: the platform's system, security and audit administrators (云川区卫健委信息中心).
+  { phone: '13300000001', role: 'system_admin', name: '秦建华' },
+  { phone: '13300000002', role: 'security_admin', name: '许文静' },
+  { phone: '13300000003', role: 'audit_admin', name: '曹振宇' },
 ];
 
 /**

@@ -95,6 +95,9 @@ const CONSOLE_FEATURES: Record<Exclude<StaffConsole, 'clinic'>, FeatureKey[]> = 
     'statistics',
   ],
   insurer: ['settlement', 'review', 'reconciliation', 'policy'],
+  system: [],
+  security: [],
+  audit: [],
 };
 
 export function featuresFor(console: StaffConsole, roles: readonly Role[]): FeatureKey[] {

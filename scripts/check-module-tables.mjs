@@ -32,6 +32,11 @@ export const OWNERS = {
     'account_preference',
     'account_consent',
     'health_card',
+    'password_history',
+    'account_totp',
+    'recovery_code',
+    'mfa_challenge',
+    'institution_mfa_policy',
   ],
   records: [
     'health_profile',
@@ -105,6 +110,8 @@ export const OWNERS = {
     'couriersim_shipment',
   ],
   pharmacy: ['pharmacy_site', 'stock_item', 'stock_batch', 'stock_reservation'],
+  privacy: ['retention_setting', 'retention_run', 'retention_archive', 'deletion_request'],
+  security: ['security_alert', 'security_counter', 'security_login_network'],
 };
 
 const ownerOf = new Map(Object.entries(OWNERS).flatMap(([m, tables]) => tables.map((t) => [t, m])));

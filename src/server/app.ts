@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -12,10 +12,12 @@ import { sql } from 'kysely';
 import pino, { type DestinationStream } from 'pino';
 import { Type } from 'typebox';
 import { fhirRoutes } from './fhir/fhir.routes.js';
+import { administrationRoutes } from './modules/administration/administration.routes.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { searchRoutes } from './modules/directory/search.routes.js';
 import { hl7Routes } from './modules/hl7/hl7.routes.js';
 import { allergyRoutes } from './modules/identity/allergies.routes.js';
+import { credentialsRoutes } from './modules/identity/credentials.routes.js';
 import { healthCardRoutes } from './modules/identity/health-card.routes.js';
 import { identityRoutes } from './modules/identity/identity.routes.js';
 import { preferenceRoutes } from './modules/identity/preferences.routes.js';
@@ -42,11 +44,14 @@ import {
   type PrescriptionsRuntime,
 } from './modules/prescriptions/prescriptions.runtime.js';
 import { registerPrescriptionSubscribers } from './modules/prescriptions/prescriptions.subscribers.js';
+import { privacyRoutes } from './modules/privacy/privacy.routes.js';
 import { accessRoutes } from './modules/records/access.routes.js';
 import { recordsRoutes } from './modules/records/records.routes.js';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
 import { registerSchedulingSubscribers } from './modules/scheduling/scheduling.subscribers.js';
 import { waitlistRoutes } from './modules/scheduling/waitlist.routes.js';
+import { registerSecurityHooks } from './modules/security/security.hooks.js';
+import { securityRoutes } from './modules/security/security.routes.js';
 import { triageRoutes } from './modules/triage/triage.routes.js';
 import { attachmentRoutes } from './modules/visits/attachments.routes.js';
 import { type BlobStore, LocalDiskStore, S3Store } from './modules/visits/blob-store.js';
@@ -66,6 +71,7 @@ import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
 import { FieldCipher } from './platform/crypto/fields.js';
+import { registerDataLevels } from './platform/data-levels.js';
 import type { Db } from './platform/db/database.js';
 import { notFoundProblem, platformErrors, registerErrorHandling } from './platform/errors.js';
 import { Readiness, redisReady } from './platform/health.js';
@@ -137,7 +143,10 @@ export async function buildApp(opts: AppOptions): Promise<{
   insurance: InsuranceRuntime;
 }> {
   const { config } = opts;
+  const tls = config.security.tls;
   const app = Fastify({
+    // DJ-5: HTTPS served by this process when a certificate is configured (YUNYI_TLS_CERT/KEY).
+    ...(tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
     loggerInstance: createLogger(config, opts.logStream) as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
@@ -213,6 +222,7 @@ export async function buildApp(opts: AppOptions): Promise<{
 
   registerErrorHandling(app);
   registerAccessControl(app, (token) => resolveSession(ctx, token));
+  registerDataLevels(app); // DJ-11: after the role check, the level check
   registerRouteContracts(app);
   // Before the routes, so every route counts (yunyi_http_request_*); `/readyz` always checks the database.
   registerHttpMetrics(app, ctx.metrics.registry);
@@ -232,6 +242,8 @@ export async function buildApp(opts: AppOptions): Promise<{
         upgradeInsecureRequests: null,
       },
     },
+    // DJ-5: HSTS (helmet's default of a year with subdomains); YUNYI_HSTS_MAX_AGE when HTTPS is served here.
+    ...(tls ? { hsts: { maxAge: tls.hstsMaxAgeSeconds, includeSubDomains: true } } : {}),
   });
   // With REDIS_URL the counters are shared by every node, and fail open while Redis is away.
   const sharedLimits = await sharedRateLimit(config, app.log);
@@ -260,6 +272,8 @@ export async function buildApp(opts: AppOptions): Promise<{
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   registerRefusalAudit(app, (actor, entry) => recordAudit(ctx.db, actor, entry, ctx.clock.now()));
+  // DJ-19 consoles by address, DJ-30 bulk reads, DJ-17 enumeration (after access control's preHandler).
+  registerSecurityHooks(app, ctx);
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/api/') || request.url === '/healthz')
       reply.header('cache-control', 'no-store');
@@ -278,6 +292,7 @@ export async function buildApp(opts: AppOptions): Promise<{
     handler: async () => ({ status: 'ok' as const }),
   });
   await app.register(identityRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(credentialsRoutes(ctx), { prefix: '/api/v1' });
   await app.register(allergyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(preferenceRoutes(ctx), { prefix: '/api/v1' });
   await app.register(doctorsSeenRoutes(ctx), { prefix: '/api/v1' });
@@ -304,6 +319,9 @@ export async function buildApp(opts: AppOptions): Promise<{
   await app.register(hl7Routes(ctx), { prefix: '/api/v1' });
   await app.register(insuranceRoutes(ctx, insurance), { prefix: '/api/v1' });
   await app.register(triageRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(securityRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(privacyRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(administrationRoutes(ctx), { prefix: '/api/v1' });
   await app.register(fhirRoutes(ctx), { prefix: '/fhir/R4' });
   await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
   await app.register(async (scope) =>

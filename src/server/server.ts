@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp, createLogger } from './app.js';
@@ -6,6 +8,7 @@ import { type Hl7Listener, startHl7Listener } from './modules/hl7/mllp.js';
 import { runInsuranceJobs } from './modules/insurance/insurance.jobs.js';
 import { reconcile, resubmitPendingRefunds } from './modules/payments/payment.service.js';
 import { runPrescriptionJobs } from './modules/prescriptions/prescription-jobs.js';
+import { runRetentionJobs } from './modules/privacy/retention.service.js';
 import { runSchedulingJobs } from './modules/scheduling/schedule-jobs.js';
 import { runVisitJobs } from './modules/visits/visit-jobs.js';
 import { sealAll } from './platform/audit/sealer.js';
@@ -16,6 +19,7 @@ import { FieldCipher } from './platform/crypto/fields.js';
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { natsReady } from './platform/health.js';
+import { recordIntegrityAtStart } from './platform/integrity.js';
 import { leaderGate, soleLeader, startLeaderElection } from './platform/leader.js';
 import { startLoop } from './platform/loop.js';
 import { connectNats, logNatsStatus } from './platform/nats.js';
@@ -29,6 +33,8 @@ export interface RunningServer {
   ctx: AppContext;
   database: Database;
   url: string;
+  /** DJ-5: the port of the HTTP → HTTPS redirect, when one is served (YUNYI_HTTP_REDIRECT_PORT). */
+  readonly redirectPort: number | null;
   close(): Promise<void>;
 }
 
@@ -76,6 +82,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ...(opts.sms ? { sms: opts.sms } : {}),
     ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
+  // DJ-22: the code's and the configuration's SM3 hashes against the baseline, recorded in the audit log.
+  await timed('integrity', () => recordIntegrityAtStart(ctx));
   // Work done by one node at a time: the leader holds a PostgreSQL advisory lock (platform/leader.ts). One
   // process on PGlite, or a database handed in without its URL, is the only node and leads.
   const leader =
@@ -124,15 +132,21 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await reconcile(ctx, payments);
       await resubmitPendingRefunds(ctx, payments);
       await runInsuranceJobs(ctx, insurance);
+      await runRetentionJobs(ctx); // DJ-16: at most hourly (modules/privacy)
     }),
     (err) => app.log.error({ err }, 'background jobs failed'),
   );
   app.log.info({ startupMs: { ...timings, total: Math.round(performance.now() - started) } }, 'started');
   let url = '';
+  let redirect: Server | null = null;
   if (opts.listen !== false) {
     url = await app.listen({ port: config.port, host: config.host });
     const port = (app.server.address() as { port: number }).port;
-    if (sim) {
+    // DJ-5: plain HTTP on the redirect port answers every request with 301 to the HTTPS origin.
+    if (config.security.tls && config.security.tls.redirectPort !== null)
+      redirect = await startHttpsRedirect(config.host, config.security.tls.redirectPort, port);
+    // With HTTPS served here the simulators keep calling in process (their loopback HTTP would not be TLS).
+    if (sim && !config.security.tls) {
       // The simulated gateway calls back over real HTTP, like a payment provider would.
       sim.deliver = async (headers, body) => {
         const res = await fetch(`http://127.0.0.1:${port}/api/v1/payments/notify/sim`, {
@@ -143,7 +157,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         if (!res.ok) throw new Error(`notification answered ${res.status}`);
       };
     }
-    if (rx.simCourier) {
+    if (rx.simCourier && !config.security.tls) {
       // The simulated courier pushes its status callbacks over real HTTP too.
       rx.simCourier.deliver = async (headers, body) => {
         const res = await fetch(`http://127.0.0.1:${port}/api/v1/courier/sim/callbacks`, {
@@ -166,6 +180,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ctx,
     database,
     url,
+    get redirectPort() {
+      return redirect ? (redirect.address() as AddressInfo).port : null;
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -179,6 +196,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         Promise.all([sim?.settle(), rx.simCourier?.settle()]),
         new Promise((r) => setTimeout(r, config.cluster.drainMs).unref()),
       ]);
+      if (redirect) {
+        const r = redirect;
+        await new Promise<void>((done) => r.close(() => done()));
+        r.closeAllConnections();
+      }
       await closeWithin(app, config.cluster.drainMs); // stops accepting, lets in-flight requests finish
       await Promise.all([sealer.stop(), jobs.stop(), outbox.stop()]);
       await events?.stop(); // consumers hand back what they have not started
@@ -209,4 +231,33 @@ async function closeWithin(app: FastifyInstance, drainMs: number): Promise<void>
     clearTimeout(timer);
     clearInterval(idle);
   }
+}
+
+/**
+ * DJ-5: a plain HTTP listener that sends every request to the same host over HTTPS with 301 (credentials
+ * never travel in clear: a login form reached over HTTP is left before anything is posted). The host is
+ * taken from the request's Host header, without its port, and must be a host name or an IP address.
+ */
+async function startHttpsRedirect(host: string, port: number, httpsPort: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    const raw = (req.headers.host ?? '').trim();
+    const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::\d+)?$/.exec(raw);
+    if (!m) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      res.end('请使用 HTTPS 访问。Use HTTPS.');
+      return;
+    }
+    const target = `https://${m[1]}${httpsPort === 443 ? '' : `:${httpsPort}`}${req.url?.startsWith('/') ? req.url : '/'}`;
+    res.writeHead(301, {
+      location: target,
+      'content-type': 'text/plain; charset=utf-8',
+      connection: 'close',
+    });
+    res.end(`Moved to ${target}`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
 }

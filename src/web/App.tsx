@@ -4,7 +4,8 @@ import zhAntd from 'antd/es/locale/zh_CN.js';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
-import { AuthProvider, RequireConsole, useAuth } from './auth.js';
+import { PasswordChangePage } from './account/PasswordChangePage.js';
+import { AuthProvider, PASSWORD_CHANGE_PATH, RequireConsole, useAuth } from './auth.js';
 import { PageLoading } from './components/PageLoading.js';
 import { unwrapDefault } from './esm.js';
 import { LegalPage } from './pages/LegalPage.js';
@@ -28,8 +29,9 @@ function AntdProvider({ children }: { children: ReactNode }) {
 }
 
 function RootRedirect() {
-  const { me } = useAuth();
+  const { me, passwordChangeRequired } = useAuth();
   if (me === undefined) return <PageLoading />;
+  if (me && passwordChangeRequired) return <Navigate to={PASSWORD_CHANGE_PATH} replace />;
   return <Navigate to={me ? homePath(me.roles) : '/login'} replace />;
 }
 
@@ -42,6 +44,8 @@ export function App() {
             <Routes>
               <Route path="/" element={<RootRedirect />} />
               <Route path="/login" element={<LoginPage />} />
+              {/* DJ-2: the forced password change; every console sends a must-change session here. */}
+              <Route path={PASSWORD_CHANGE_PATH} element={<PasswordChangePage />} />
               <Route path="/legal/:doc" element={<LegalPage />} />
               <Route
                 path="/patient/*"

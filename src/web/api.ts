@@ -4,6 +4,8 @@
  * (the visit WebSocket is the one other channel). Response types come from the contracts in src/shared/.
  */
 
+import { clearSessionData } from './session.js';
+
 const TOKEN_KEY = 'yunyi.token';
 const BASE = '/api/v1';
 
@@ -47,6 +49,15 @@ let onUnauthorized: UnauthorizedListener = () => {
 /** The auth layer replaces the default full-page redirect with a router navigation. */
 export function setUnauthorizedListener(listener: UnauthorizedListener): void {
   onUnauthorized = listener;
+}
+
+let onPasswordChangeRequired: () => void = () => {
+  window.location.assign('/password-change');
+};
+
+/** DJ-2: any call refused with 403 PASSWORD_CHANGE_REQUIRED sends the person to the forced change page. */
+export function setPasswordChangeListener(listener: () => void): void {
+  onPasswordChangeRequired = listener;
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -108,10 +119,13 @@ async function send(method: string, path: string, request: Outgoing = {}): Promi
   if (!res.ok) {
     const error = await problemOf(res);
     // A 401 on an authenticated call means the session is gone; a 401 on login is just a wrong password.
+    // DJ-28: everything the browser kept of that session goes with it, not just the token.
     if (res.status === 401 && token) {
       setToken(null);
+      clearSessionData();
       onUnauthorized();
     }
+    if (res.status === 403 && error.code === 'PASSWORD_CHANGE_REQUIRED') onPasswordChangeRequired();
     throw error;
   }
   return res;

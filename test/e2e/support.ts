@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { Database } from '../../src/server/platform/db/database.js';
 import { idCheckChar } from '../../src/shared/identity.js';
 import { startTestServer } from '../support/server.js';
 import { axeTally, axeTiming, finishAccessibility, takeAxeFailures, watchAccessibility } from './axe.js';
@@ -127,8 +128,9 @@ export function residentId(birth: string, sequence = '123', area = '110101'): st
 export function journeyHarness(options: { fakeMedia?: boolean; env?: Record<string, string> } = {}): {
   open(device: 'desktop' | 'phone'): Promise<Page>;
   url(): string;
+  database(): Database;
 } {
-  let server: { url: string; close(): Promise<void> } | undefined;
+  let server: { url: string; database: Database; close(): Promise<void> } | undefined;
   let browser: Browser | undefined;
   const pages: Page[] = [];
   beforeAll(async () => {
@@ -165,6 +167,11 @@ export function journeyHarness(options: { fakeMedia?: boolean; env?: Record<stri
     url() {
       if (!server) throw new Error('journey harness not started');
       return server.url;
+    },
+    /** The server's database, for what no API may do (ageing a password past its expiry, DJ-2). */
+    database() {
+      if (!server) throw new Error('journey harness not started');
+      return server.database;
     },
   };
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/server/platform/config.js';
+import type { Database } from '../../src/server/platform/db/database.js';
 import { startServer } from '../../src/server/server.js';
 import { freshDatabase } from './db.js';
 
@@ -11,7 +12,7 @@ import { freshDatabase } from './db.js';
  */
 export async function startTestServer(
   opts: { demo?: boolean; env?: Record<string, string> } = {},
-): Promise<{ url: string; close(): Promise<void> }> {
+): Promise<{ url: string; database: Database; close(): Promise<void> }> {
   const webDir = path.resolve(process.env.YUNYI_WEB_OUT || 'dist/web');
   if (!existsSync(path.join(webDir, 'index.html'))) {
     throw new Error('dist/web is missing: run `npm run build:web` before the browser journeys');
@@ -33,6 +34,8 @@ export async function startTestServer(
   const server = await startServer(config, { database });
   return {
     url: server.url.replace('[::1]', '127.0.0.1'),
+    /** The server's database, for a journey that must age data the API cannot (a password's date, DJ-2). */
+    database,
     async close() {
       await server.close();
       await database.close();

@@ -7,6 +7,7 @@
 import type { Appointment } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import * as schedulingFhir from '../modules/scheduling/scheduling.fhir.js';
+import { guardExport } from '../modules/security/export-guard.js';
 import { actorOf, authOf } from '../platform/auth/access.js';
 import type { AppContext } from '../platform/context.js';
 import { platformErrors, prefersEnglish } from '../platform/errors.js';
@@ -206,6 +207,8 @@ export function fhirRoutes(
                 en: `$everything does not support the parameter ${params[0]![0]}`,
               });
             }
+            // DJ-30: $everything is an export: exports are rate-limited per account (429 EXPORT_RATE_LIMITED beyond the hourly limit).
+            await guardExport(ctx, actorOf(request), 'fhir_everything');
             return patientEverything(ctx, auth, actorOf(request), request.params.id, ctx.clock.now(), {
               base: baseOf(request, prefix),
               channel: 'fhir',

@@ -126,6 +126,14 @@ export const platformErrors = defineErrors('platform', {
     detail: '当前账号无权执行此操作。',
     action: '换用有权限的账号，或联系机构管理员开通权限。',
   },
+  passwordChangeRequired: {
+    status: 403,
+    code: 'PASSWORD_CHANGE_REQUIRED',
+    title: '请先修改密码',
+    en: 'Change your password first',
+    detail: '初始密码须在首次登录时修改，超过有效期的密码须修改后才能继续使用（DJ-2）。',
+    action: '在“修改密码”页面设置新密码后继续。',
+  },
   notYourPatient: {
     status: 403,
     code: 'NOT_YOUR_PATIENT',

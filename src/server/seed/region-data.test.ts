@@ -304,6 +304,10 @@ describe('demo accounts', () => {
       '13600000002': 'org_admin',
       '13500000001': 'regulator',
       '13400000001': 'insurer',
+      // DJ-8: the three separated administrators.
+      '13300000001': 'system_admin',
+      '13300000002': 'security_admin',
+      '13300000003': 'audit_admin',
     });
     for (const s of DEMO_STAFF) {
       if (s.institution) expect(byCode.has(s.institution), s.phone).toBe(true);

@@ -1,3 +1,5 @@
+import { accountSecurityEn } from './account-security.en-US.js';
+import { administrationEn } from './administration.en-US.js';
 import { bookingEn } from './booking.en-US.js';
 import { healthCardEn } from './health-card.en-US.js';
 import { homeEn } from './home.en-US.js';
@@ -7,6 +9,7 @@ import { namesEn } from './names.en-US.js';
 import { ordersEn } from './orders.en-US.js';
 import { prescriptionsPatientEn } from './prescriptions-patient.en-US.js';
 import { prescriptionsStaffEn } from './prescriptions-staff.en-US.js';
+import { privacyEn } from './privacy.en-US.js';
 import { recordsPatientEn } from './records-patient.en-US.js';
 import { recordsStaffEn } from './records-staff.en-US.js';
 import { searchEn } from './search.en-US.js';
@@ -108,10 +111,19 @@ export const enUS: Messages = {
     UNKNOWN_ICD10: 'Not a valid ICD-10 code',
     UNSUPPORTED_ATTACHMENT: 'This file type is not supported',
     IMAGE_UNREADABLE: 'The picture cannot be read; take or choose another one',
+    // DJ-21
+    UPLOAD_INFECTED: 'The file failed the virus scan and was refused',
+    UPLOAD_SCAN_UNAVAILABLE: 'The file could not be scanned now; upload it again later',
     ATTACHMENT_NOT_FOUND: 'The attachment is missing, of the wrong type or not yours',
     ALREADY_RATED: 'This visit is already rated',
     FIRST_VISIT_BAR_NOT_MET: 'The doctor does not meet the requirements of the first-visit pilot',
     CALL_ENDED: 'The call has ended',
+    // DJ-2 / DJ-6
+    PASSWORD_POLICY: 'The password does not meet the policy',
+    PASSWORD_CHANGE_REQUIRED: 'Change your password first',
+    MFA_CHALLENGE_INVALID: 'The sign-in verification expired; enter your password again',
+    MFA_METHOD_UNAVAILABLE: 'This verification method is not available',
+    PASSWORD_LOGIN_REQUIRED: 'Sign in with your password',
   },
   login: {
     welcome: 'Welcome',
@@ -263,6 +275,9 @@ export const enUS: Messages = {
   search: searchEn,
   names: namesEn,
   wording: wordingEn,
+  accountSecurity: accountSecurityEn,
+  privacyPatient: privacyEn,
+  administration: administrationEn,
   staff: {
     consoles: {
       clinic: 'Clinical Workstation',
@@ -309,10 +324,6 @@ export const enUS: Messages = {
       },
       institution: { title: 'Institution', desc: 'Licences, e-licences and internet hospital filing' },
       institutions: { title: 'Institutions', desc: 'Ongoing supervision of institutions and practitioners' },
-      audit: {
-        title: 'Audit trail',
-        desc: 'Verify and trace the audit chain of care, prescriptions and access',
-      },
       alerts: {
         title: 'Alerts',
         desc: 'Real-time alerts on out-of-scope practice and abnormal prescriptions',
@@ -353,6 +364,32 @@ export const enUS: Messages = {
       healthCardScan: {
         title: 'Scan health card',
         desc: "Scan a patient's electronic health card to confirm who they are",
+      },
+      accounts: { title: 'Accounts', desc: 'Create staff accounts, reset passwords, disable and enable' },
+      accountControl: {
+        title: 'Accounts & roles',
+        desc: 'Change roles, lock and unlock accounts, reset second factors',
+      },
+      securityAlerts: {
+        title: 'Security alerts',
+        desc: 'Brute force, id enumeration, unusual exports and new networks, with evidence',
+      },
+      securityPolicy: {
+        title: 'Security policy',
+        desc: 'Passwords, lockout, second factor, address ranges and detection thresholds',
+      },
+      adminActions: {
+        title: "Administrators' actions",
+        desc: 'Every action of the three administrators, visible to all three',
+      },
+      auditEvents: {
+        title: 'Audit log',
+        desc: 'Search by time, actor, patient, action and outcome; export CSV',
+      },
+      auditVerify: { title: 'Chain verification', desc: 'Check that the SM3 audit chain is intact' },
+      auditRetention: {
+        title: 'Retention',
+        desc: 'How long audit records stay online, and the platform retention schedule',
       },
     },
   },

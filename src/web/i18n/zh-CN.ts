@@ -1,4 +1,6 @@
 /** Every user-facing string of the SPA, zh-CN first. en-US.ts must have the same keys. */
+import { accountSecurityZh } from './account-security.zh-CN.js';
+import { administrationZh } from './administration.zh-CN.js';
 import { bookingZh } from './booking.zh-CN.js';
 import { healthCardZh } from './health-card.zh-CN.js';
 import { homeZh } from './home.zh-CN.js';
@@ -8,6 +10,7 @@ import { namesZh } from './names.zh-CN.js';
 import { ordersZh } from './orders.zh-CN.js';
 import { prescriptionsPatientZh } from './prescriptions-patient.zh-CN.js';
 import { prescriptionsStaffZh } from './prescriptions-staff.zh-CN.js';
+import { privacyZh } from './privacy.zh-CN.js';
 import { recordsPatientZh } from './records-patient.zh-CN.js';
 import { recordsStaffZh } from './records-staff.zh-CN.js';
 import { searchZh } from './search.zh-CN.js';
@@ -106,10 +109,19 @@ export const zhCN = {
     UNKNOWN_ICD10: '疾病编码不正确',
     UNSUPPORTED_ATTACHMENT: '不支持的文件类型',
     IMAGE_UNREADABLE: '图片无法识别',
+    // DJ-21
+    UPLOAD_INFECTED: '文件未通过病毒扫描，已拒收',
+    UPLOAD_SCAN_UNAVAILABLE: '暂时无法完成文件安全扫描，请稍后重新上传',
     ATTACHMENT_NOT_FOUND: '附件无效',
     ALREADY_RATED: '已评价',
     FIRST_VISIT_BAR_NOT_MET: '不符合互联网首诊医生条件',
     CALL_ENDED: '通话已结束',
+    // DJ-2 / DJ-6
+    PASSWORD_POLICY: '密码不符合要求',
+    PASSWORD_CHANGE_REQUIRED: '请先修改密码',
+    MFA_CHALLENGE_INVALID: '登录验证已失效，请重新输入密码登录',
+    MFA_METHOD_UNAVAILABLE: '不支持该验证方式',
+    PASSWORD_LOGIN_REQUIRED: '请使用密码登录',
   },
   login: {
     welcome: '欢迎登录',
@@ -259,6 +271,9 @@ export const zhCN = {
   search: searchZh,
   names: namesZh,
   wording: wordingZh,
+  accountSecurity: accountSecurityZh,
+  privacyPatient: privacyZh,
+  administration: administrationZh,
   staff: {
     consoles: {
       clinic: '医护工作台',
@@ -286,7 +301,6 @@ export const zhCN = {
       departments: { title: '科室与医生', desc: '管理科室设置、医生执业信息与资质' },
       institution: { title: '机构信息', desc: '机构资质、电子证照与互联网医院备案' },
       institutions: { title: '机构监管', desc: '辖区医疗机构与医务人员资质的动态监管' },
-      audit: { title: '全程留痕', desc: '诊疗、处方与数据访问的审计链校验与追溯' },
       alerts: { title: '预警', desc: '超范围执业、异常处方与越权访问的实时预警' },
       statistics: { title: '统计分析', desc: '线上诊疗量、处方量与服务质量指标' },
       settlement: { title: '医保结算', desc: '线上复诊与处方费用的医保预结算与结算' },
@@ -301,6 +315,14 @@ export const zhCN = {
       hl7: { title: 'HL7 接口', desc: '医院信息系统接入状态、死信修正重放与患者匹配' },
       breakGlassAlerts: { title: '紧急调阅告警', desc: '医护人员紧急调阅患者档案的告警与审阅' },
       healthCardScan: { title: '扫码识别', desc: '扫描患者的电子健康卡二维码，核验身份' },
+      accounts: { title: '账号管理', desc: '创建员工账号、重置密码、停用与启用' },
+      accountControl: { title: '账号与权限', desc: '调整角色、锁定与解锁账号、重置第二因素' },
+      securityAlerts: { title: '安全告警', desc: '暴力破解、编号遍历、异常导出与新网络登录告警及证据' },
+      securityPolicy: { title: '安全策略', desc: '密码、登录锁定、第二因素、访问地址与入侵检测阈值' },
+      adminActions: { title: '管理员操作记录', desc: '三类管理员的每一项操作，三方互相可见' },
+      auditEvents: { title: '审计日志查询', desc: '按时间、操作人、患者、操作与结果查询，导出 CSV' },
+      auditVerify: { title: '审计链校验', desc: '校验审计记录的 SM3 哈希链是否完整、未被篡改' },
+      auditRetention: { title: '保存期限', desc: '各类审计记录的在线保存期限与平台数据保存表' },
     },
   },
 };

@@ -1,11 +1,12 @@
 import { LockOutlined, MobileOutlined, SafetyOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Space, Tabs, Typography } from 'antd';
-import { useState } from 'react';
+import { createContext, useContext, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
+import type { SecondFactorChallenge } from '../../shared/credentials.js';
 import type { CodeSent, LoginBody, Me } from '../../shared/identity.js';
 import { ApiError, post } from '../api.js';
-import { useAuth } from '../auth.js';
+import { type LoginOutcome, PASSWORD_CHANGE_PATH, useAuth } from '../auth.js';
 import { Brand } from '../components/Brand.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { PageLoading } from '../components/PageLoading.js';
@@ -14,18 +15,34 @@ import { describeError } from '../errors.js';
 import { CONSOLE_ROLES, type Console, canOpen, homePath } from '../roles.js';
 import { PHONE_PATTERN } from '../validation.js';
 import { ConsentDialog } from './ConsentDialog.js';
+import { SecondFactorStep } from './SecondFactorStep.js';
+import { useDemoMode } from './useDemoMode.js';
 import './login.css';
 
 const OTP_RESEND_SECONDS = 60;
 
 type Failure = { title: string; detail?: string } | null;
 
+/** DJ-6: a form whose password (or SMS code) was right hands the second factor's challenge up to the page. */
+const ChallengeContext = createContext<(challenge: SecondFactorChallenge) => void>(() => {});
+
+/** Where a finished login goes: the forced password change (DJ-2) first, else back or home. */
+function useAfterSignIn() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  return (outcome: Extract<LoginOutcome, { kind: 'signedIn' }>) =>
+    navigate(
+      outcome.passwordChangeRequired ? PASSWORD_CHANGE_PATH : targetAfterLogin(outcome.me, location.state),
+      { replace: true },
+    );
+}
+
 /** `intercept` takes a refusal the form answers itself (true: handled, no failure shown). */
 function useSubmit(intercept?: (error: unknown, body: LoginBody) => boolean) {
   const { t } = useTranslation();
   const { login } = useAuth();
-  const navigate = useNavigate();
-  const location = useLocation();
+  const afterSignIn = useAfterSignIn();
+  const onChallenge = useContext(ChallengeContext);
   const [pending, setPending] = useState(false);
   const [failure, setFailure] = useState<Failure>(null);
 
@@ -33,8 +50,11 @@ function useSubmit(intercept?: (error: unknown, body: LoginBody) => boolean) {
     setPending(true);
     setFailure(null);
     try {
-      const me = await login(body);
-      navigate(targetAfterLogin(me, location.state), { replace: true });
+      const outcome = await login(body);
+      if (outcome.kind === 'secondFactor') {
+        setPending(false);
+        onChallenge(outcome.challenge);
+      } else afterSignIn(outcome);
     } catch (error) {
       if (!intercept?.(error, body)) setFailure(describeError(error, t));
       setPending(false);
@@ -201,9 +221,13 @@ function OtpForm() {
 
 export function LoginPage() {
   const { t } = useTranslation();
-  const { me } = useAuth();
+  const { me, passwordChangeRequired } = useAuth();
+  const afterSignIn = useAfterSignIn();
+  const demo = useDemoMode();
+  // DJ-6: set once the password was right and a second factor is asked.
+  const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
   if (me === undefined) return <PageLoading />;
-  if (me) return <Navigate to={homePath(me.roles)} replace />;
+  if (me) return <Navigate to={passwordChangeRequired ? PASSWORD_CHANGE_PATH : homePath(me.roles)} replace />;
 
   return (
     <div className="login-page">
@@ -217,15 +241,30 @@ export function LoginPage() {
         </section>
         <Card className="login-card" variant="borderless">
           <Typography.Title level={3} className="login-card__title">
-            {t('login.welcome')}
+            {challenge ? t('accountSecurity.secondFactor.title') : t('login.welcome')}
           </Typography.Title>
-          <Tabs
-            centered
-            items={[
-              { key: 'password', label: t('login.tabPassword'), children: <PasswordForm /> },
-              { key: 'otp', label: t('login.tabOtp'), children: <OtpForm /> },
-            ]}
-          />
+          {challenge ? (
+            <SecondFactorStep
+              challenge={challenge}
+              onBack={() => setChallenge(null)}
+              onSignedIn={(outcome) => outcome.kind === 'signedIn' && afterSignIn(outcome)}
+            />
+          ) : (
+            <ChallengeContext.Provider value={setChallenge}>
+              <Tabs
+                centered
+                items={[
+                  { key: 'password', label: t('login.tabPassword'), children: <PasswordForm /> },
+                  { key: 'otp', label: t('login.tabOtp'), children: <OtpForm /> },
+                ]}
+              />
+            </ChallengeContext.Provider>
+          )}
+          {demo && (
+            <Typography.Paragraph className="login-demo-note" data-testid="login-demo-note">
+              {t('accountSecurity.secondFactor.demoNote')}
+            </Typography.Paragraph>
+          )}
         </Card>
       </main>
       <footer className="login-footer">{t('login.footer')}</footer>

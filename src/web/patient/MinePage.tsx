@@ -154,6 +154,13 @@ export function MinePage() {
         >
           {t('patient.mine.elderlyMode')}
         </List.Item>
+        <List.Item
+          description={t('privacyPatient.mine.entryDesc')}
+          onClick={() => navigate('/patient/account/deletion')}
+          data-testid="mine-account-deletion"
+        >
+          {t('privacyPatient.mine.entry')}
+        </List.Item>
       </List>
 
       <div className="patient-page__actions">

@@ -34,6 +34,7 @@ import { ChoosePharmacyPage } from './prescriptions/ChoosePharmacyPage.js';
 import { FulfilmentPage } from './prescriptions/FulfilmentPage.js';
 import { PrescriptionPage } from './prescriptions/PrescriptionPage.js';
 import { PrescriptionsPage } from './prescriptions/PrescriptionsPage.js';
+import { DeletionPage } from './privacy/DeletionPage.js';
 import { ReadAloudBar } from './ReadAloud.js';
 import { RealNamePage } from './RealNamePage.js';
 import { AccessLogPage } from './records/AccessLogPage.js';
@@ -158,6 +159,8 @@ const SUB_PAGES: { path: string; page: ReactNode }[] = [
   { path: 'orders/:id', page: <OrderPage /> },
   // 电子健康卡 ([8/12]): `?patient=` opens a family member's card (ID-6).
   { path: 'health-card', page: <HealthCardPage /> },
+  // 注销账号 ([10/12]; 个人信息保护法 第四十七条): the preview, then the SMS code.
+  { path: 'account/deletion', page: <DeletionPage /> },
 ];
 
 /** The phone-first H5 for patients (and the family members they act for). */

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useSyncExternalStore
 import type { Preferences, PreferencesBody } from '../../shared/identity.js';
 import { get, put } from '../api.js';
 import { useMe } from '../auth.js';
+import { onSessionEnd } from '../session.js';
 
 const ELDERLY_CLASS = 'elderly-mode';
 /** The answer last seen for an account on this device: the first paint before the server answers. */
@@ -16,6 +17,11 @@ interface Store {
 
 let store: Store = {};
 const listeners = new Set<() => void>();
+// DJ-28: the account's preferences are session data; a logout forgets them.
+onSessionEnd(() => {
+  store = {};
+  for (const listener of listeners) listener();
+});
 const subscribe = (listener: () => void) => {
   listeners.add(listener);
   return () => listeners.delete(listener);

@@ -1,8 +1,17 @@
-import { AppstoreOutlined, BankOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { App as AntApp, Avatar, Button, Layout, Menu, Tag, Typography } from 'antd';
+import {
+  AppstoreOutlined,
+  BankOutlined,
+  DownOutlined,
+  LockOutlined,
+  LogoutOutlined,
+  SafetyOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { App as AntApp, Avatar, Button, Dropdown, Layout, Menu, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { AccountSecurityPage, VoluntaryPasswordPage } from '../account/AccountSecurityPage.js';
 import { useAuth, useMe } from '../auth.js';
 import { Brand } from '../components/Brand.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
@@ -14,6 +23,10 @@ import { StaffComingSoon, StaffHome } from './StaffHome.js';
 import './staff.css';
 
 const { Sider, Header, Content } = Layout;
+
+/** The account's own pages in every staff console (DJ-2, DJ-6). */
+const ACCOUNT_SECURITY = 'account/security';
+const ACCOUNT_PASSWORD = 'account/password';
 
 /** The antd shell shared by the clinic, admin, regulator and insurer consoles. */
 export default function StaffApp({ console }: { console: StaffConsole }) {
@@ -76,8 +89,43 @@ export default function StaffApp({ console }: { console: StaffConsole }) {
               )}
               <LanguageSwitch />
               <span className="staff-header__user">
-                <Avatar size="small" icon={<UserOutlined aria-hidden />} className="staff-header__avatar" />
-                <span data-testid="user-name">{me.name}</span>
+                {/* DJ-2 / DJ-6: the account menu — 账号安全 and 修改密码. */}
+                <Dropdown
+                  trigger={['click']}
+                  menu={{
+                    items: [
+                      {
+                        key: 'security',
+                        icon: <SafetyOutlined aria-hidden />,
+                        label: t('accountSecurity.page.menu'),
+                        'data-testid': 'menu-account-security',
+                      },
+                      {
+                        key: 'password',
+                        icon: <LockOutlined aria-hidden />,
+                        label: t('accountSecurity.page.changePassword'),
+                        'data-testid': 'menu-change-password',
+                      },
+                    ],
+                    onClick: ({ key }) =>
+                      navigate(`${base}/${key === 'security' ? ACCOUNT_SECURITY : ACCOUNT_PASSWORD}`),
+                  }}
+                >
+                  <Button
+                    type="text"
+                    className="staff-header__account"
+                    aria-label={`${me.name}，${t('accountSecurity.page.accountMenu')}`}
+                    data-testid="account-menu"
+                  >
+                    <Avatar
+                      size="small"
+                      icon={<UserOutlined aria-hidden />}
+                      className="staff-header__avatar"
+                    />
+                    <span data-testid="user-name">{me.name}</span>
+                    <DownOutlined aria-hidden className="staff-header__account-caret" />
+                  </Button>
+                </Dropdown>
                 {roles.map((role) => (
                   <Tag key={role} color="cyan" variant="filled">
                     {t(`roles.${role}`)}
@@ -97,6 +145,14 @@ export default function StaffApp({ console }: { console: StaffConsole }) {
           <Content className="staff-content">
             <Routes>
               <Route index element={<StaffHome console={console} roles={roles} features={features} />} />
+              <Route
+                path={ACCOUNT_SECURITY}
+                element={<AccountSecurityPage passwordPath={`${base}/${ACCOUNT_PASSWORD}`} />}
+              />
+              <Route
+                path={ACCOUNT_PASSWORD}
+                element={<VoluntaryPasswordPage backPath={`${base}/${ACCOUNT_SECURITY}`} />}
+              />
               {features.includes('onlineVisits') && (
                 <Route path="onlineVisits/:visitId/video" element={<ClinicVideoCallPage />} />
               )}

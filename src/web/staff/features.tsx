@@ -1,4 +1,11 @@
 import type { ComponentType } from 'react';
+import { SecurityAccountsPage, SystemAccountsPage } from './administration/AccountsPage.js';
+import { AdminActionsPage } from './administration/AdminActionsPage.js';
+import { AuditEventsPage } from './administration/AuditEventsPage.js';
+import { AuditRetentionPage } from './administration/AuditRetentionPage.js';
+import { AuditVerifyPage } from './administration/AuditVerifyPage.js';
+import { SecurityAlertsPage } from './administration/SecurityAlertsPage.js';
+import { SecurityPolicyPage } from './administration/SecurityPolicyPage.js';
 import type { FeatureKey } from './consoles.js';
 import { HealthCardScanPage } from './health-card/HealthCardScanPage.js';
 import { Hl7Page } from './hl7/Hl7Page.js';
@@ -41,4 +48,12 @@ export const FEATURE_PAGES: Partial<Record<FeatureKey, ComponentType>> = {
   review: InsuranceReviewPage,
   reconciliation: InsuranceReconciliationPage,
   policy: InsurancePolicyPage,
+  accounts: SystemAccountsPage,
+  accountControl: SecurityAccountsPage,
+  securityAlerts: SecurityAlertsPage,
+  securityPolicy: SecurityPolicyPage,
+  adminActions: AdminActionsPage,
+  auditEvents: AuditEventsPage,
+  auditVerify: AuditVerifyPage,
+  auditRetention: AuditRetentionPage,
 };

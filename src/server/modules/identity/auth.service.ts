@@ -1,6 +1,7 @@
 import argon2 from 'argon2';
 import { sql } from 'kysely';
 import type { ConsentBody } from '../../../shared/consent.js';
+import type { LoginAnswer, SessionGranted } from '../../../shared/credentials.js';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext, Role } from '../../platform/auth/access.js';
 import { runCommand } from '../../platform/command.js';
@@ -8,15 +9,16 @@ import type { AppContext } from '../../platform/context.js';
 import { maskPhone } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
+import { noteLoginFailure, noteStaffLogin } from '../security/detectors.js';
 import { agreedConsent, consentRequired, recordConsent, validConsent } from './consent.service.js';
+import { type LoginGate, loginGate, startSecondFactor } from './credentials.service.js';
 import { identityErrors } from './identity.errors.js';
-import type { LoginResult } from './identity.rules.js';
 import { consumeOtp, issueOtp } from './otp.service.js';
 import { createSession, revokeSession } from './session.service.js';
 import { announceSessionsRevoked } from './session-cache.js';
 
 const invalidCredentials = () => identityErrors.invalidCredentials();
-const loginLocked = (until: Date) =>
+export const loginLocked = (until: Date) =>
   identityErrors.loginLocked('连续失败次数过多，该手机号已被暂时锁定，请稍后再试。', {
     lockedUntil: until.toISOString(),
   });
@@ -38,7 +40,7 @@ export async function requestLoginOtp(
   });
 }
 
-async function lockedUntil(db: Executor, phoneBidx: string, now: Date): Promise<Date | null> {
+export async function lockedUntil(db: Executor, phoneBidx: string, now: Date): Promise<Date | null> {
   const guard = await db
     .selectFrom('login_guard')
     .select('locked_until')
@@ -78,23 +80,30 @@ async function registerFailure(
  * A refused login, audited (DJ-12) in one command with what it changes: a failure counted towards the
  * lock (DJ-3) commits with its audit row or not at all.
  */
-async function refuseLogin(
+export async function refuseLogin(
   ctx: AppContext,
   actor: Actor,
   accountId: string | null,
   phone: string,
   reason: string,
   count?: { phoneBidx: string },
+  /** DJ-6: a refused second factor is audited as `auth.second_factor`, and counts like a wrong password. */
+  action = 'auth.login',
 ): Promise<Date | null> {
   return runCommand(ctx, { ...actor, accountId: accountId ?? actor.accountId }, async (cmd) => {
     const lock = count ? await registerFailure(ctx, cmd.trx, count.phoneBidx, cmd.now) : null;
     await cmd.audit({
-      action: 'auth.login',
+      action,
       outcome: 'failure',
       resourceType: 'account',
       resourceId: accountId,
       details: { phone: maskPhone(phone), reason },
     });
+    // DJ-17: failed logins on many phones from one address raise an alert (counted with the refusal).
+    if (reason !== 'consent_required') {
+      const bidx = count?.phoneBidx ?? ctx.cipher.blindIndex('phone', phone);
+      await noteLoginFailure(ctx, cmd.trx, actor.ip, bidx, accountId, cmd.now);
+    }
     return lock;
   });
 }
@@ -107,7 +116,7 @@ export async function login(
   ctx: AppContext,
   input: { phone: string; password?: string; otp?: string; consent?: ConsentBody },
   actor: Actor,
-): Promise<LoginResult> {
+): Promise<LoginAnswer> {
   const now = ctx.clock.now();
   const phoneBidx = ctx.cipher.blindIndex('phone', input.phone);
   const locked = await lockedUntil(ctx.db, phoneBidx, now);
@@ -163,6 +172,15 @@ export async function login(
     await refuseLogin(ctx, actor, account.id, input.phone, 'disabled');
     throw identityErrors.accountDisabled();
   }
+  // DJ-2, DJ-6: a staff password that must change, and the second factor (credentials.service.ts).
+  const gate: LoginGate = account
+    ? await loginGate(ctx, account.id, input.password !== undefined ? 'password' : 'otp', now)
+    : { kind: 'session', passwordChangeRequired: false };
+  if (gate.kind === 'password_required') {
+    await refuseLogin(ctx, actor, account!.id, input.phone, 'second_factor_needs_password');
+    throw identityErrors.passwordLoginRequired();
+  }
+  if (gate.kind === 'challenge') return startSecondFactor(ctx, actor, account!, input.phone, gate.methods);
 
   // The account is known only inside the command (a first OTP login registers it): its audit rows name
   // it as the actor, so they are written with recordAudit in the command's transaction.
@@ -210,21 +228,66 @@ export async function login(
     ) {
       await recordConsent(trx, actor, user.id, input.consent, now);
     }
-    await trx.deleteFrom('login_guard').where('phone_bidx', '=', phoneBidx).execute();
-    const session = await createSession(ctx, trx, { id: user.id, roles: user.roles });
-    await recordAudit(
-      trx,
-      { ...actor, accountId: user.id, role: user.roles[0] ?? null },
-      {
-        action: 'auth.login',
-        resourceType: 'account',
-        resourceId: user.id,
-        details: { phone: maskPhone(input.phone), method: input.password !== undefined ? 'password' : 'otp' },
-      },
-      now,
-    );
-    return { token: session.token, user: { id: user.id, name: user.name, roles: user.roles as Role[] } };
+    return openSession(ctx, trx, actor, user, input.phone, now, {
+      method: input.password !== undefined ? 'password' : 'otp',
+      passwordChangeRequired: gate.passwordChangeRequired,
+      ...(gate.secondFactorSkipped ? { secondFactorSkipped: gate.secondFactorSkipped } : {}),
+    });
   });
+}
+
+/**
+ * The end of every successful login — the password or SMS code alone, or after the second factor (DJ-6):
+ * the phone's failure count cleared, a session (good only for changing the password when it must change,
+ * DJ-2), audited. In the caller's command.
+ */
+export async function openSession(
+  ctx: AppContext,
+  trx: Executor,
+  actor: Actor,
+  user: { id: string; name: string; roles: string[] },
+  phone: string,
+  now: Date,
+  how: {
+    method: 'password' | 'otp' | 'totp' | 'sms' | 'recovery';
+    passwordChangeRequired: boolean;
+    secondFactorSkipped?: 'demo';
+  },
+): Promise<SessionGranted> {
+  await trx
+    .deleteFrom('login_guard')
+    .where('phone_bidx', '=', ctx.cipher.blindIndex('phone', phone))
+    .execute();
+  const session = await createSession(
+    ctx,
+    trx,
+    { id: user.id, roles: user.roles },
+    { passwordChangeRequired: how.passwordChangeRequired },
+  );
+  // DJ-17: a staff login from a network the account has not used before raises an alert.
+  await noteStaffLogin(ctx, trx, user.id, user.roles, actor.ip, now);
+  await recordAudit(
+    trx,
+    { ...actor, accountId: user.id, role: user.roles[0] ?? null },
+    {
+      action: 'auth.login',
+      resourceType: 'account',
+      resourceId: user.id,
+      details: {
+        phone: maskPhone(phone),
+        method: how.method,
+        ...(how.passwordChangeRequired ? { passwordChangeRequired: true } : {}),
+        ...(how.secondFactorSkipped ? { secondFactorSkipped: how.secondFactorSkipped } : {}),
+      },
+    },
+    now,
+  );
+  return {
+    token: session.token,
+    user: { id: user.id, name: user.name, roles: user.roles as Role[] },
+    ...(how.passwordChangeRequired ? { passwordChangeRequired: true } : {}),
+    ...(how.secondFactorSkipped ? { secondFactorSkipped: how.secondFactorSkipped } : {}),
+  };
 }
 
 export async function logout(ctx: AppContext, auth: AuthContext, actor: Actor): Promise<void> {

@@ -259,6 +259,18 @@ export async function patientAllergies(db: Executor, patientId: string): Promise
   }));
 }
 
+/**
+ * Staff passwords (DJ-2) and the second factor (DJ-6), for the administrators' consoles: the policy check,
+ * an initial password (must change at the first login), and the security administrator's reset.
+ */
+export {
+  checkPasswordPolicy,
+  clearSecondFactor,
+  passwordPolicyError,
+  passwordPolicyOf,
+  resetSecondFactor,
+  setInitialPassword,
+} from './credentials.service.js';
 /** Identity's error catalogue: REAL_NAME_REQUIRED and GUARDIAN_REQUIRED are answered by other modules too. */
 export { identityErrors } from './identity.errors.js';
 /** The access check for acting as or for a patient (ID-6, DJ-9), and an account's own patient record. */

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ConsentBody, ConsentState } from '../../../shared/consent.js';
+import { LoginAnswer } from '../../../shared/credentials.js';
 import {
   CodeSent,
   ConfirmDependentBody,
@@ -7,7 +8,6 @@ import {
   DependentBody,
   DependentPage,
   LoginBody,
-  LoginResult,
   Me,
   OtpBody,
   PatientProfile,
@@ -59,7 +59,8 @@ export function identityRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         summary: '登录（密码或短信验证码；验证码登录即注册）',
         body: LoginBody,
         response: {
-          200: LoginResult,
+          // DJ-6: a session, or (an account that needs a second factor) a challenge and no token.
+          200: LoginAnswer,
           ...problems(400, 401, 403, 429),
         },
       },
@@ -70,7 +71,7 @@ export function identityRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     });
 
     app.post('/auth/logout', {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', passwordChangeAllowed: true },
       schema: {
         tags: ['identity'],
         summary: '退出登录（令牌立即失效）',
@@ -83,7 +84,7 @@ export function identityRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     });
 
     app.get('/me', {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', passwordChangeAllowed: true },
       schema: { tags: ['identity'], summary: '当前用户', response: { 200: Me, ...problems(401) } },
       handler: async (req) => getMe(ctx, authOf(req)),
     });

@@ -7,13 +7,17 @@ import { newId } from '../../platform/ids.js';
 import { type SmsTemplate, SmsUnavailableError } from '../../platform/sms/sms.js';
 import { identityErrors } from './identity.errors.js';
 
-export type OtpPurpose = 'login' | 'proxy_confirm';
+/** `account_delete`: re-confirms a patient's deletion request ([10/12], modules/privacy). */
+/** `second_factor`: the SMS code of a staff login's second-factor challenge (DJ-6; ref_id: the challenge). */
+export type OtpPurpose = 'login' | 'proxy_confirm' | 'account_delete' | 'second_factor';
 
 const DAILY_LIMIT_PER_PHONE = 10;
 const codeHash = (id: string, code: string) => sm3Hex(`otp:${id}:${code}`);
 const templateOf: Record<OtpPurpose, SmsTemplate> = {
   login: 'otp_login',
   proxy_confirm: 'otp_proxy_confirm',
+  account_delete: 'otp_account_delete',
+  second_factor: 'otp_login',
 };
 
 /**
@@ -31,7 +35,12 @@ export async function issueOtp(
   const now = ctx.clock.now();
   const recent = await db
     .selectFrom('otp_code')
-    .select([sql<number>`count(*)`.as('today'), sql<Date | null>`max(created_at)`.as('last')])
+    // The resend interval is per purpose (a deletion request's code right after the login code is fine);
+    // the daily cap counts every purpose.
+    .select([
+      sql<number>`count(*)`.as('today'),
+      sql<Date | null>`max(created_at) filter (where purpose = ${purpose})`.as('last'),
+    ])
     .where('phone_bidx', '=', phoneBidx)
     .where('created_at', '>', new Date(now.getTime() - 24 * 3600_000))
     .executeTakeFirstOrThrow();

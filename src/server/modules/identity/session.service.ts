@@ -20,6 +20,8 @@ export async function createSession(
   ctx: AppContext,
   db: Executor,
   account: { id: string; roles: string[] },
+  /** DJ-2: the session may only change the password until it has (access.ts). */
+  opts: { passwordChangeRequired?: boolean } = {},
 ): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
   const token = randomToken();
   const now = ctx.clock.now();
@@ -37,6 +39,7 @@ export async function createSession(
       created_at: now,
       expires_at: expiresAt,
       last_seen_at: now,
+      password_change_required: opts.passwordChangeRequired ?? false,
     })
     .execute();
   return { token, sessionId, expiresAt };
@@ -76,6 +79,7 @@ export async function resolveSession(ctx: AppContext, token: string): Promise<Au
       's.expires_at',
       's.last_seen_at',
       's.revoked_at',
+      's.password_change_required',
       'a.roles',
       'a.status',
       'a.institution_id',
@@ -102,6 +106,7 @@ export async function resolveSession(ctx: AppContext, token: string): Promise<Au
     institutionId: row.institution_id,
     practitionerId: row.practitioner_id,
     isStaff: row.is_staff,
+    passwordChangeRequired: row.password_change_required,
   };
   cache.put(key, { auth, expiresAt: row.expires_at.getTime(), lastSeenAt, readAt: now }, epoch);
   return auth;

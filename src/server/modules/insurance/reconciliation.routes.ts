@@ -16,6 +16,7 @@ import { actorOf, authOf } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { problems } from '../../platform/http.js';
 import { institutionCodes } from '../directory/directory.api.js';
+import { guardExport } from '../security/export-guard.js';
 import type { InsuranceRuntime } from './insurance.runtime.js';
 import { reconciliationStatement } from './reconciliation.service.js';
 import { csvDisposition, statementCsv } from './reconciliation-csv.js';
@@ -47,12 +48,14 @@ export function reconciliationRoutes(ctx: AppContext, rt: InsuranceRuntime): Fas
               'text/csv': { schema: Type.String() },
             },
           },
-          ...problems(400, 401, 403, 404, 503),
+          ...problems(400, 401, 403, 404, 429, 503),
         },
       },
       handler: async (req, reply) => {
         const statement = await reconciliationStatement(ctx, rt, authOf(req), req.query, actorOf(req));
         if (req.query.format !== 'csv') return reply.type('application/json; charset=utf-8').send(statement);
+        // DJ-30: exports are rate-limited per account (429 EXPORT_RATE_LIMITED beyond the hourly limit).
+        await guardExport(ctx, actorOf(req), 'reconciliation_csv');
         const code =
           (await institutionCodes(ctx.db, [statement.institutionId])).get(statement.institutionId) ?? '';
         return reply

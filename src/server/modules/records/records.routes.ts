@@ -18,6 +18,7 @@ import {
 import { actorOf, authOf } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { IdParams, problems } from '../../platform/http.js';
+import { guardExport } from '../security/export-guard.js';
 import { getArchive } from './archive.service.js';
 import { exportRecords } from './export.service.js';
 import { listObservations, listReports } from './results.service.js';
@@ -98,9 +99,11 @@ export function recordsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           '仅限本人或代理人（403 RECORD_EXPORT_PATIENT_ONLY）；无诊疗关系者 403 NO_CARE_RELATIONSHIP。以附件下载；记入访问记录。',
         params: IdParams,
         querystring: ExportQuery,
-        response: problems(400, 401, 403),
+        response: problems(400, 401, 403, 429),
       },
       handler: async (req, reply) => {
+        // DJ-30: exports are rate-limited per account (429 EXPORT_RATE_LIMITED beyond the hourly limit).
+        await guardExport(ctx, actorOf(req), 'record_export');
         const file = await exportRecords(ctx, authOf(req), req.params.id, req.query.format, actorOf(req));
         return reply
           .header('content-disposition', attachment(file.filename, file.filenameUtf8))

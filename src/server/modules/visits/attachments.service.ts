@@ -12,6 +12,7 @@ import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { executableKind, scanUpload } from '../../platform/uploads/scan.js';
 import type { BlobStore } from './blob-store.js';
 import { visitErrors } from './visits.errors.js';
 
@@ -87,6 +88,9 @@ export async function uploadAttachment(
   durationMs?: number,
 ): Promise<AttachmentView> {
   if (bytes.length === 0) throw visitErrors.emptyAttachment();
+  // DJ-21: executable content is refused by what it is, whatever it is called or declared as.
+  const executable = executableKind(bytes);
+  if (executable) throw unsupported(`文件内容是可执行程序或脚本（${executable}），不予接收。`);
   const type = sniffType(bytes);
   if (!type)
     throw unsupported('只支持 JPEG、PNG、HEIC 图片和 WebM、Ogg、M4A 语音；文件内容不是其中任何一种。');
@@ -103,6 +107,8 @@ export async function uploadAttachment(
       throw visitErrors.imageUnreadable();
     }
   }
+  // DJ-21: scanned before anything of it is kept (store, thumbnail, row); refused files are kept nowhere.
+  await scanUpload(ctx, actor, bytes, { path: 'attachments', mime: type });
   const now = ctx.clock.now();
   const day = now.toISOString().slice(0, 10).replace(/-/g, '/');
   const key = `${day}/${id}`;

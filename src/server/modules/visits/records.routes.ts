@@ -20,6 +20,7 @@ import {
 import { actorOf, authOf } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { IdParams, problems } from '../../platform/http.js';
+import { guardExport } from '../security/export-guard.js';
 import { searchIcd10 } from './icd10.js';
 import { listOfflineDiagnoses, recordOfflineDiagnosis } from './offline-diagnosis.service.js';
 import { addAddendum, exportRecord, getRecord, saveRecord } from './record.service.js';
@@ -72,9 +73,11 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         tags: ['visits'],
         summary: '导出签名病历文件（verify-record 可验证）',
         params: IdParams,
-        response: problems(401, 403, 404),
+        response: problems(401, 403, 404, 429),
       },
       handler: async (req, reply) => {
+        // DJ-30: exports are rate-limited per account (429 EXPORT_RATE_LIMITED beyond the hourly limit).
+        await guardExport(ctx, actorOf(req), 'visit_record_export');
         const file = await exportRecord(ctx, authOf(req), req.params.id, actorOf(req));
         return reply
           .header('content-disposition', `attachment; filename="record-${req.params.id}.json"`)

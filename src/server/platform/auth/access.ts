@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ROLES, type Role } from '../../../shared/identity.js';
 import type { Actor, AuditEntry } from '../audit/audit.js';
-import { AppError, errors } from '../errors.js';
+import { AppError, errors, platformErrors } from '../errors.js';
 
 export { ROLES, type Role };
 export const STAFF_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'patient');
@@ -16,11 +16,18 @@ export interface AuthContext {
   institutionId: string | null;
   practitionerId: string | null;
   isStaff: boolean;
+  /**
+   * DJ-2: the session was opened with an initial or expired password: only routes that declare
+   * `passwordChangeAllowed` (change the password, who am I, log out) answer; the rest 403 PASSWORD_CHANGE_REQUIRED.
+   */
+  passwordChangeRequired?: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** DJ-2: also served to a session whose password must change first (AuthContext.passwordChangeRequired). */
+    passwordChangeAllowed?: boolean;
   }
   interface FastifyRequest {
     auth: AuthContext | null;
@@ -56,6 +63,9 @@ export function registerAccessControl(app: FastifyInstance, resolve: SessionReso
     const auth = token ? await resolve(token, request) : null;
     if (!auth) throw errors.unauthenticated();
     request.auth = auth;
+    if (auth.passwordChangeRequired && !request.routeOptions.config?.passwordChangeAllowed) {
+      throw platformErrors.passwordChangeRequired();
+    }
     if (access !== 'authenticated' && !auth.roles.some((r) => access.includes(r))) {
       throw errors.forbidden('当前账号的角色无权调用此接口。');
     }

@@ -29,6 +29,8 @@ export interface Database {
   dumpDataDir?: () => Promise<Blob>;
   /** PostgreSQL only: the pool, for its connection counts on `/metrics`. */
   pool?: pg.Pool;
+  /** PostgreSQL only: the connection string (pg_dump and pg_restore take it). */
+  url?: string;
 }
 
 export interface DatabaseOptions {
@@ -54,6 +56,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       db,
       kind: 'postgres',
       pool,
+      url: opts.databaseUrl,
       async withScriptRunner(fn) {
         const client = await pool.connect();
         try {

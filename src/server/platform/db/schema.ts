@@ -891,6 +891,13 @@ export interface DB {
   paysim_refund: PaysimRefundTable;
   couriersim_key: CouriersimKeyTable;
   couriersim_shipment: CouriersimShipmentTable;
+  security_alert: SecurityAlertTable;
+  security_counter: SecurityCounterTable;
+  security_login_network: SecurityLoginNetworkTable;
+  retention_setting: RetentionSettingTable;
+  retention_run: RetentionRunTable;
+  retention_archive: RetentionArchiveTable;
+  deletion_request: DeletionRequestTable;
 }
 
 // Directory (0005_directory.sql): columns added to tables of 0001. Declaration merging adds them to the
@@ -1312,4 +1319,131 @@ export interface CouriersimShipmentTable {
   state: 'created' | 'picked_up' | 'in_transit' | 'delivered' | 'failed' | 'cancelled';
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+}
+
+// Security alerts, detector counters, staff login networks (0035_security_alerts.sql; modules/security).
+export interface SecurityAlertTable {
+  id: string;
+  kind: string;
+  severity: string;
+  status: Generated<string>;
+  raised_at: Timestamp;
+  dedupe_key: string;
+  window_ends_at: Timestamp;
+  subject_type: string;
+  subject_account_id: string | null;
+  subject_address: string | null;
+  evidence: JSONColumnType<Record<string, unknown>, string, string>;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  note: string | null;
+}
+
+export interface SecurityCounterTable {
+  id: Generated<string>;
+  kind: string;
+  subject: string;
+  item: string;
+  at: Timestamp;
+}
+
+export interface SecurityLoginNetworkTable {
+  account_id: string;
+  network: string;
+  country: string;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+// [10/12] Retention and the patient's deletion request (0034_retention.sql; modules/privacy).
+export interface RetentionSettingTable {
+  kind: string;
+  months_online: number;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface RetentionRunTable {
+  id: string;
+  ran_at: Timestamp;
+  counts: JSONColumnType<Record<string, number>, string, string>;
+}
+
+export interface RetentionArchiveTable {
+  kind: string;
+  ref_id: string;
+  archived_at: Timestamp;
+}
+
+export interface DeletionRequestTable {
+  id: string;
+  account_id: string;
+  patient_id: string | null;
+  confirmed_by: string;
+  requested_at: Timestamp;
+  consents: JSONColumnType<unknown[], string, string>;
+  removed: JSONColumnType<unknown[], string, string>;
+  kept: JSONColumnType<unknown[], string, string>;
+}
+
+// Staff passwords and the second factor (0031_staff_credentials.sql; identity, DJ-2, DJ-6). Declaration
+// merging adds the columns and tables without editing the interfaces above.
+export interface AccountTable {
+  password_must_change: Generated<boolean>;
+}
+
+export interface AuthSessionTable {
+  password_change_required: Generated<boolean>;
+}
+
+export interface PasswordHistoryTable {
+  id: string;
+  account_id: string;
+  password_hash: string;
+  created_at: Timestamp;
+}
+
+export interface AccountTotpTable {
+  account_id: string;
+  secret_enc: string | null;
+  confirmed_at: Timestamp | null;
+  pending_secret_enc: string | null;
+  pending_at: Timestamp | null;
+  last_step: number | null;
+  updated_at: Timestamp;
+}
+
+export interface RecoveryCodeTable {
+  id: string;
+  account_id: string;
+  code_hash: string;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface MfaChallengeTable {
+  id: string;
+  account_id: string;
+  methods: string[];
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface InstitutionMfaPolicyTable {
+  institution_id: string;
+  doctors: Generated<boolean>;
+  pharmacists: Generated<boolean>;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface DB {
+  password_history: PasswordHistoryTable;
+  account_totp: AccountTotpTable;
+  recovery_code: RecoveryCodeTable;
+  mfa_challenge: MfaChallengeTable;
+  institution_mfa_policy: InstitutionMfaPolicyTable;
 }

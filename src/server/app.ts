@@ -149,7 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<{
     ...(tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
     loggerInstance: createLogger(config, opts.logStream) as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -348,4 +348,10 @@ export async function buildApp(opts: AppOptions): Promise<{
   });
 
   return { app, ctx, payments, sim, visits, rx, insurance };
+}
+
+/** A hop count as proxy-addr's trust function: the address `hops` proxies back is the client's. */
+function trustProxyOption(setting: Config['trustProxy']) {
+  if (typeof setting !== 'number') return setting;
+  return (_address: string, hop: number) => hop < setting;
 }

@@ -40,7 +40,7 @@ export const AdminRole = Type.Enum(ADMIN_ROLES);
 export type AdminRole = Static<typeof AdminRole>;
 
 /** `disabled` by the system administrator, `locked` by the security administrator; both cannot log in. */
-export const AccountStatus = Type.Enum(['active', 'disabled', 'locked'] as const);
+export const AccountStatus = Type.Enum(['active', 'disabled', 'locked', 'closed'] as const);
 export type AccountStatus = Static<typeof AccountStatus>;
 
 // --- Accounts (system and security administrators).

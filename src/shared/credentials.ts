@@ -154,6 +154,13 @@ export type SecondFactorChallenge = Static<typeof SecondFactorChallenge>;
 
 /** POST /auth/login answers either. */
 export const LoginAnswer = Type.Union([SessionGranted, SecondFactorChallenge]);
+
+/** `GET /api/v1/auth/options`: what the login page says before anyone logs in (DJ-6: the demo-mode note). */
+export const LoginOptions = Type.Object({
+  /** Demo mode: demo accounts without an enrolled second factor log in with the password alone. */
+  demo: Type.Boolean(),
+});
+export type LoginOptions = Static<typeof LoginOptions>;
 export type LoginAnswer = Static<typeof LoginAnswer>;
 
 export const SecondFactorBody = Type.Object(

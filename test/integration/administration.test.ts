@@ -150,6 +150,7 @@ describe('the security administrator', () => {
       body: { phone: '13900000001', password: 'Demo@2026' },
     });
     expect(login.statusCode).toBe(403);
+    expect(login.json()).toMatchObject({ code: 'ACCOUNT_LOCKED', title: '账号已被锁定' });
     // The system administrator cannot enable a locked account (三权分立).
     expect((await post(sys, `/admin/accounts/${ids.doctor}/enable`)).json().code).toBe(
       'ACCOUNT_STATUS_CONFLICT',
@@ -184,6 +185,53 @@ describe('the security administrator', () => {
     expect(onto.json().code).toBe('ADMIN_ROLES_EXCLUSIVE');
   });
 
+  it('DJ-8: no administrator sets up an administrator alone — a new one starts locked until the security administrator unlocks it', async () => {
+    const created = await post(sys, '/admin/accounts', {
+      phone: '13300000081',
+      name: '邵明',
+      role: 'security_admin',
+    });
+    expect(created.statusCode).toBe(201);
+    const { account, initialPassword } = created.json() as InitialPassword;
+    expect(account.status).toBe('locked');
+    const login = () =>
+      t.request('POST', '/api/v1/auth/login', { body: { phone: '13300000081', password: initialPassword } });
+    expect((await login()).json().code).toBe('ACCOUNT_LOCKED');
+    // The system administrator who created it cannot release it.
+    expect((await post(sys, `/admin/accounts/${account.id}/enable`)).json().code).toBe(
+      'ACCOUNT_STATUS_CONFLICT',
+    );
+    expect((await post(sec, `/admin/accounts/${account.id}/unlock`)).json().status).toBe('active');
+    expect((await login()).statusCode).toBe(200);
+    const create = (await actions(aud)).find(
+      (e) => e.action === 'admin.account.create' && e.resourceId === account.id,
+    );
+    expect(create?.details).toMatchObject({ awaitingApproval: true, roles: ['security_admin'] });
+  });
+
+  it('DJ-8: administrator roles are never granted by a role change; an administrator role stands alone; staff roles only on staff accounts', async () => {
+    const grant = await put(sec, `/admin/accounts/${ids.insurer}/roles`, {
+      roles: ['audit_admin'],
+      reason: '调岗',
+    });
+    expect(grant.statusCode).toBe(403);
+    expect(grant.json().code).toBe('ADMIN_ROLE_GRANT');
+    const beside = await put(sec, `/admin/accounts/${ids.aud}/roles`, {
+      roles: ['audit_admin', 'patient'],
+      reason: '兼任',
+    });
+    expect(beside.json().code).toBe('ADMIN_ROLES_EXCLUSIVE');
+    const patient = (await get(sys, '/admin/accounts?q=13800000002')).json().items[0] as AdminAccount;
+    const promote = await put(sec, `/admin/accounts/${patient.id}/roles`, {
+      roles: ['patient', 'nurse'],
+      reason: '入职',
+    });
+    expect(promote.statusCode).toBe(409);
+    expect(promote.json().code).toBe('STAFF_ROLE_GRANT');
+    // Nothing changed.
+    expect((await get(sys, '/admin/accounts?q=13800000002')).json().items[0].roles).toEqual(['patient']);
+  });
+
   it('DJ-8: two administrator roles on one account are refused by the database', async () => {
     await expect(
       sql`update account set roles = array['system_admin', 'audit_admin'] where id = ${ids.sys}`.execute(
@@ -192,6 +240,11 @@ describe('the security administrator', () => {
     ).rejects.toThrow(/account_one_admin_role/);
     await expect(
       sql`update account set roles = array['security_admin', 'doctor', 'audit_admin'] where id = ${ids.sec}`.execute(
+        t.database.db,
+      ),
+    ).rejects.toThrow(/account_one_admin_role/);
+    await expect(
+      sql`update account set roles = array['audit_admin', 'doctor'] where id = ${ids.aud}`.execute(
         t.database.db,
       ),
     ).rejects.toThrow(/account_one_admin_role/);

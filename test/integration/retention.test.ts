@@ -338,6 +338,12 @@ describe('个人信息保护法 第四十七条: the patient deletion request', 
   });
 
   it('REC-4, REC-1, RX-12: keeps records, prescriptions and payments, removes the rest, closes the account', async () => {
+    // The patient set a password once (the lighter patient policy): its hashes go with the account too.
+    const setPw = await t.request('POST', '/api/v1/me/password', {
+      token: p.token,
+      body: { next: 'Yunyi#Home2026' },
+    });
+    expect(setPw.statusCode).toBe(204);
     t.clock.advance(61_000);
     const sent = await t.request('POST', '/api/v1/me/deletion-request/otp', { token: p.token });
     expect(sent.statusCode).toBe(202);
@@ -366,6 +372,14 @@ describe('个人信息保护法 第四十七条: the patient deletion request', 
     expect(await n('account_consent')).toBe(0);
     expect(await n('delivery_address')).toBe(0);
     expect(await n('auth_session')).toBe(0);
+    for (const table of ['password_history', 'account_totp', 'recovery_code', 'mfa_challenge'] as const) {
+      const left = await t.ctx.db
+        .selectFrom(table)
+        .select('account_id')
+        .where('account_id', '=', p.accountId)
+        .execute();
+      expect(left, table).toEqual([]);
+    }
     expect(
       await t.ctx.db.selectFrom('health_card').select('id').where('patient_id', '=', p.patientId).execute(),
     ).toEqual([]);

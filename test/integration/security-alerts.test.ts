@@ -283,3 +283,28 @@ describe('DJ-17 the security administrator handles alerts', () => {
     ).toBe(404);
   });
 });
+
+describe('DJ-19 behind one proxy (TRUST_PROXY=1)', () => {
+  it('DJ-19: the client is the address the proxy appended, not one the client wrote into X-Forwarded-For', async () => {
+    const proxied = await createTestApp({ config: { trustProxy: 1 } });
+    try {
+      proxied.ctx.config.security.consoleRanges = PRIVATE_ONLY;
+      const via = (forwardedFor: string) =>
+        proxied.app.inject({
+          method: 'GET',
+          url: '/api/v1/security/alerts',
+          remoteAddress: '10.0.0.2', // nginx
+          headers: { 'x-forwarded-for': forwardedFor },
+        });
+      // An outside client that wrote a private address first: nginx appended its real one last.
+      const spoofed = await via('10.9.9.9, 203.0.113.5');
+      expect(spoofed.statusCode).toBe(403);
+      expect(spoofed.json().code).toBe('ADDRESS_NOT_ALLOWED');
+      // A client on the private network (whatever it wrote before): passes the address check, then needs a login.
+      const inside = await via('203.0.113.5, 10.1.1.1');
+      expect(inside.statusCode).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+  });
+});

@@ -96,6 +96,64 @@ afterAll(async () => {
 });
 
 describe('/ws', () => {
+  /** Opens a socket and answers its close code and the error frame it got before closing. */
+  const refusedWith = async (token: string) => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws?token=${token}`);
+    const frames: ServerFrame[] = [];
+    ws.on('message', (raw) => frames.push(JSON.parse(String(raw)) as ServerFrame));
+    const code = await new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));
+    return { code, error: frames.find((f) => f.type === 'error') };
+  };
+
+  it('DJ-2: a session whose password must change is refused the socket too, not only the HTTP routes', async () => {
+    const phone = '13900000003';
+    const account = await t.ctx.db
+      .selectFrom('account')
+      .select('id')
+      .where('phone_bidx', '=', t.ctx.cipher.blindIndex('phone', phone))
+      .executeTakeFirstOrThrow();
+    await t.ctx.db
+      .updateTable('account')
+      .set({ password_must_change: true })
+      .where('id', '=', account.id)
+      .execute();
+    try {
+      const res = await t.request('POST', '/api/v1/auth/login', { body: { phone, password: 'Demo@2026' } });
+      expect(res.json().passwordChangeRequired).toBe(true);
+      const refused = await refusedWith(res.json().token);
+      expect(refused.code).toBe(4403);
+      expect(refused.error).toMatchObject({ code: 'PASSWORD_CHANGE_REQUIRED' });
+    } finally {
+      await t.ctx.db
+        .updateTable('account')
+        .set({ password_must_change: false })
+        .where('id', '=', account.id)
+        .execute();
+    }
+  });
+
+  it('DJ-19: staff connect only from the console ranges; a patient from anywhere', async () => {
+    const saved = t.ctx.config.security.consoleRanges;
+    t.ctx.config.security.consoleRanges = ['10.0.0.0/8']; // this test connects from 127.0.0.1
+    try {
+      const refused = await refusedWith(chen);
+      expect(refused.code).toBe(4403);
+      expect(refused.error).toMatchObject({ code: 'ADDRESS_NOT_ALLOWED' });
+      const audited = await t.ctx.db
+        .selectFrom('audit_event')
+        .select(['outcome', 'details'])
+        .where('action', '=', 'access.address_refused')
+        .execute();
+      expect(audited.some((a) => (a.details as { route?: string }).route === '/ws')).toBe(true);
+      const patient = await Client.open(zhang);
+      patient.send({ type: 'resume', visitId, after: 0 });
+      await patient.wait(isResumed);
+      await patient.close();
+    } finally {
+      t.ctx.config.security.consoleRanges = saved;
+    }
+  });
+
   it('refuses a socket without a valid session, and a stranger following the visit', async () => {
     const anon = new WebSocket(`${base.replace('http', 'ws')}/ws?token=not-a-real-token-000000`);
     const closed = await new Promise<number>((resolve) => anon.on('close', (code) => resolve(code)));

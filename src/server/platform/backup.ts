@@ -166,9 +166,17 @@ function decryptedStream(file: string, backupKey: Buffer, header: BackupHeader, 
   return { source: createReadStream(file, { start, end: end - 1 }), decipher };
 }
 
-function run(cmd: string, args: string[], stdio: 'pipe-out' | 'pipe-in') {
-  const child = spawn(cmd, args, {
+/**
+ * pg_dump / pg_restore on `databaseUrl`, its password passed in PGPASSWORD rather than on the command
+ * line (where every user of the machine could read it in the process list).
+ */
+function run(cmd: string, args: string[], databaseUrl: string, stdio: 'pipe-out' | 'pipe-in') {
+  const url = new URL(databaseUrl);
+  const password = decodeURIComponent(url.password);
+  url.password = '';
+  const child = spawn(cmd, [...args, `--dbname=${url.toString()}`], {
     stdio: stdio === 'pipe-out' ? ['ignore', 'pipe', 'pipe'] : ['pipe', 'ignore', 'pipe'],
+    env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) },
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -219,13 +227,8 @@ export async function backupPostgres(
     };
     const dump = run(
       'pg_dump',
-      [
-        '--format=custom',
-        '--no-owner',
-        '--no-privileges',
-        `--snapshot=${snapshot}`,
-        `--dbname=${databaseUrl}`,
-      ],
+      ['--format=custom', '--no-owner', '--no-privileges', `--snapshot=${snapshot}`],
+      databaseUrl,
       'pipe-out',
     );
     await Promise.all([writeBackup(file, header, backupKey, dump.child.stdout!), dump.done]);
@@ -311,7 +314,8 @@ export async function restorePostgres(
   }
   const restore = run(
     'pg_restore',
-    ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${databaseUrl}`],
+    ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction'],
+    databaseUrl,
     'pipe-in',
   );
   const { source, decipher } = decryptedStream(file, backupKey, header, start, end);

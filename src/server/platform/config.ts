@@ -18,7 +18,12 @@ export interface Config {
   blindIndexKey: Buffer;
   logLevel: string;
   bodyLimitBytes: number;
-  trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-For is believed (Fastify's trustProxy): false, a hop count, or addresses/CIDRs.
+   * TRUST_PROXY=1 means ONE proxy (the nginx in front): the client address is the one it appended, never an
+   * entry the client wrote itself (DJ-19 and the intrusion detectors rely on request.ip).
+   */
+  trustProxy: boolean | number | string;
   auth: AuthSettings;
   audit: { sealIntervalMs: number; sealBatchSize: number };
   /** How often the background jobs run (hold expiry, quota release, reminders, reconciliation). */
@@ -275,7 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     blindIndexKey,
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
-    trustProxy: env.TRUST_PROXY === '1',
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
     auth: {
       patientSessionTtlMs: int(env, 'PATIENT_SESSION_TTL_MINUTES', 7 * 24 * 60) * 60_000,
       staffSessionTtlMs: int(env, 'STAFF_SESSION_TTL_MINUTES', 12 * 60) * 60_000,
@@ -338,6 +343,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : null,
     },
   };
+}
+
+/** TRUST_PROXY: unset or 0 → none; a number → that many hops; otherwise a comma list of proxy addresses/CIDRs. */
+function trustProxyOf(raw: string | undefined): boolean | number | string {
+  if (!raw || raw === '0' || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
 }
 
 const PRIVATE_RANGES = [

@@ -547,6 +547,7 @@ export const ROUTES: readonly RouteLevel[] = [
   // identity and the caller's own account
   r(`${V1}/auth/otp`, { personal: 4 }, { anonymous: 'the caller’s own phone' }),
   r(`${V1}/auth/login`, { personal: 4 }, { anonymous: 'the caller’s own phone and password or code' }),
+  r(`${V1}/auth/options`, { security: 1 }),
   r(
     `${V1}/auth/**`,
     { security: 4 },

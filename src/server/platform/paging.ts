@@ -39,7 +39,8 @@ function isInstant(value: string): boolean {
 }
 
 function fits(value: unknown, type: KeyType): boolean {
-  if (type === 'number') return typeof value === 'number' && Number.isInteger(value);
+  // Safe integers only: a crafted 1e21 would fail the database's bigint cast (a 500) instead of a 400.
+  if (type === 'number') return typeof value === 'number' && Number.isSafeInteger(value);
   if (type === 'uuid') return typeof value === 'string' && UUID.test(value);
   if (type === 'instant') return typeof value === 'string' && isInstant(value);
   return typeof value === 'string';

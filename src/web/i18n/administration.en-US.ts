@@ -10,7 +10,12 @@ export const administrationEn: typeof administrationZh = {
   reasonShort: 'At least 2 characters',
   reasonPlaceholder: 'Kept in the audit log, visible to the other administrators',
   systemActor: 'System',
-  status: { active: 'Active', disabled: 'Disabled', locked: 'Locked' },
+  status: {
+    active: 'Active',
+    disabled: 'Disabled',
+    locked: 'Locked',
+    closed: 'Closed (deleted by the person)',
+  },
   outcome: { success: 'Success', failure: 'Failure' },
   actions: {
     admin_account_create: 'Create account',

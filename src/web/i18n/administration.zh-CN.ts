@@ -8,7 +8,7 @@ export const administrationZh = {
   reasonShort: '原因至少 2 个字',
   reasonPlaceholder: '将记入审计日志，其他管理员可见',
   systemActor: '系统',
-  status: { active: '正常', disabled: '已停用', locked: '已锁定' },
+  status: { active: '正常', disabled: '已停用', locked: '已锁定', closed: '已注销' },
   outcome: { success: '成功', failure: '失败' },
   /** Audit actions by name (dots as underscores); an action not listed shows its code only. */
   actions: {

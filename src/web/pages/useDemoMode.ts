@@ -1,9 +1,6 @@
 import { useEffect, useState } from 'react';
+import type { LoginOptions } from '../../shared/credentials.js';
 import { get } from '../api.js';
-
-interface LoginOptions {
-  demo: boolean;
-}
 
 /**
  * DJ-6: whether the server runs in demo mode, where demo accounts without an enrolled second factor log

@@ -16,8 +16,26 @@ export const administrationErrors = defineErrors('administration', {
     code: 'ADMIN_ROLES_EXCLUSIVE',
     title: '一个账号只能担任一种管理员角色',
     en: 'One administrator role per account',
-    detail: '系统管理员、安全管理员、审计管理员三种角色互斥，同一账号不能兼任（DJ-8 三权分立）。',
-    action: '为另一种管理员职责另建账号。',
+    detail:
+      '系统管理员、安全管理员、审计管理员三种角色互斥，同一账号不能兼任，也不能兼任其他业务角色（DJ-8 三权分立）。',
+    action: '为另一种职责另建账号。',
+  },
+  adminRoleGrant: {
+    status: 403,
+    code: 'ADMIN_ROLE_GRANT',
+    title: '不能以修改角色的方式授予管理员角色',
+    en: 'Administrator roles are not granted by a role change',
+    detail:
+      '管理员账号只能由系统管理员新建，新建后处于锁定状态，须安全管理员核实解锁后才能使用（DJ-8：任何一位管理员都不能独自设立管理员）。',
+    action: '请由系统管理员新建管理员账号，再由安全管理员解锁。',
+  },
+  staffRoleGrant: {
+    status: 409,
+    code: 'STAFF_ROLE_GRANT',
+    title: '不能把员工角色授予没有员工身份的账号',
+    en: 'Staff roles only on staff accounts',
+    detail: '该账号没有任何员工角色（例如只是患者账号），它的密码未按员工密码策略设置（DJ-2）。',
+    action: '请由系统管理员为其新建员工账号（发放须首次登录修改的初始密码）。',
   },
   accountNotFound: {
     status: 404,

@@ -31,6 +31,7 @@ import { type AuditRow, adminActionEvents } from '../../platform/audit/audit-sea
 import type { AuthContext } from '../../platform/auth/access.js';
 import { type CommandScope, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
+import { maskPhone } from '../../platform/crypto/mask.js';
 import { cutPage, decodeCursor } from '../../platform/paging.js';
 import { institutionFacts, practitionerFacts } from '../directory/directory.api.js';
 import {
@@ -68,9 +69,12 @@ export function adminActor(auth: AuthContext, ip: string | null): Actor {
   return { accountId: auth.accountId, role: auth.roles.find(isAdminRole) ?? auth.roles[0] ?? null, ip };
 }
 
-/** DJ-8: at most one of the three administrator roles. */
+/**
+ * DJ-8: an administrator role is an account's only role — never two of them, nor one beside a business
+ * role (its actions would be audited under that role and an added patient role would skip DJ-19's check).
+ */
 export function checkAdminRoles(roles: readonly string[]): void {
-  if (roles.filter(isAdminRole).length > 1) throw administrationErrors.rolesExclusive();
+  if (roles.some(isAdminRole) && roles.length > 1) throw administrationErrors.rolesExclusive();
 }
 
 function notSelf(auth: AuthContext, accountId: string): void {
@@ -166,8 +170,13 @@ export async function listAccounts(
       action: 'admin.account.list',
       resourceType: 'account',
       details: {
-        // A phone searched for is kept masked (DJ-10); a name as typed.
-        q: query.q && /^1\d{10}$/.test(query.q) ? `${query.q.slice(0, 3)}****${query.q.slice(-4)}` : query.q,
+        // A phone searched for is kept masked (DJ-10), and so is any part of one; a name as typed.
+        q:
+          query.q && /\d/.test(query.q)
+            ? /^1\d{10}$/.test(query.q)
+              ? maskPhone(query.q)
+              : '(digits)'
+            : query.q,
         role: query.role,
         status: query.status,
         institutionId: query.institutionId,
@@ -310,16 +319,21 @@ export async function createAccount(
     );
     if (!id) throw administrationErrors.phoneTaken();
     const password = await setInitialPassword(cmd, id);
+    // DJ-8: no administrator sets up an administrator alone — a new administrator account starts locked,
+    // and only the security administrator unlocks it (two people, each action visible to the third).
+    const awaitingApproval = roles.some(isAdminRole);
+    if (awaitingApproval) await setAccountStatus(cmd.trx, id, 'locked');
     await cmd.audit({
       action: 'admin.account.create',
       resourceType: 'account',
       resourceId: id,
       details: {
         name: input.name,
-        phone: `${input.phone.slice(0, 3)}****${input.phone.slice(-4)}`,
+        phone: maskPhone(input.phone),
         roles,
         institutionId,
         practitionerId,
+        ...(awaitingApproval ? { awaitingApproval: true } : {}),
       },
     });
     return { id, password };
@@ -343,6 +357,8 @@ export async function resetPassword(
       action: 'admin.account.password_reset',
       resourceType: 'account',
       resourceId: accountId,
+      // The audit administrator reads whom an action touched without a look-up they may not make (DJ-15).
+      details: { targetName: account.name },
     });
     return password;
   });
@@ -387,6 +403,7 @@ async function changeStatus(
       resourceType: 'account',
       resourceId: accountId,
       details: {
+        targetName: account.name,
         from: account.status,
         to: change.to,
         ...(change.reason ? { reason: change.reason } : {}),
@@ -451,6 +468,13 @@ export async function changeRoles(
   await runCommand(ctx, actor, async (cmd) => {
     const account = await lockAccountForChange(cmd.trx, accountId);
     if (!account) throw administrationErrors.accountNotFound();
+    // DJ-8: administrator roles come only with a new account (created locked, unlocked by the security
+    // administrator), never by a role change; DJ-2: staff roles only on accounts already staff.
+    if (roles.some((r) => isAdminRole(r) && !account.roles.includes(r)))
+      throw administrationErrors.adminRoleGrant();
+    const isStaffRole = (r: string) => r !== 'patient';
+    if (roles.some(isStaffRole) && !account.roles.some(isStaffRole))
+      throw administrationErrors.staffRoleGrant();
     const current = await adminAccount(cmd.trx, ctx.cipher, accountId);
     await checkScope(ctx, roles, account.institutionId, current?.practitionerId ?? null);
     await setAccountRoles(cmd.trx, accountId, roles);
@@ -459,7 +483,13 @@ export async function changeRoles(
       action: 'admin.account.roles',
       resourceType: 'account',
       resourceId: accountId,
-      details: { from: account.roles, to: roles, reason: input.reason, sessionsRevoked: sessions },
+      details: {
+        targetName: account.name,
+        from: account.roles,
+        to: roles,
+        reason: input.reason,
+        sessionsRevoked: sessions,
+      },
     });
   });
   announceSessionsRevoked(ctx, { accountIds: [accountId] });

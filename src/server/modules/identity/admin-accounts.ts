@@ -116,15 +116,17 @@ export async function adminAccount(
 export async function lockAccountForChange(
   trx: Executor,
   accountId: string,
-): Promise<{ id: string; roles: string[]; status: string; institutionId: string | null } | undefined> {
+): Promise<
+  { id: string; name: string; roles: string[]; status: string; institutionId: string | null } | undefined
+> {
   const row = await trx
     .selectFrom('account')
-    .select(['id', 'roles', 'status', 'institution_id'])
+    .select(['id', 'name', 'roles', 'status', 'institution_id'])
     .where('id', '=', accountId)
     .forUpdate()
     .executeTakeFirst();
   return row
-    ? { id: row.id, roles: row.roles, status: row.status, institutionId: row.institution_id }
+    ? { id: row.id, name: row.name, roles: row.roles, status: row.status, institutionId: row.institution_id }
     : undefined;
 }
 

@@ -169,8 +169,10 @@ export async function login(
     if (check !== 'ok') return fail(check === 'wrong' ? 'bad_otp' : 'otp_expired');
   }
   if (account && account.status !== 'active') {
-    await refuseLogin(ctx, actor, account.id, input.phone, 'disabled');
-    throw identityErrors.accountDisabled();
+    // A lock is the security administrator's, a disable the system administrator's (DJ-8): told apart.
+    const locked = account.status === 'locked';
+    await refuseLogin(ctx, actor, account.id, input.phone, locked ? 'locked_by_admin' : 'disabled');
+    throw locked ? identityErrors.accountLocked() : identityErrors.accountDisabled();
   }
   // DJ-2, DJ-6: a staff password that must change, and the second factor (credentials.service.ts).
   const gate: LoginGate = account

@@ -4,6 +4,7 @@ import {
   ChangePasswordBody,
   InstitutionMfaPolicy,
   InstitutionMfaPolicyBody,
+  LoginOptions,
   RecoveryCodes,
   SecondFactorBody,
   SecondFactorSmsBody,
@@ -32,6 +33,16 @@ export function credentialsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     const authRateLimit = { max: ctx.config.auth.ipRateLimitPerMinute, timeWindow: '1 minute' };
 
+    app.get('/auth/options', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['identity'],
+        summary: '登录页选项：是否演示模式（演示账号未绑定第二因素时可免二次验证）',
+        response: { 200: LoginOptions },
+      },
+      handler: async () => ({ demo: ctx.config.security.mfa.demoSkip }),
+    });
+
     app.post('/auth/login/second-factor', {
       config: { access: 'public', rateLimit: authRateLimit },
       schema: {
@@ -56,7 +67,7 @@ export function credentialsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.post('/me/password', {
       // DJ-2: the one change a session whose password must change may make.
-      config: { access: 'authenticated', passwordChangeAllowed: true },
+      config: { access: 'authenticated', passwordChangeAllowed: true, rateLimit: authRateLimit },
       schema: {
         tags: ['identity'],
         summary: '修改密码（工作人员：≥8 位、至少 3 类字符、非常见、不含手机号、不与最近 5 次重复）',

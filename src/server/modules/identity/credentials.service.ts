@@ -521,7 +521,8 @@ export async function answerSecondFactor(
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) throw new FactorRefused('challenge_used');
       const f = await credentialFacts(trx, ch.accountId);
-      if (f?.status !== 'active') throw new FactorRefused('disabled');
+      if (f?.status !== 'active')
+        throw new FactorRefused(f?.status === 'locked' ? 'locked_by_admin' : 'disabled');
       let extra: Record<string, unknown> = {};
       if (body.method === 'totp') {
         const totp = await trx
@@ -572,9 +573,9 @@ export async function answerSecondFactor(
       await refuseLogin(ctx, who, ch.accountId, ch.phone, error.reason, undefined, action);
       throw identityErrors.secondFactorChallengeInvalid();
     }
-    if (error.reason === 'disabled') {
+    if (error.reason === 'disabled' || error.reason === 'locked_by_admin') {
       await refuseLogin(ctx, who, ch.accountId, ch.phone, error.reason, undefined, action);
-      throw identityErrors.accountDisabled();
+      throw error.reason === 'disabled' ? identityErrors.accountDisabled() : identityErrors.accountLocked();
     }
     const lock = await refuseLogin(
       ctx,
@@ -608,6 +609,9 @@ export async function changePassword(
   const policy = passwordPolicyOf(ctx, staff);
   const phone = ctx.cipher.decrypt(f.phoneEnc);
   if (f.passwordHash) {
+    // DJ-3: a locked phone gets no more guesses at its current password here than at the login.
+    const locked = await lockedUntil(ctx.db, f.phoneBidx, ctx.clock.now());
+    if (locked) throw loginLocked(locked);
     const ok = input.current ? await argon2.verify(f.passwordHash, input.current).catch(() => false) : false;
     if (!ok) {
       // A wrong current password counts towards the phone's lock (DJ-3), as at login.

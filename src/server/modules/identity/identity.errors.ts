@@ -203,6 +203,14 @@ export const identityErrors = defineErrors('identity', {
     detail: '该账号已被停用，请联系所在机构或客服。',
     action: '联系所在机构或客服。',
   },
+  accountLocked: {
+    status: 403,
+    code: 'ACCOUNT_LOCKED',
+    title: '账号已被锁定',
+    en: 'Account locked',
+    detail: '该账号已被平台安全管理员锁定（DJ-8），暂不能登录。',
+    action: '联系所在机构，由安全管理员核实后解锁。',
+  },
   privacyConsentRequired: {
     status: 403,
     code: 'PRIVACY_CONSENT_REQUIRED',

@@ -186,6 +186,11 @@ export async function forgetAccountIdentity(
     .where('account_id', '=', accountId)
     .execute();
   await db.deleteFrom('auth_session').where('account_id', '=', accountId).execute();
+  // Every credential goes with the password (DJ-2/DJ-6 tables): earlier password hashes, the authenticator,
+  // recovery codes and pending second-factor challenges.
+  for (const table of ['password_history', 'account_totp', 'recovery_code', 'mfa_challenge'] as const) {
+    await db.deleteFrom(table).where('account_id', '=', accountId).execute();
+  }
   const phoneBidx = ctx.cipher.blindIndex('phone', account.phone);
   await db.deleteFrom('otp_code').where('phone_bidx', '=', phoneBidx).execute();
   await db.deleteFrom('login_guard').where('phone_bidx', '=', phoneBidx).execute();

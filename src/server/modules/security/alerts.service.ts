@@ -53,6 +53,8 @@ export async function raiseAlert(trx: Executor, draft: AlertDraft, now: Date): P
     .where('kind', '=', draft.kind)
     .where('dedupe_key', '=', draft.dedupeKey)
     .where('window_ends_at', '>', now)
+    // A closed alert is done with: what goes on afterwards is a new incident, raised anew.
+    .where('status', '<>', 'closed')
     .orderBy('window_ends_at', 'desc')
     .executeTakeFirst();
   if (open) {

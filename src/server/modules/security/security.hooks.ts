@@ -57,17 +57,22 @@ export function patientIdOf(request: FastifyRequest): string | null {
   return refusedAccessEntry(request, '').patientId ?? null;
 }
 
+// Parsed once per list (a list given at start-up is parsed at start-up; a replaced list is parsed again).
+const matchers = new WeakMap<readonly string[], (ip: string) => boolean>();
+
+/** DJ-19: whether `ip` is in the configured console ranges (the visit socket asks this for staff too). */
+export function consoleAddressAllowed(ctx: AppContext, ip: string): boolean {
+  const ranges = ctx.config.security.consoleRanges;
+  let matcher = matchers.get(ranges);
+  if (!matcher) {
+    matcher = rangeMatcher(ranges);
+    matchers.set(ranges, matcher);
+  }
+  return matcher(ip);
+}
+
 export function registerSecurityHooks(app: FastifyInstance, ctx: AppContext): void {
-  // Parsed once per list (a list given at start-up is parsed at start-up; a replaced list is parsed again).
-  let ranges = ctx.config.security.consoleRanges;
-  let matcher = rangeMatcher(ranges);
-  const allowed = (ip: string) => {
-    if (ranges !== ctx.config.security.consoleRanges) {
-      ranges = ctx.config.security.consoleRanges;
-      matcher = rangeMatcher(ranges);
-    }
-    return matcher(ip);
-  };
+  const allowed = (ip: string) => consoleAddressAllowed(ctx, ip);
 
   const refuseAddress = async (request: FastifyRequest): Promise<never> => {
     const now = ctx.clock.now();

@@ -17,10 +17,12 @@ import {
   type ServerFrame,
   type VisitStatus,
 } from '../../../shared/visits.js';
+import { recordAudit } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { languageOf, type TextLanguage } from '../../platform/texts.js';
+import { consoleAddressAllowed } from '../security/security.hooks.js';
 import type { HubClient, ParticipantRole } from './hub.js';
 import { listMessages, markRead, postMessage, readState } from './messages.service.js';
 import { FrameQueue } from './socket-queue.js';
@@ -148,8 +150,31 @@ export function registerVisitSocket(
       socket.close(4401, 'unauthenticated');
       return null;
     }
-    const client: HubClient = { accountId: auth.accountId, send };
     const actor = { accountId: auth.accountId, role: auth.roles[0] ?? null, ip: req.ip };
+    // The HTTP routes' gates hold here too: a session whose password must change (DJ-2) follows no visit,
+    // and staff connect only from the console ranges (DJ-19).
+    const refusal = auth.passwordChangeRequired
+      ? { code: 'PASSWORD_CHANGE_REQUIRED', detail: '请先修改密码。' }
+      : !auth.roles.includes('patient') && !consoleAddressAllowed(ctx, req.ip)
+        ? { code: 'ADDRESS_NOT_ALLOWED', detail: '当前网络地址不允许访问管理功能。' }
+        : null;
+    if (refusal) {
+      await recordAudit(
+        ctx.db,
+        actor,
+        {
+          action: refusal.code === 'ADDRESS_NOT_ALLOWED' ? 'access.address_refused' : 'access.denied',
+          outcome: 'failure',
+          resourceType: 'route',
+          details: { code: refusal.code, route: '/ws', address: req.ip },
+        },
+        ctx.clock.now(),
+      );
+      send({ type: 'error', ...refusal });
+      socket.close(4403, refusal.code.toLowerCase());
+      return null;
+    }
+    const client: HubClient = { accountId: auth.accountId, send };
 
     const follow = async (visitId: string): Promise<ParticipantRole> => {
       // The hub is the one record of what this socket follows (a visit taken by a colleague is dropped there).

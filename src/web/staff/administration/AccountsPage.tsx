@@ -33,7 +33,7 @@ import { AccountStatusTag, InitialPasswordModal, instant, ReasonModal, RoleTag }
 import './administration.css';
 
 type Mode = 'system' | 'security';
-const STATUSES: AccountStatus[] = ['active', 'locked', 'disabled'];
+const STATUSES: AccountStatus[] = ['active', 'locked', 'disabled', 'closed'];
 const STAFF_ROLES = StaffRole.enum as readonly Role[];
 
 interface Filters {

@@ -14,6 +14,7 @@ const STATUS_COLOR: Record<AccountStatus, string> = {
   active: 'success',
   disabled: 'default',
   locked: 'error',
+  closed: 'default',
 };
 
 export function AccountStatusTag({ status }: { status: AccountStatus }) {

@@ -9,8 +9,9 @@ alter table account add constraint account_roles_check check (
   and roles <@ array['patient', 'doctor', 'nurse', 'pharmacist', 'pharmacy_staff', 'org_admin', 'regulator',
     'insurer', 'system_admin', 'security_admin', 'audit_admin']::text[]
 );
+-- An administrator role is the account's only role: not two of them, nor one beside a business role.
 alter table account add constraint account_one_admin_role check (
-  ('system_admin' = any(roles))::int + ('security_admin' = any(roles))::int + ('audit_admin' = any(roles))::int <= 1
+  not (roles && array['system_admin', 'security_admin', 'audit_admin']::text[]) or cardinality(roles) = 1
 );
 alter table account drop constraint if exists account_status_check;
 alter table account add constraint account_status_check check (status in ('active', 'disabled', 'locked'));

@@ -77,6 +77,9 @@ export const journeys: Journey[] = [
       expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(confirm);
       // Back on the booking, now as a verified person: no 去认证 hint, the session still chosen.
       await page.getByTestId('go-verify').waitFor({ state: 'detached' });
+      // The page reloads its session after 实名认证: wait for the doctor's name rather than read the text at
+      // once (under load CI read it while only the title had rendered and failed once).
+      await page.getByTestId('confirm-page').getByText('陈建国').first().waitFor();
       expect(await page.getByTestId('confirm-page').textContent()).toContain('陈建国');
       await screenshot(page, 'wording-confirm-after-real-name');
       await expectAccessible(page, '确认预约 (实名后)');

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readdirSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { verifyChain } from './audit/chain.js';
@@ -73,6 +73,24 @@ async function auditHeadOf(query: (text: string) => Promise<Record<string, unkno
 async function migrationsOf(query: (text: string) => Promise<Record<string, unknown>[]>): Promise<string[]> {
   const rows = await query('select version from schema_migration order by version');
   return rows.map((r) => String(r.version));
+}
+
+/** A new backup's header: the database's audit head and migrations, read through `query`, and a fresh IV. */
+async function newHeader(
+  engine: BackupHeader['engine'],
+  query: (text: string) => Promise<Record<string, unknown>[]>,
+): Promise<BackupHeader> {
+  return {
+    format: 'yunyi-backup',
+    version: 1,
+    engine,
+    createdAt: new Date().toISOString(),
+    cipher: 'sm4-ctr',
+    mac: 'hmac-sm3',
+    iv: randomBytes(16).toString('hex'),
+    auditHead: await auditHeadOf(query),
+    migrations: await migrationsOf(query),
+  };
 }
 
 function headerBytes(header: BackupHeader): Buffer {
@@ -214,17 +232,7 @@ export async function backupPostgres(
     await client.query('begin isolation level repeatable read read only');
     const snapshot = (await client.query('select pg_export_snapshot() as s')).rows[0].s as string;
     const query = async (text: string) => (await client.query(text)).rows as Record<string, unknown>[];
-    const header: BackupHeader = {
-      format: 'yunyi-backup',
-      version: 1,
-      engine: 'postgres',
-      createdAt: new Date().toISOString(),
-      cipher: 'sm4-ctr',
-      mac: 'hmac-sm3',
-      iv: randomBytes(16).toString('hex'),
-      auditHead: await auditHeadOf(query),
-      migrations: await migrationsOf(query),
-    };
+    const header = await newHeader('postgres', query);
     const dump = run(
       'pg_dump',
       ['--format=custom', '--no-owner', '--no-privileges', `--snapshot=${snapshot}`],
@@ -248,19 +256,8 @@ export async function backupPglite(
   if (!database.dumpDataDir) throw new BackupError('not a PGlite database');
   const query = async (text: string) =>
     (await database.withScriptRunner((exec) => exec(text))) as Record<string, unknown>[];
-  const header: BackupHeader = {
-    format: 'yunyi-backup',
-    version: 1,
-    engine: 'pglite',
-    createdAt: new Date().toISOString(),
-    cipher: 'sm4-ctr',
-    mac: 'hmac-sm3',
-    iv: randomBytes(16).toString('hex'),
-    auditHead: await auditHeadOf(query),
-    migrations: await migrationsOf(query),
-  };
+  const header = await newHeader('pglite', query);
   const tar = Buffer.from(await (await database.dumpDataDir()).arrayBuffer());
-  const { Readable } = await import('node:stream');
   await writeBackup(file, header, backupKey, Readable.from([tar]));
   return { file, bytes: (await stat(file)).size, header };
 }

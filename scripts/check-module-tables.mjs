@@ -112,6 +112,18 @@ export const OWNERS = {
   pharmacy: ['pharmacy_site', 'stock_item', 'stock_batch', 'stock_reservation'],
   privacy: ['retention_setting', 'retention_run', 'retention_archive', 'deletion_request'],
   security: ['security_alert', 'security_counter', 'security_login_network'],
+  remote: [
+    'service_agreement',
+    'diagnostic_request',
+    'remote_report',
+    'critical_alert',
+    'ecg_record',
+    'imaging_study',
+    'imaging_series',
+    'imaging_instance',
+    'specimen',
+    'specimen_event',
+  ],
 };
 
 const ownerOf = new Map(Object.entries(OWNERS).flatMap(([m, tables]) => tables.map((t) => [t, m])));

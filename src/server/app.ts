@@ -46,6 +46,7 @@ import {
 import { registerPrescriptionSubscribers } from './modules/prescriptions/prescriptions.subscribers.js';
 import { privacyRoutes } from './modules/privacy/privacy.routes.js';
 import { accessRoutes } from './modules/records/access.routes.js';
+import { dicomwebRoutes, remoteRoutes } from './modules/remote/remote.routes.js';
 import { recordsRoutes } from './modules/records/records.routes.js';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
 import { registerSchedulingSubscribers } from './modules/scheduling/scheduling.subscribers.js';
@@ -322,6 +323,8 @@ export async function buildApp(opts: AppOptions): Promise<{
   await app.register(securityRoutes(ctx), { prefix: '/api/v1' });
   await app.register(privacyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(administrationRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(remoteRoutes(ctx, store), { prefix: '/api/v1' });
+  await app.register(dicomwebRoutes(ctx, store), { prefix: '/dicomweb' });
   await app.register(fhirRoutes(ctx), { prefix: '/fhir/R4' });
   await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
   await app.register(async (scope) =>

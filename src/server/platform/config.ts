@@ -37,6 +37,17 @@ export interface Config {
   insurance: InsuranceSettings;
   cluster: ClusterSettings;
   security: SecuritySettings;
+  remote: RemoteSettings;
+}
+
+/**
+ * Remote diagnosis ([11/12], docs/remote-diagnosis.md): the turnaround targets (minutes from the material
+ * reaching the centre to the signed report) per kind and urgency, and the largest upload accepted.
+ */
+export interface RemoteSettings {
+  targetMinutes: Record<'ecg' | 'imaging' | 'lab', Record<'routine' | 'urgent', number>>;
+  /** The largest ECG or DICOM upload, bytes (one request's files together). */
+  maxUploadBytes: number;
 }
 
 /**
@@ -295,6 +306,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobIntervalMs: int(env, 'JOB_INTERVAL_MS', 5000),
     outboxIntervalMs: int(env, 'OUTBOX_INTERVAL_MS', 1000),
     webDir: path.resolve(env.WEB_DIR || 'dist/web'),
+    remote: {
+      targetMinutes: {
+        ecg: {
+          routine: int(env, 'YUNYI_TARGET_ECG_MINUTES', 120),
+          urgent: int(env, 'YUNYI_TARGET_ECG_URGENT_MINUTES', 15),
+        },
+        imaging: {
+          routine: int(env, 'YUNYI_TARGET_IMAGING_MINUTES', 24 * 60),
+          urgent: int(env, 'YUNYI_TARGET_IMAGING_URGENT_MINUTES', 60),
+        },
+        lab: {
+          routine: int(env, 'YUNYI_TARGET_LAB_MINUTES', 24 * 60),
+          urgent: int(env, 'YUNYI_TARGET_LAB_URGENT_MINUTES', 120),
+        },
+      },
+      maxUploadBytes: int(env, 'YUNYI_REMOTE_MAX_UPLOAD_MB', 200) * 1024 * 1024,
+    },
     records: {
       careWindowMs: int(env, 'YUNYI_CARE_WINDOW_DAYS', 30) * 86_400_000,
       breakGlassMs: int(env, 'YUNYI_BREAK_GLASS_HOURS', 24) * 3600_000,

@@ -493,6 +493,72 @@ export const TABLES: readonly TableLevel[] = [
     ['medical', 4, 'what happened to a visit, a prescription, a booking'],
     'id account_id patient_id kind title body ref_type ref_id read_at created_at message_key message_params',
   ),
+  // --- remote diagnosis (基层检查、上级诊断, REMOTE-5)
+  t(
+    'service_agreement',
+    ['resources', 2, '远程医疗合作协议 (REMOTE-1)'],
+    'id requester_institution_id centre_institution_id kinds agreement_no valid_from valid_to created_at',
+  ),
+  t(
+    'diagnostic_request',
+    ['medical', 4, '远程诊断申请'],
+    'id accession_no patient_id requester_institution_id requester_practitioner_id requester_account_id centre_institution_id agreement_id kind modality panels urgency status material_at target_at claimed_by claimed_at signed_at cancelled_at cancel_reason created_at updated_at',
+    {
+      question: ['health', 4, '临床问题'],
+      history: ['health', 4, '病史摘要'],
+      consent: ['medical', 4, '知情同意 (REMOTE-2)'],
+    },
+  ),
+  t(
+    'remote_report',
+    ['medical', 4, '远程诊断报告'],
+    'id request_id patient_id author_practitioner_id status signed_at archive_report_id created_at updated_at',
+    {
+      findings: ['health', 4],
+      conclusion: ['health', 4],
+      recommendations: ['health', 4],
+      critical: ['health', 4, '危急值'],
+      critical_note: ['health', 4, '危急值'],
+      measurements: ['health', 4],
+      results: ['health', 4, '检验结果'],
+      ...SIGNED,
+    },
+  ),
+  t(
+    'critical_alert',
+    ['health', 4, '危急值通知'],
+    'id request_id patient_id requester_institution_id to_practitioner_id raised_by reason raised_at acknowledged_at acknowledged_by note',
+  ),
+  t(
+    'ecg_record',
+    ['health', 4, '心电图数据'],
+    'id request_id patient_id source_format record_name leads sample_rate samples duration_ms blob_keys signal_key measurements uploaded_by created_at',
+  ),
+  t(
+    'imaging_study',
+    ['health', 4, '医学影像 (DICOM)'],
+    'id study_uid patient_id request_id institution_id accession_no study_date study_time description modalities metadata created_at updated_at',
+  ),
+  t(
+    'imaging_series',
+    ['health', 4, '医学影像 (DICOM)'],
+    'id study_id series_uid modality series_number description metadata created_at',
+  ),
+  t(
+    'imaging_instance',
+    ['health', 4, '医学影像 (DICOM)'],
+    'id series_id sop_instance_uid sop_class_uid instance_number transfer_syntax rows columns frames blob_key size_bytes metadata uploaded_by created_at',
+  ),
+  t(
+    'specimen',
+    ['medical', 4, '检验标本'],
+    'id barcode request_id patient_id container panels status reject_reason redraw_of collected_at created_at updated_at',
+  ),
+  t(
+    'specimen_event',
+    ['medical', 3, '标本交接记录'],
+    'id specimen_id step reason note actor_account_id actor_institution_id at',
+  ),
 ];
 
 // --- API routes ----------------------------------------------------------------------------------------
@@ -635,6 +701,17 @@ export const ROUTES: readonly RouteLevel[] = [
   r(`${V1}/insurance/stats`, { payment: 2 }),
   r(`${V1}/insurance/sim/**`, { payment: 3 }),
   r(`${V1}/reconciliation`, { payment: 3 }),
+  // remote diagnosis (the service narrows to the requesting doctor, the centre and the patient)
+  r(`${V1}/diagnostic-requests/**`, { medical: 4, health: 4, personal: 4 }),
+  r(`${V1}/diagnostic-reports/**`, { medical: 4, health: 4, personal: 4 }),
+  r(`${V1}/diagnostic-centres`, { resources: 2 }),
+  r(`${V1}/service-agreements/**`, { resources: 2 }),
+  r(`${V1}/critical-alerts/**`, { health: 4, personal: 4 }),
+  r(`${V1}/ecg/**`, { health: 4 }),
+  r(`${V1}/specimens/**`, { medical: 4, personal: 3 }),
+  r(`${V1}/lab-panels`, { resources: 1 }),
+  r(`${V1}/remote-diagnosis/stats`, { resources: 2 }),
+  r('/dicomweb/**', { health: 4, personal: 4 }),
   r(`${V1}/hl7/**`, { medical: 4, health: 4, personal: 4 }),
   r(`${V1}/notifications/**`, { medical: 4 }, { self: 'the caller’s own notifications' }),
   // the three administrators' consoles (DJ-8): accounts, policy, the audit log, security events
@@ -670,7 +747,16 @@ export const ROUTES: readonly RouteLevel[] = [
 ];
 
 /** Routes under these prefixes must match a pattern (the web app's static files need not). */
-export const GUARDED = ['/api/', '/fhir/', '/ws', '/sim-gateway/', '/healthz', '/readyz', '/metrics'];
+export const GUARDED = [
+  '/api/',
+  '/fhir/',
+  '/ws',
+  '/sim-gateway/',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/dicomweb',
+];
 
 export const isGuarded = (url: string) => GUARDED.some((p) => url === p || url.startsWith(p));
 

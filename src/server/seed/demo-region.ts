@@ -14,6 +14,7 @@ import { seedInsurance } from './demo-insurance.js';
 import { seedPharmacy } from './demo-pharmacy.js';
 import { seedPrescribing } from './demo-prescriptions.js';
 import { seedRecords } from './demo-records.js';
+import { seedRemote } from './demo-remote.js';
 import {
   DEMO_FIRST_VISIT_WHITELIST,
   DEMO_PASSWORD,
@@ -290,6 +291,8 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
     );
     // [7/12]: the insurance bureau's policy and the designated institutions (INS-1).
     await seedInsurance(trx, { institutions: inst, practitioners: prac, patients }, now);
+    // [11/12]: remote diagnosis — agreements between the community and the regional centres.
+    await seedRemote(trx, { institutions: inst, practitioners: prac, patients }, now);
     await recordAudit(
       trx,
       systemActor,

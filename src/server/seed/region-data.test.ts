@@ -225,7 +225,18 @@ describe('demo accounts', () => {
       '13900000001',
       '13900000002',
       '13900000003',
+      '13900000004',
+      '13900000005',
+      '13900000006',
+      '13900000007',
     ]);
+  });
+
+  it('has the remote-diagnosis demo: a community GP and a reading doctor at each regional centre (REMOTE-5)', () => {
+    expect(byCode.get(practitionerWithPhone('13900000004').institution)?.type).toBe('community_centre');
+    expect(byCode.get(practitionerWithPhone('13900000005').institution)?.type).toBe('ecg_centre');
+    expect(byCode.get(practitionerWithPhone('13900000006').institution)?.type).toBe('imaging_centre');
+    expect(byCode.get(practitionerWithPhone('13900000007').institution)?.type).toBe('lab_centre');
   });
 
   it('has the second doctor of the authorisation demo: a community GP no demo patient has seen (SEC-1)', () => {

@@ -777,6 +777,7 @@ export const PRACTITIONERS: SeedPractitioner[] = [
   {
     code: 'P048',
     name: '龙晓梅',
+    phone: '13900000004',
     sex: 'female',
     kind: 'doctor',
     title: 'attending',
@@ -983,6 +984,7 @@ export const PRACTITIONERS: SeedPractitioner[] = [
   {
     code: 'P061',
     name: '常卫东',
+    phone: '13900000006',
     sex: 'male',
     kind: 'doctor',
     title: 'associate_chief',
@@ -998,6 +1000,7 @@ export const PRACTITIONERS: SeedPractitioner[] = [
   {
     code: 'P062',
     name: '乔慧',
+    phone: '13900000007',
     sex: 'female',
     kind: 'doctor',
     title: 'attending',
@@ -1013,6 +1016,7 @@ export const PRACTITIONERS: SeedPractitioner[] = [
   {
     code: 'P063',
     name: '武建平',
+    phone: '13900000005',
     sex: 'male',
     kind: 'doctor',
     title: 'attending',

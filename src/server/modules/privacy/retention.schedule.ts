@@ -30,6 +30,16 @@ export const RETENTION_SCHEDULE = [
       'patient_allergy',
       'hl7_message',
       'hl7_match',
+      // remote diagnosis ([11/12]): the request, the signed report and what was read
+      'diagnostic_request',
+      'remote_report',
+      'critical_alert',
+      'ecg_record',
+      'imaging_study',
+      'imaging_series',
+      'imaging_instance',
+      'specimen',
+      'specimen_event',
     ],
     months: 15 * 12,
     from: '就诊结束（记录形成）',
@@ -259,6 +269,7 @@ export type RetentionKind = (typeof RETENTION_SCHEDULE)[number]['kind'];
 
 /** Reference data and simulators' ledgers: not personal data of patients, kept while in use. */
 export const REFERENCE_TABLES = [
+  'service_agreement',
   'schema_migration',
   'signing_key',
   'signing_ca',

@@ -1447,3 +1447,206 @@ export interface DB {
   mfa_challenge: MfaChallengeTable;
   institution_mfa_policy: InstitutionMfaPolicyTable;
 }
+
+// Remote diagnosis (0037_remote.sql; modules/remote, [11/12]).
+export interface ServiceAgreementTable {
+  id: string;
+  requester_institution_id: string;
+  centre_institution_id: string;
+  kinds: string[];
+  agreement_no: string;
+  valid_from: DateText;
+  valid_to: DateText;
+  created_at: Timestamp;
+}
+
+export interface RequestConsent {
+  by: 'patient' | 'guardian';
+  guardianName?: string | null;
+  guardianRelation?: string | null;
+  method: 'written' | 'electronic';
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export interface DiagnosticRequestTable {
+  id: string;
+  accession_no: string;
+  patient_id: string;
+  requester_institution_id: string;
+  requester_practitioner_id: string;
+  requester_account_id: string;
+  centre_institution_id: string;
+  agreement_id: string;
+  kind: 'ecg' | 'imaging' | 'lab';
+  modality: 'ECG' | 'DX' | 'CT' | 'MR' | 'US' | null;
+  panels: ColumnType<string[], string[] | undefined, string[]>;
+  urgency: 'routine' | 'urgent';
+  question: string;
+  history: string | null;
+  consent: JSONColumnType<RequestConsent, string, string>;
+  status: 'requested' | 'ready' | 'claimed' | 'reported' | 'signed' | 'cancelled' | 'redraw';
+  material_at: Timestamp | null;
+  target_at: Timestamp | null;
+  claimed_by: string | null;
+  claimed_at: Timestamp | null;
+  signed_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  cancel_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RemoteReportTable {
+  id: string;
+  request_id: string;
+  patient_id: string;
+  author_practitioner_id: string;
+  findings: Generated<string>;
+  conclusion: Generated<string>;
+  recommendations: Generated<string>;
+  critical: Generated<boolean>;
+  critical_note: string | null;
+  measurements: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  results: JSONColumnType<Record<string, unknown>[] | null, string | null, string | null>;
+  status: 'draft' | 'signed';
+  signed_at: Timestamp | null;
+  signed_document: string | null;
+  content_hash: string | null;
+  signature: string | null;
+  certificate_serial: string | null;
+  archive_report_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CriticalAlertTable {
+  id: string;
+  request_id: string;
+  patient_id: string;
+  requester_institution_id: string;
+  to_practitioner_id: string;
+  raised_by: string;
+  reason: string;
+  raised_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+  note: string | null;
+}
+
+export interface EcgLeadRow {
+  name: string;
+  /** ADC units per mV. */
+  gain: number;
+  baseline: number;
+  units: string;
+}
+
+export interface EcgRecordTable {
+  id: string;
+  request_id: string;
+  patient_id: string;
+  source_format: 'wfdb-16' | 'wfdb-212' | 'dicom';
+  record_name: string;
+  leads: JSONColumnType<EcgLeadRow[], string, string>;
+  sample_rate: number;
+  samples: number;
+  duration_ms: number;
+  blob_keys: string[];
+  signal_key: string;
+  measurements: JSONColumnType<Record<string, unknown>, string, string>;
+  uploaded_by: string;
+  created_at: Timestamp;
+}
+
+export interface ImagingStudyTable {
+  id: string;
+  study_uid: string;
+  patient_id: string;
+  request_id: string | null;
+  institution_id: string;
+  accession_no: string | null;
+  study_date: string | null;
+  study_time: string | null;
+  description: string | null;
+  modalities: ColumnType<string[], string[] | undefined, string[]>;
+  metadata: JSONColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ImagingSeriesTable {
+  id: string;
+  study_id: string;
+  series_uid: string;
+  modality: string | null;
+  series_number: number | null;
+  description: string | null;
+  metadata: JSONColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+}
+
+export interface ImagingInstanceTable {
+  id: string;
+  series_id: string;
+  sop_instance_uid: string;
+  sop_class_uid: string;
+  instance_number: number | null;
+  transfer_syntax: string;
+  rows: number | null;
+  columns: number | null;
+  frames: Generated<number>;
+  blob_key: string;
+  size_bytes: number;
+  metadata: JSONColumnType<Record<string, unknown>, string, string>;
+  uploaded_by: string | null;
+  created_at: Timestamp;
+}
+
+export type SpecimenStep =
+  | 'collected'
+  | 'packed'
+  | 'picked_up'
+  | 'received'
+  | 'tested'
+  | 'reported'
+  | 'rejected';
+
+export interface SpecimenTable {
+  id: string;
+  barcode: string;
+  request_id: string;
+  patient_id: string;
+  container: string;
+  panels: string[];
+  status: SpecimenStep;
+  reject_reason: string | null;
+  redraw_of: string | null;
+  collected_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SpecimenEventTable {
+  id: string;
+  specimen_id: string;
+  step: SpecimenStep;
+  reason: string | null;
+  note: string | null;
+  actor_account_id: string;
+  actor_institution_id: string;
+  at: Timestamp;
+}
+
+export interface DB {
+  service_agreement: ServiceAgreementTable;
+  diagnostic_request: DiagnosticRequestTable;
+  remote_report: RemoteReportTable;
+  critical_alert: CriticalAlertTable;
+  ecg_record: EcgRecordTable;
+  imaging_study: ImagingStudyTable;
+  imaging_series: ImagingSeriesTable;
+  imaging_instance: ImagingInstanceTable;
+  specimen: SpecimenTable;
+  specimen_event: SpecimenEventTable;
+}

@@ -1,6 +1,8 @@
 import { accountSecurityEn } from './account-security.en-US.js';
 import { administrationEn } from './administration.en-US.js';
 import { bookingEn } from './booking.en-US.js';
+import { dicomViewerEn } from './dicom-viewer.en-US.js';
+import { ecgViewerEn } from './ecg-viewer.en-US.js';
 import { healthCardEn } from './health-card.en-US.js';
 import { homeEn } from './home.en-US.js';
 import { insurancePatientEn } from './insurance-patient.en-US.js';
@@ -12,6 +14,8 @@ import { prescriptionsStaffEn } from './prescriptions-staff.en-US.js';
 import { privacyEn } from './privacy.en-US.js';
 import { recordsPatientEn } from './records-patient.en-US.js';
 import { recordsStaffEn } from './records-staff.en-US.js';
+import { remoteCentreEn } from './remote-centre.en-US.js';
+import { remoteRequestsEn } from './remote-requests.en-US.js';
 import { searchEn } from './search.en-US.js';
 import { supervisionEn } from './supervision.en-US.js';
 import { triageEn } from './triage.en-US.js';
@@ -277,6 +281,10 @@ export const enUS: Messages = {
   wording: wordingEn,
   accountSecurity: accountSecurityEn,
   privacyPatient: privacyEn,
+  remoteRequests: remoteRequestsEn,
+  remoteCentre: remoteCentreEn,
+  ecgViewer: ecgViewerEn,
+  dicomViewer: dicomViewerEn,
   administration: administrationEn,
   staff: {
     consoles: {
@@ -390,6 +398,18 @@ export const enUS: Messages = {
       auditRetention: {
         title: 'Retention',
         desc: 'How long audit records stay online, and the platform retention schedule',
+      },
+      remoteRequests: {
+        title: 'Remote diagnosis',
+        desc: 'Send ECGs, images and specimens to a regional centre; progress, critical values, printing',
+      },
+      readingQueue: {
+        title: 'Reading queue',
+        desc: 'The centre’s queue, ECG and image viewers, writing and signing reports',
+      },
+      remoteStats: {
+        title: 'Remote diagnosis statistics',
+        desc: 'Volumes, turnaround, critical values and rejected specimens per centre and institution',
       },
     },
   },

@@ -2,6 +2,8 @@
 import { accountSecurityZh } from './account-security.zh-CN.js';
 import { administrationZh } from './administration.zh-CN.js';
 import { bookingZh } from './booking.zh-CN.js';
+import { dicomViewerZh } from './dicom-viewer.zh-CN.js';
+import { ecgViewerZh } from './ecg-viewer.zh-CN.js';
 import { healthCardZh } from './health-card.zh-CN.js';
 import { homeZh } from './home.zh-CN.js';
 import { insurancePatientZh } from './insurance-patient.zh-CN.js';
@@ -13,6 +15,8 @@ import { prescriptionsStaffZh } from './prescriptions-staff.zh-CN.js';
 import { privacyZh } from './privacy.zh-CN.js';
 import { recordsPatientZh } from './records-patient.zh-CN.js';
 import { recordsStaffZh } from './records-staff.zh-CN.js';
+import { remoteCentreZh } from './remote-centre.zh-CN.js';
+import { remoteRequestsZh } from './remote-requests.zh-CN.js';
 import { searchZh } from './search.zh-CN.js';
 import { supervisionZh } from './supervision.zh-CN.js';
 import { triageZh } from './triage.zh-CN.js';
@@ -273,6 +277,10 @@ export const zhCN = {
   wording: wordingZh,
   accountSecurity: accountSecurityZh,
   privacyPatient: privacyZh,
+  remoteRequests: remoteRequestsZh,
+  remoteCentre: remoteCentreZh,
+  ecgViewer: ecgViewerZh,
+  dicomViewer: dicomViewerZh,
   administration: administrationZh,
   staff: {
     consoles: {
@@ -323,6 +331,15 @@ export const zhCN = {
       auditEvents: { title: '审计日志查询', desc: '按时间、操作人、患者、操作与结果查询，导出 CSV' },
       auditVerify: { title: '审计链校验', desc: '校验审计记录的 SM3 哈希链是否完整、未被篡改' },
       auditRetention: { title: '保存期限', desc: '各类审计记录的在线保存期限与平台数据保存表' },
+      remoteRequests: {
+        title: '远程诊断申请',
+        desc: '心电、影像、检验送上级诊断中心，查看进度、危急值与报告打印',
+      },
+      readingQueue: { title: '诊断中心阅片', desc: '诊断中心的待阅队列、心电与影像查看器、报告书写与签发' },
+      remoteStats: {
+        title: '远程诊断统计',
+        desc: '各诊断中心与申请机构的数量、报告时效、危急值与不合格标本',
+      },
     },
   },
 };

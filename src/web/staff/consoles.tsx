@@ -8,14 +8,17 @@ import {
   BarChartOutlined,
   BarcodeOutlined,
   CalendarOutlined,
+  CloudUploadOutlined,
   ContactsOutlined,
   ControlOutlined,
   ExperimentOutlined,
   FieldTimeOutlined,
   FileSearchOutlined,
   FileTextOutlined,
+  FundViewOutlined,
   HeartOutlined,
   HistoryOutlined,
+  LineChartOutlined,
   LockOutlined,
   MedicineBoxOutlined,
   MonitorOutlined,
@@ -77,12 +80,23 @@ export const FEATURE_ICONS: Record<FeatureKey, ReactNode> = {
   auditEvents: <SearchOutlined aria-hidden />,
   auditVerify: <SafetyCertificateOutlined aria-hidden />,
   auditRetention: <FieldTimeOutlined aria-hidden />,
+  remoteRequests: <CloudUploadOutlined aria-hidden />,
+  readingQueue: <FundViewOutlined aria-hidden />,
+  remoteStats: <LineChartOutlined aria-hidden />,
 };
 
 /** What each clinic role works on; a person with several roles sees the union. */
 const CLINIC_FEATURES: Partial<Record<Role, FeatureKey[]>> = {
-  doctor: ['todayVisits', 'onlineVisits', 'carePatients', 'records', 'healthCardScan'],
-  nurse: ['todayVisits', 'carePatients', 'nursing', 'healthCardScan'],
+  doctor: [
+    'todayVisits',
+    'onlineVisits',
+    'carePatients',
+    'records',
+    'healthCardScan',
+    'remoteRequests',
+    'readingQueue',
+  ],
+  nurse: ['todayVisits', 'carePatients', 'nursing', 'healthCardScan', 'remoteRequests'],
   pharmacist: ['prescriptionReview', 'circulation', 'healthCardScan'],
   pharmacy_staff: ['circulation', 'traceCodes'],
 };
@@ -98,6 +112,7 @@ const CONSOLE_FEATURES: Record<Exclude<StaffConsole, 'clinic'>, FeatureKey[]> = 
     'healthCardScan',
     'departments',
     'institution',
+    'remoteStats',
   ],
   regulator: [
     'firstVisitPilot',
@@ -106,6 +121,7 @@ const CONSOLE_FEATURES: Record<Exclude<StaffConsole, 'clinic'>, FeatureKey[]> = 
     'institutions',
     'alerts',
     'statistics',
+    'remoteStats',
   ],
   insurer: ['settlement', 'review', 'reconciliation', 'policy'],
   // DJ-8 三权分立: each administrator sees the other two's actions (adminActions); DJ-15: only the audit

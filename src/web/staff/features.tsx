@@ -18,6 +18,9 @@ import { FormularyPage } from './prescriptions/FormularyPage.js';
 import { ReviewPage } from './prescriptions/ReviewPage.js';
 import { StockPage } from './prescriptions/StockPage.js';
 import { CarePatientsPage } from './records/CarePatientsPage.js';
+import { ReadingQueuePage } from './remote/centre/ReadingQueuePage.js';
+import { RemoteRequestsPage } from './remote/RemoteRequestsPage.js';
+import { RemoteStatsPage } from './remote/RemoteStatsPage.js';
 import { BookingPolicyPage } from './scheduling/BookingPolicyPage.js';
 import { SchedulesPage } from './scheduling/SchedulesPage.js';
 import { TodayVisitsPage } from './scheduling/TodayVisitsPage.js';
@@ -56,4 +59,7 @@ export const FEATURE_PAGES: Partial<Record<FeatureKey, ComponentType>> = {
   auditEvents: AuditEventsPage,
   auditVerify: AuditVerifyPage,
   auditRetention: AuditRetentionPage,
+  remoteRequests: RemoteRequestsPage,
+  readingQueue: ReadingQueuePage,
+  remoteStats: RemoteStatsPage,
 };

@@ -27,6 +27,7 @@ import { openBus } from './platform/open-bus.js';
 import { startJetStreamOutbox } from './platform/outbox-relay.js';
 import type { SmsSender } from './platform/sms/sms.js';
 import { seedDemoRegion } from './seed/demo-region.js';
+import { seedRemoteDemoRequests } from './seed/demo-remote-requests.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -65,9 +66,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ));
   await timed('migrate', () => migrate(database));
   await timed('pinyinKeys', () => fillMissingPinyinKeys(database.db));
+  let seeded = false;
   if (config.demo) {
     const cipher = new FieldCipher(config.fieldKeys, config.currentFieldKeyId, config.blindIndexKey);
-    await timed('seed', () => seedDemoRegion(database.db, cipher, clock));
+    seeded = (await timed('seed', () => seedDemoRegion(database.db, cipher, clock))).seeded;
   }
   // The bus between nodes: NATS, else Redis, else in process (platform/open-bus.ts); closed last.
   const bus = await timed('bus', () =>
@@ -82,6 +84,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ...(opts.sms ? { sms: opts.sms } : {}),
     ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
+  // [11/12] The demo's remote-diagnosis requests, made through the API on the region's first start.
+  if (seeded && config.remote.demoRequests) {
+    await timed('remoteDemo', () =>
+      seedRemoteDemoRequests(app, config.remote.demoTestdataDir, (msg) => app.log.info(msg)),
+    );
+  }
   // DJ-22: the code's and the configuration's SM3 hashes against the baseline, recorded in the audit log.
   await timed('integrity', () => recordIntegrityAtStart(ctx));
   // Work done by one node at a time: the leader holds a PostgreSQL advisory lock (platform/leader.ts). One

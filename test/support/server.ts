@@ -25,6 +25,8 @@ export async function startTestServer(
     LOG_LEVEL: 'warn',
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'yunyi-e2e-')),
     WEB_DIR: webDir,
+    // The demo's remote-diagnosis requests only for the journeys that ask (they log several people in).
+    YUNYI_DEMO_REMOTE: '0',
     ...(opts.demo === false
       ? { YUNYI_FIELD_KEY: '00112233445566778899aabbccddeeff', YUNYI_INDEX_KEY: 'ab'.repeat(32) }
       : {}),

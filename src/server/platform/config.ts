@@ -48,6 +48,10 @@ export interface RemoteSettings {
   targetMinutes: Record<'ecg' | 'imaging' | 'lab', Record<'routine' | 'urgent', number>>;
   /** The largest ECG or DICOM upload, bytes (one request's files together). */
   maxUploadBytes: number;
+  /** Demo mode: make the demo region's remote-diagnosis requests on the first start (YUNYI_DEMO_REMOTE). */
+  demoRequests: boolean;
+  /** Where the demo's ECG and DICOM files are read from (YUNYI_DEMO_TESTDATA; the shared test data). */
+  demoTestdataDir: string;
 }
 
 /**
@@ -322,6 +326,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         },
       },
       maxUploadBytes: int(env, 'YUNYI_REMOTE_MAX_UPLOAD_MB', 200) * 1024 * 1024,
+      demoRequests: env.YUNYI_DEMO_REMOTE !== '0',
+      demoTestdataDir: path.resolve(env.YUNYI_DEMO_TESTDATA || '../shared/testdata'),
     },
     records: {
       careWindowMs: int(env, 'YUNYI_CARE_WINDOW_DAYS', 30) * 86_400_000,

@@ -18,6 +18,7 @@ export default defineConfig({
     proxy: {
       '^/api/': { target: apiTarget, changeOrigin: true },
       '^/healthz$': { target: apiTarget, changeOrigin: true },
+      '^/dicomweb/': { target: apiTarget, changeOrigin: true },
       '^/ws(/|$)': { target: apiTarget, changeOrigin: true, ws: true },
     },
   },

@@ -46,8 +46,8 @@ import {
 import { registerPrescriptionSubscribers } from './modules/prescriptions/prescriptions.subscribers.js';
 import { privacyRoutes } from './modules/privacy/privacy.routes.js';
 import { accessRoutes } from './modules/records/access.routes.js';
-import { dicomwebRoutes, remoteRoutes } from './modules/remote/remote.routes.js';
 import { recordsRoutes } from './modules/records/records.routes.js';
+import { dicomwebRoutes, remoteRoutes } from './modules/remote/remote.routes.js';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
 import { registerSchedulingSubscribers } from './modules/scheduling/scheduling.subscribers.js';
 import { waitlistRoutes } from './modules/scheduling/waitlist.routes.js';

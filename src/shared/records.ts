@@ -206,6 +206,11 @@ export const ReportView = Type.Object({
   signed: Nullable(Type.Object({ signedBy: Type.String(), signedAt: Instant, certSerial: Type.String() })),
   abnormalCount: Type.Integer(),
   observations: Type.Array(ObservationView),
+  /**
+   * [11/12] Where the report came from: remote (a signed remote-diagnosis report: GET
+   * /diagnostic-reports/{id}/pdf prints it), his (a hospital system), seed.
+   */
+  source: Type.Optional(Type.Enum(['his', 'seed', 'remote'] as const)),
 });
 export type ReportView = Static<typeof ReportView>;
 export const ReportQuery = Type.Object({

@@ -5,7 +5,7 @@
  * statistics. TypeBox schemas the routes validate with; `Static` types the web reads.
  */
 import { type Static, Type } from 'typebox';
-import { Limit, Nullable, page, Sex, Uuid } from './http.js';
+import { Limit, Nullable, page, QueryInt, Sex, Uuid } from './http.js';
 
 const Instant = Type.String({ description: 'ISO 8601 instant' });
 
@@ -287,7 +287,14 @@ export const DiagnosticRequestView = Type.Object({
   overdue: Type.Boolean(),
   cancelReason: Nullable(Type.String()),
   criticalAlert: Nullable(
-    Type.Object({ id: Uuid, raisedAt: Instant, acknowledgedAt: Nullable(Instant), reason: Type.String() }),
+    Type.Object({
+      id: Uuid,
+      raisedAt: Instant,
+      acknowledgedAt: Nullable(Instant),
+      reason: Type.String(),
+      /** Who at the requesting institution acknowledged it (the detail page shows who and when). */
+      acknowledgedByName: Type.Optional(Nullable(Type.String())),
+    }),
   ),
 });
 export type DiagnosticRequestView = Static<typeof DiagnosticRequestView>;
@@ -337,6 +344,27 @@ export const SaveReportBody = Type.Object(
 );
 export type SaveReportBody = Static<typeof SaveReportBody>;
 
+// --- Imaging (DICOM)
+
+/** POST /diagnostic-requests/{id}/images: the request's study after the upload. */
+export const ImagingUploaded = Type.Object({
+  studyUid: Type.String(),
+  studyId: Uuid,
+  series: Type.Array(
+    Type.Object({
+      seriesUid: Type.String(),
+      modality: Nullable(Type.String()),
+      /** Instances of the series now stored. */
+      instances: Type.Integer(),
+    }),
+  ),
+  /** Instances of the study now stored (a file already stored counts once). */
+  instances: Type.Integer(),
+  /** Instances this upload added (0 when every file was already stored). */
+  added: Type.Integer(),
+});
+export type ImagingUploaded = Static<typeof ImagingUploaded>;
+
 // --- ECG
 
 export const EcgUploaded = Type.Object({
@@ -348,14 +376,18 @@ export const EcgUploaded = Type.Object({
 export type EcgUploaded = Static<typeof EcgUploaded>;
 
 export const EcgLeadsQuery = Type.Object({
-  from: Type.Optional(Type.Integer({ minimum: 0, description: '起始时间，毫秒' })),
-  to: Type.Optional(Type.Integer({ minimum: 0, description: '结束时间，毫秒（最多 60 秒）' })),
+  from: Type.Optional(QueryInt({ minimum: 0, maximum: 604_800_000, description: '起始时间，毫秒' })),
+  to: Type.Optional(
+    QueryInt({ minimum: 0, maximum: 604_800_000, description: '结束时间，毫秒（最多 60 秒）' }),
+  ),
 });
 export const EcgLeads = Type.Object({
   id: Uuid,
   sampleRate: Type.Number(),
   fromMs: Type.Integer(),
   toMs: Type.Integer(),
+  /** The whole record's length (the viewer's time slider spans it); optional for older answers. */
+  durationMs: Type.Optional(Type.Integer()),
   /** Samples in mV, one array per lead, every lead the same length. */
   leads: Type.Array(Type.Object({ name: Type.String(), mv: Type.Array(Type.Number()) })),
 });
@@ -383,12 +415,20 @@ export const LabAnalyte = Type.Object({
   refHigh: Nullable(Type.Number()),
   criticalLow: Nullable(Type.Number()),
   criticalHigh: Nullable(Type.Number()),
+  /** Where the adult range differs by sex: refLow/refHigh are the men's, these the women's (WS/T 405, 404). */
+  refLowFemale: Type.Optional(Nullable(Type.Number())),
+  refHighFemale: Type.Optional(Nullable(Type.Number())),
+  /** numeric (the default), or ordinal: one of `values` (尿常规 dipstick: -, ±, 1+ …), normal as `refText`. */
+  valueType: Type.Optional(Type.Enum(['numeric', 'ordinal'] as const)),
+  values: Type.Optional(Type.Array(Type.String())),
+  refText: Type.Optional(Nullable(Type.String())),
 });
 export const LabPanel = Type.Object({
   code: Type.String(),
   name: Type.String(),
   nameEn: Type.String(),
   container: Type.String({ description: '采血管 / 容器' }),
+  containerEn: Type.Optional(Type.String()),
   analytes: Type.Array(LabAnalyte),
 });
 export type LabPanel = Static<typeof LabPanel>;
@@ -412,6 +452,19 @@ export const SpecimenEventBody = Type.Object(
   { additionalProperties: false },
 );
 export const BarcodeParams = Type.Object({ barcode: Type.String({ pattern: '^[A-Z0-9-]{6,32}$' }) });
+/** A specimen is collected for the whole request (one barcode, its tubes in one bag); a re-draw names the rejected one. */
+export const CreateSpecimenBody = Type.Object(
+  { redrawOf: Type.Optional(Uuid) },
+  { additionalProperties: false },
+);
+/** The request's laboratory results after an entry (manual or HL7), and the critical alert it raised. */
+export const LabResultsView = Type.Object({
+  requestId: Uuid,
+  results: Type.Array(LabResult),
+  /** A critical value among the entered results raised this alert (null: none, or the request had one). */
+  criticalAlertId: Nullable(Uuid),
+});
+export type LabResultsView = Static<typeof LabResultsView>;
 
 export const ResultEntryBody = Type.Object(
   {
@@ -469,3 +522,49 @@ export const RemoteStats = Type.Object({
   ),
 });
 export type RemoteStats = Static<typeof RemoteStats>;
+
+// --- The signed report in the archive (GET /diagnostic-reports/{id}, /pdf, /verify)
+
+/** The signature of a remote report checked as any verifier would (certificate, SM3, SM2). */
+export const RemoteReportVerification = Type.Object({
+  valid: Type.Boolean(),
+  signer: Type.Object({ name: Type.String(), practitionerCode: Type.String(), institution: Type.String() }),
+  certificate: Type.Object({
+    serial: Type.String(),
+    issuer: Type.String(),
+    validFrom: Type.String(),
+    validTo: Type.String(),
+    publicKeyPem: Type.String(),
+  }),
+  hash: Type.String({ description: 'SM3 of the canonical signed document, hex' }),
+  problems: Type.Array(Type.String()),
+});
+export type RemoteReportVerification = Static<typeof RemoteReportVerification>;
+
+/** A signed remote-diagnosis report as the archive shows it: `id` is the archive's report id. */
+export const RemoteDiagnosticReport = Type.Object({
+  id: Uuid,
+  requestId: Uuid,
+  accessionNo: Type.String(),
+  kind: RemoteKind,
+  modality: Nullable(RequestModality),
+  panels: Type.Array(Type.String()),
+  patient: RequestPatient,
+  centre: Type.Object({ institutionId: Uuid, name: Type.String() }),
+  requester: Type.Object({ institutionName: Type.String(), practitionerName: Type.String() }),
+  question: Type.String(),
+  findings: Type.String(),
+  conclusion: Type.String(),
+  recommendations: Type.String(),
+  critical: Type.Boolean(),
+  measurements: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  results: Type.Array(LabResult),
+  signer: Type.Object({ practitionerId: Uuid, name: Type.String(), title: Nullable(Type.String()) }),
+  signedAt: Instant,
+  certificateSerial: Type.String(),
+  contentHash: Type.String({ description: 'SM3 of the signed document, hex' }),
+  /** The document format signed: yunyi-diagnostic-report/1. */
+  format: Type.String(),
+});
+export type RemoteDiagnosticReport = Static<typeof RemoteDiagnosticReport>;
+export const ReportIdParams = Type.Object({ id: Uuid });

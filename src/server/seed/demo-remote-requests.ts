@@ -96,8 +96,10 @@ export async function seedRemoteDemoRequests(
   const centre = (type: string) => centres.items.find((c) => c.type === type)!.id;
 
   // Each patient shows their electronic health card at the desk; the doctor scans it (REMOTE-2: consent).
+  const patients = new Map<string, Client>();
   const cardOf = async (phone: string) => {
-    const patient = await login(app, phone);
+    const patient = patients.get(phone) ?? (await login(app, phone));
+    patients.set(phone, patient);
     return (await patient.call<{ qr: string; patientId: string }>('GET', '/api/v1/health-cards/self')) as {
       qr: string;
       patientId: string;

@@ -302,6 +302,11 @@ describe('demo accounts', () => {
       '13900000001': 'doctor',
       '13900000002': 'doctor',
       '13900000003': 'doctor',
+      // [11/12] remote diagnosis: the community GP and the three centres' reading doctors.
+      '13900000004': 'doctor',
+      '13900000005': 'doctor',
+      '13900000006': 'doctor',
+      '13900000007': 'doctor',
       '13700000001': 'pharmacist',
       '13700000003': 'pharmacist',
       '13700000004': 'pharmacist',

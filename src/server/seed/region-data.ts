@@ -182,6 +182,11 @@ export const DEMO_STAFF: SeedStaffAccount[] = [
   { phone: '13900000002', role: 'doctor', name: '苏晓雯', institution: 'YC-H03', practitioner: 'P029' },
   // A community GP with no visit with 张伟: the second doctor of the authorisation demo (授权调阅, SEC-1).
   { phone: '13900000003', role: 'doctor', name: '段志刚', institution: 'YC-C02', practitioner: 'P051' },
+  // [11/12] Remote diagnosis (REMOTE-5): the community GP who requests, and a reading doctor at each centre.
+  { phone: '13900000004', role: 'doctor', name: '龙晓梅', institution: 'YC-C01', practitioner: 'P048' },
+  { phone: '13900000005', role: 'doctor', name: '武建平', institution: 'YC-E01', practitioner: 'P063' },
+  { phone: '13900000006', role: 'doctor', name: '常卫东', institution: 'YC-I01', practitioner: 'P061' },
+  { phone: '13900000007', role: 'doctor', name: '乔慧', institution: 'YC-L01', practitioner: 'P062' },
   { phone: '13700000001', role: 'pharmacist', name: '郑雅琴', institution: 'YC-H01', practitioner: 'P015' },
   // A review pharmacist (审方药师, ORG-4, RX-10) at every other hospital.
   { phone: '13700000003', role: 'pharmacist', name: '谢文涛', institution: 'YC-H02', practitioner: 'P027' },

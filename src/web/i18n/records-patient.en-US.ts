@@ -174,6 +174,7 @@ export const recordsPatientEn: typeof recordsPatientZh = {
     signedExplain:
       'The conclusion was signed by the doctor with a digital certificate (SM2); any later change to it would be detected.',
     notFound: 'The report does not exist or you may not view it',
+    pdf: 'View / download the report (PDF)',
     disclaimer: 'Results are for reference; have a doctor interpret them.',
   },
   trend: {

@@ -175,6 +175,7 @@ export const recordsPatientZh = {
     signedAt: '签名时间：{{time}}',
     signedExplain: '报告结论已由医师使用数字证书（SM2）签名，签名后内容如被改动即可被发现。',
     notFound: '报告不存在或您无权查看',
+    pdf: '查看/下载报告 PDF',
     disclaimer: '报告结果仅供参考，请结合临床由医生解读。',
   },
   trend: {

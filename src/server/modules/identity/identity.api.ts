@@ -271,6 +271,11 @@ export {
   resetSecondFactor,
   setInitialPassword,
 } from './credentials.service.js';
+/**
+ * [11/12] Staff scan a patient's electronic health card (a remote-diagnosis request identifies the patient
+ * in front of the doctor): the same verification and audit as POST /health-cards/verify.
+ */
+export { verifyHealthCard } from './health-card.service.js';
 /** Identity's error catalogue: REAL_NAME_REQUIRED and GUARDIAN_REQUIRED are answered by other modules too. */
 export { identityErrors } from './identity.errors.js';
 /** The access check for acting as or for a patient (ID-6, DJ-9), and an account's own patient record. */

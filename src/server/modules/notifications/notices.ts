@@ -9,6 +9,7 @@
  */
 import { dayText, type Rendering, renderStored, type TextLanguage, yuanText } from '../../platform/texts.js';
 import { insuranceErrors } from '../insurance/insurance.errors.js';
+import { rejectReasonText } from '../remote/lab/specimen.rules.js';
 import type { Notice, NotificationKind } from './notification.service.js';
 
 export interface NoticeText {
@@ -67,6 +68,8 @@ const pick = (pair: [string, string] | undefined, lang: TextLanguage) =>
   pair ? pair[lang === 'zh-CN' ? 0 : 1] : '';
 
 type Subject = { subject: 'patient' | 'practitioner' };
+const REMOTE_KIND_ZH: Record<string, string> = { ecg: '心电图', imaging: '影像', lab: '检验' };
+const REMOTE_KIND_EN: Record<string, string> = { ecg: 'ECG', imaging: 'imaging', lab: 'laboratory' };
 const blockedSpec = (s: Subject['subject']) =>
   (s === 'patient' ? insuranceErrors.blockedPatient : insuranceErrors.blockedPractitioner).spec;
 
@@ -381,6 +384,68 @@ const CATALOGUE = {
         } (${s.code})`,
       };
     },
+  }),
+  // --- remote diagnosis ([11/12]) -------------------------------------------------------------------
+  remoteCriticalValue: spec<{
+    patientName: string;
+    accessionNo: string;
+    centreName: string;
+    reason: string;
+  }>({
+    kind: 'remote',
+    refType: 'diagnostic_request',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: '危急值通知',
+      body: `${p.centreName}报告 ${p.patientName}（申请号 ${p.accessionNo}）出现危急值：${p.reason}。请立即处理并在平台确认接收。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Critical value',
+      body: `${p.centreName} reports a critical value for ${p.patientName} (accession ${p.accessionNo}): ${p.reason}. Please act now and acknowledge it on the platform.`,
+    }),
+  }),
+  remoteReportSigned: spec<{ patientName: string; accessionNo: string; centreName: string; kind: string }>({
+    kind: 'remote',
+    refType: 'diagnostic_request',
+    'zh-CN': (p) => ({
+      title: '远程诊断报告已签发',
+      body: `${p.centreName}已签发 ${p.patientName} 的${REMOTE_KIND_ZH[p.kind] ?? ''}报告（申请号 ${p.accessionNo}），可查看和打印。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Remote diagnosis report signed',
+      body: `${p.centreName} has signed the ${REMOTE_KIND_EN[p.kind] ?? ''} report for ${p.patientName} (accession ${p.accessionNo}); you can view and print it.`,
+    }),
+  }),
+  remoteReportReady: spec<{ centreName: string; kind: string }>({
+    kind: 'remote',
+    refType: 'diagnostic_report',
+    'zh-CN': (p) => ({
+      title: '您的检查报告已出',
+      body: `${p.centreName}出具的${REMOTE_KIND_ZH[p.kind] ?? ''}报告已签发，可在“健康档案 · 报告”中查看（REC-3）。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Your report is ready',
+      body: `Your ${REMOTE_KIND_EN[p.kind] ?? ''} report from ${p.centreName} is signed; see it under Health record · Reports.`,
+    }),
+  }),
+  remoteSpecimenRejected: spec<{
+    patientName: string;
+    accessionNo: string;
+    barcode: string;
+    centreName: string;
+    reason: string;
+  }>({
+    kind: 'remote',
+    refType: 'diagnostic_request',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: '标本被拒收，请重新采集',
+      body: `${p.centreName}拒收了 ${p.patientName} 的检验标本（条码 ${p.barcode}，申请号 ${p.accessionNo}），原因：${rejectReasonText(p.reason, 'zh-CN')}。请尽快重新采集送检。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Specimen rejected: please re-draw',
+      body: `${p.centreName} rejected the specimen of ${p.patientName} (barcode ${p.barcode}, accession ${p.accessionNo}): ${rejectReasonText(p.reason, 'en-US')}. Please collect a new specimen and send it.`,
+    }),
   }),
   insuranceRestored: spec<Subject>({
     kind: 'insurance',

@@ -19,7 +19,9 @@ export type NotificationKind =
   /** A prescription's fulfilment: dispensed, shipped, delivered, refunded ([5/12]). */
   | 'prescription'
   /** Insurance ([7/12]): settlement suspended or restored after the insurer's fraud review (INS-4). */
-  | 'insurance';
+  | 'insurance'
+  /** Remote diagnosis ([11/12]): a critical value (危急值) to the requesting doctor, a signed report. */
+  | 'remote';
 
 export interface Notice {
   accountId: string;

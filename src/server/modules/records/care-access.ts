@@ -16,6 +16,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { practitionerSites } from '../directory/directory.api.js';
 import { patientRelation, patientsOfAccount } from '../identity/identity.api.js';
+import { remoteConsultationSource } from '../remote/remote.api.js';
 import { careVisits } from '../visits/visits.api.js';
 import { recordErrors } from './records.errors.js';
 
@@ -157,7 +158,13 @@ export const breakGlassSource: CareSource = {
  * Every kind of staff care relationship. Later modules add theirs here, one entry each (family_doctor:
  * a signed family-doctor contract; referral and remote_consultation naming the practitioner).
  */
-export const CARE_SOURCES: readonly CareSource[] = [visitSource, authorisationSource, breakGlassSource];
+export const CARE_SOURCES: readonly CareSource[] = [
+  visitSource,
+  authorisationSource,
+  breakGlassSource,
+  // [11/12] a remote-diagnosis request: its requesting doctor and its reading doctor (SEC-1).
+  remoteConsultationSource,
+];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STAFF_READER_ROLES = ['doctor', 'nurse'] as const;

@@ -20,6 +20,8 @@ import {
   type ReportKind,
 } from './records.rules.js';
 
+/** The audit entry of a read of clinical data (DJ-12): remote diagnosis's image and ECG viewers use it too. */
+export { type RecordRead, recordRead } from './care-access.js';
 export { effectiveFlag, flagMark, isChronic, reportCategory } from './records.rules.js';
 
 /** A diagnosis as the sender names it: ICD-10 (national clinical edition) and its name. */

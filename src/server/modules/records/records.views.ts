@@ -128,6 +128,7 @@ export async function reportViews(db: Executor, rows: ReportRow[]): Promise<Repo
         : null,
       abnormalCount: observations.filter((o) => isAbnormal(o.flag)).length,
       observations,
+      source: r.source,
     };
   });
 }

@@ -32,7 +32,7 @@ export const remoteErrors = defineErrors('remote', {
   },
   consentRequired: {
     status: 422,
-    code: 'CONSENT_REQUIRED',
+    code: 'REMOTE_CONSENT_REQUIRED',
     title: '未记录患者知情同意',
     en: 'Patient consent required',
     detail: '远程诊断须有患者或其监护人的知情同意（REMOTE-2）；由监护人同意时须填写监护人姓名和关系。',

@@ -1,11 +1,11 @@
-import { Button, Dialog, ErrorBlock, SpinLoading, Tag } from 'antd-mobile';
+import { Button, Dialog, ErrorBlock, SpinLoading, Tag, Toast } from 'antd-mobile';
 import { CheckShieldOutline } from 'antd-mobile-icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Page } from '../../../shared/http.js';
 import type { ObservationView, ReportView } from '../../../shared/records.js';
-import { get } from '../../api.js';
+import { get, getBlob } from '../../api.js';
 import { errorText } from '../../errors.js';
 import { PageHeader } from '../PageHeader.js';
 import { FlagMark, PatientNote } from './RecordsParts.js';
@@ -153,6 +153,49 @@ function SignedBadge({ signed }: { signed: NonNullable<ReportView['signed']> }) 
   );
 }
 
+/**
+ * [11/12] 查看/下载报告 PDF: a signed remote-diagnosis report (source 'remote') as the centre printed it, with
+ * its verifying QR code. The PDF needs the bearer token, so it is fetched and opened as a blob; the tab is
+ * opened inside the tap so the browser does not block it.
+ */
+function RemotePdfButton({ report }: { report: ReportView }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  async function open() {
+    setBusy(true);
+    const tab = window.open('', '_blank');
+    try {
+      const blob = await getBlob(`/diagnostic-reports/${report.id}/pdf`);
+      const url = URL.createObjectURL(new Blob([blob], { type: 'application/pdf' }));
+      if (tab) tab.location.href = url;
+      else {
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = `${report.name}.pdf`;
+        link.click();
+      }
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      tab?.close();
+      Toast.show({ icon: 'fail', content: errorText(error, t) });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Button
+      block
+      color="primary"
+      fill="outline"
+      loading={busy}
+      onClick={() => void open()}
+      data-testid="report-pdf"
+    >
+      {t('recordsPatient.report.pdf')}
+    </Button>
+  );
+}
+
 function ReportBody({ report, patientId }: { report: ReportView; patientId: string | undefined }) {
   const { t } = useTranslation();
   const people = [
@@ -252,6 +295,12 @@ function ReportBody({ report, patientId }: { report: ReportView; patientId: stri
             </p>
           )}
         </section>
+      )}
+      {/* The `source` field is new in [11/12]: an older server leaves it out, and then there is no PDF. */}
+      {report.source === 'remote' && (
+        <div className="records-actions">
+          <RemotePdfButton report={report} />
+        </div>
       )}
       <p className="patient-page__footnote">{t('recordsPatient.report.disclaimer')}</p>
     </>

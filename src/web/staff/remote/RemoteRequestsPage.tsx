@@ -1,8 +1,20 @@
-import { Typography } from 'antd';
-import { useTranslation } from 'react-i18next';
+import { Route, Routes } from 'react-router-dom';
+import { NewRequestPage } from './NewRequestPage.js';
+import { RequestDetailPage } from './RequestDetailPage.js';
+import { RequestListPage } from './RequestListPage.js';
+import '../records/records.css';
+import './remote.css';
 
-// Stub: filled in by the [11/12] web work.
+/**
+ * 远程诊断申请 (/clinic/remoteRequests, community doctor or nurse; 基层检查、上级诊断, REMOTE-1…REMOTE-5): the
+ * institution's requests, a new request, and one request's material, progress and signed report.
+ */
 export function RemoteRequestsPage() {
-  const { t } = useTranslation();
-  return <Typography.Title level={3}>{t('remoteRequests.title')}</Typography.Title>;
+  return (
+    <Routes>
+      <Route index element={<RequestListPage />} />
+      <Route path="new" element={<NewRequestPage />} />
+      <Route path=":id" element={<RequestDetailPage />} />
+    </Routes>
+  );
 }

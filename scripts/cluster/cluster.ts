@@ -121,7 +121,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   for (const d of ['logs', 'temp']) mkdirSync(path.join(prefix, d));
   writeFileSync(
     path.join(prefix, 'nginx.conf'),
-    nginxConf({ listenPort: frontPort, upstreamPorts: ports, maxBodyMb: 16, logDir }),
+    nginxConf({ listenPort: frontPort, upstreamPorts: ports, maxBodyMb: 200, logDir }),
   );
   const nginxLog = path.join(logDir, 'nginx.log');
   const nginxErrors = path.join(logDir, 'nginx-error.log');

@@ -152,6 +152,7 @@ describe('远程心电诊断: community → ECG centre → critical value → si
     const record = gp.getByTestId('ecg-records').locator('tr.ant-table-row').filter({ hasText: 's0010_re' });
     await record.waitFor();
     expect(await record.textContent()).toContain('1000 Hz');
+    await record.scrollIntoViewIfNeeded();
     await screenshot(gp, 'remote-ecg-uploaded');
     await expectAccessible(gp, '申请详情 · 心电已上传');
 
@@ -172,7 +173,8 @@ describe('远程心电诊断: community → ECG centre → critical value → si
     expect(await wu.getByTestId('reading-question').textContent()).toBe(QUESTION);
     const canvas = wu.getByTestId('ecg-canvas');
     // Drawn once the samples and the suggested measurements have arrived.
-    await wu.locator('.ecg-viewer__loading').waitFor({ state: 'detached', timeout: 30_000 });
+    await wu.locator('[data-testid="ecg-canvas"][aria-label*="15 个导联"]').waitFor({ timeout: 30_000 });
+    await wu.locator('.ecg-viewer__loading').waitFor({ state: 'detached' });
     await wu.getByTestId('ecg-suggested-hr').filter({ hasText: '次/分' }).waitFor({ timeout: 30_000 });
     const canvasName = (await canvas.getAttribute('aria-label')) ?? '';
     expect(canvasName).toContain('15 个导联');
@@ -202,8 +204,9 @@ describe('远程心电诊断: community → ECG centre → critical value → si
 
     // A named interval by two clicks: QT over 40 px of lead II's row = 400 ms.
     await mode.getByText('测 QT', { exact: true }).click();
-    await wu.mouse.click(box.x + 80, box.y + 180);
-    await wu.mouse.click(box.x + 120, box.y + 180);
+    const at = (await canvas.boundingBox()) ?? box;
+    await wu.mouse.click(at.x + 80, at.y + 180);
+    await wu.mouse.click(at.x + 120, at.y + 180);
     await expect.poll(async () => Number(await wu.getByTestId('ecg-qt').inputValue())).toBeGreaterThan(390);
     expect(Number(await wu.getByTestId('ecg-qt').inputValue())).toBeLessThan(410);
     // PR and QRS typed (the keyboard way to the same values).
@@ -215,6 +218,10 @@ describe('远程心电诊断: community → ECG centre → critical value → si
     const decision = wu.getByTestId('ecg-hr-decision');
     await decision.waitFor();
     expect(await decision.textContent()).toContain(`医生已确认心率 ${suggestedHr} 次/分`);
+    // QTc (Bazett) from the measured QT and the confirmed rate: QT / √(60 / HR).
+    const qt = Number(await wu.getByTestId('ecg-qt').inputValue());
+    const qtc = numberIn(await wu.getByTestId('ecg-qtc').textContent(), /(\d+) ms/);
+    expect(Math.abs(qtc - qt / Math.sqrt(60 / suggestedHr))).toBeLessThanOrEqual(1);
     await wu.getByTestId('ecg-rhythm').fill('窦性心律');
     await wu.getByTestId('ecg-not-confirmed').waitFor();
     await wu.getByTestId('ecg-confirm').click();
@@ -222,7 +229,8 @@ describe('远程心电诊断: community → ECG centre → critical value → si
     const findings = wu.getByTestId('report-findings');
     await expect.poll(() => findings.inputValue()).toContain(`心率 ${suggestedHr}`);
     const measured = await findings.inputValue();
-    expect(measured).toContain('QT');
+    expect(measured).toContain(`QT ${qt} ms`);
+    expect(measured).toContain(`QTc ${qtc} ms`);
     await screenshot(wu, 'remote-ecg-measured');
 
     // The report: findings, conclusion, 危急值 on with its note → 保存草稿 alerts the requester at once.
@@ -259,7 +267,7 @@ describe('远程心电诊断: community → ECG centre → critical value → si
     await gp.getByTestId('remote-request-detail').getByRole('button', { name: '返回申请列表' }).click();
     await gp.getByTestId('remote-requests').waitFor();
     const alert = gp.locator(`[data-testid="critical-alert"][data-request-id="${requestId}"]`);
-    await alert.waitFor({ timeout: 25_000 });
+    await alert.waitFor({ timeout: 30_000 });
     const alertText = (await alert.textContent()) ?? '';
     expect(alertText).toContain('张伟');
     expect(alertText).toContain(CRITICAL_NOTE);

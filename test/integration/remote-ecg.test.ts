@@ -438,6 +438,22 @@ describe('ECG upload and reading over HTTP (REMOTE-5)', () => {
       ['a DICOM image that is no waveform', [file('dicom/CT_small.dcm')], 'ECG_FILE_INVALID', /不含心电波形/],
       ['a truncated DICOM', [file('dicom/rtplan_truncated.dcm')], 'ECG_FILE_INVALID', /.+/],
       ['no file at all', [], 'ECG_FILES_MISSING', /.+/],
+      // Header values that size everything after them are bounded (a 0.001 Hz record would last 115 days).
+      [
+        'a sample rate no ECG has',
+        [
+          {
+            name: '100.hea',
+            bytes: Buffer.from(
+              hea!.bytes.toString('latin1').replace('100 2 360 650000', '100 2 0.001 650000'),
+              'latin1',
+            ),
+          },
+          dat!,
+        ],
+        'ECG_FILE_INVALID',
+        /采样频率/,
+      ],
     ];
     for (const [what, files, code, says] of cases) {
       const r = await upload(gp, id, files);

@@ -348,7 +348,9 @@ describe('REMOTE-5 chain of custody: in order, by the right institution, every s
       .where('account_id', '=', gpAccount.id)
       .where('ref_id', '=', req.id)
       .execute();
-    expect(notes.map((n) => n.body).join()).toContain('钾 6.8 mmol/L');
+    // DJ-10: the notice (also the SMS) names the accession number, never the patient or the result.
+    expect(notes.map((n) => n.body).join()).toContain('出现危急值');
+    expect(notes.map((n) => n.body).join()).not.toContain('6.8');
 
     // Entering the results recorded the test (by the reader, at the centre), once.
     const s = (
@@ -576,7 +578,8 @@ describe('HL7 v2 ORU^R01 from the analyser middleware', () => {
       });
     });
     middleware.start(0);
-    await new Promise((r) => setTimeout(r, 50));
+    const listening = middleware.server!;
+    if (!listening.listening) await new Promise((r) => listening.once('listening', r));
     const port = (middleware.server!.address() as AddressInfo).port;
     client = new Hl7Client({ host: '127.0.0.1', port });
   });

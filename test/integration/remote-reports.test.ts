@@ -158,7 +158,10 @@ describe('the report and the critical value', () => {
     }[];
     const notice = inbox.filter((n) => n.title === '危急值通知');
     expect(notice).toHaveLength(1);
-    expect(notice[0]!.body).toContain('急性 ST 段抬高型心肌梗死');
+    // DJ-10: the notice is also the SMS: the accession number, not the patient's name or the finding.
+    expect(notice[0]!.body).toContain('出现危急值');
+    expect(notice[0]!.body).not.toContain('急性 ST 段抬高型心肌梗死');
+    expect(notice[0]!.body).not.toContain('张伟');
     expect(notice[0]!.body).toContain(req.accessionNo);
     expect(
       await t.ctx.db
@@ -360,5 +363,10 @@ describe('statistics', () => {
     expect(own.centres.map((c) => c.id)).toEqual([ecgCentre]);
     // A doctor is not a statistics reader.
     expect((await get(tok.gp, '/api/v1/remote-diagnosis/stats')).statusCode).toBe(403);
+    // A day that does not exist is a 400 naming it, not a 500.
+    const bad = await get(tok.regulator, '/api/v1/remote-diagnosis/stats?from=2026-02-30&to=2026-03-10');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('VALIDATION_FAILED');
+    expect(bad.json().detail).toContain('2026-02-30');
   });
 });

@@ -190,8 +190,8 @@ describe('a request (REMOTE-2, REMOTE-3)', () => {
     expect(events).toHaveLength(1);
   });
 
-  it('once the doctor has an open request for the patient (a remote consultation), no card is needed for the next', async () => {
-    const res = await post(tok.gp, '/api/v1/diagnostic-requests', {
+  it('SEC-1: an open request (a remote consultation) does not identify the patient for the next one: the card again', async () => {
+    const body = {
       patientId: pid.zhang,
       centreId: centre.imaging,
       kind: 'imaging',
@@ -199,6 +199,13 @@ describe('a request (REMOTE-2, REMOTE-3)', () => {
       urgency: 'routine',
       question: '咳嗽 2 周，请阅胸片',
       consent: CONSENT,
+    };
+    const refused = await post(tok.gp, '/api/v1/diagnostic-requests', body);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().code).toBe('PATIENT_NOT_IDENTIFIED');
+    const res = await post(tok.gp, '/api/v1/diagnostic-requests', {
+      ...body,
+      cardCode: await cardCode(t, tok.zhang),
     });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().accessionNo).toBe('RD202611220002');

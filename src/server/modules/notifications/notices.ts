@@ -397,11 +397,12 @@ const CATALOGUE = {
     sms: true,
     'zh-CN': (p) => ({
       title: '危急值通知',
-      body: `${p.centreName}报告 ${p.patientName}（申请号 ${p.accessionNo}）出现危急值：${p.reason}。请立即处理并在平台确认接收。`,
+      // Also the SMS: no name and no result leave the platform (DJ-10); the alert on the page carries them.
+      body: `${p.centreName}报告申请号 ${p.accessionNo} 出现危急值，请立即登录平台查看、处理并确认接收。`,
     }),
     'en-US': (p) => ({
       title: 'Critical value',
-      body: `${p.centreName} reports a critical value for ${p.patientName} (accession ${p.accessionNo}): ${p.reason}. Please act now and acknowledge it on the platform.`,
+      body: `${p.centreName} reports a critical value on accession ${p.accessionNo}. Please open the platform now, act and acknowledge it.`,
     }),
   }),
   remoteReportSigned: spec<{ patientName: string; accessionNo: string; centreName: string; kind: string }>({
@@ -440,11 +441,11 @@ const CATALOGUE = {
     sms: true,
     'zh-CN': (p) => ({
       title: '标本被拒收，请重新采集',
-      body: `${p.centreName}拒收了 ${p.patientName} 的检验标本（条码 ${p.barcode}，申请号 ${p.accessionNo}），原因：${rejectReasonText(p.reason, 'zh-CN')}。请尽快重新采集送检。`,
+      body: `${p.centreName}拒收了条码 ${p.barcode} 的检验标本（申请号 ${p.accessionNo}），原因：${rejectReasonText(p.reason, 'zh-CN')}。请尽快重新采集送检。`,
     }),
     'en-US': (p) => ({
       title: 'Specimen rejected: please re-draw',
-      body: `${p.centreName} rejected the specimen of ${p.patientName} (barcode ${p.barcode}, accession ${p.accessionNo}): ${rejectReasonText(p.reason, 'en-US')}. Please collect a new specimen and send it.`,
+      body: `${p.centreName} rejected the specimen with barcode ${p.barcode} (accession ${p.accessionNo}): ${rejectReasonText(p.reason, 'en-US')}. Please collect a new specimen and send it.`,
     }),
   }),
   insuranceRestored: spec<Subject>({

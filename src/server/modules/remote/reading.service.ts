@@ -356,7 +356,8 @@ async function signAndFile(cmd: CommandScope, staff: RemoteStaff, r: RequestRow,
       report: {
         patientId: r.patient_id,
         institutionId: r.centre_institution_id,
-        sourceRef: r.accession_no,
+        // Its own namespace: a hospital's ORU with this accession number as OBR-3 never replaces it.
+        sourceRef: `remote:${r.accession_no}`,
         kind: r.kind,
         codeSystem: LOINC,
         code: REPORT_CODES[r.kind]!.code,

@@ -16,9 +16,10 @@ const OPEN = ['requested', 'ready', 'claimed', 'reported', 'redraw'] as const;
 
 /**
  * remote_consultation (远程会诊): the requesting practitioner — every category — and the reading doctor who
- * claimed the request — basic, diagnoses, labs, exams — while the request is open, and for the care window
- * (`records.careWindowMs`) after it was signed. A cancelled request relates no one. Until: null while open,
- * else the end of the window after the signature.
+ * claimed the request — basic, diagnoses, labs, exams — for the care window (`records.careWindowMs`) after the
+ * request's last change (its creation, the material, the claim, the report, the signature). A request left
+ * open does not relate anyone for ever: a month without a change ends it. A cancelled request relates no one.
+ * Until: the end of that window.
  */
 export const remoteConsultationSource: CareSource = {
   relationship: 'remote_consultation',
@@ -27,24 +28,20 @@ export const remoteConsultationSource: CareSource = {
     const since = new Date(now.getTime() - window);
     let q = db
       .selectFrom('diagnostic_request')
-      .select(['patient_id', 'status', 'signed_at', 'requester_practitioner_id', 'claimed_by'])
+      .select(['patient_id', 'status', 'updated_at', 'requester_practitioner_id', 'claimed_by'])
       .where((eb) =>
         eb.or([
           eb('requester_practitioner_id', '=', reader.practitionerId),
           eb('claimed_by', '=', reader.practitionerId),
         ]),
       )
-      .where((eb) =>
-        eb.or([
-          eb('status', 'in', [...OPEN]),
-          eb.and([eb('status', '=', 'signed'), eb('signed_at', '>', since)]),
-        ]),
-      );
+      .where('status', 'in', [...OPEN, 'signed'])
+      .where('updated_at', '>', since);
     if (patientId) q = q.where('patient_id', '=', patientId);
     const rows = await q.execute();
     const out: PatientDecision[] = [];
     for (const r of rows) {
-      const until = r.status === 'signed' && r.signed_at ? new Date(r.signed_at.getTime() + window) : null;
+      const until = new Date(r.updated_at.getTime() + window);
       if (r.requester_practitioner_id === reader.practitionerId)
         out.push({ patientId: r.patient_id, relationship: 'remote_consultation', categories: null, until });
       if (r.claimed_by === reader.practitionerId)

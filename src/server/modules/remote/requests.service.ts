@@ -25,6 +25,7 @@ import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import type { RequestConsent } from '../../platform/db/schema.js';
+import { errors } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { cutPage, decodeCursor, olderThan } from '../../platform/paging.js';
 import { institutionFacts } from '../directory/directory.api.js';
@@ -213,8 +214,11 @@ async function identifyPatient(
       throw remoteErrors.patientNotIdentified('扫描的电子健康卡不是所选患者的。');
     return;
   }
+  // Without the card, only a relationship of care the doctor has had with the patient: a visit or a
+  // family-doctor contract — not an authorisation for some categories or a break-glass (SEC-1), which must
+  // not turn into a request's wider and longer relationship.
   const relations = await careRelationships(ctx, ctx.db, auth, body.patientId, ctx.clock.now());
-  if (!relations.some((r) => r.relationship !== 'self' && r.relationship !== 'proxy'))
+  if (!relations.some((r) => r.relationship === 'visit' || r.relationship === 'family_doctor'))
     throw remoteErrors.patientNotIdentified();
 }
 
@@ -359,7 +363,10 @@ export async function listRequests(
   const waiting = sql<Date>`coalesce(material_at, 'infinity'::timestamptz)`;
   q = q.where('centre_institution_id', 'in', staff.institutionIds);
   if (key) {
-    const at = key[1] === '' ? sql`'infinity'::timestamptz` : sql`${new Date(key[1])}::timestamptz`;
+    const when = key[1] === '' ? null : new Date(key[1]);
+    if (when !== null && (Number.isNaN(when.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(key[1])))
+      throw errors.validationFailed('query.cursor：分页游标无效');
+    const at = when === null ? sql`'infinity'::timestamptz` : sql`${when}::timestamptz`;
     q = q.where(sql<boolean>`(${rank}, ${waiting}, id) > (${key[0]}, ${at}, ${key[2]})`);
   }
   const rows = (await q

@@ -35,6 +35,12 @@ export async function remoteStats(
   const now = ctx.clock.now();
   const to = query.to ?? shanghaiDate(now);
   const from = query.from ?? shanghaiDate(new Date(dayStart(to).getTime() - 29 * DAY));
+  for (const [name, day] of [
+    ['from', from],
+    ['to', to],
+  ] as const)
+    if (Number.isNaN(dayStart(day).getTime()) || shanghaiDate(dayStart(day)) !== day)
+      throw errors.validationFailed(`query.${name}：日期 ${day} 不存在`);
   if (from > to) throw errors.validationFailed('query.from：开始日期不能晚于结束日期');
   if (dayStart(to).getTime() - dayStart(from).getTime() > 366 * DAY)
     throw errors.validationFailed('query.from：统计区间最长一年');

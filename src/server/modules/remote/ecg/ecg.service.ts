@@ -142,6 +142,7 @@ export async function uploadEcg(
 ): Promise<EcgUploaded> {
   await assertMayUpload(ctx, auth, requestId);
   const signal = parseEcgFiles(files);
+  assertPlausible(signal);
   // DJ-21: every file scanned before any of it is kept.
   for (const f of files)
     await scanUpload(ctx, actor, f.bytes, { path: 'remote/ecg', mime: 'application/octet-stream' });
@@ -224,6 +225,27 @@ const auditRead = (ctx: AppContext, actor: Actor, rec: { id: string; patient_id:
     },
     ctx.clock.now(),
   );
+
+/** ECG sample rates a recorder uses (Holter 125 Hz … research 10 kHz), with room on both sides. */
+const MIN_FS = 50;
+const MAX_FS = 20_000;
+/** The longest record: 48 hours (a two-day Holter). */
+const MAX_DURATION_MS = 48 * 3600_000;
+
+/**
+ * Header values a hostile or broken file could set are bounded before anything is stored (they size
+ * arrays, the duration column and every later read): 422 ECG_FILE_INVALID otherwise.
+ */
+function assertPlausible(signal: EcgSignal): void {
+  const fs = signal.sampleRate;
+  if (!Number.isFinite(fs) || fs < MIN_FS || fs > MAX_FS)
+    throw ecgErrors.fileInvalid(`采样频率 ${fs} Hz 不在心电图的合理范围（${MIN_FS}–${MAX_FS} Hz）内。`);
+  if (durationMs(signal.samples, fs) > MAX_DURATION_MS)
+    throw ecgErrors.fileInvalid('记录时长超过 48 小时，无法接收。');
+  for (const lead of signal.leads)
+    if (!Number.isFinite(lead.gain) || lead.gain <= 0)
+      throw ecgErrors.fileInvalid(`导联 ${lead.name} 的增益 ${lead.gain} 无效（须为正数）。`);
+}
 
 export async function ecgLeads(
   ctx: AppContext,

@@ -101,13 +101,32 @@ describe('DICOM test files (REMOTE-5)', () => {
     expect(reason(Buffer.from('这不是影像，只是一段文字。\n'.repeat(20)))?.reason).toBe('not_dicom');
   });
 
+  it('a header that promises more pixels than the file carries is refused before anything is sized by it', () => {
+    const bytes = Buffer.from(file('CT_small.dcm'));
+    // (0028,0010) Rows, explicit VR little endian: 28 00 10 00 'U' 'S' 02 00 <value>; 128 → 4096.
+    const at = bytes.indexOf(Buffer.from([0x28, 0x00, 0x10, 0x00, 0x55, 0x53, 0x02, 0x00]));
+    expect(bytes.readUInt16LE(at + 8)).toBe(128);
+    bytes.writeUInt16LE(4096, at + 8);
+    let refused: DicomRefusal | null = null;
+    try {
+      parseDicom(bytes);
+    } catch (e) {
+      refused = e instanceof DicomRefusal ? e : null;
+    }
+    expect(refused?.reason).toBe('truncated');
+    expect(refused?.zh).toMatch(/少于图像尺寸所需/);
+  });
+
   it('the DICOM JSON model has the values and the pixel data as a BulkDataURI (PS3.18 F.2)', () => {
     const parsed = parseDicom(file('CT_small.dcm'));
     const json = toDicomJson(parsed);
     expect(json['0020000D']).toEqual({ vr: 'UI', Value: [parsed.facts.studyUid] });
     expect(json['00280010']).toEqual({ vr: 'US', Value: [128] });
     expect(json['00100010']?.vr).toBe('PN');
-    expect(json['00100010']?.Value).toEqual([{ Alphabetic: 'CompressedSamples^CT1' }]);
+    // DJ-10: the patient's name masked, the identifiers and birth date not served.
+    expect(json['00100010']?.Value).toEqual([{ Alphabetic: 'C*' }]);
+    expect(json['00100020']).toBeUndefined();
+    expect(json['00100030']).toBeUndefined();
     expect(json['7FE00010']).toEqual({
       vr: 'OW',
       BulkDataURI: `/dicomweb/studies/${parsed.facts.studyUid}/series/${parsed.facts.seriesUid}/instances/${parsed.facts.sopInstanceUid}/frames/1`,

@@ -175,6 +175,22 @@ export function parseDicom(bytes: Buffer): ParsedDicom {
     windowCenter: num(dict, '00281050'),
     windowWidth: num(dict, '00281051'),
   };
+  // Header values size every later read (frame lists, decoding): bounded, and matched by the pixel data.
+  if (rows > 16384 || columns > 16384 || facts.frames > 5000 || ![1, 3].includes(facts.samplesPerPixel))
+    throw new DicomRefusal('no_pixels', `图像尺寸或帧数不合理（${rows}×${columns}，${facts.frames} 帧）`);
+  const fragments = pixel.Value as ArrayBuffer[];
+  if (isJ2k(transferSyntax)) {
+    if (fragments.length < facts.frames)
+      throw new DicomRefusal(
+        'truncated',
+        `像素数据只有 ${fragments.length} 帧，少于声明的 ${facts.frames} 帧`,
+      );
+  } else {
+    const have = fragments.reduce((n, b) => n + b.byteLength, 0);
+    const need = rows * columns * facts.samplesPerPixel * Math.ceil(facts.bitsAllocated / 8) * facts.frames;
+    if (have < need)
+      throw new DicomRefusal('truncated', `像素数据长度 ${have} 字节，少于图像尺寸所需的 ${need} 字节`);
+  }
   const grey = facts.samplesPerPixel === 1 && [8, 16].includes(facts.bitsAllocated);
   const colour = facts.samplesPerPixel === 3 && facts.bitsAllocated === 8;
   const photometricOk =
@@ -231,12 +247,36 @@ function toDicomJsonDict(dict: DicomDict, uris: { bulk: string }): Record<string
 }
 
 /**
+ * DJ-10: what identifies the patient in the file (the modality's PatientID is often the resident ID number)
+ * is not served by QIDO/WADO metadata: the name is masked to its first character, the identifiers, the
+ * birth date, the address and the phone are left out. The platform knows the patient from the request; the
+ * stored Part 10 file keeps the original (WADO-RS instance retrieval, for the parties only).
+ */
+const PATIENT_NAME = '00100010';
+const PATIENT_IDENTIFYING = [
+  '00100020',
+  '00100030',
+  '00101000',
+  '00101001',
+  '00101040',
+  '00102154',
+  '00100021',
+];
+function maskPatient(json: Record<string, DicomElement>): void {
+  for (const tag of PATIENT_IDENTIFYING) delete json[tag];
+  const name = json[PATIENT_NAME] as { Value?: { Alphabetic?: string }[] } | undefined;
+  const first = name?.Value?.[0]?.Alphabetic;
+  if (name && first) name.Value = [{ Alphabetic: `${[...first][0] ?? ''}*` }];
+}
+
+/**
  * The DICOM JSON model (PS3.18 F.2) of a data set without bulk data: the pixel data as a BulkDataURI to its
  * decoded frames, other large binary elements as a BulkDataURI to the instance, small ones inline.
  */
 export function toDicomJson(parsed: Pick<ParsedDicom, 'dict' | 'facts'>): Record<string, DicomElement> {
   const { [PIXEL_DATA]: pixel, ...rest } = parsed.dict;
   const out = toDicomJsonDict(rest, { bulk: instanceUri(parsed.facts) });
+  maskPatient(out);
   if (pixel) out[PIXEL_DATA] = { vr: pixel.vr, BulkDataURI: framesUri(parsed.facts) };
   return out;
 }

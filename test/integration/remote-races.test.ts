@@ -8,6 +8,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { describeOnPostgres, itOnPostgres } from '../support/db.js';
 import {
   CONSENT,
+  cardCode,
   ecgRequest,
   institutionIdOf,
   materialArrives,
@@ -82,6 +83,8 @@ describeOnPostgres('remote-diagnosis races (PostgreSQL)', () => {
       'eight requests at once get eight different accession numbers of the day, in sequence',
       async () => {
         const before = await t.ctx.db.selectFrom('diagnostic_request').select('accession_no').execute();
+        // The patient at the desk: their health card, scanned once for the eight (SEC-1, PATIENT_NOT_IDENTIFIED).
+        const code = await cardCode(t, tok.zhang);
         const results = await Promise.all(
           Array.from({ length: 8 }, () =>
             t.request('POST', '/api/v1/diagnostic-requests', {
@@ -93,6 +96,7 @@ describeOnPostgres('remote-diagnosis races (PostgreSQL)', () => {
                 urgency: 'routine',
                 question: '心悸，请判读心电图',
                 consent: CONSENT,
+                cardCode: code,
               },
             }),
           ),

@@ -135,7 +135,17 @@ export async function snapshotDatabase(
     } finally {
       await admin.query('select pg_advisory_unlock(hashtext($1))', [template]);
     }
-    await admin.query(`create database ${dbName} template ${template}`);
+    // PostgreSQL refuses to copy a template another session is connected to (55006): an autovacuum worker
+    // visits templates too, for a moment. Wait it out rather than fail the test file.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(`create database ${dbName} template ${template}`);
+        break;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55006' || attempt >= 20) throw err;
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
   } finally {
     await admin.end();
   }

@@ -48,6 +48,7 @@ import { privacyRoutes } from './modules/privacy/privacy.routes.js';
 import { accessRoutes } from './modules/records/access.routes.js';
 import { recordsRoutes } from './modules/records/records.routes.js';
 import { dicomwebRoutes, remoteRoutes } from './modules/remote/remote.routes.js';
+import { registerRemoteSubscribers } from './modules/remote/remote.subscribers.js';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
 import { registerSchedulingSubscribers } from './modules/scheduling/scheduling.subscribers.js';
 import { waitlistRoutes } from './modules/scheduling/waitlist.routes.js';
@@ -199,6 +200,7 @@ export async function buildApp(opts: AppOptions): Promise<{
   // The insurance platform: the simulator wherever the simulated payment gateway runs (demo mode, tests).
   const insurance = createInsuranceRuntime(ctx, payments, { simulate: sim !== null });
   registerSettlementSubscribers(ctx);
+  registerRemoteSubscribers(ctx);
   const store: BlobStore = config.visits.s3
     ? new S3Store(config.visits.s3)
     : new LocalDiskStore(config.visits.attachmentDir);

@@ -12,12 +12,12 @@ import type {
   ImagingStudySummary,
   LabResult,
   RemoteReportView,
-  SpecimenView,
 } from '../../../shared/remote.js';
 import type { Executor } from '../../platform/db/database.js';
 import type { DiagnosticRequestTable, RemoteReportTable, RequestConsent } from '../../platform/db/schema.js';
 import { institutionFacts, practitionerProfiles } from '../directory/directory.api.js';
 import { accountNames, patientProfiles } from '../identity/identity.api.js';
+import { specimenViews } from './lab/specimens.service.js';
 import type { RequestRow } from './request-access.js';
 
 export type ReportRow = Selectable<RemoteReportTable>;
@@ -286,56 +286,4 @@ export async function requestDetail(
     specimens,
     report: report ? await reportView(db, report as ReportRow) : null,
   };
-}
-
-/** A request's specimens with every scan of their chain of custody (who, where, when). */
-async function specimenViews(db: Executor, requestId: string): Promise<SpecimenView[]> {
-  const specimens = await db
-    .selectFrom('specimen')
-    .selectAll()
-    .where('request_id', '=', requestId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  if (specimens.length === 0) return [];
-  const events = await db
-    .selectFrom('specimen_event')
-    .selectAll()
-    .where(
-      'specimen_id',
-      'in',
-      specimens.map((s) => s.id),
-    )
-    .orderBy('at')
-    .orderBy('id')
-    .execute();
-  const [names, institutions] = await Promise.all([
-    accountNames(
-      db,
-      events.map((e) => e.actor_account_id),
-    ),
-    institutionFacts(
-      db,
-      events.map((e) => e.actor_institution_id),
-    ),
-  ]);
-  return specimens.map((s) => ({
-    id: s.id,
-    barcode: s.barcode,
-    requestId: s.request_id,
-    container: s.container,
-    panels: s.panels,
-    status: s.status,
-    rejectReason: s.reject_reason,
-    redrawOf: s.redraw_of,
-    events: events
-      .filter((e) => e.specimen_id === s.id)
-      .map((e) => ({
-        step: e.step,
-        at: e.at.toISOString(),
-        by: names.get(e.actor_account_id) ?? '',
-        institutionName: institutions.get(e.actor_institution_id)?.name ?? '',
-        reason: e.reason,
-      })),
-  }));
 }

@@ -124,6 +124,24 @@ export const OWNERS = {
     'specimen',
     'specimen_event',
   ],
+  'family-doctor': [
+    'family_team',
+    'family_team_member',
+    'service_package',
+    'family_contract',
+    'family_contract_package',
+    'home_reading',
+    'followup_plan',
+    'followup',
+    'reading_alert',
+    'referral',
+    'home_service_item',
+    'home_service',
+    'home_service_event',
+    'health_article',
+    'article_push',
+    'service_rating',
+  ],
 };
 
 const ownerOf = new Map(Object.entries(OWNERS).flatMap(([m, tables]) => tables.map((t) => [t, m])));

@@ -49,6 +49,8 @@ import { accessRoutes } from './modules/records/access.routes.js';
 import { recordsRoutes } from './modules/records/records.routes.js';
 import { dicomwebRoutes, remoteRoutes } from './modules/remote/remote.routes.js';
 import { registerRemoteSubscribers } from './modules/remote/remote.subscribers.js';
+import { familyDoctorRoutes } from './modules/family-doctor/family-doctor.routes.js';
+import { registerFamilyDoctorSubscribers } from './modules/family-doctor/family-doctor.subscribers.js';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
 import { registerSchedulingSubscribers } from './modules/scheduling/scheduling.subscribers.js';
 import { waitlistRoutes } from './modules/scheduling/waitlist.routes.js';
@@ -201,6 +203,7 @@ export async function buildApp(opts: AppOptions): Promise<{
   const insurance = createInsuranceRuntime(ctx, payments, { simulate: sim !== null });
   registerSettlementSubscribers(ctx);
   registerRemoteSubscribers(ctx);
+  registerFamilyDoctorSubscribers(ctx);
   const store: BlobStore = config.visits.s3
     ? new S3Store(config.visits.s3)
     : new LocalDiskStore(config.visits.attachmentDir);
@@ -326,6 +329,7 @@ export async function buildApp(opts: AppOptions): Promise<{
   await app.register(privacyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(administrationRoutes(ctx), { prefix: '/api/v1' });
   await app.register(remoteRoutes(ctx, store), { prefix: '/api/v1' });
+  await app.register(familyDoctorRoutes(ctx), { prefix: '/api/v1' });
   await app.register(dicomwebRoutes(ctx, store), { prefix: '/dicomweb' });
   await app.register(fhirRoutes(ctx), { prefix: '/fhir/R4' });
   await app.register(websocket, { options: { maxPayload: 256 * 1024 } });

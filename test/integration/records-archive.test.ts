@@ -224,7 +224,8 @@ describe('张伟 reads his own archive (REC-3)', () => {
     expect(items.filter((o) => o.code === '4548-4')).toHaveLength(3);
     expect(items.every((o) => o.flag === 'H')).toBe(true);
     const archive = (await get(api(ids.wang!, 'archive'), wang)).json() as Archive;
-    expect(archive.chronicConditions!.map((c) => c.icd10)).toEqual(['E11.9']);
+    // [12/12] her hypertension, found by her community's family doctor (the hypertension package, FD-7).
+    expect(archive.chronicConditions!.map((c) => c.icd10)).toEqual(['E11.9', 'I10']);
     expect(archive.allergies!.map((a) => a.substance)).toEqual(['青霉素类']);
   });
 });

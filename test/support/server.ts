@@ -27,6 +27,8 @@ export async function startTestServer(
     WEB_DIR: webDir,
     // The demo's remote-diagnosis requests only for the journeys that ask (they log several people in).
     YUNYI_DEMO_REMOTE: '0',
+    // The demo's family-doctor contract and year of readings likewise (the family-doctor journey signs anew).
+    YUNYI_DEMO_FAMILY_DOCTOR: '0',
     ...(opts.demo === false
       ? { YUNYI_FIELD_KEY: '00112233445566778899aabbccddeeff', YUNYI_INDEX_KEY: 'ab'.repeat(32) }
       : {}),

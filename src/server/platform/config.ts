@@ -38,6 +38,49 @@ export interface Config {
   cluster: ClusterSettings;
   security: SecuritySettings;
   remote: RemoteSettings;
+  familyDoctor: FamilyDoctorSettings;
+}
+
+/**
+ * Family doctor ([12/12], docs/family-doctor.md): the FD-7/FD-8 thresholds, the follow-up rhythm, the
+ * renewal window and switching policy (FD-1), the minimum fee (FD-3), home-visit fees by title (FD-5) and
+ * the home-nursing bar (FD-9). Every number has an environment variable (docs/operations.md).
+ */
+export interface FamilyDoctorSettings {
+  thresholds: {
+    /** FD-7: uncontrolled at or above systolic/diastolic (mmHg). */
+    bpUncontrolled: { systolic: number; diastolic: number };
+    /** FD-7: urgent referral at or above. */
+    bpUrgent: { systolic: number; diastolic: number };
+    /** FD-8: fasting glucose uncontrolled at or above, urgent at or above / at or below (mmol/L × 10). */
+    glucoseUncontrolledTenths: number;
+    glucoseUrgentHighTenths: number;
+    glucoseUrgentLowTenths: number;
+  };
+  /** FD-7/FD-8: at least this many follow-ups a year (the plan spaces them evenly). */
+  followupsPerYear: number;
+  /** FD-7/FD-8: an uncontrolled result is followed up within this many days. */
+  recheckDays: number;
+  /** FD-1: renewal (and a switch at renewal) opens this many days before the term ends. */
+  renewalWindowDays: number;
+  /** FD-1 "or earlier by policy": a switch before renewal is allowed after this many months; null: never. */
+  earlySwitchAfterMonths: number | null;
+  /** FD-3: the smallest contract fee per person-year, fen. */
+  minFeePerYearFen: number;
+  /** FD-5: home-visit fees by the provider's title, fen. */
+  visitFees: {
+    attendingOrBelow: number;
+    associateChief: number;
+    chief: number;
+    nurse: number;
+    sickbedRound: number;
+  };
+  /** FD-9: home nursing needs this many years of clinical nursing and one of these titles. */
+  nursing: { minYears: number; titles: string[] };
+  /** How long an unpaid contract or home-service order is held, minutes. */
+  holdMinutes: number;
+  /** Demo mode: make 王秀英's contract, a year of readings and the worklist on the first start (YUNYI_DEMO_FAMILY_DOCTOR). */
+  demoContracts: boolean;
 }
 
 /**
@@ -328,6 +371,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxUploadBytes: int(env, 'YUNYI_REMOTE_MAX_UPLOAD_MB', 200) * 1024 * 1024,
       demoRequests: env.YUNYI_DEMO_REMOTE !== '0',
       demoTestdataDir: path.resolve(env.YUNYI_DEMO_TESTDATA || '../shared/testdata'),
+    },
+    familyDoctor: {
+      thresholds: {
+        bpUncontrolled: {
+          systolic: int(env, 'YUNYI_FD_BP_SYSTOLIC', 140),
+          diastolic: int(env, 'YUNYI_FD_BP_DIASTOLIC', 90),
+        },
+        bpUrgent: {
+          systolic: int(env, 'YUNYI_FD_BP_URGENT_SYSTOLIC', 180),
+          diastolic: int(env, 'YUNYI_FD_BP_URGENT_DIASTOLIC', 110),
+        },
+        glucoseUncontrolledTenths: int(env, 'YUNYI_FD_GLUCOSE_TENTHS', 70),
+        glucoseUrgentHighTenths: int(env, 'YUNYI_FD_GLUCOSE_URGENT_HIGH_TENTHS', 167),
+        glucoseUrgentLowTenths: int(env, 'YUNYI_FD_GLUCOSE_URGENT_LOW_TENTHS', 39),
+      },
+      followupsPerYear: int(env, 'YUNYI_FD_FOLLOWUPS_PER_YEAR', 4),
+      recheckDays: int(env, 'YUNYI_FD_RECHECK_DAYS', 14),
+      renewalWindowDays: int(env, 'YUNYI_FD_RENEWAL_WINDOW_DAYS', 60),
+      earlySwitchAfterMonths: env.YUNYI_FD_EARLY_SWITCH_MONTHS
+        ? int(env, 'YUNYI_FD_EARLY_SWITCH_MONTHS', 12)
+        : null,
+      minFeePerYearFen: int(env, 'YUNYI_FD_MIN_FEE_FEN', 10_000),
+      visitFees: {
+        attendingOrBelow: int(env, 'YUNYI_FD_FEE_ATTENDING_FEN', 6_000),
+        associateChief: int(env, 'YUNYI_FD_FEE_ASSOCIATE_CHIEF_FEN', 7_000),
+        chief: int(env, 'YUNYI_FD_FEE_CHIEF_FEN', 8_000),
+        nurse: int(env, 'YUNYI_FD_FEE_NURSE_FEN', 5_000),
+        sickbedRound: int(env, 'YUNYI_FD_FEE_SICKBED_FEN', 8_000),
+      },
+      nursing: {
+        minYears: int(env, 'YUNYI_FD_NURSING_MIN_YEARS', 5),
+        titles: ['护师', '主管护师', '副主任护师', '主任护师'],
+      },
+      holdMinutes: int(env, 'YUNYI_FD_HOLD_MINUTES', 30),
+      demoContracts: env.YUNYI_DEMO_FAMILY_DOCTOR !== '0',
     },
     records: {
       careWindowMs: int(env, 'YUNYI_CARE_WINDOW_DAYS', 30) * 86_400_000,

@@ -559,6 +559,82 @@ export const TABLES: readonly TableLevel[] = [
     ['medical', 3, '标本交接记录'],
     'id specimen_id step reason note actor_account_id actor_institution_id at',
   ),
+  // --- family doctor (家庭医生签约, FD-1…FD-9)
+  t(
+    'family_team',
+    ['resources', 1, '家庭医生团队'],
+    'id institution_id name lead_practitioner_id intro capacity status created_at',
+  ),
+  t('family_team_member', ['resources', 1, '家庭医生团队成员'], 'team_id practitioner_id role'),
+  t(
+    'service_package',
+    ['resources', 1, '签约服务包 (FD-2)'],
+    'id institution_id code name group_code description services fee_fen insurance_fen public_health_fen resident_fen min_age max_age sex conditions status created_at',
+  ),
+  t(
+    'family_contract',
+    ['medical', 4, '家庭医生签约协议 (FD-1, FD-3)'],
+    'id contract_no patient_id team_id institution_id signer_account_id years starts_on ends_on status previous_contract_id fee_fen insurance_fen public_health_fen resident_fen order_id group_id agreement_hash signed_at paid_at terminated_at terminate_reason created_at updated_at',
+    { agreement_text: ['personal', 4, '协议文本含姓名'] },
+  ),
+  t(
+    'family_contract_package',
+    ['medical', 3, '签约服务包及价格'],
+    'contract_id package_id fee_fen insurance_fen public_health_fen resident_fen',
+  ),
+  t(
+    'home_reading',
+    ['health', 4, '居家血压、血糖读数'],
+    'id patient_id kind systolic diastolic pulse glucose_tenths glucose_timing classification measured_at source entered_by created_at',
+  ),
+  t(
+    'followup_plan',
+    ['health', 4, '慢病随访计划 (FD-7, FD-8)'],
+    'id patient_id team_id condition started_on status last_classification uncontrolled_streak created_at updated_at',
+  ),
+  t(
+    'followup',
+    ['health', 4, '随访记录'],
+    'id plan_id patient_id team_id reason referral_id title due_on status method record classification done_at done_by created_at',
+  ),
+  t(
+    'reading_alert',
+    ['health', 4, '慢病预警'],
+    'id patient_id team_id reading_id level reason created_at handled_at handled_by',
+  ),
+  t(
+    'referral',
+    ['medical', 4, '转诊单 (FD-4)'],
+    'id referral_no patient_id direction from_institution_id from_practitioner_id to_institution_id to_department_id contract_id status appointment_id decline_reason accepted_at accepted_by booked_at completed_at created_at updated_at',
+    { summary: ['health', 4, '病情摘要'], care_plan: ['health', 4, '康复/随访方案'] },
+  ),
+  t(
+    'home_service_item',
+    ['resources', 1, '上门服务项目 (FD-9)'],
+    'code name category item_fee_fen description sort status',
+  ),
+  t(
+    'home_service',
+    ['medical', 4, '上门服务工单 (FD-5, FD-9)'],
+    'id service_no patient_id requested_by institution_id team_id item_code window_start window_end note fee_fen order_id status provider_practitioner_id client_code_hash accepted_at checked_in_at checked_out_at cancelled_at cancel_reason created_at updated_at',
+    { address_enc: ['personal', 4, '住址（加密）'], record: ['health', 4, '上门服务记录'] },
+  ),
+  t(
+    'home_service_event',
+    ['personal', 4, '护士签到签退位置 (FD-9)'],
+    'id service_id kind latitude longitude accuracy_m at by_account_id note',
+  ),
+  t(
+    'health_article',
+    ['resources', 1, '健康教育文章'],
+    'id title summary body audiences author_practitioner_id published_at',
+  ),
+  t('article_push', ['health', 3, '按病种推送与阅读回执'], 'article_id patient_id team_id pushed_at read_at'),
+  t(
+    'service_rating',
+    ['medical', 3, '满意度评价'],
+    'id patient_id team_id subject subject_id stars comment created_at',
+  ),
 ];
 
 // --- API routes ----------------------------------------------------------------------------------------
@@ -712,6 +788,15 @@ export const ROUTES: readonly RouteLevel[] = [
   r(`${V1}/lab-panels`, { resources: 1 }),
   r(`${V1}/remote-diagnosis/stats`, { resources: 2 }),
   r('/dicomweb/**', { health: 4, personal: 4 }),
+  // family doctor (the service narrows to the resident, their proxies and their team; FD-1…FD-9)
+  r(`${V1}/family-doctor/teams/**`, { resources: 1 }),
+  r(`${V1}/family-doctor/packages/**`, { resources: 1 }),
+  r(`${V1}/family-doctor/home-service-items`, { resources: 1 }),
+  r(`${V1}/family-doctor/articles/**`, { health: 3 }),
+  r(`${V1}/family-doctor/assessment/**`, { resources: 2 }),
+  r(`${V1}/family-doctor/**`, { medical: 4, health: 4, personal: 4 }),
+  r(`${V1}/referrals/**`, { medical: 4, health: 4, personal: 4 }),
+  r(`${V1}/home-services/**`, { medical: 4, health: 4, personal: 4 }),
   r(`${V1}/hl7/**`, { medical: 4, health: 4, personal: 4 }),
   r(`${V1}/notifications/**`, { medical: 4 }, { self: 'the caller’s own notifications' }),
   // the three administrators' consoles (DJ-8): accounts, policy, the audit log, security events

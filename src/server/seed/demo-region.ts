@@ -10,6 +10,7 @@ import type { Clock } from '../platform/clock.js';
 import type { FieldCipher } from '../platform/crypto/fields.js';
 import type { Db, Tx } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
+import { seedFamilyDoctor } from './demo-family-doctor.js';
 import { seedInsurance } from './demo-insurance.js';
 import { seedPharmacy } from './demo-pharmacy.js';
 import { seedPrescribing } from './demo-prescriptions.js';
@@ -253,6 +254,31 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
           .execute();
       }
     }
+    // Adult family proxies between demo accounts (陈静 for her mother 王秀英), confirmed as by SMS.
+    for (const p of DEMO_PATIENTS) {
+      for (const link of p.proxyFor ?? []) {
+        const target = DEMO_PATIENTS.find((x) => x.phone === link.phone)!;
+        const proxyAccount = await trx
+          .selectFrom('account')
+          .select('id')
+          .where('phone_bidx', '=', cipher.blindIndex('phone', p.phone))
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('family_proxy')
+          .values({
+            id: newId(),
+            proxy_account_id: proxyAccount.id,
+            patient_id: patients.get(target.name)!,
+            relationship: link.relationship,
+            is_guardian: false,
+            confirm_phone_enc: cipher.encrypt(target.phone),
+            status: 'active',
+            confirmed_at: now,
+            created_at: now,
+          })
+          .execute();
+      }
+    }
     const year = shanghaiDate(now).slice(0, 4);
     for (const scope of DEMO_PILOT_SCOPES) {
       await trx
@@ -293,6 +319,8 @@ export async function seedDemoRegion(db: Db, cipher: FieldCipher, clock: Clock):
     await seedInsurance(trx, { institutions: inst, practitioners: prac, patients }, now);
     // [11/12]: remote diagnosis — agreements between the community and the regional centres.
     await seedRemote(trx, { institutions: inst, practitioners: prac, patients }, now);
+    // [12/12]: family-doctor teams, service packages and health-education articles.
+    await seedFamilyDoctor(trx, { institutions: inst, practitioners: prac, patients }, now);
     await recordAudit(
       trx,
       systemActor,

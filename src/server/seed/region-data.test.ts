@@ -229,6 +229,8 @@ describe('demo accounts', () => {
       '13900000005',
       '13900000006',
       '13900000007',
+      '13900000008',
+      '13900000009',
     ]);
   });
 
@@ -257,7 +259,7 @@ describe('demo accounts', () => {
 
   it('has valid GB 11643 ID numbers, matching sex and the stated ages (ID-2)', () => {
     const ids = DEMO_PATIENTS.flatMap((p) => [p.idNumber, ...(p.dependents ?? []).map((d) => d.idNumber)]);
-    expect(ids).toHaveLength(4);
+    expect(ids).toHaveLength(5);
     for (const id of ids) expect(isValidIdNumber(id), id).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
 
@@ -307,6 +309,9 @@ describe('demo accounts', () => {
       '13900000005': 'doctor',
       '13900000006': 'doctor',
       '13900000007': 'doctor',
+      // [12/12] family doctor: 龙晓梅's team nurses (白秀珍 meets the FD-9 bar, 田雨 does not).
+      '13900000008': 'nurse',
+      '13900000009': 'nurse',
       '13700000001': 'pharmacist',
       '13700000003': 'pharmacist',
       '13700000004': 'pharmacist',

@@ -87,6 +87,8 @@ export interface SeedPatient {
   phone: string;
   name: string;
   idNumber: string;
+  /** Adults with their own account this one acts for (an adult family proxy, confirmed). */
+  proxyFor?: { phone: string; relationship: 'parent' | 'spouse' | 'child' | 'sibling' }[];
   dependents?: {
     name: string;
     idNumber: string;
@@ -173,7 +175,24 @@ export const DEMO_PATIENTS: SeedPatient[] = [
         diagnosedAt: '2025-09-10',
         doctor: 'P005',
       },
+      {
+        // [12/12] Hypertension found by her community's family doctor: the hypertension package (FD-7).
+        institution: 'YC-C01',
+        department: 'GP',
+        icd10: 'I10',
+        name: '原发性高血压',
+        diagnosedAt: '2025-11-20',
+        doctor: 'P048',
+      },
     ],
+  },
+  {
+    // [12/12] 王秀英's daughter: her family proxy (亲情账户, confirmed by 王秀英's SMS code), who signs her
+    // mother to a family-doctor team and pays (FD-1).
+    phone: '13800000004',
+    name: '陈静',
+    idNumber: '110101198005120284', // female, born 1980-05-12
+    proxyFor: [{ phone: '13800000003', relationship: 'parent' }],
   },
 ];
 
@@ -187,6 +206,9 @@ export const DEMO_STAFF: SeedStaffAccount[] = [
   { phone: '13900000005', role: 'doctor', name: '武建平', institution: 'YC-E01', practitioner: 'P063' },
   { phone: '13900000006', role: 'doctor', name: '常卫东', institution: 'YC-I01', practitioner: 'P061' },
   { phone: '13900000007', role: 'doctor', name: '乔慧', institution: 'YC-L01', practitioner: 'P062' },
+  // [12/12] Family doctor: 龙晓梅's team nurses — 白秀珍 takes home-nursing orders (FD-9), 田雨 may not.
+  { phone: '13900000008', role: 'nurse', name: '白秀珍', institution: 'YC-C01', practitioner: 'P050' },
+  { phone: '13900000009', role: 'nurse', name: '田雨', institution: 'YC-C01', practitioner: 'P067' },
   { phone: '13700000001', role: 'pharmacist', name: '郑雅琴', institution: 'YC-H01', practitioner: 'P015' },
   // A review pharmacist (审方药师, ORG-4, RX-10) at every other hospital.
   { phone: '13700000003', role: 'pharmacist', name: '谢文涛', institution: 'YC-H02', practitioner: 'P027' },

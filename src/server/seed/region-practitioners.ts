@@ -821,6 +821,7 @@ export const PRACTITIONERS: SeedPractitioner[] = [
     licenceNo: '201101012016050',
     practiceSince: 2016,
     offersOnline: false,
+    phone: '13900000008',
   },
   {
     code: 'P051',
@@ -1081,5 +1082,22 @@ export const PRACTITIONERS: SeedPractitioner[] = [
     onlineFollowUpSince: 2023,
     offersOnline: true,
     phone: '13700000007',
+  },
+  // [12/12] A young nurse of 龙晓梅's team: below the FD-9 bar for home nursing (护士, under 5 years).
+  {
+    code: 'P067',
+    name: '田雨',
+    sex: 'female',
+    kind: 'nurse',
+    title: null,
+    professionalTitle: '护士',
+    institution: 'YC-C01',
+    department: 'GP',
+    specialty: '社区护理、健康教育',
+    bio: '家庭医生团队护士，负责签约居民的健康教育和血压测量。',
+    licenceNo: '201101012024067',
+    practiceSince: 2024,
+    offersOnline: false,
+    phone: '13900000009',
   },
 ];

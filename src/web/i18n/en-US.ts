@@ -3,6 +3,9 @@ import { administrationEn } from './administration.en-US.js';
 import { bookingEn } from './booking.en-US.js';
 import { dicomViewerEn } from './dicom-viewer.en-US.js';
 import { ecgViewerEn } from './ecg-viewer.en-US.js';
+import { fdAdminEn } from './family-doctor-admin.en-US.js';
+import { fdResidentEn } from './family-doctor-resident.en-US.js';
+import { fdStaffEn } from './family-doctor-staff.en-US.js';
 import { healthCardEn } from './health-card.en-US.js';
 import { homeEn } from './home.en-US.js';
 import { insurancePatientEn } from './insurance-patient.en-US.js';
@@ -283,6 +286,9 @@ export const enUS: Messages = {
   privacyPatient: privacyEn,
   remoteRequests: remoteRequestsEn,
   remoteCentre: remoteCentreEn,
+  fdAdmin: fdAdminEn,
+  fdStaff: fdStaffEn,
+  fdResident: fdResidentEn,
   ecgViewer: ecgViewerEn,
   dicomViewer: dicomViewerEn,
   administration: administrationEn,
@@ -406,6 +412,22 @@ export const enUS: Messages = {
       readingQueue: {
         title: 'Reading queue',
         desc: 'The centre’s queue, ECG and image viewers, writing and signing reports',
+      },
+      familyDoctor: {
+        title: 'Family doctor workstation',
+        desc: 'Contracted residents, the follow-up worklist and alerts, follow-up records, referrals and home services',
+      },
+      referrals: {
+        title: 'Two-way referral',
+        desc: 'Upward and downward referrals: accept, book on the referral quota, complete, care plans',
+      },
+      familyTeams: {
+        title: 'Family-doctor teams and packages',
+        desc: 'Your teams, their members and package prices',
+      },
+      fdAssessment: {
+        title: 'Family-doctor assessment',
+        desc: 'Residents signed, renewal, follow-ups on time, control rates and satisfaction; export',
       },
       remoteStats: {
         title: 'Remote diagnosis statistics',

@@ -4,6 +4,9 @@ import { administrationZh } from './administration.zh-CN.js';
 import { bookingZh } from './booking.zh-CN.js';
 import { dicomViewerZh } from './dicom-viewer.zh-CN.js';
 import { ecgViewerZh } from './ecg-viewer.zh-CN.js';
+import { fdAdminZh } from './family-doctor-admin.zh-CN.js';
+import { fdResidentZh } from './family-doctor-resident.zh-CN.js';
+import { fdStaffZh } from './family-doctor-staff.zh-CN.js';
 import { healthCardZh } from './health-card.zh-CN.js';
 import { homeZh } from './home.zh-CN.js';
 import { insurancePatientZh } from './insurance-patient.zh-CN.js';
@@ -279,6 +282,9 @@ export const zhCN = {
   privacyPatient: privacyZh,
   remoteRequests: remoteRequestsZh,
   remoteCentre: remoteCentreZh,
+  fdAdmin: fdAdminZh,
+  fdStaff: fdStaffZh,
+  fdResident: fdResidentZh,
   ecgViewer: ecgViewerZh,
   dicomViewer: dicomViewerZh,
   administration: administrationZh,
@@ -336,6 +342,16 @@ export const zhCN = {
         desc: '心电、影像、检验送上级诊断中心，查看进度、危急值与报告打印',
       },
       readingQueue: { title: '诊断中心阅片', desc: '诊断中心的待阅队列、心电与影像查看器、报告书写与签发' },
+      familyDoctor: {
+        title: '家庭医生工作台',
+        desc: '签约居民、随访工作清单与预警、随访记录、双向转诊和上门服务',
+      },
+      referrals: { title: '双向转诊', desc: '上转、下转的转诊单：接收、预约转诊号源、完成与康复方案' },
+      familyTeams: { title: '家庭医生团队与服务包', desc: '本机构的签约团队、成员和服务包定价' },
+      fdAssessment: {
+        title: '家庭医生绩效考核',
+        desc: '签约人数、续约率、随访及时率、控制率和满意度，可导出',
+      },
       remoteStats: {
         title: '远程诊断统计',
         desc: '各诊断中心与申请机构的数量、报告时效、危急值与不合格标本',

@@ -53,7 +53,13 @@ const SERVICES: { key: ServiceKey; icon: ReactNode; color: string; path?: string
     path: '/patient/records/reports',
     forPatient: true,
   },
-  { key: 'familyDoctor', icon: <UserContactOutline />, color: '#c4320a' },
+  {
+    key: 'familyDoctor',
+    icon: <UserContactOutline />,
+    color: '#c4320a',
+    path: '/patient/family-doctor',
+    forPatient: true,
+  },
   { key: 'dependents', icon: <TeamOutline />, color: '#087443', path: '/patient/dependents' },
 ];
 

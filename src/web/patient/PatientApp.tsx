@@ -18,6 +18,7 @@ import { ConsentGate } from './ConsentGate.js';
 import { DependentFormPage } from './DependentFormPage.js';
 import { DependentsPage } from './DependentsPage.js';
 import { ElderlyModeContext, useElderlyMode } from './elderlyMode.js';
+import { FamilyDoctorRoutes } from './family-doctor/FamilyDoctorRoutes.js';
 import { HomePage } from './HomePage.js';
 import { HealthCardPage } from './health-card/HealthCardPage.js';
 import { CheckoutPage } from './insurance/CheckoutPage.js';
@@ -161,6 +162,8 @@ const SUB_PAGES: { path: string; page: ReactNode }[] = [
   { path: 'health-card', page: <HealthCardPage /> },
   // 注销账号 ([10/12]; 个人信息保护法 第四十七条): the preview, then the SMS code.
   { path: 'account/deletion', page: <DeletionPage /> },
+  // 家庭医生 ([12/12]): my team, signing, readings, follow-ups, home services (`?patient=`: a family member).
+  { path: 'family-doctor/*', page: <FamilyDoctorRoutes /> },
 ];
 
 /** The phone-first H5 for patients (and the family members they act for). */

@@ -7,6 +7,11 @@ import { AuditVerifyPage } from './administration/AuditVerifyPage.js';
 import { SecurityAlertsPage } from './administration/SecurityAlertsPage.js';
 import { SecurityPolicyPage } from './administration/SecurityPolicyPage.js';
 import type { FeatureKey } from './consoles.js';
+import { AssessmentPage } from './family-doctor/AssessmentPage.js';
+import { HomeNursingPage } from './family-doctor/HomeNursingPage.js';
+import { ReferralsPage } from './family-doctor/ReferralsPage.js';
+import { TeamsAdminPage } from './family-doctor/TeamsAdminPage.js';
+import { WorkstationPage } from './family-doctor/WorkstationPage.js';
 import { HealthCardScanPage } from './health-card/HealthCardScanPage.js';
 import { Hl7Page } from './hl7/Hl7Page.js';
 import { InsurancePolicyPage } from './insurance/PolicyPage.js';
@@ -62,4 +67,9 @@ export const FEATURE_PAGES: Partial<Record<FeatureKey, ComponentType>> = {
   remoteRequests: RemoteRequestsPage,
   readingQueue: ReadingQueuePage,
   remoteStats: RemoteStatsPage,
+  familyDoctor: WorkstationPage,
+  nursing: HomeNursingPage,
+  referrals: ReferralsPage,
+  familyTeams: TeamsAdminPage,
+  fdAssessment: AssessmentPage,
 };

@@ -85,7 +85,7 @@ export async function createOrder(
   input: {
     patientId: string;
     accountId: string;
-    purpose: 'appointment' | 'visit' | 'prescription';
+    purpose: 'appointment' | 'visit' | 'prescription' | 'contract' | 'home_service';
     refId: string;
     /** The institution that sold it (reconciliation and INS-1 designation are per institution). */
     institutionId: string;

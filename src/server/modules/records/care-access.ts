@@ -15,6 +15,7 @@ import type { AuthContext } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { practitionerSites } from '../directory/directory.api.js';
+import { familyDoctorSource, referralSource } from '../family-doctor/family-doctor.api.js';
 import { patientRelation, patientsOfAccount } from '../identity/identity.api.js';
 import { remoteConsultationSource } from '../remote/remote.api.js';
 import { careVisits } from '../visits/visits.api.js';
@@ -164,6 +165,9 @@ export const CARE_SOURCES: readonly CareSource[] = [
   breakGlassSource,
   // [11/12] a remote-diagnosis request: its requesting doctor and its reading doctor (SEC-1).
   remoteConsultationSource,
+  // [12/12] a family-doctor contract in force (its team) and a referral (its two doctors).
+  familyDoctorSource,
+  referralSource,
 ];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1650,3 +1650,284 @@ export interface DB {
   specimen: SpecimenTable;
   specimen_event: SpecimenEventTable;
 }
+
+// Family doctor (0038_family_doctor.sql, modules/family-doctor, [12/12]).
+export interface FamilyTeamTable {
+  id: string;
+  institution_id: string;
+  name: string;
+  lead_practitioner_id: string;
+  intro: Generated<string>;
+  capacity: number;
+  status: Generated<'active' | 'closed'>;
+  created_at: Timestamp;
+}
+
+export interface FamilyTeamMemberTable {
+  team_id: string;
+  practitioner_id: string;
+  role: 'lead' | 'doctor' | 'nurse' | 'public_health' | 'specialist';
+}
+
+export interface ServicePackageTable {
+  id: string;
+  institution_id: string | null;
+  code: string;
+  name: string;
+  group_code:
+    | 'basic'
+    | 'elderly'
+    | 'children'
+    | 'pregnancy'
+    | 'disability'
+    | 'hypertension'
+    | 'diabetes'
+    | 'personalised';
+  description: string;
+  services: string[];
+  fee_fen: number;
+  insurance_fen: number;
+  public_health_fen: number;
+  resident_fen: number;
+  min_age: number | null;
+  max_age: number | null;
+  sex: 'male' | 'female' | null;
+  conditions: ColumnType<string[], string[] | undefined, string[]>;
+  status: Generated<'active' | 'retired'>;
+  created_at: Timestamp;
+}
+
+export type FamilyContractStatus =
+  | 'pending_signature'
+  | 'pending_payment'
+  | 'scheduled'
+  | 'active'
+  | 'expired'
+  | 'cancelled'
+  | 'terminated';
+
+export interface FamilyContractTable {
+  id: string;
+  contract_no: string;
+  patient_id: string;
+  team_id: string;
+  institution_id: string;
+  signer_account_id: string;
+  years: number;
+  starts_on: DateText;
+  ends_on: DateText;
+  status: FamilyContractStatus;
+  previous_contract_id: string | null;
+  fee_fen: number;
+  insurance_fen: number;
+  public_health_fen: number;
+  resident_fen: number;
+  order_id: string | null;
+  group_id: string;
+  agreement_text: string;
+  agreement_hash: string;
+  signed_at: Timestamp | null;
+  paid_at: Timestamp | null;
+  terminated_at: Timestamp | null;
+  terminate_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface FamilyContractPackageTable {
+  contract_id: string;
+  package_id: string;
+  fee_fen: number;
+  insurance_fen: number;
+  public_health_fen: number;
+  resident_fen: number;
+}
+
+export type ReadingClassification = 'controlled' | 'uncontrolled' | 'urgent';
+
+export interface HomeReadingTable {
+  id: string;
+  patient_id: string;
+  kind: 'bp' | 'glucose';
+  systolic: number | null;
+  diastolic: number | null;
+  pulse: number | null;
+  glucose_tenths: number | null;
+  glucose_timing: 'fasting' | 'postprandial' | 'random' | null;
+  classification: ReadingClassification;
+  measured_at: Timestamp;
+  source: 'patient' | 'staff' | 'device';
+  entered_by: string;
+  created_at: Timestamp;
+}
+
+export interface FollowupPlanTable {
+  id: string;
+  patient_id: string;
+  team_id: string;
+  condition: 'hypertension' | 'diabetes';
+  started_on: DateText;
+  status: 'active' | 'closed';
+  last_classification: ReadingClassification | null;
+  uncontrolled_streak: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface FollowupTable {
+  id: string;
+  plan_id: string | null;
+  patient_id: string;
+  team_id: string;
+  reason: 'scheduled' | 'adjust' | 'refer' | 'urgent' | 'care_plan';
+  referral_id: string | null;
+  title: string;
+  due_on: DateText;
+  status: 'due' | 'done' | 'cancelled';
+  method: 'clinic' | 'home' | 'phone' | 'online' | null;
+  record: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  classification: ReadingClassification | null;
+  done_at: Timestamp | null;
+  done_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface ReadingAlertTable {
+  id: string;
+  patient_id: string;
+  team_id: string;
+  reading_id: string | null;
+  level: 'uncontrolled' | 'refer' | 'urgent';
+  reason: string;
+  created_at: Timestamp;
+  handled_at: Timestamp | null;
+  handled_by: string | null;
+}
+
+export interface ReferralTable {
+  id: string;
+  referral_no: string;
+  patient_id: string;
+  direction: 'up' | 'down';
+  from_institution_id: string;
+  from_practitioner_id: string;
+  to_institution_id: string;
+  to_department_id: string | null;
+  contract_id: string | null;
+  summary: string;
+  care_plan: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  status: 'sent' | 'accepted' | 'booked' | 'completed' | 'declined' | 'cancelled';
+  appointment_id: string | null;
+  decline_reason: string | null;
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  booked_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface HomeServiceItemTable {
+  code: string;
+  name: string;
+  category: 'visit' | 'sickbed' | 'nursing';
+  item_fee_fen: number;
+  description: string;
+  sort: number;
+  status: Generated<'active' | 'retired'>;
+}
+
+export type HomeServiceStatus =
+  | 'pending_payment'
+  | 'requested'
+  | 'accepted'
+  | 'in_service'
+  | 'completed'
+  | 'cancelled';
+
+export interface HomeServiceTable {
+  id: string;
+  service_no: string;
+  patient_id: string;
+  requested_by: string;
+  institution_id: string;
+  team_id: string | null;
+  item_code: string;
+  window_start: Timestamp;
+  window_end: Timestamp;
+  address_enc: string;
+  note: string | null;
+  fee_fen: number;
+  order_id: string | null;
+  status: HomeServiceStatus;
+  provider_practitioner_id: string | null;
+  client_code_hash: string;
+  accepted_at: Timestamp | null;
+  checked_in_at: Timestamp | null;
+  checked_out_at: Timestamp | null;
+  record: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  cancelled_at: Timestamp | null;
+  cancel_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface HomeServiceEventTable {
+  id: string;
+  service_id: string;
+  kind: 'check_in' | 'position' | 'check_out' | 'panic' | 'panic_handled';
+  latitude: number | null;
+  longitude: number | null;
+  accuracy_m: number | null;
+  at: Timestamp;
+  by_account_id: string;
+  note: string | null;
+}
+
+export interface HealthArticleTable {
+  id: string;
+  title: string;
+  summary: string;
+  body: string;
+  audiences: ColumnType<string[], string[] | undefined, string[]>;
+  author_practitioner_id: string | null;
+  published_at: Timestamp;
+}
+
+export interface ArticlePushTable {
+  article_id: string;
+  patient_id: string;
+  team_id: string;
+  pushed_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
+export interface ServiceRatingTable {
+  id: string;
+  patient_id: string;
+  team_id: string;
+  subject: 'contract' | 'followup' | 'home_service';
+  subject_id: string;
+  stars: number;
+  comment: string | null;
+  created_at: Timestamp;
+}
+
+export interface DB {
+  family_team: FamilyTeamTable;
+  family_team_member: FamilyTeamMemberTable;
+  service_package: ServicePackageTable;
+  family_contract: FamilyContractTable;
+  family_contract_package: FamilyContractPackageTable;
+  home_reading: HomeReadingTable;
+  followup_plan: FollowupPlanTable;
+  followup: FollowupTable;
+  reading_alert: ReadingAlertTable;
+  referral: ReferralTable;
+  home_service_item: HomeServiceItemTable;
+  home_service: HomeServiceTable;
+  home_service_event: HomeServiceEventTable;
+  health_article: HealthArticleTable;
+  article_push: ArticlePushTable;
+  service_rating: ServiceRatingTable;
+}

@@ -9,7 +9,7 @@ import { identityErrors } from './identity.errors.js';
 
 /** `account_delete`: re-confirms a patient's deletion request ([10/12], modules/privacy). */
 /** `second_factor`: the SMS code of a staff login's second-factor challenge (DJ-6; ref_id: the challenge). */
-export type OtpPurpose = 'login' | 'proxy_confirm' | 'account_delete' | 'second_factor';
+export type OtpPurpose = 'login' | 'proxy_confirm' | 'account_delete' | 'second_factor' | 'contract_sign';
 
 const DAILY_LIMIT_PER_PHONE = 10;
 const codeHash = (id: string, code: string) => sm3Hex(`otp:${id}:${code}`);
@@ -18,6 +18,8 @@ const templateOf: Record<OtpPurpose, SmsTemplate> = {
   proxy_confirm: 'otp_proxy_confirm',
   account_delete: 'otp_account_delete',
   second_factor: 'otp_login',
+  // [12/12] the family-doctor agreement, confirmed by the signer's SMS code (FD-1).
+  contract_sign: 'otp_contract_sign',
 };
 
 /**

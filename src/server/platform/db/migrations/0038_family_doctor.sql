@@ -321,6 +321,11 @@ create table service_rating (
 );
 create index service_rating_team on service_rating (team_id, created_at);
 
+-- The signer confirms a family-doctor agreement by an SMS code (FD-1).
+alter table otp_code drop constraint if exists otp_code_purpose_check;
+alter table otp_code add constraint otp_code_purpose_check
+  check (purpose in ('login', 'proxy_confirm', 'second_factor', 'account_delete', 'contract_sign'));
+
 -- Payments learn the contract and home-service purposes.
 alter table payment_order drop constraint payment_order_purpose_check;
 alter table payment_order add constraint payment_order_purpose_check

@@ -4,6 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp, createLogger } from './app.js';
 import { fillMissingPinyinKeys } from './modules/directory/search.keys.js';
+import { runContractJobs } from './modules/family-doctor/contract-jobs.js';
+import { syncHomeServiceItems } from './modules/family-doctor/home-items.data.js';
+import { expireHomeServiceHolds } from './modules/family-doctor/home-service-end.service.js';
 import { type Hl7Listener, startHl7Listener } from './modules/hl7/mllp.js';
 import { runInsuranceJobs } from './modules/insurance/insurance.jobs.js';
 import { reconcile, resubmitPendingRefunds } from './modules/payments/payment.service.js';
@@ -26,6 +29,7 @@ import { connectNats, logNatsStatus } from './platform/nats.js';
 import { openBus } from './platform/open-bus.js';
 import { startJetStreamOutbox } from './platform/outbox-relay.js';
 import type { SmsSender } from './platform/sms/sms.js';
+import { seedFamilyDoctorContracts } from './seed/demo-family-doctor-contracts.js';
 import { seedDemoRegion } from './seed/demo-region.js';
 import { seedRemoteDemoRequests } from './seed/demo-remote-requests.js';
 
@@ -66,10 +70,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ));
   await timed('migrate', () => migrate(database));
   await timed('pinyinKeys', () => fillMissingPinyinKeys(database.db));
+  // [12/12] The home-service catalogue (FD-9) from its one source, home-items.data.ts: added or updated.
+  await timed('homeServiceItems', () => syncHomeServiceItems(database.db));
   let seeded = false;
   if (config.demo) {
     const cipher = new FieldCipher(config.fieldKeys, config.currentFieldKeyId, config.blindIndexKey);
     seeded = (await timed('seed', () => seedDemoRegion(database.db, cipher, clock))).seeded;
+    // [12/12] The demo's family-doctor contracts, a year of readings, follow-ups and the worklist: backdated,
+    // so written straight into the tables on the region's first start (seed/demo-family-doctor-contracts.ts).
+    if (seeded && config.familyDoctor.demoContracts)
+      await timed('familyDoctorDemo', () => seedFamilyDoctorContracts(database.db, cipher, config, clock));
   }
   // The bus between nodes: NATS, else Redis, else in process (platform/open-bus.ts); closed last.
   const bus = await timed('bus', () =>
@@ -140,6 +150,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await reconcile(ctx, payments);
       await resubmitPendingRefunds(ctx, payments);
       await runInsuranceJobs(ctx, insurance);
+      await runContractJobs(ctx); // [12/12] contracts expire, renewals start, unpaid holds end
+      await expireHomeServiceHolds(ctx); // [12/12] unpaid home-service orders end
       await runRetentionJobs(ctx); // DJ-16: at most hourly (modules/privacy)
     }),
     (err) => app.log.error({ err }, 'background jobs failed'),

@@ -6,7 +6,7 @@
  * types the web reads. Money is integer fen.
  */
 import { type Static, Type } from 'typebox';
-import { DateText, Limit, Nullable, page, Sex, Uuid } from './http.js';
+import { DateText, Limit, Nullable, page, QueryInt, Sex, Uuid } from './http.js';
 
 const Instant = Type.String({ description: 'ISO 8601 instant' });
 const Cursor = Type.Optional(Type.String({ maxLength: 200 }));
@@ -109,6 +109,7 @@ export const TeamQuery = Type.Object({
   mine: Type.Optional(Type.Boolean()),
 });
 export const TeamList = Type.Object({ items: Type.Array(TeamView) });
+export type TeamList = Static<typeof TeamList>;
 
 export const PackageView = Type.Object({
   id: Uuid,
@@ -143,6 +144,14 @@ export const PackageWithEligibility = Type.Object({
 });
 export type PackageWithEligibility = Static<typeof PackageWithEligibility>;
 export const PackageList = Type.Object({ items: Type.Array(PackageWithEligibility) });
+export type PackageList = Static<typeof PackageList>;
+
+/**
+ * An age limit or null (none). Written as one `type: ['integer', 'null']` rather than Nullable's anyOf: the
+ * validator coerces types (coerceTypes), and in an anyOf the integer branch turned a null into 0 — a
+ * "no upper age" became "age 0 only". With both types in one keyword a null matches and is not coerced.
+ */
+const NullableAge = Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0, maximum: 150 });
 
 export const PackageBody = Type.Object(
   {
@@ -154,8 +163,8 @@ export const PackageBody = Type.Object(
     insuranceFen: Fen,
     publicHealthFen: Fen,
     residentFen: Fen,
-    minAge: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 150 }))),
-    maxAge: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 150 }))),
+    minAge: Type.Optional(NullableAge),
+    maxAge: Type.Optional(NullableAge),
     sex: Type.Optional(Nullable(Sex)),
     conditions: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 10 }), { maxItems: 10 })),
   },
@@ -216,6 +225,18 @@ export const ContractView = Type.Object({
   /** Whether renewal (or a switch at renewal) is open now (the last weeks of the term). */
   renewable: Type.Boolean(),
   createdAt: Instant,
+  /** Staff lists (签约居民 of the workstation): the resident's sex and age, and their chronic follow-up plans. */
+  patientSex: Type.Optional(Nullable(Sex)),
+  patientAge: Type.Optional(Nullable(Type.Integer())),
+  plans: Type.Optional(
+    Type.Array(
+      Type.Object({
+        condition: Condition,
+        lastClassification: Nullable(Classification),
+        nextDueOn: Nullable(DateText),
+      }),
+    ),
+  ),
 });
 export type ContractView = Static<typeof ContractView>;
 
@@ -398,8 +419,12 @@ export type FollowupView = Static<typeof FollowupView>;
 export const FollowupResult = Type.Object({
   followup: FollowupView,
   action: FollowupAction,
-  nextDueOn: DateText,
+  /** The resident's next open follow-up with the team (null: none, e.g. a care-plan task with no plan). */
+  nextDueOn: Nullable(DateText),
+  /** An alert was raised for the team (refer, urgent). */
+  alert: Type.Boolean(),
 });
+export type FollowupResult = Static<typeof FollowupResult>;
 
 export const AlertView = Type.Object({
   id: Uuid,
@@ -410,8 +435,20 @@ export const AlertView = Type.Object({
   reading: Nullable(ReadingView),
   createdAt: Instant,
   handledAt: Nullable(Instant),
+  teamId: Type.Optional(Uuid),
+  /** The reason code the text was made from (reading_refer, reading_urgent, followup_refer, followup_urgent). */
+  reasonCode: Type.Optional(Type.String()),
+  handledByName: Type.Optional(Nullable(Type.String())),
+  handledNote: Type.Optional(Nullable(Type.String())),
 });
 export type AlertView = Static<typeof AlertView>;
+
+/** POST /family-doctor/alerts/{id}/handle: a team member has dealt with the alert (called, referred, …). */
+export const HandleAlertBody = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
+export type HandleAlertBody = Static<typeof HandleAlertBody>;
 
 /** The team's worklist: alerts first (urgent first), then overdue and due follow-ups. */
 export const Worklist = Type.Object({
@@ -425,13 +462,15 @@ export type Worklist = Static<typeof Worklist>;
 export const WorklistQuery = Type.Object({
   teamId: Type.Optional(Uuid),
   /** Follow-ups due within this many days from today (default 14). */
-  withinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 90 })),
+  withinDays: Type.Optional(QueryInt({ minimum: 0, maximum: 90 })),
 });
 
 export const PatientFollowups = Type.Object({
   plans: Type.Array(PlanView),
+  /** The latest follow-ups first (bounded: the last 100 by due date). */
   followups: Type.Array(FollowupView),
 });
+export type PatientFollowups = Static<typeof PatientFollowups>;
 
 // --- Referral (FD-4, FD-6)
 
@@ -514,6 +553,8 @@ export const ReferralView = Type.Object({
     }),
   ),
   declineReason: Nullable(Type.String()),
+  /** What the receiving side wrote on completing it. */
+  completeNote: Nullable(Type.String()),
   acceptedAt: Nullable(Instant),
   bookedAt: Nullable(Instant),
   completedAt: Nullable(Instant),
@@ -554,6 +595,7 @@ export const ReferralTargets = Type.Object({
     }),
   ),
 });
+export type ReferralTargets = Static<typeof ReferralTargets>;
 
 // --- Home visits and home nursing (FD-5, FD-9)
 
@@ -568,6 +610,13 @@ export const HomeServiceItemView = Type.Object({
 });
 export type HomeServiceItemView = Static<typeof HomeServiceItemView>;
 export const HomeServiceItemList = Type.Object({ items: Type.Array(HomeServiceItemView) });
+export type HomeServiceItemList = Static<typeof HomeServiceItemList>;
+/**
+ * The catalogue for one resident (optional): with `patientId` (the caller's own or a family member's), a
+ * home visit is priced by the title of the lead of that resident's contract team (FD-5), the fee the
+ * request will charge; without it, at the attending rate.
+ */
+export const HomeServiceItemQuery = Type.Object({ patientId: Type.Optional(Uuid) });
 
 export const ServiceWindow = Type.Object(
   { start: Instant, end: Instant },
@@ -680,6 +729,11 @@ export const PanicBody = Type.Object(
   { position: Type.Optional(Position), note: Type.Optional(Type.String({ maxLength: 200 })) },
   { additionalProperties: false },
 );
+/** The institution's handling of a panic (what was done: called the provider, sent someone, the police). */
+export const HandlePanicBody = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+);
 export const CancelHomeServiceBody = Type.Object(
   { reason: Type.String({ minLength: 2, maxLength: 200 }) },
   { additionalProperties: false },
@@ -712,7 +766,22 @@ export const ArticleView = Type.Object({
   readAt: Nullable(Instant),
 });
 export type ArticleView = Static<typeof ArticleView>;
-export const ArticleList = Type.Object({ items: Type.Array(ArticleView) });
+export const ArticleList = Type.Object({
+  items: Type.Array(ArticleView),
+  /** Paged (newest first): the cursor of the next page, null on the last. */
+  nextCursor: Type.Optional(Nullable(Type.String())),
+});
+export type ArticleList = Static<typeof ArticleList>;
+/** Residents: the articles pushed to them or to a family member they act for (`patientId`). Staff: all. */
+export const ArticleQuery = Type.Object({
+  patientId: Type.Optional(Uuid),
+  cursor: Cursor,
+  limit: Limit(100, 20),
+});
+/** Reading an article as a resident (or for a family member) sets its read receipt. */
+export const ArticleReadQuery = Type.Object({ patientId: Type.Optional(Uuid) });
+/** Pushes and read receipts of one team (default: every team of the caller). */
+export const ArticleReadsQuery = Type.Object({ teamId: Type.Optional(Uuid) });
 export const PushArticleBody = Type.Object(
   {
     /** Push to the team's contracted residents with any of these conditions or groups. */
@@ -733,6 +802,18 @@ export const RatingBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type RatingBody = Static<typeof RatingBody>;
+/** 201 of POST /family-doctor/ratings. */
+export const RatingView = Type.Object({
+  id: Uuid,
+  subject: Type.Enum(['contract', 'followup', 'home_service'] as const),
+  subjectId: Uuid,
+  teamId: Uuid,
+  stars: Type.Integer(),
+  comment: Nullable(Type.String()),
+  createdAt: Instant,
+});
+export type RatingView = Static<typeof RatingView>;
 
 // --- Performance assessment (seed 002 (十五))
 
@@ -792,3 +873,52 @@ export const MyFamilyDoctor = Type.Object({
 });
 export type MyFamilyDoctor = Static<typeof MyFamilyDoctor>;
 export const MyFamilyDoctorQuery = Type.Object({ patientId: Type.Optional(Uuid) });
+
+// --- Team administration (the institution's org_admin: POST /family-doctor/teams, PUT /family-doctor/teams/{id})
+
+export const TeamMemberBody = Type.Object(
+  { practitionerId: Uuid, role: TeamRole },
+  { additionalProperties: false },
+);
+export type TeamMemberBody = Static<typeof TeamMemberBody>;
+
+/**
+ * A team of the caller's institution: a general practitioner as lead (role lead, not repeated in members),
+ * its other members with their roles (a specialist may practise at an alliance hospital), and how many
+ * residents it may hold (a full team takes no new contracts).
+ */
+export const TeamBody = Type.Object(
+  {
+    name: Type.String({ minLength: 2, maxLength: 40 }),
+    intro: Type.String({ maxLength: 500 }),
+    capacity: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    leadPractitionerId: Uuid,
+    members: Type.Array(TeamMemberBody, { maxItems: 30 }),
+  },
+  { additionalProperties: false },
+);
+export type TeamBody = Static<typeof TeamBody>;
+
+/**
+ * GET /family-doctor/teams/candidates (org_admin): who may be put in the caller's institution's teams — its
+ * active doctors and nurses, and the doctors of the alliance hospital(s) as specialists. The directory has
+ * no list of nurses, so the admin page needs this one.
+ */
+export const TeamCandidate = Type.Object({
+  practitionerId: Uuid,
+  name: Type.String(),
+  kind: Type.String({ description: 'doctor / nurse' }),
+  professionalTitle: Type.String(),
+  institutionId: Uuid,
+  institutionName: Type.String(),
+  departmentName: Type.String(),
+});
+export type TeamCandidate = Static<typeof TeamCandidate>;
+export const TeamCandidateList = Type.Object({ items: Type.Array(TeamCandidate) });
+export type TeamCandidateList = Static<typeof TeamCandidateList>;
+
+// --- Contracts: the signer's SMS code again (POST /family-doctor/contracts/{id}/code)
+
+/** A new SMS code was sent to the signer; demo mode echoes it (as the login page's demo codes). */
+export const ContractCodeSent = Type.Object({ demoCode: Type.Optional(Type.String()) });
+export type ContractCodeSent = Static<typeof ContractCodeSent>;

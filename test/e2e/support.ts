@@ -25,11 +25,30 @@ export function launchChromium({ fakeMedia = false }: { fakeMedia?: boolean } = 
   });
 }
 
+/** What a journey may add to a page's context: a position the browser reports, granted without a prompt. */
+export interface PageOptions {
+  geolocation?: { latitude: number; longitude: number; accuracy?: number };
+}
+
 /** A staff workstation (1280×800) or a phone (390×844, touch) with its own storage. */
-export async function newPage(browser: Browser, device: 'desktop' | 'phone', baseURL: string): Promise<Page> {
+export async function newPage(
+  browser: Browser,
+  device: 'desktop' | 'phone',
+  baseURL: string,
+  options: PageOptions = {},
+): Promise<Page> {
+  const position = options.geolocation
+    ? { geolocation: options.geolocation, permissions: ['geolocation'] }
+    : {};
   const context = await browser.newContext(
     device === 'desktop'
-      ? { baseURL, viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
+      ? {
+          baseURL,
+          viewport: { width: 1280, height: 800 },
+          locale: 'zh-CN',
+          timezoneId: 'Asia/Shanghai',
+          ...position,
+        }
       : {
           baseURL,
           viewport: { width: 390, height: 844 },
@@ -38,6 +57,7 @@ export async function newPage(browser: Browser, device: 'desktop' | 'phone', bas
           hasTouch: true,
           locale: 'zh-CN',
           timezoneId: 'Asia/Shanghai',
+          ...position,
         },
   );
   const page = await context.newPage();
@@ -123,10 +143,10 @@ export function residentId(birth: string, sequence = '123', area = '110101'): st
 /**
  * One real server and one Chromium per journey file: registers the hooks, closes each test's pages and
  * fails a test that left a script error behind or visited a page with a serious or critical axe-core
- * violation (every route each page visited is checked once per test; see test/e2e/axe.ts). `open` gives a fresh page (own storage) for a device.
+ * violation (every route each page visited is checked once per test; see test/e2e/axe.ts). `open` gives a fresh page (own storage) for a device, with a granted geolocation if asked.
  */
 export function journeyHarness(options: { fakeMedia?: boolean; env?: Record<string, string> } = {}): {
-  open(device: 'desktop' | 'phone'): Promise<Page>;
+  open(device: 'desktop' | 'phone', options?: PageOptions): Promise<Page>;
   url(): string;
   database(): Database;
 } {
@@ -157,9 +177,9 @@ export function journeyHarness(options: { fakeMedia?: boolean; env?: Record<stri
     await server?.close();
   });
   return {
-    async open(device) {
+    async open(device, options) {
       if (!browser || !server) throw new Error('journey harness not started');
-      const page = await newPage(browser, device, server.url);
+      const page = await newPage(browser, device, server.url, options);
       pages.push(page);
       return page;
     },

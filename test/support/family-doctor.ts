@@ -94,7 +94,8 @@ export async function contractFixture(
     .insertInto('family_contract')
     .values({
       id,
-      contract_no: `FDT${id.slice(0, 8).toUpperCase()}`,
+      // The id's random tail: its head is a UUIDv7 timestamp, the same for contracts made within a minute.
+      contract_no: `FDT${id.replaceAll('-', '').slice(-12).toUpperCase()}`,
       patient_id: opts.patientId,
       team_id: teamId,
       institution_id: team.institution_id,

@@ -595,18 +595,22 @@ export const TABLES: readonly TableLevel[] = [
   t(
     'followup',
     ['health', 4, '随访记录'],
-    'id plan_id patient_id team_id reason referral_id title due_on status method record classification done_at done_by created_at',
+    'id plan_id patient_id team_id reason referral_id title due_on status method record classification action done_at done_by created_at',
   ),
   t(
     'reading_alert',
     ['health', 4, '慢病预警'],
-    'id patient_id team_id reading_id level reason created_at handled_at handled_by',
+    'id patient_id team_id reading_id level reason created_at handled_at handled_by handled_note',
   ),
   t(
     'referral',
     ['medical', 4, '转诊单 (FD-4)'],
     'id referral_no patient_id direction from_institution_id from_practitioner_id to_institution_id to_department_id contract_id status appointment_id decline_reason accepted_at accepted_by booked_at completed_at created_at updated_at',
-    { summary: ['health', 4, '病情摘要'], care_plan: ['health', 4, '康复/随访方案'] },
+    {
+      summary: ['health', 4, '病情摘要'],
+      care_plan: ['health', 4, '康复/随访方案'],
+      complete_note: ['health', 4, '转诊完成记录'],
+    },
   ),
   t(
     'home_service_item',
@@ -616,7 +620,7 @@ export const TABLES: readonly TableLevel[] = [
   t(
     'home_service',
     ['medical', 4, '上门服务工单 (FD-5, FD-9)'],
-    'id service_no patient_id requested_by institution_id team_id item_code window_start window_end note fee_fen order_id status provider_practitioner_id client_code_hash accepted_at checked_in_at checked_out_at cancelled_at cancel_reason created_at updated_at',
+    'id service_no patient_id requested_by institution_id team_id item_code window_start window_end note fee_fen order_id status provider_practitioner_id client_code_hash code_failures code_locked_until accepted_at checked_in_at checked_out_at cancelled_at cancel_reason created_at updated_at',
     { address_enc: ['personal', 4, '住址（加密）'], record: ['health', 4, '上门服务记录'] },
   ),
   t(
@@ -794,6 +798,7 @@ export const ROUTES: readonly RouteLevel[] = [
   r(`${V1}/family-doctor/home-service-items`, { resources: 1 }),
   r(`${V1}/family-doctor/articles/**`, { health: 3 }),
   r(`${V1}/family-doctor/assessment/**`, { resources: 2 }),
+  r(`${V1}/family-doctor/assessment.csv`, { resources: 2 }),
   r(`${V1}/family-doctor/**`, { medical: 4, health: 4, personal: 4 }),
   r(`${V1}/referrals/**`, { medical: 4, health: 4, personal: 4 }),
   r(`${V1}/home-services/**`, { medical: 4, health: 4, personal: 4 }),

@@ -4,6 +4,7 @@
  * district's standard service packages (FD-2, FD-3 split) and a personalised one, and health-education
  * articles. Contracts, readings and the worklist are made on the first start (demo-family-doctor-contracts.ts).
  */
+import { syncHomeServiceItems } from '../modules/family-doctor/home-items.data.js';
 import type { Tx } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
 import type { SeedIds } from './demo-prescriptions.js';
@@ -292,6 +293,8 @@ export async function seedFamilyDoctor(trx: Tx, ids: SeedIds, now: Date): Promis
       })
       .execute();
   }
+  // FD-9: the home-service catalogue (also written at every start, server.ts; idempotent).
+  await syncHomeServiceItems(trx);
   for (const a of DEMO_ARTICLES) {
     await trx
       .insertInto('health_article')

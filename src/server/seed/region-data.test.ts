@@ -323,6 +323,7 @@ describe('demo accounts', () => {
       '13700000013': 'pharmacy_staff',
       '13600000001': 'org_admin',
       '13600000002': 'org_admin',
+      '13600000003': 'org_admin',
       '13500000001': 'regulator',
       '13400000001': 'insurer',
       // DJ-8: the three separated administrators.
@@ -344,6 +345,8 @@ describe('demo accounts', () => {
     expect(staff('13600000001')?.institution).toBe(practitionerWithPhone('13900000001').institution);
     // The children's hospital's admin manages its first-visit whitelist (PILOT-2).
     expect(byCode.get(staff('13600000002')?.institution ?? '')?.isChildrens).toBe(true);
+    // [12/12] A community centre's admin manages its family-doctor teams and packages.
+    expect(byCode.get(staff('13600000003')?.institution ?? '')?.type).toBe('community_centre');
     expect(staff('13500000001')?.institution).toBeUndefined();
     expect(staff('13400000001')?.institution).toBeUndefined();
     // ORG-4, RX-10: every hospital has a review pharmacist account.

@@ -222,6 +222,8 @@ export const DEMO_STAFF: SeedStaffAccount[] = [
   { phone: '13700000013', role: 'pharmacy_staff', name: '钱志刚', institution: 'YC-R03' },
   { phone: '13600000001', role: 'org_admin', name: '吕芳', institution: 'YC-H01' },
   { phone: '13600000002', role: 'org_admin', name: '杜凤', institution: 'YC-H03' },
+  // [12/12] Family doctor: 青石社区's administrator manages its teams and packages and reads its assessment.
+  { phone: '13600000003', role: 'org_admin', name: '冯丽华', institution: 'YC-C01' },
   // 云川区卫生健康委员会 (district health commission), the regulator.
   { phone: '13500000001', role: 'regulator', name: '孙立' },
   // 云川区医疗保障局 (district healthcare security bureau), the insurer.

@@ -5,6 +5,7 @@ import {
   EnvironmentOutline,
   ExclamationCircleOutline,
   FileOutline,
+  HeartOutline,
   MessageOutline,
   PayCircleOutline,
   ReceiptOutline,
@@ -81,6 +82,13 @@ export function MinePage() {
           data-testid="mine-records"
         >
           {t('recordsPatient.mine.records')}
+        </List.Item>
+        <List.Item
+          prefix={<HeartOutline />}
+          onClick={() => navigate('/patient/family-doctor')}
+          data-testid="mine-family-doctor"
+        >
+          {t('fdResident.titles.overview')}
         </List.Item>
         <List.Item
           prefix={<ScanningOutline />}

@@ -77,6 +77,24 @@ export async function institutionFacts(
   );
 }
 
+/**
+ * The active institutions of a medical alliance (医联体, FD-4): its lead hospital (`headId`) and every
+ * institution whose `alliance_of` names it.
+ */
+export async function allianceMembers(db: Executor, headId: string): Promise<InstitutionFacts[]> {
+  const rows = await db
+    .selectFrom('institution')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', headId), eb('alliance_of', '=', headId)]))
+    .where('status', '=', 'active')
+    .execute();
+  const facts = await institutionFacts(
+    db,
+    rows.map((r) => r.id),
+  );
+  return [...facts.values()].sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+}
+
 /** Where to find an institution (a pharmacy's counter, the sender of a parcel): address and switchboard. */
 export async function institutionContacts(
   db: Executor,
@@ -204,6 +222,42 @@ export async function practitionerProfiles(
       },
     ]),
   );
+}
+
+/**
+ * [12/12] The active practitioners of some kinds (doctor, nurse) who practise at any of the institutions
+ * (primary or a registered second site, ORG-2), as profiles: the candidates for a family-doctor team.
+ */
+export async function activePractitionersAt(
+  db: Executor,
+  institutionIds: readonly string[],
+  kinds: readonly string[],
+): Promise<PractitionerProfile[]> {
+  if (institutionIds.length === 0 || kinds.length === 0) return [];
+  const rows = await db
+    .selectFrom('practitioner as p')
+    .select('p.id')
+    .where('p.status', '=', 'active')
+    .where('p.kind', 'in', [...kinds])
+    .where((eb) =>
+      eb.or([
+        eb('p.institution_id', 'in', [...institutionIds]),
+        eb.exists(
+          eb
+            .selectFrom('practitioner_site as s')
+            .select('s.practitioner_id')
+            .whereRef('s.practitioner_id', '=', 'p.id')
+            .where('s.institution_id', 'in', [...institutionIds]),
+        ),
+      ]),
+    )
+    .orderBy('p.code')
+    .execute();
+  const profiles = await practitionerProfiles(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => profiles.get(r.id)).filter((p): p is PractitionerProfile => p !== undefined);
 }
 
 /** A department with its institution and licensed specialty (ORG-3). */
@@ -485,4 +539,29 @@ export async function departmentsNamed(
     institutionLevel: r.level,
     doctorsWithSessions: Number(r.doctors ?? 0),
   }));
+}
+
+/**
+ * [12/12] FD-5/FD-9: what home visits and home nursing look at — the kind, the grade of title (resident …
+ * chief, doctors), the professional title (护士、护师、…) and the year clinical practice began.
+ */
+export async function practitionerCredentials(
+  db: Executor,
+  id: string,
+): Promise<
+  { kind: string; title: string | null; professionalTitle: string; practiceSince: number } | undefined
+> {
+  const r = await db
+    .selectFrom('practitioner')
+    .select(['kind', 'title', 'professional_title', 'practice_since'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r
+    ? {
+        kind: r.kind,
+        title: r.title,
+        professionalTitle: r.professional_title,
+        practiceSince: r.practice_since,
+      }
+    : undefined;
 }

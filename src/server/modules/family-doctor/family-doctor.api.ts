@@ -6,8 +6,11 @@
  * - insurance: `familyDoctorFacts`, FD-6's facts about a person at a settled visit.
  */
 
+import { ageOn, shanghaiDate } from '../../../shared/identity.js';
 import type { Executor } from '../../platform/db/database.js';
+import { patientProfiles } from '../identity/identity.api.js';
 import type { CareSource, PatientDecision } from '../records/care-access.js';
+import { FD6_ELDERLY_AGE } from './referral.rules.js';
 
 /**
  * family_doctor (家庭医生签约): every member of the team of a contract in force reads the resident's whole
@@ -75,15 +78,90 @@ export function endOfShanghaiDay(day: string): Date {
 }
 
 /**
+ * The family-doctor contract a resident held on `at` (Asia/Shanghai day): in force that day — active, or
+ * since expired, or terminated after `at` — so a settlement retried later is judged as on its own day.
+ */
+export async function contractOn(
+  db: Executor,
+  patientId: string,
+  at: Date,
+): Promise<{ id: string; teamId: string; institutionId: string } | undefined> {
+  const day = shanghaiDate(at);
+  const row = await db
+    .selectFrom('family_contract')
+    .select(['id', 'team_id', 'institution_id'])
+    .where('patient_id', '=', patientId)
+    .where('starts_on', '<=', day)
+    .where('ends_on', '>=', day)
+    .where((eb) =>
+      eb.or([
+        eb('status', 'in', ['active', 'expired']),
+        eb.and([eb('status', '=', 'terminated'), eb('terminated_at', '>', at)]),
+      ]),
+    )
+    .orderBy('starts_on', 'desc')
+    .executeTakeFirst();
+  return row ? { id: row.id, teamId: row.team_id, institutionId: row.institution_id } : undefined;
+}
+
+/**
+ * The upward referral (FD-4) an appointment was booked for, if any: insurance makes its registration fee
+ * insurable (FD-6) and names the referral on the settlement.
+ */
+export async function upwardReferralOfAppointment(
+  db: Executor,
+  appointmentId: string,
+): Promise<{ id: string; referralNo: string; patientId: string; fromPractitionerId: string } | undefined> {
+  const row = await db
+    .selectFrom('referral')
+    .select(['id', 'referral_no', 'patient_id', 'from_practitioner_id'])
+    .where('appointment_id', '=', appointmentId)
+    .where('direction', '=', 'up')
+    .where('status', 'in', ['booked', 'completed'])
+    .executeTakeFirst();
+  return row
+    ? {
+        id: row.id,
+        referralNo: row.referral_no,
+        patientId: row.patient_id,
+        fromPractitionerId: row.from_practitioner_id,
+      }
+    : undefined;
+}
+
+/**
  * FD-6's facts for a settlement: whether the person holds a family-doctor contract in force and is 65 or
- * over on `at` (contractedElderly), and whether the appointment being settled was booked by a family
- * doctor's upward referral (referredByFamilyDoctor). Filled in by the referral part of [12/12].
+ * over on `at` (contractedElderly), and whether the appointment being settled was booked on an upward
+ * referral (FD-4) sent by a family doctor — a member of an active family-doctor team, the resident's own
+ * team or another (referredByFamilyDoctor). Without an appointment (an online follow-up at a community
+ * institution) the second is false.
  */
 export async function familyDoctorFacts(
-  _db: Executor,
-  _patientId: string,
-  _at: Date,
-  _appointmentId?: string | null,
+  db: Executor,
+  patientId: string,
+  at: Date,
+  appointmentId?: string | null,
 ): Promise<{ contractedElderly: boolean; referredByFamilyDoctor: boolean }> {
-  return { contractedElderly: false, referredByFamilyDoctor: false };
+  const [contract, person] = await Promise.all([
+    contractOn(db, patientId, at),
+    patientProfiles(db, [patientId]).then((m) => m.get(patientId)),
+  ]);
+  const age = person?.birthDate ? ageOn(person.birthDate, at) : null;
+  const contractedElderly = contract !== undefined && age !== null && age >= FD6_ELDERLY_AGE;
+  let referredByFamilyDoctor = false;
+  if (appointmentId) {
+    const referral = await upwardReferralOfAppointment(db, appointmentId);
+    if (referral?.patientId === patientId) {
+      const member = await db
+        .selectFrom('family_team_member')
+        .innerJoin('family_team', 'family_team.id', 'family_team_member.team_id')
+        .select('family_team.id')
+        .where('family_team_member.practitioner_id', '=', referral.fromPractitionerId)
+        .where('family_team_member.role', 'in', ['lead', 'doctor'])
+        .where('family_team.status', '=', 'active')
+        .executeTakeFirst();
+      referredByFamilyDoctor = member !== undefined;
+    }
+  }
+  return { contractedElderly, referredByFamilyDoctor };
 }

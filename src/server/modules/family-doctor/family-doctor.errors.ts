@@ -61,6 +61,31 @@ export const familyDoctorErrors = defineErrors('family-doctor', {
     detail: '本机构已有相同编码的服务包。',
     action: '请换一个编码。',
   },
+  packageNotFound: {
+    status: 404,
+    code: 'PACKAGE_NOT_FOUND',
+    title: '服务包不存在',
+    en: 'Package not found',
+    detail: '没有这个服务包，或它不是本机构的服务包（区统一服务包由卫健委维护）。',
+    action: '刷新服务包列表后重试。',
+  },
+  teamMemberInvalid: {
+    status: 422,
+    code: 'TEAM_MEMBER_INVALID',
+    title: '团队成员不符合要求',
+    en: 'Invalid team member',
+    detail:
+      '团队长须为本机构在岗的医生（全科医生）；成员须为本机构在岗的医生或护士，专科医生可来自本医联体的医院。',
+    action: '请从候选人员中重新选择。',
+  },
+  teamNameTaken: {
+    status: 409,
+    code: 'TEAM_NAME_TAKEN',
+    title: '团队名称已存在',
+    en: 'Team name already used',
+    detail: '本机构已有同名的家庭医生团队。',
+    action: '请换一个团队名称。',
+  },
   contractNotFound: {
     status: 404,
     code: 'CONTRACT_NOT_FOUND',
@@ -142,6 +167,14 @@ export const familyDoctorErrors = defineErrors('family-doctor', {
     detail: '没有这条预警，或它不属于您的团队。',
     action: '刷新工作清单。',
   },
+  alertHandled: {
+    status: 409,
+    code: 'READING_ALERT_ALREADY_HANDLED',
+    title: '预警已处理',
+    en: 'Alert already handled',
+    detail: '这条预警已由团队成员处理。',
+    action: '刷新工作清单。',
+  },
   referralNotFound: {
     status: 404,
     code: 'REFERRAL_NOT_FOUND',
@@ -166,6 +199,23 @@ export const familyDoctorErrors = defineErrors('family-doctor', {
     en: 'Referral status does not allow this',
     detail: '转诊单须先接收再预约，预约后才能完成；已完成、已拒绝或已取消的转诊单不能再改。',
     action: '刷新后查看转诊单的当前状态。',
+  },
+  referralNoCareRelationship: {
+    status: 403,
+    code: 'REFERRAL_NO_CARE_RELATIONSHIP',
+    title: '您与该患者没有诊疗关系，不能为其转诊',
+    en: 'No care relationship with this patient',
+    detail:
+      '转诊须由为患者诊疗的医生发起：签约家庭医生团队成员、近期接诊过该患者或经转诊接收该患者的医生（FD-4，SEC-1）。',
+    action: '请由患者的签约家庭医生或接诊医生发起转诊。',
+  },
+  referralActionForbidden: {
+    status: 403,
+    code: 'REFERRAL_ACTION_FORBIDDEN',
+    title: '转诊单的这一方不能执行该操作',
+    en: 'This side of the referral cannot do this',
+    detail: '接收、拒绝和完成由接收机构办理；撤回由转出机构办理；上转预约由转出或接收机构办理（FD-4）。',
+    action: '请由转诊单相应一方的医护人员操作。',
   },
   carePlanRequired: {
     status: 422,
@@ -222,6 +272,14 @@ export const familyDoctorErrors = defineErrors('family-doctor', {
     en: 'Client code does not match',
     detail: '上门签到须核对服务对象手机上显示的核验码（FD-9）；核验码不符。',
     action: '请服务对象打开“上门服务”工单，出示核验码后重新输入。',
+  },
+  clientCodeLocked: {
+    status: 409,
+    code: 'HOME_SERVICE_CODE_LOCKED',
+    title: '核验码错误次数过多，暂时锁定',
+    en: 'Too many wrong client codes; locked for a while',
+    detail: '连续 5 次输错服务对象的核验码后，该工单的签到锁定 15 分钟，期间即使输入正确也不能签到（FD-9）。',
+    action: '请 15 分钟后再试，并请服务对象核对手机上的核验码；有疑问请联系机构。',
   },
   notProvider: {
     status: 403,

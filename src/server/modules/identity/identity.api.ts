@@ -278,6 +278,8 @@ export {
 export { verifyHealthCard } from './health-card.service.js';
 /** Identity's error catalogue: REAL_NAME_REQUIRED and GUARDIAN_REQUIRED are answered by other modules too. */
 export { identityErrors } from './identity.errors.js';
+/** [12/12] SMS codes for other modules' confirmations (a family-doctor agreement: purpose contract_sign, FD-1). */
+export { consumeOtp, issueOtp, type OtpCheck } from './otp.service.js';
 /** The access check for acting as or for a patient (ID-6, DJ-9), and an account's own patient record. */
 export { ownPatientId, type PatientRelation, requirePatientAccess } from './patient-access.js';
 export { announceSessionsRevoked, type SessionsRevoked } from './session-cache.js';

@@ -2,14 +2,18 @@
  * What an order is, as insurance settles it ([7/12]): its fee lines as the platform takes them (2204), the
  * institution that sold it (INS-1) and who and what it is about, for the fraud screen (facts.ts, INS-4).
  * Read through the owning modules' apis: payments (the order and its lines), visits, prescriptions,
- * directory. Insurable: an online follow-up's fee (purpose `visit`, one service line, INS-3) and the drugs
- * and delivery of a follow-up's prescription (purpose `prescription`, INS-2); nothing else.
+ * directory. Insurable: an online follow-up's fee (purpose `visit`, one service line, INS-3), the drugs
+ * and delivery of a follow-up's prescription (purpose `prescription`, INS-2), and the registration fee of
+ * an appointment booked on a family doctor's upward referral (purpose `appointment`, one service line,
+ * FD-4, FD-6); nothing else.
  */
 import type { InstitutionLevel } from '../../../shared/insurance.js';
 import type { Executor } from '../../platform/db/database.js';
 import { institutionCodes, institutionFacts } from '../directory/directory.api.js';
+import { familyDoctorFacts, upwardReferralOfAppointment } from '../family-doctor/family-doctor.api.js';
 import { orderLines } from '../payments/payments.api.js';
 import { fulfilmentForInsurance } from '../prescriptions/prescriptions.api.js';
+import { appointmentForVisit } from '../scheduling/scheduling.api.js';
 import { visitForInsurance } from '../visits/visits.api.js';
 import type { SettlementFacts } from './facts.js';
 import { insuranceErrors } from './insurance.errors.js';
@@ -17,6 +21,8 @@ import type { FeeLine, PersonInfo } from './platform.js';
 
 /** The item code of an online follow-up's fee line (医疗服务项目: 互联网复诊). */
 export const FOLLOW_UP_ITEM_CODE = 'ONLINE_FOLLOW_UP';
+/** The item code of a referred outpatient visit's registration fee (FD-4, FD-6: 转诊门诊). */
+export const REFERRAL_ITEM_CODE = 'REFERRAL_OUTPATIENT';
 
 /** An order as settlement needs it (payments' row, the columns read here). */
 export interface OrderForSettlement {
@@ -38,6 +44,8 @@ export interface OrderSubject {
   prescriptionId: string | null;
   visitId: string | null;
   visitStatus: string | null;
+  /** The appointment of a referred visit (purpose `appointment`), for FD-6's facts. */
+  appointmentId: string | null;
   lines: FeeLine[];
   totalFen: number;
 }
@@ -71,6 +79,37 @@ export async function orderSubject(db: Executor, order: OrderForSettlement): Pro
       prescriptionId: null,
       visitId: v.id,
       visitStatus: v.status,
+      appointmentId: null,
+      lines: [line],
+      totalFen: order.amount_fen,
+    };
+  }
+  if (order.purpose === 'appointment') {
+    // FD-4, FD-6: only a visit a family doctor referred up (the referral booked this appointment) is
+    // insured online; any other registration fee is paid at the hospital's own counter.
+    const referral = await upwardReferralOfAppointment(db, order.ref_id);
+    const a = referral ? await appointmentForVisit(db, order.ref_id) : undefined;
+    if (!referral || a?.patientId !== order.patient_id)
+      throw insuranceErrors.notInsurable(
+        '挂号费只有家庭医生上转预约的转诊号可以使用医保在线结算（FD-4）；本次请自费支付。',
+      );
+    const line: FeeLine = {
+      line: 1,
+      kind: 'service',
+      itemCode: REFERRAL_ITEM_CODE,
+      itemName: order.description,
+      category: null,
+      quantity: 1,
+      daysSupply: null,
+      totalFen: order.amount_fen,
+    };
+    return {
+      ...base,
+      practitionerId: a.practitionerId,
+      prescriptionId: null,
+      visitId: null,
+      visitStatus: null,
+      appointmentId: a.id,
       lines: [line],
       totalFen: order.amount_fen,
     };
@@ -100,11 +139,32 @@ export async function orderSubject(db: Executor, order: OrderForSettlement): Pro
       prescriptionId: f.prescriptionId,
       visitId: f.visitId,
       visitStatus: v.status,
+      appointmentId: null,
       lines,
       totalFen: order.amount_fen,
     };
   }
   throw insuranceErrors.notInsurable();
+}
+
+/**
+ * FD-6's facts a settlement carries (2206, 2207): for a referred visit's registration fee, the person's
+ * contract and age and whether a family doctor referred them (the +1 yuan at the hospital); for an online
+ * follow-up at a community institution, the contract and age (the community self-pay cut by 1 yuan).
+ * Nothing for other orders (FD-6 touches service fees only). Judged as on `at`, the settlement's time, so
+ * every resend of a 2207 carries the same facts.
+ */
+export async function familyDoctorOf(
+  db: Executor,
+  subject: Pick<OrderSubject, 'patientId' | 'appointmentId' | 'visitId' | 'prescriptionId'>,
+  level: InstitutionLevel,
+  at: Date,
+): Promise<{ familyDoctor?: { contractedElderly: boolean; referredByFamilyDoctor: boolean } }> {
+  if (subject.appointmentId)
+    return { familyDoctor: await familyDoctorFacts(db, subject.patientId, at, subject.appointmentId) };
+  if (subject.visitId && !subject.prescriptionId && level === 'primary')
+    return { familyDoctor: await familyDoctorFacts(db, subject.patientId, at) };
+  return {};
 }
 
 /** The institution as the platform knows it: its code (定点医药机构编号) and level, and where it is. */

@@ -14,6 +14,7 @@ import { insuranceErrors } from './insurance.errors.js';
 import type { InsuranceRuntime } from './insurance.runtime.js';
 import { linkedPerson } from './insured-person.js';
 import {
+  familyDoctorOf,
   type OrderSubject,
   orderSubject,
   type SettlementInstitution,
@@ -92,6 +93,8 @@ export async function preSettlement(
       at: now,
       lines: p.subject.lines,
       ...(p.payer ? { accountPayerPsnNo: p.payer.psnNo } : {}),
+      // FD-6: the family-doctor facts of this person and visit.
+      ...(await familyDoctorOf(ctx.db, p.subject, p.institution.level, now)),
     });
   } catch (err) {
     if (err instanceof InsurancePlatformRefusal) throw refusalError(err);

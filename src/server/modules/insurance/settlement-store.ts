@@ -24,13 +24,14 @@ import {
   detachSettlement,
   lockedOrderRow,
   markOrderPaid,
+  orderRefs,
 } from '../payments/payments.api.js';
 import { screenSettlement } from './fraud.service.js';
 import { insuranceErrors } from './insurance.errors.js';
 import { computeSplit } from './insurance.rules.js';
 import type { InsuranceRuntime } from './insurance.runtime.js';
 import { type InsuredFigures, linkedPerson, recordInsuredFigures } from './insured-person.js';
-import { orderSubject, settlementFacts, settlementInstitution } from './order-facts.js';
+import { familyDoctorOf, orderSubject, settlementFacts, settlementInstitution } from './order-facts.js';
 import {
   type FeeLine,
   InsurancePlatformRefusal,
@@ -105,6 +106,19 @@ export async function settleRequestOf(
     : s.account_payer_patient_id
       ? await linkedPerson(db, s.account_payer_patient_id)
       : null;
+  // FD-6: judged as on the settlement's own time, so every resend carries the same facts.
+  const ref = (await orderRefs(db, [s.order_id])).get(s.order_id);
+  const fd = await familyDoctorOf(
+    db,
+    {
+      patientId: s.patient_id,
+      appointmentId: ref?.purpose === 'appointment' ? ref.refId : null,
+      visitId: ref?.purpose === 'visit' ? ref.refId : null,
+      prescriptionId: null,
+    },
+    inst.level,
+    s.requested_at,
+  );
   return {
     msgId: s.msg_id,
     voucher,
@@ -126,6 +140,7 @@ export async function settleRequestOf(
       }),
     ),
     ...(payer ? { accountPayerPsnNo: payer.psnNo } : {}),
+    ...fd,
   };
 }
 

@@ -448,6 +448,178 @@ const CATALOGUE = {
       body: `${p.centreName} rejected the specimen with barcode ${p.barcode} (accession ${p.accessionNo}): ${rejectReasonText(p.reason, 'en-US')}. Please collect a new specimen and send it.`,
     }),
   }),
+  // --- family doctor ([12/12]) ---------------------------------------------------------------------
+  fdUrgentReading: spec<{ teamName: string }>({
+    kind: 'family_doctor',
+    refType: 'reading_alert',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: '签约居民危急读数预警',
+      // Also the SMS: no name and no value leave the platform (DJ-10); the worklist carries them.
+      body: `${p.teamName}的一位签约居民上传了危急的血压或血糖读数（FD-7/FD-8），请立即登录平台查看工作清单并处理。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Urgent reading from a contracted resident',
+      body: `A resident contracted with ${p.teamName} submitted an urgent blood-pressure or glucose reading (FD-7/FD-8). Please open the worklist now and act.`,
+    }),
+  }),
+  fdArticlePushed: spec<{ title: string; teamName: string }>({
+    kind: 'family_doctor',
+    refType: 'health_article',
+    'zh-CN': (p) => ({
+      title: '家庭医生推送了健康知识',
+      body: `${p.teamName}为您推送了《${p.title}》，请在“我的家庭医生 · 健康教育”中阅读。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Your family doctor sent you a health article',
+      body: `${p.teamName} sent you "${p.title}"; read it under My family doctor · Health education.`,
+    }),
+  }),
+  fdHomePanic: spec<{ serviceNo: string; institutionName: string; providerName: string }>({
+    kind: 'family_doctor',
+    refType: 'home_service',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: '上门服务紧急求助',
+      // Also the SMS: no resident's name or address leaves the platform (DJ-10); the order's page shows where.
+      body: `${p.institutionName}上门服务人员${p.providerName}在工单 ${p.serviceNo} 按下了紧急求助，请立即登录平台查看位置并处置。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Home service: panic button pressed',
+      body: `${p.providerName} of ${p.institutionName} pressed the panic button on home service ${p.serviceNo}. Please open the platform now, see where and act.`,
+    }),
+  }),
+  fdHomeAccepted: spec<{
+    serviceNo: string;
+    itemName: string;
+    providerName: string;
+    date: string;
+    time: string;
+  }>({
+    kind: 'family_doctor',
+    refType: 'home_service',
+    'zh-CN': (p) => ({
+      title: '上门服务已接单',
+      body: `${p.providerName}已接单：${p.itemName}（工单 ${p.serviceNo}），${dayText(p.date, 'zh-CN')} ${p.time} 起上门。请在上门时向服务人员出示“上门服务”中的核验码。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Home service accepted',
+      body: `${p.providerName} accepted ${p.itemName} (order ${p.serviceNo}) and will come on ${dayText(p.date, 'en-US')} from ${p.time}. Show the client code under Home services at the door.`,
+    }),
+  }),
+  fdHomeCancelled: spec<{ serviceNo: string; itemName: string; refunded: boolean }>({
+    kind: 'family_doctor',
+    refType: 'home_service',
+    'zh-CN': (p) => ({
+      title: '上门服务已被机构取消',
+      body: `机构取消了您的上门服务：${p.itemName}（工单 ${p.serviceNo}）${p.refunded ? '，费用将原路退回' : ''}。如有疑问请联系您的家庭医生团队。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Home service cancelled by the institution',
+      body: `The institution cancelled your home service ${p.itemName} (order ${p.serviceNo})${p.refunded ? '; the fee will be refunded' : ''}. Contact your family-doctor team with any questions.`,
+    }),
+  }),
+  // FD-4 two-way referral (family-doctor/referrals.service.ts). No patient name in an SMS (DJ-10).
+  fdReferralReceived: spec<{ referralNo: string; direction: 'up' | 'down'; fromName: string }>({
+    kind: 'family_doctor',
+    refType: 'referral',
+    'zh-CN': (p) => ({
+      title: p.direction === 'up' ? '收到上转患者' : '收到下转患者',
+      body: `${p.fromName}转来一位患者（转诊单 ${p.referralNo}），请在“双向转诊 · 转入”中查看病情摘要并接收（FD-4）。`,
+    }),
+    'en-US': (p) => ({
+      title: p.direction === 'up' ? 'Patient referred up to you' : 'Patient referred back to you',
+      body: `${p.fromName} referred a patient to you (referral ${p.referralNo}). See the summary under Referrals · Incoming and accept it (FD-4).`,
+    }),
+  }),
+  fdReferralAccepted: spec<{ referralNo: string; direction: 'up' | 'down'; toName: string }>({
+    kind: 'family_doctor',
+    refType: 'referral',
+    'zh-CN': (p) => ({
+      title: '转诊已被接收',
+      body:
+        p.direction === 'up'
+          ? `${p.toName}已接收您的转诊（${p.referralNo}），将为您预约转诊号源，预约后请按通知支付挂号费。`
+          : `${p.toName}已接收您的转诊（${p.referralNo}），您的家庭医生团队将按康复方案为您随访。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Referral accepted',
+      body:
+        p.direction === 'up'
+          ? `${p.toName} accepted your referral (${p.referralNo}). A referral appointment will be booked for you; pay the fee when you are told.`
+          : `${p.toName} accepted your referral (${p.referralNo}). Your family-doctor team will follow you up under the care plan.`,
+    }),
+  }),
+  fdReferralBooked: spec<{
+    referralNo: string;
+    hospitalName: string;
+    doctorName: string;
+    date: string;
+    time: string;
+    tokenNumber: number;
+    payBy: string | null;
+  }>({
+    kind: 'family_doctor',
+    refType: 'appointment',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: '已为您预约转诊号',
+      body: `已为您预约${p.hospitalName} ${p.doctorName} ${dayText(p.date, 'zh-CN')} ${p.time}（${p.tokenNumber} 号，转诊单 ${p.referralNo}）${p.payBy ? `，请于 ${p.payBy} 前在“我的预约”中支付挂号费，逾期号源将释放` : ''}。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Referral appointment booked for you',
+      body: `You are booked with ${p.doctorName}, ${p.hospitalName}, ${dayText(p.date, 'en-US')} ${p.time} (No. ${p.tokenNumber}, referral ${p.referralNo})${p.payBy ? `. Please pay the fee under My appointments by ${p.payBy}, or the slot is released` : ''}.`,
+    }),
+  }),
+  fdReferralDeclined: spec<{ referralNo: string; toName: string; reason: string }>({
+    kind: 'family_doctor',
+    refType: 'referral',
+    'zh-CN': (p) => ({
+      title: '转诊未被接收',
+      body: `${p.toName}未接收转诊单 ${p.referralNo}，原因：${p.reason}`,
+    }),
+    'en-US': (p) => ({
+      title: 'Referral declined',
+      body: `${p.toName} declined referral ${p.referralNo}: ${p.reason}`,
+    }),
+  }),
+  fdReferralToTeam: spec<{ referralNo: string; fromName: string; teamName: string }>({
+    kind: 'family_doctor',
+    refType: 'referral',
+    'zh-CN': (p) => ({
+      title: '签约居民下转回社区',
+      body: `${p.fromName}将${p.teamName}的一位签约居民下转回社区（转诊单 ${p.referralNo}），附康复随访方案；接收后随访任务进入团队工作清单（FD-4）。`,
+    }),
+    'en-US': (p) => ({
+      title: 'A contracted resident is referred back',
+      body: `${p.fromName} referred a resident contracted with ${p.teamName} back to the community (referral ${p.referralNo}) with a care plan; once accepted, its tasks go on the team's worklist (FD-4).`,
+    }),
+  }),
+  fdContractActive: spec<{ patientName: string; teamName: string; startsOn: string; endsOn: string }>({
+    kind: 'family_doctor',
+    refType: 'family_contract',
+    sms: true,
+    'zh-CN': (p) => ({
+      title: '家庭医生签约已生效',
+      body: `${p.patientName}与${p.teamName}的家庭医生签约已生效（${p.startsOn} 至 ${p.endsOn}，FD-1）。可在“我的家庭医生”中联系团队、查看随访计划。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Family-doctor contract in force',
+      body: `${p.patientName}'s contract with ${p.teamName} is in force (${p.startsOn} to ${p.endsOn}, FD-1). Open "My family doctor" to contact the team and see the follow-up plan.`,
+    }),
+  }),
+  fdContractScheduled: spec<{ patientName: string; teamName: string; startsOn: string }>({
+    kind: 'family_doctor',
+    refType: 'family_contract',
+    'zh-CN': (p) => ({
+      title: '家庭医生续约已办理',
+      body: `${p.patientName}与${p.teamName}的续约已签名并支付，将于 ${p.startsOn} 生效（FD-1）。`,
+    }),
+    'en-US': (p) => ({
+      title: 'Family-doctor renewal done',
+      body: `${p.patientName}'s renewal with ${p.teamName} is signed and paid and comes into force on ${p.startsOn} (FD-1).`,
+    }),
+  }),
   insuranceRestored: spec<Subject>({
     kind: 'insurance',
     refType: 'insurance_alert',

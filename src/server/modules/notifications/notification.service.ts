@@ -21,7 +21,9 @@ export type NotificationKind =
   /** Insurance ([7/12]): settlement suspended or restored after the insurer's fraud review (INS-4). */
   | 'insurance'
   /** Remote diagnosis ([11/12]): a critical value (危急值) to the requesting doctor, a signed report. */
-  | 'remote';
+  | 'remote'
+  /** Family doctor ([12/12]): an urgent home reading to the resident's team (FD-7/FD-8), contracts, services. */
+  | 'family_doctor';
 
 export interface Notice {
   accountId: string;

@@ -3,6 +3,7 @@ import type { BookResult } from '../../../shared/scheduling.js';
 import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import {
+  type CommandScope,
   type Idempotency,
   type IdempotentResult,
   idempotencyRecordJson,
@@ -50,16 +51,16 @@ const fmtTime = (d: Date) => timeFormat.format(d);
  */
 async function checkChannel(
   db: Executor,
-  auth: AuthContext,
+  bookerInstitutionId: string | null,
   schedule: { institution_id: string },
   channel: Channel,
 ): Promise<void> {
   if (channel === 'public') return;
   const facts = await institutionFacts(db, [
     schedule.institution_id,
-    ...(auth.institutionId ? [auth.institutionId] : []),
+    ...(bookerInstitutionId ? [bookerInstitutionId] : []),
   ]);
-  const staffInstitution = auth.institutionId ? facts.get(auth.institutionId) : undefined;
+  const staffInstitution = bookerInstitutionId ? facts.get(bookerInstitutionId) : undefined;
   const target = facts.get(schedule.institution_id)!;
   const inAlliance = staffInstitution?.allianceOf === schedule.institution_id;
   const ok =
@@ -164,6 +165,8 @@ async function judge(
   channel: Channel,
   facts: BookingFacts,
   now: Date,
+  // Whose reserved channel this is (FD-4): the staff member's institution, or a referral's referring one.
+  bookerInstitutionId: string | null = auth.institutionId ?? null,
 ): Promise<{
   patient: NonNullable<BookingFacts['patient']>;
   parties: BookingParties;
@@ -192,7 +195,7 @@ async function judge(
   }
   if (shanghaiInstant(facts.date, facts.start_time).getTime() <= now.getTime())
     throw schedulingErrors.schedulePast();
-  await checkChannel(db, auth, facts, channel);
+  await checkChannel(db, bookerInstitutionId, facts, channel);
   const policy = policyFrom(facts, parties.institutionLevel);
   const until = suspendedUntil(facts.no_shows ?? [], now, policy);
   if (until) {
@@ -254,88 +257,144 @@ export async function book(
     }
     throw err;
   }
-  const { patient, parties, policy } = judged;
+  return runCommand(ctx, actor, (cmd) =>
+    claimBooking(cmd, judged, facts, {
+      auth,
+      idem,
+      channel,
+      tokenId: input.tokenId,
+      bookedBy: auth.accountId,
+      notify: true,
+    }),
+  );
+}
 
+/**
+ * FD-4: a referred patient booked on a session's `referral` quota inside the caller's command (family
+ * doctor's `POST /referrals/{id}/book`, by the referring or the receiving side). The channel is judged by
+ * the referring institution (a primary institution of the hospital's alliance), whoever books; the
+ * appointment is the resident's (`booked_by`: their account, told of payment, reminders and lapses) and its
+ * order theirs to pay from "my appointments" while the hold lasts. The usual refusals apply (real name,
+ * duplicate, active bookings, no-shows, sold out). No notice here: the caller sends the referral's own.
+ */
+export async function bookReferralIn(
+  cmd: CommandScope,
+  auth: AuthContext,
+  input: { scheduleId: string; patientId: string; referringInstitutionId: string },
+): Promise<BookResult> {
+  const channel: Channel = 'referral';
+  const book: BookInput = { scheduleId: input.scheduleId, patientId: input.patientId, channel };
+  const idem: Idempotency = { accountId: auth.accountId, key: undefined, requestHash: '', status: 201 };
+  const facts = await readFacts(cmd.trx, auth, book, channel, undefined, cmd.now);
+  const judged = await judge(cmd.trx, auth, book, channel, facts, cmd.now, input.referringInstitutionId);
+  const r = await claimBooking(cmd, judged, facts, {
+    auth,
+    idem,
+    channel,
+    tokenId: undefined,
+    bookedBy: judged.patient.accountId ?? auth.accountId,
+    notify: false,
+  });
+  return r.body;
+}
+
+/** The booking itself, in the command: claim a token (and the key), the order, the appointment, audit. */
+async function claimBooking(
+  cmd: CommandScope,
+  judged: Awaited<ReturnType<typeof judge>>,
+  facts: BookingFacts,
+  o: {
+    auth: AuthContext;
+    idem: Idempotency;
+    channel: Channel;
+    tokenId: string | undefined;
+    /** The account the appointment is for (its notices, its order's payer). */
+    bookedBy: string;
+    notify: boolean;
+  },
+): Promise<IdempotentResult<BookResult>> {
+  const { auth, idem, channel } = o;
+  const input = { tokenId: o.tokenId };
+  const { patient, parties, policy } = judged;
   const schedule = { ...facts, id: facts.id! };
   const paid = schedule.fee_fen > 0;
-
-  return runCommand(ctx, actor, async (cmd): Promise<IdempotentResult<BookResult>> => {
-    const { trx, now } = cmd;
-    const patientId = patient.id;
-    // The key's record (under its lock) or a token — an atomic UPDATE on a free row, FOR UPDATE SKIP LOCKED,
-    // so concurrent bookers each get a different token or none — in one round trip.
-    const claimed = await sql<ClaimRow>`
+  const { trx, now } = cmd;
+  const patientId = patient.id;
+  // The key's record (under its lock) or a token — an atomic UPDATE on a free row, FOR UPDATE SKIP LOCKED,
+  // so concurrent bookers each get a different token or none — in one round trip.
+  const claimed = await sql<ClaimRow>`
       select * from scheduling_claim_token(${auth.accountId}, ${idem.key ?? null}, ${schedule.id}, ${channel},
                                            ${input.tokenId ?? null}, ${paid ? 'held' : 'booked'})`.execute(
-      trx,
+    trx,
+  );
+  const claim = claimed.rows[0];
+  if (claim?.replay_hash != null) {
+    return replayOf<BookResult>(
+      { request_hash: claim.replay_hash, status_code: claim.replay_status!, body: claim.replay_body },
+      idem,
     );
-    const claim = claimed.rows[0];
-    if (claim?.replay_hash != null) {
-      return replayOf<BookResult>(
-        { request_hash: claim.replay_hash, status_code: claim.replay_status!, body: claim.replay_body },
-        idem,
-      );
-    }
-    if (!claim?.token_id) throw schedulingErrors.tokensFull();
-    const token = {
-      id: claim.token_id,
-      token_number: claim.token_number!,
-      window_start: claim.window_start!,
-      window_end: claim.window_end!,
-    };
+  }
+  if (!claim?.token_id) throw schedulingErrors.tokensFull();
+  const token = {
+    id: claim.token_id,
+    token_number: claim.token_number!,
+    window_start: claim.window_start!,
+    window_end: claim.window_end!,
+  };
 
-    const appointmentId = newId();
-    const holdUntil = paid ? new Date(now.getTime() + policy.holdMinutes * 60_000) : null;
-    const orderId = paid
-      ? await createOrder(trx, {
-          patientId,
-          accountId: auth.accountId,
-          purpose: 'appointment',
-          refId: appointmentId,
-          institutionId: schedule.institution_id,
-          description: `挂号费 ${parties.doctorName} ${schedule.date}`,
-          amountFen: schedule.fee_fen,
-          expiresAt: holdUntil!,
-          now,
-        })
-      : null;
-    // appointment_live_token and appointment_live_patient_doctor_day (0004, 0009) refuse what the checks
-    // above might miss under concurrency.
-    await mapUniqueViolation(
-      trx
-        .insertInto('appointment')
-        .values({
-          id: appointmentId,
-          schedule_id: schedule.id,
-          token_id: token.id,
-          patient_id: patientId,
-          booked_by: auth.accountId,
-          practitioner_id: schedule.practitioner_id,
-          date: schedule.date,
-          channel,
-          status: paid ? 'pending_payment' : 'confirmed',
-          token_number: token.token_number,
-          window_start: token.window_start,
-          window_end: token.window_end,
-          fee_fen: schedule.fee_fen,
-          order_id: orderId,
-          hold_until: holdUntil,
-          created_at: now,
-        })
-        .execute(),
-      schedulingErrors.duplicateBooking(),
-    );
-    await cmd.audit({
-      action: 'appointment.book',
-      resourceType: 'appointment',
-      resourceId: appointmentId,
-      patientId,
-      details: { scheduleId: schedule.id, channel, tokenNumber: token.token_number },
-    });
+  const appointmentId = newId();
+  const holdUntil = paid ? new Date(now.getTime() + policy.holdMinutes * 60_000) : null;
+  const orderId = paid
+    ? await createOrder(trx, {
+        patientId,
+        accountId: o.bookedBy,
+        purpose: 'appointment',
+        refId: appointmentId,
+        institutionId: schedule.institution_id,
+        description: `挂号费 ${parties.doctorName} ${schedule.date}`,
+        amountFen: schedule.fee_fen,
+        expiresAt: holdUntil!,
+        now,
+      })
+    : null;
+  // appointment_live_token and appointment_live_patient_doctor_day (0004, 0009) refuse what the checks
+  // above might miss under concurrency.
+  await mapUniqueViolation(
+    trx
+      .insertInto('appointment')
+      .values({
+        id: appointmentId,
+        schedule_id: schedule.id,
+        token_id: token.id,
+        patient_id: patientId,
+        booked_by: o.bookedBy,
+        practitioner_id: schedule.practitioner_id,
+        date: schedule.date,
+        channel,
+        status: paid ? 'pending_payment' : 'confirmed',
+        token_number: token.token_number,
+        window_start: token.window_start,
+        window_end: token.window_end,
+        fee_fen: schedule.fee_fen,
+        order_id: orderId,
+        hold_until: holdUntil,
+        created_at: now,
+      })
+      .execute(),
+    schedulingErrors.duplicateBooking(),
+  );
+  await cmd.audit({
+    action: 'appointment.book',
+    resourceType: 'appointment',
+    resourceId: appointmentId,
+    patientId,
+    details: { scheduleId: schedule.id, channel, tokenNumber: token.token_number },
+  });
+  if (o.notify)
     await notify(
       cmd,
       notices.booked(
-        { accountId: auth.accountId, patientId, refId: appointmentId },
+        { accountId: o.bookedBy, patientId, refId: appointmentId },
         {
           patientName: patient.name,
           date: schedule.date,
@@ -346,18 +405,17 @@ export async function book(
         },
       ),
     );
-    const result: BookResult = {
-      id: appointmentId,
-      status: paid ? 'pending_payment' : 'confirmed',
-      tokenNumber: token.token_number,
-      windowStart: token.window_start.toISOString(),
-      windowEnd: token.window_end.toISOString(),
-      ...(orderId ? { orderId } : {}),
-      ...(holdUntil ? { holdUntil: holdUntil.toISOString() } : {}),
-    };
-    await recordIdempotentResult(trx, idem, result, now);
-    return { status: idem.status, body: result, replayed: false };
-  });
+  const result: BookResult = {
+    id: appointmentId,
+    status: paid ? 'pending_payment' : 'confirmed',
+    tokenNumber: token.token_number,
+    windowStart: token.window_start.toISOString(),
+    windowEnd: token.window_end.toISOString(),
+    ...(orderId ? { orderId } : {}),
+    ...(holdUntil ? { holdUntil: holdUntil.toISOString() } : {}),
+  };
+  await recordIdempotentResult(trx, idem, result, now);
+  return { status: idem.status, body: result, replayed: false };
 }
 
 interface ClaimRow {

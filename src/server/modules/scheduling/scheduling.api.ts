@@ -11,6 +11,8 @@ import type { Executor, Tx } from '../../platform/db/database.js';
 import { institutionActive } from '../directory/directory.api.js';
 import { releaseToken } from './waitlist.service.js';
 
+/** FD-4: a referred patient booked on a session's referral quota, in the referral's command (family doctor). */
+export { bookReferralIn } from './booking.service.js';
 export { defaultFeeFen, shanghaiInstant } from './schedule.rules.js';
 
 /** An appointment as visits needs it to start an online visit from it. */
@@ -197,4 +199,94 @@ export async function doctorsSeenAtAppointments(
     .groupBy('s.practitioner_id')
     .execute();
   return rows.map((r) => ({ practitionerId: r.practitioner_id, lastSeenOn: String(r.last_seen_on) }));
+}
+
+/** A session as a referral needs it (FD-4): where, which department, whom, when. */
+export interface SessionFacts {
+  id: string;
+  institutionId: string;
+  departmentId: string;
+  practitionerId: string;
+  date: string;
+  mode: Mode;
+  status: string;
+}
+
+export async function sessionFacts(db: Executor, scheduleId: string): Promise<SessionFacts | undefined> {
+  const s = await db
+    .selectFrom('schedule')
+    .select(['id', 'institution_id', 'department_id', 'practitioner_id', 'date', 'mode', 'status'])
+    .where('id', '=', scheduleId)
+    .executeTakeFirst();
+  return s
+    ? {
+        id: s.id,
+        institutionId: s.institution_id,
+        departmentId: s.department_id,
+        practitionerId: s.practitioner_id,
+        date: String(s.date),
+        mode: s.mode as Mode,
+        status: s.status,
+      }
+    : undefined;
+}
+
+/** Appointments as a referral shows them (FD-4), many at once: when, with whom, and where they stand. */
+export async function appointmentSummaries(
+  db: Executor,
+  ids: readonly string[],
+): Promise<
+  Map<string, { id: string; date: string; windowStart: Date; practitionerId: string; status: string }>
+> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('appointment')
+    .select(['id', 'date', 'window_start', 'practitioner_id', 'status'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        date: String(r.date),
+        windowStart: r.window_start,
+        practitionerId: r.practitioner_id,
+        status: r.status,
+      },
+    ]),
+  );
+}
+
+/**
+ * Per institution, the departments with an open session from `today` on that still has a free referral
+ * token (FD-4: where a referral can be booked), one grouped query.
+ */
+export async function departmentsWithReferralTokens(
+  db: Executor,
+  institutionIds: readonly string[],
+  today: string,
+): Promise<Map<string, string[]>> {
+  if (institutionIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('schedule as s')
+    .select(['s.institution_id', 's.department_id'])
+    .where('s.institution_id', 'in', [...new Set(institutionIds)])
+    .where('s.status', '=', 'open')
+    .where('s.date', '>=', today)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('token as t')
+          .select('t.id')
+          .whereRef('t.schedule_id', '=', 's.id')
+          .where('t.channel', '=', 'referral')
+          .where('t.status', '=', 'free'),
+      ),
+    )
+    .groupBy(['s.institution_id', 's.department_id'])
+    .execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.institution_id, [...(out.get(r.institution_id) ?? []), r.department_id]);
+  return out;
 }

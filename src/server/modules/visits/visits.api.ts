@@ -316,6 +316,19 @@ export async function recordHisOfflineDiagnosis(
   return id;
 }
 
+/**
+ * [12/12] The ICD-10 codes of a patient's offline diagnoses (VISIT-1), for the family doctor's package
+ * eligibility (FD-2: the hypertension and diabetes packages need the condition diagnosed).
+ */
+export async function offlineDiagnosisCodes(db: Executor, patientId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('offline_diagnosis')
+    .select('icd10')
+    .where('patient_id', '=', patientId)
+    .execute();
+  return [...new Set(rows.map((r) => r.icd10))];
+}
+
 /** A visit as insurance settlement sees it ([7/12], INS-2/INS-3, INS-4): its kind, state and doctor. */
 export interface VisitForInsurance {
   id: string;

@@ -1787,6 +1787,7 @@ export interface FollowupTable {
   method: 'clinic' | 'home' | 'phone' | 'online' | null;
   record: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
   classification: ReadingClassification | null;
+  action: 'routine' | 'adjust' | 'refer' | 'urgent_referral' | null;
   done_at: Timestamp | null;
   done_by: string | null;
   created_at: Timestamp;
@@ -1802,6 +1803,7 @@ export interface ReadingAlertTable {
   created_at: Timestamp;
   handled_at: Timestamp | null;
   handled_by: string | null;
+  handled_note: string | null;
 }
 
 export interface ReferralTable {
@@ -1819,6 +1821,7 @@ export interface ReferralTable {
   status: 'sent' | 'accepted' | 'booked' | 'completed' | 'declined' | 'cancelled';
   appointment_id: string | null;
   decline_reason: string | null;
+  complete_note: string | null;
   accepted_at: Timestamp | null;
   accepted_by: string | null;
   booked_at: Timestamp | null;
@@ -1862,6 +1865,8 @@ export interface HomeServiceTable {
   status: HomeServiceStatus;
   provider_practitioner_id: string | null;
   client_code_hash: string;
+  code_failures: Generated<number>;
+  code_locked_until: Timestamp | null;
   accepted_at: Timestamp | null;
   checked_in_at: Timestamp | null;
   checked_out_at: Timestamp | null;

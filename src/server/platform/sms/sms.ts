@@ -1,7 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { maskPhone } from '../crypto/mask.js';
 
-export type SmsTemplate = 'otp_login' | 'otp_proxy_confirm' | 'otp_account_delete' | 'otp_contract_sign' | 'notice';
+export type SmsTemplate =
+  | 'otp_login'
+  | 'otp_proxy_confirm'
+  | 'otp_account_delete'
+  | 'otp_contract_sign'
+  | 'notice';
 
 export interface SmsMessage {
   phone: string;

@@ -93,15 +93,26 @@ create table family_contract (
   check (ends_on > starts_on),
   check (insurance_fen + public_health_fen + resident_fen = fee_fen)
 );
--- FD-1, backed by the database: at most one current contract per resident (being signed, paid or in
--- force), and at most one next one (a renewal or switch waiting for the current term to end).
+-- FD-1, backed by the database: at most one current contract per resident (a first contract being signed
+-- or paid, or the one in force), and at most one next one (a renewal or switch being signed or paid, or
+-- signed and waiting for the current term to end). A renewal names the contract it follows, so while it
+-- is being signed it is the next one, not a second current one.
 create unique index family_contract_current on family_contract (patient_id)
-  where status in ('pending_signature', 'pending_payment', 'active');
-create unique index family_contract_next on family_contract (patient_id) where status = 'scheduled';
+  where status = 'active'
+    or (status in ('pending_signature', 'pending_payment') and previous_contract_id is null);
+create unique index family_contract_next on family_contract (patient_id)
+  where status = 'scheduled'
+    or (status in ('pending_signature', 'pending_payment') and previous_contract_id is not null);
 create index family_contract_team on family_contract (team_id, status);
+-- The lists: a resident's (and their family's) contracts and a team's residents, newest first.
+create index family_contract_patient on family_contract (patient_id, created_at desc);
+create index family_contract_team_created on family_contract (team_id, created_at desc);
 create index family_contract_order on family_contract (order_id);
 create index family_contract_group on family_contract (group_id);
 create index family_contract_ends on family_contract (ends_on) where status in ('active', 'scheduled');
+-- The job letting go of contracts whose unpaid hold ran out (contract-jobs.ts).
+create index family_contract_pending on family_contract (created_at)
+  where status in ('pending_signature', 'pending_payment');
 
 create table family_contract_package (
   contract_id uuid not null references family_contract (id),
@@ -134,7 +145,9 @@ create table home_reading (
   check ((kind = 'bp' and systolic is not null and diastolic is not null and glucose_tenths is null)
     or (kind = 'glucose' and glucose_tenths is not null and glucose_timing is not null and systolic is null))
 );
-create index home_reading_patient on home_reading (patient_id, kind, measured_at desc);
+create index home_reading_patient on home_reading (patient_id, kind, measured_at desc, id desc);
+-- The resident's readings of every kind, newest first (GET /patients/{id}/readings without kind).
+create index home_reading_patient_time on home_reading (patient_id, measured_at desc, id desc);
 
 -- FD-7, FD-8: a chronic-disease management plan for a contracted resident (hypertension, type 2 diabetes).
 create table followup_plan (
@@ -170,12 +183,16 @@ create table followup (
   -- The follow-up record (随访记录): measurements, symptoms, medication, advice; its classification.
   record jsonb,
   classification text check (classification in ('controlled', 'uncontrolled', 'urgent')),
+  -- What the result asked for next (followup.rules.ts nextAction, FD-7/FD-8).
+  action text check (action in ('routine', 'adjust', 'refer', 'urgent_referral')),
   done_at timestamptz,
   done_by uuid references practitioner (id),
   created_at timestamptz not null
 );
 create index followup_worklist on followup (team_id, status, due_on);
 create index followup_patient on followup (patient_id, due_on desc);
+-- A plan's open follow-ups (the next one, one due sooner than a recheck).
+create index followup_plan_open on followup (plan_id, due_on) where status = 'due';
 
 -- A reading or follow-up that needs the team's attention now (uncontrolled twice, urgent).
 create table reading_alert (
@@ -187,9 +204,11 @@ create table reading_alert (
   reason text not null,
   created_at timestamptz not null,
   handled_at timestamptz,
-  handled_by uuid references practitioner (id)
+  handled_by uuid references practitioner (id),
+  handled_note text
 );
 create index reading_alert_open on reading_alert (team_id, created_at) where handled_at is null;
+create index reading_alert_patient on reading_alert (patient_id) where handled_at is null;
 
 -- FD-4: two-way referral. up: a family doctor sends a contracted resident to an alliance hospital, booked
 -- on the hospital's referral quota; down: the hospital sends a stabilised patient back with a care plan
@@ -210,6 +229,8 @@ create table referral (
   status text not null check (status in ('sent', 'accepted', 'booked', 'completed', 'declined', 'cancelled')),
   appointment_id uuid,
   decline_reason text,
+  -- What the receiving side wrote when it completed the referral (the visit's outcome, the follow-up done).
+  complete_note text,
   accepted_at timestamptz,
   accepted_by uuid references practitioner (id),
   booked_at timestamptz,
@@ -254,6 +275,9 @@ create table home_service (
   provider_practitioner_id uuid references practitioner (id),
   -- The client's code (shown in the resident's app, checked at the door): its HMAC, never the code.
   client_code_hash text not null,
+  -- Wrong codes typed at the door in a row; the 5th locks check-in for 15 minutes (home-service.rules.ts).
+  code_failures integer not null default 0,
+  code_locked_until timestamptz,
   accepted_at timestamptz,
   checked_in_at timestamptz,
   checked_out_at timestamptz,
@@ -269,6 +293,8 @@ create index home_service_institution on home_service (institution_id, status, w
 create index home_service_patient on home_service (patient_id, created_at desc);
 create index home_service_provider on home_service (provider_practitioner_id, status);
 create index home_service_order on home_service (order_id);
+-- The job that ends unpaid holds (home-services.service.ts expireHomeServiceHolds).
+create index home_service_unpaid on home_service (created_at) where status = 'pending_payment';
 
 -- The nurse's trace (FD-9): check-in and check-out positions, positions on the way, the panic button.
 create table home_service_event (
@@ -296,6 +322,8 @@ create table health_article (
   author_practitioner_id uuid references practitioner (id),
   published_at timestamptz not null
 );
+-- The staff's list of articles, newest first (GET /family-doctor/articles).
+create index health_article_published on health_article (published_at desc, id desc);
 
 create table article_push (
   article_id uuid not null references health_article (id),

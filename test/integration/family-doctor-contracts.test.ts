@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runContractJobs } from '../../src/server/modules/family-doctor/contract-jobs.js';
+import { contractViews } from '../../src/server/modules/family-doctor/contract-store.js';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { sm3Hex } from '../../src/server/platform/crypto/hash.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -427,6 +428,15 @@ describe('signing 王秀英 (FD-1, FD-3)', () => {
   });
 
   it('in the renewal window: a switch to 万家豪’s team is made, signed, paid and scheduled; in force after the job', async () => {
+    const plansOf = () =>
+      t.ctx.db
+        .selectFrom('followup_plan')
+        .select(['team_id', 'status', 'condition'])
+        .where('patient_id', '=', id.wang)
+        .orderBy('created_at')
+        .execute();
+    expect(await plansOf()).toEqual([{ team_id: id.long, status: 'active', condition: 'hypertension' }]);
+    expect((await get('gp', `/family-doctor/contracts/${contractId}`)).json().plans).toHaveLength(1);
     advanceTo('2028-10-01T02:00:00Z');
     const res = await post('daughter', `/family-doctor/contracts/${contractId}/renew`, {
       years: 1,
@@ -464,16 +474,87 @@ describe('signing 王秀英 (FD-1, FD-3)', () => {
     const after = (await get('wang', '/family-doctor/me')).json();
     expect(after.contract).toMatchObject({ id: next.id, team: { id: id.wan } });
     expect(after.next).toBeNull();
+    // SEC-1: the former team's plan closed with the term (its follow-ups cancelled); the new team's started.
+    expect(await plansOf()).toEqual([
+      { team_id: id.long, status: 'closed', condition: 'hypertension' },
+      { team_id: id.wan, status: 'active', condition: 'hypertension' },
+    ]);
+    const leftOpen = await t.ctx.db
+      .selectFrom('followup')
+      .select('id')
+      .where('patient_id', '=', id.wang)
+      .where('team_id', '=', id.long)
+      .where('status', '=', 'due')
+      .execute();
+    expect(leftOpen).toEqual([]);
+    // The former team's view of its old contract no longer shows her current control (its password has
+    // run out on the moved clock: the view is asked for directly).
+    const oldRow = await t.ctx.db
+      .selectFrom('family_contract')
+      .selectAll()
+      .where('id', '=', contractId)
+      .executeTakeFirstOrThrow();
+    const [oldView] = await contractViews(t.ctx.db, [oldRow], t.clock.now(), {
+      staff: true,
+      renewalWindowDays: t.ctx.config.familyDoctor.renewalWindowDays,
+    });
+    expect(oldView).toMatchObject({ status: 'expired', plans: [] });
+    const openAlerts = await t.ctx.db
+      .selectFrom('reading_alert')
+      .select('id')
+      .where('patient_id', '=', id.wang)
+      .where('team_id', '=', id.long)
+      .where('handled_at', 'is', null)
+      .execute();
+    expect(openAlerts).toEqual([]);
   });
 
-  it('terminates: a stranger 404, the resident herself; then nothing more to end', async () => {
+  it('terminates: a stranger 404, the resident herself — her paid renewal cancelled and refunded, the team’s care ended; then nothing more to end', async () => {
     const current = (await get('wang', '/family-doctor/me')).json().contract.id as string;
+    // A renewal with the same team, signed and paid: scheduled for the day after the term.
+    advanceTo('2029-10-01T02:00:00Z');
+    const renewal = await post('daughter', `/family-doctor/contracts/${current}/renew`, { years: 1 });
+    expect(renewal.statusCode, renewal.body).toBe(201);
+    const next = renewal.json();
+    expect(
+      (await post('daughter', `/family-doctor/contracts/${next.id}/sign`, { code: next.demoCode }))
+        .statusCode,
+    ).toBe(200);
+    await payOrder(t, await token('daughter'), next.orderId);
+    expect(await statusOf(next.id)).toBe('scheduled');
+    const paidFen = next.contracts[0].residentFen as number;
+    expect(paidFen).toBeGreaterThan(0);
+
     expect(
       (await post('zhang', `/family-doctor/contracts/${current}/terminate`, { reason: '搬家' })).statusCode,
     ).toBe(404);
     const res = await post('wang', `/family-doctor/contracts/${current}/terminate`, { reason: '搬家到外区' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ status: 'terminated', terminateReason: '搬家到外区' });
+    // The renewal goes with it, in the same command: cancelled, its resident part refunded in full.
+    expect(await statusOf(next.id)).toBe('cancelled');
+    const refunds = await t.ctx.db
+      .selectFrom('refund')
+      .select('amount_fen')
+      .where('order_id', '=', next.orderId)
+      .execute();
+    expect(refunds.map((r) => r.amount_fen)).toEqual([paidFen]);
+    expect((await get('wang', '/family-doctor/me')).json()).toMatchObject({ contract: null, next: null });
+    // SEC-1: the team's plans closed, nothing of hers left open for it.
+    const live = await t.ctx.db
+      .selectFrom('followup_plan')
+      .select('id')
+      .where('patient_id', '=', id.wang)
+      .where('status', '=', 'active')
+      .execute();
+    expect(live).toEqual([]);
+    const open = await t.ctx.db
+      .selectFrom('followup')
+      .select('id')
+      .where('patient_id', '=', id.wang)
+      .where('status', '=', 'due')
+      .execute();
+    expect(open).toEqual([]);
     const again = await post('wang', `/family-doctor/contracts/${current}/terminate`, {
       reason: '搬家到外区',
     });

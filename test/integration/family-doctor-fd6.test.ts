@@ -123,13 +123,34 @@ describe('FD-6: the referred visit of a contracted elderly resident', () => {
       contractedElderly: true,
       referredByFamilyDoctor: false,
     });
-    // Before the contract started she was not contracted.
+    // Before the contract started she was not contracted, and no team was hers to refer her.
     expect(
       await familyDoctorFacts(t.ctx.db, ids.wang!, new Date('2025-01-01T00:00:00Z'), fx.appointmentId),
     ).toEqual({
       contractedElderly: false,
-      referredByFamilyDoctor: true,
+      referredByFamilyDoctor: false,
     });
+  });
+
+  it('FD-6: a family doctor of another team (段志刚, lead at YC-C02) referring is not her family doctor', async () => {
+    const at = t.clock.now();
+    const { from_practitioner_id: own } = await t.ctx.db
+      .selectFrom('referral')
+      .select('from_practitioner_id')
+      .where('id', '=', fx.referralId)
+      .executeTakeFirstOrThrow();
+    await setSender(await practitionerOf(FD_PHONE.otherGp));
+    try {
+      expect(await familyDoctorFacts(t.ctx.db, ids.wang!, at, fx.appointmentId)).toEqual({
+        contractedElderly: true,
+        referredByFamilyDoctor: false,
+      });
+    } finally {
+      await setSender(own);
+    }
+    expect((await familyDoctorFacts(t.ctx.db, ids.wang!, at, fx.appointmentId)).referredByFamilyDoctor).toBe(
+      true,
+    );
   });
 
   it('the fund pays 100 fen more than without the contract, or without a family doctor referring', async () => {

@@ -26,6 +26,7 @@ let t: TestApp;
 const tok = { wang: '', daughter: '', zhang: '', gp: '', cardiologist: '', nurse: '', otherGp: '' };
 const pid = { wang: '', zhang: '' };
 let teamId = '';
+let contractId = '';
 const TODAY = '2026-11-22'; // the test clock: 2026-11-22T02:00:00Z = 10:00 in Shanghai
 
 const post = (token: string, url: string, body?: unknown, headers?: Record<string, string>) =>
@@ -78,7 +79,11 @@ beforeAll(async () => {
   pid.wang = patients.find((p) => p.name === '王秀英')!.id;
   pid.zhang = patients.find((p) => p.name === '张伟')!.id;
   teamId = await teamIdOf(t, TEAM.long);
-  await contractFixture(t, { patientId: pid.wang, team: TEAM.long, packages: ['BASIC', 'ELDERLY', 'HTN'] });
+  contractId = await contractFixture(t, {
+    patientId: pid.wang,
+    team: TEAM.long,
+    packages: ['BASIC', 'ELDERLY', 'HTN'],
+  });
   await startPlans();
 }, 240_000);
 afterAll(async () => t?.close());
@@ -475,10 +480,19 @@ describe('readings: access, validation, lists', () => {
     });
     expect(await countRows('reading_alert', pid.zhang)).toBe(alerts);
     expect(await countRows('followup', pid.zhang)).toBe(followups);
-    // No team reads an uncontracted resident's readings.
-    const gp = await get(tok.gp, `/api/v1/patients/${pid.zhang}/readings`);
-    expect(gp.statusCode).toBe(422);
-    expect(gp.json().code).toBe('NOT_CONTRACTED');
+    // No team reads an uncontracted resident's readings — and staff get the same 403 as for a resident
+    // contracted with another team, so they cannot probe who is contracted (SEC-1).
+    for (const url of [
+      `/api/v1/patients/${pid.zhang}/readings`,
+      `/api/v1/family-doctor/patients/${pid.zhang}/followups`,
+    ]) {
+      const gp = await get(tok.gp, url);
+      expect(gp.statusCode, url).toBe(403);
+      expect(gp.json().code).toBe('NOT_TEAM_MEMBER');
+    }
+    const posted = await readings(tok.gp, pid.zhang, bp(120, 80));
+    expect(posted.statusCode).toBe(403);
+    expect(posted.json().code).toBe('NOT_TEAM_MEMBER');
   });
 
   it('a reading older than the recheck window is history: stored, but the plan does not move', async () => {
@@ -588,5 +602,78 @@ describe('races (PostgreSQL)', () => {
     ]);
     expect([a!.statusCode, b!.statusCode]).toEqual([201, 201]);
     expect((await wangFollowups()).plans[0]!.uncontrolledStreak).toBe(before + 2);
+  });
+});
+
+describe('the contract ends: the former team lets go (SEC-1, FD-1)', () => {
+  it('terminated: plans closed, follow-ups cancelled, alerts handled ("contract ended"); the team no longer sees or acts', async () => {
+    // An urgent reading leaves an open alert and a follow-up due today on 龙晓梅's worklist.
+    const urgent = await readings(tok.wang, pid.wang, bp(185, 112));
+    expect(urgent.json()).toMatchObject({ alert: true });
+    const before = await worklist();
+    const alertIds = before.alerts.filter((a) => a.patientId === pid.wang).map((a) => a.id);
+    const dueIds = (await wangFollowups()).followups.filter((f) => f.status === 'due').map((f) => f.id);
+    expect(alertIds.length).toBeGreaterThan(0);
+    expect(dueIds.length).toBeGreaterThan(0);
+
+    const end = await post(tok.gp, `/api/v1/family-doctor/contracts/${contractId}/terminate`, {
+      reason: '居民迁出本社区',
+    });
+    expect(end.statusCode, end.body).toBe(200);
+
+    const plans = await t.ctx.db
+      .selectFrom('followup_plan')
+      .select('status')
+      .where('patient_id', '=', pid.wang)
+      .execute();
+    expect(plans.map((p) => p.status)).toEqual(plans.map(() => 'closed'));
+    const open = await t.ctx.db.selectFrom('followup').select('status').where('id', 'in', dueIds).execute();
+    expect(open.every((f) => f.status === 'cancelled')).toBe(true);
+    const alerts = await t.ctx.db
+      .selectFrom('reading_alert')
+      .select(['handled_at', 'handled_note'])
+      .where('patient_id', '=', pid.wang)
+      .where('team_id', '=', teamId)
+      .execute();
+    expect(alerts.every((a) => a.handled_at !== null)).toBe(true);
+    expect(alerts.filter((a) => a.handled_note === 'contract ended').length).toBeGreaterThanOrEqual(
+      alertIds.length,
+    );
+
+    // A reading after the end: stored and classified, no plan, follow-up or alert for the former team.
+    const after = await readings(tok.wang, pid.wang, bp(186, 113));
+    expect(after.statusCode, after.body).toBe(201);
+    expect(after.json()).toMatchObject({ alert: false, followupDueOn: null, action: 'urgent_referral' });
+    const w = await worklist();
+    expect([...w.alerts, ...w.due, ...w.overdue].filter((r) => r.patientId === pid.wang)).toEqual([]);
+
+    // Acting on the old work is refused, even on a follow-up left open (the contract, not the row, decides).
+    await t.ctx.db.updateTable('followup').set({ status: 'due' }).where('id', '=', dueIds[0]!).execute();
+    expect(
+      (await worklist()).due.concat((await worklist()).overdue).filter((f) => f.patientId === pid.wang),
+    ).toEqual([]);
+    const complete = await post(tok.gp, `/api/v1/family-doctor/followups/${dueIds[0]}/complete`, {
+      method: 'phone',
+    });
+    expect(complete.statusCode).toBe(404);
+    expect(complete.json().code).toBe('FOLLOWUP_NOT_FOUND');
+    await t.ctx.db
+      .updateTable('reading_alert')
+      .set({ handled_at: null, handled_note: null })
+      .where('id', '=', alertIds[0]!)
+      .execute();
+    const handle = await post(tok.gp, `/api/v1/family-doctor/alerts/${alertIds[0]}/handle`, {
+      note: '已电话',
+    });
+    expect(handle.statusCode).toBe(404);
+    expect(handle.json().code).toBe('READING_ALERT_NOT_FOUND');
+    for (const url of [
+      `/api/v1/patients/${pid.wang}/readings`,
+      `/api/v1/family-doctor/patients/${pid.wang}/followups`,
+    ]) {
+      const res = await get(tok.gp, url);
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json().code).toBe('NOT_TEAM_MEMBER');
+    }
   });
 });

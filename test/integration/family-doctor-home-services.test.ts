@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncHomeServiceItems } from '../../src/server/modules/family-doctor/home-items.data.js';
 import { expireHomeServiceHolds } from '../../src/server/modules/family-doctor/home-service-end.service.js';
 import { createSession } from '../../src/server/modules/identity/session.service.js';
+import { notices, renderNotice } from '../../src/server/modules/notifications/notices.js';
 import { newId } from '../../src/server/platform/ids.js';
 import type { HomeServiceDetail, HomeServiceView } from '../../src/shared/family-doctor.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -86,8 +87,9 @@ async function residentView(serviceId: string): Promise<HomeServiceDetail> {
   return res.json() as HomeServiceDetail;
 }
 
-/** A second nurse of YC-C01 who meets FD-9 (a fixture). */
-async function qualifiedNurse(name: string): Promise<string> {
+/** A second nurse of YC-C01 who meets FD-9 (a fixture); or, with `doctorTitle`, a doctor of that grade. */
+async function qualifiedNurse(name: string, doctorTitle?: 'chief' | 'associate_chief'): Promise<string> {
+  const role = doctorTitle ? 'doctor' : 'nurse';
   const like = await t.ctx.db
     .selectFrom('practitioner')
     .select(['institution_id', 'department_id'])
@@ -102,9 +104,9 @@ async function qualifiedNurse(name: string): Promise<string> {
       code: `PTN${n}`,
       name,
       sex: 'female',
-      kind: 'nurse',
-      title: null,
-      professional_title: '主管护师',
+      kind: role,
+      title: doctorTitle ?? null,
+      professional_title: doctorTitle ? (doctorTitle === 'chief' ? '主任医师' : '副主任医师') : '主管护师',
       institution_id: like.institution_id,
       department_id: like.department_id,
       specialty: '社区护理',
@@ -122,13 +124,13 @@ async function qualifiedNurse(name: string): Promise<string> {
       phone_bidx: t.ctx.cipher.blindIndex('phone', phone),
       password_hash: null,
       name,
-      roles: ['nurse'],
+      roles: [role],
       institution_id: like.institution_id,
       practitioner_id: practitionerId,
       created_at: t.clock.now(),
     })
     .execute();
-  return (await createSession(t.ctx, t.ctx.db, { id: accountId, roles: ['nurse'] })).token;
+  return (await createSession(t.ctx, t.ctx.db, { id: accountId, roles: [role] })).token;
 }
 
 /** Moves the clock and signs everyone in again (sessions lapse when idle). */
@@ -486,8 +488,15 @@ describe('lockout, cancellations and holds', () => {
   it('the institution cancels an accepted order: refunded, the resident told', async () => {
     const v = await paidOrder({ window: window(15, 17) });
     expect((await post(tok.nurse, `/api/v1/home-services/${v.id}/accept`)).statusCode).toBe(200);
+    const sent = t.sms.sent.length;
     const res = await post(tok.admin, `/api/v1/home-services/${v.id}/cancel`, { reason: '护士临时有急诊' });
     expect(res.statusCode, res.body).toBe(200);
+    // The SMS names the order only: not the item (a health fact) nor the resident (DJ-10).
+    const sms = t.sms.sent.slice(sent).filter((m) => m.phone === FD_PHONE.daughter);
+    expect(sms).toHaveLength(1);
+    expect(JSON.stringify(sms)).toContain(v.serviceNo);
+    expect(JSON.stringify(sms)).not.toContain('伤口换药');
+    expect(JSON.stringify(sms)).not.toContain('王秀英');
     expect(
       await t.ctx.db.selectFrom('refund').select('id').where('order_id', '=', v.orderId!).executeTakeFirst(),
     ).toBeTruthy();
@@ -522,6 +531,68 @@ describe('lockout, cancellations and holds', () => {
     expect(byNurse.statusCode).toBe(403);
     expect(byNurse.json()).toMatchObject({ code: 'NURSE_NOT_QUALIFIED', reason: 'visit_needs_doctor' });
     expect((await post(tok.gp, `/api/v1/home-services/${v.id}/accept`)).statusCode).toBe(200);
+  });
+
+  it('FD-5: a visit priced at the lead’s 60 yuan is refused to an associate chief (403 PROVIDER_FEE_MISMATCH); nursing is 50 for any qualified nurse', async () => {
+    const v = await request({ itemCode: 'VISIT', window: window(10, 12) });
+    expect(v.feeFen).toBe(6_000);
+    await payOrder(t, tok.daughter, v.orderId!);
+    const associate = await qualifiedNurse('欧阳明', 'associate_chief');
+    const res = await post(associate, `/api/v1/home-services/${v.id}/accept`);
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json()).toMatchObject({
+      code: 'PROVIDER_FEE_MISMATCH',
+      pricedVisitFeeFen: 6_000,
+      providerVisitFeeFen: 7_000,
+    });
+    expect(res.json().detail).toContain('60 元');
+    expect((await serviceRow(v.id)).status).toBe('requested');
+    // The attending lead, whose title priced it, takes it.
+    expect((await post(tok.gp, `/api/v1/home-services/${v.id}/accept`)).statusCode).toBe(200);
+    // Nursing: 50 yuan whoever of the qualified nurses goes (a 主管护师 here, not the 护师 who usually does).
+    const n = await paidOrder({ window: window(12, 14) });
+    const senior = await qualifiedNurse('司马兰');
+    const ok = await post(senior, `/api/v1/home-services/${n.id}/accept`);
+    expect(ok.statusCode, ok.body).toBe(200);
+  });
+});
+
+describe('SMS privacy of the family-doctor notices (DJ-10)', () => {
+  it('fdContractActive (also an SMS) carries no name; fdHomeCancelled names the order, not the item', () => {
+    const to = { accountId: newId(), refId: newId() };
+    const active = notices.fdContractActive(to, {
+      patientName: '王秀英',
+      teamName: TEAM.long,
+      startsOn: '2026-11-22',
+      endsOn: '2027-11-21',
+    });
+    expect(active.sms).toBe(true);
+    expect(`${active.title}${active.body}`).not.toContain('王秀英');
+    for (const lang of ['zh-CN', 'en-US'] as const)
+      expect(
+        JSON.stringify(
+          renderNotice(
+            'fdContractActive',
+            { patientName: '王秀英', teamName: 'x', startsOn: 'a', endsOn: 'b' },
+            lang,
+          ),
+        ),
+      ).not.toContain('王秀英');
+    const cancelled = notices.fdHomeCancelled(
+      { ...to, sms: true },
+      { serviceNo: 'HS202611220001', refunded: true },
+    );
+    expect(cancelled.body).toContain('HS202611220001');
+    // A notice stored before, with the item among its params, still does not show it.
+    expect(
+      JSON.stringify(
+        renderNotice(
+          'fdHomeCancelled',
+          { serviceNo: 'HS1', itemName: '导尿管护理', refunded: false },
+          'zh-CN',
+        ),
+      ),
+    ).not.toContain('导尿管护理');
   });
 });
 
@@ -618,6 +689,35 @@ describe('refusals', () => {
 });
 
 describeOnPostgres('home-service races (PostgreSQL)', () => {
+  itOnPostgres(
+    'FD-9: 8 wrong codes at once are counted on the locked row: five 422, then locked (409)',
+    async () => {
+      const v = await paidOrder({ window: window(18, 20) });
+      expect((await post(tok.nurse, `/api/v1/home-services/${v.id}/accept`)).statusCode).toBe(200);
+      const code = (await residentView(v.id)).clientCode!;
+      const all = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          post(tok.nurse, `/api/v1/home-services/${v.id}/check-in`, {
+            clientCode: wrongCode(code),
+            position: HERE,
+          }),
+        ),
+      );
+      const statuses = all.map((r) => r.statusCode).sort();
+      expect(statuses, all.map((r) => r.body).join('\n')).toEqual([409, 409, 409, 422, 422, 422, 422, 422]);
+      const row = await serviceRow(v.id);
+      expect(row.status).toBe('accepted');
+      expect(row.code_locked_until).not.toBeNull();
+      const wrong = await t.ctx.db
+        .selectFrom('audit_event')
+        .select('id')
+        .where('action', '=', 'family_doctor.home_service_code_wrong')
+        .where('resource_id', '=', v.id)
+        .execute();
+      expect(wrong).toHaveLength(5);
+    },
+  );
+
   itOnPostgres('two qualified nurses accept at once: exactly one provider', async () => {
     const second = await qualifiedNurse('韩春燕');
     for (let round = 0; round < 3; round++) {

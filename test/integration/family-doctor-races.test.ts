@@ -7,11 +7,18 @@
  * and the insert, and the partial unique index family_contract_current refuses a second current contract
  * (mapped to the same 409). Either alone keeps the answer right; with both removed both requests pass the
  * check before either commits and both insert — two 201s, two current rows — and this test fails.
+ *
+ * Then an early switch signed while the contract it replaces is being terminated: signing locks the new
+ * group's order, the resident, and refunds the old contract's order; terminating locks the old order, the
+ * resident, and cancels the switch (its order). contract-sign.ts lockGroup locks every order of the move
+ * (own, predecessors', successors') newest first before the resident, so they queue: one 200, one 409,
+ * never a deadlock (500).
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { newId } from '../../src/server/platform/ids.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { payOrder } from '../support/circulation.js';
 import { describeOnPostgres, itOnPostgres } from '../support/db.js';
 import { FD_PHONE, packageIdsOf, TEAM, teamIdOf } from '../support/family-doctor.js';
 import { makePatients } from '../support/people.js';
@@ -27,7 +34,8 @@ describeOnPostgres('family-doctor contract races (PostgreSQL)', () => {
     const base = loadConfig({ YUNYI_DEMO: '1' });
     t = await createTestApp({
       seed: true,
-      config: { familyDoctor: { ...base.familyDoctor, demoContracts: false } },
+      // An early switch allowed at once (the policy's months: 0), for the switch-versus-terminate race.
+      config: { familyDoctor: { ...base.familyDoctor, demoContracts: false, earlySwitchAfterMonths: 0 } },
     });
     wang = (
       await t.ctx.db.selectFrom('patient').select('id').where('name', '=', '王秀英').executeTakeFirstOrThrow()
@@ -94,6 +102,59 @@ describeOnPostgres('family-doctor contract races (PostgreSQL)', () => {
         );
         expect(cancel.statusCode, cancel.body).toBe(200);
         t.clock.advance(61_000);
+      }
+    },
+  );
+
+  itOnPostgres(
+    'an early switch signed while the old contract is terminated: one 200, one 409, no deadlock',
+    async () => {
+      const api = (token: string, url: string, body?: unknown) =>
+        t.request('POST', `/api/v1/family-doctor${url}`, { token, ...(body === undefined ? {} : { body }) });
+      for (let round = 0; round < 3; round++) {
+        t.clock.advance(61_000);
+        const made = await api(tokens.daughter, '/contracts', {
+          teamId: teams.long,
+          packageIds: [basic],
+          years: 1,
+          patientIds: [wang],
+        });
+        expect(made.statusCode, made.body).toBe(201);
+        const a = made.json();
+        expect((await api(tokens.daughter, `/contracts/${a.id}/sign`, { code: a.demoCode })).statusCode).toBe(
+          200,
+        );
+        if (a.orderId) await payOrder(t, tokens.daughter, a.orderId);
+        t.clock.advance(61_000);
+        const sw = await api(tokens.daughter, `/contracts/${a.id}/renew`, { years: 1, teamId: teams.duan });
+        expect(sw.statusCode, sw.body).toBe(201);
+        const b = sw.json();
+        expect(b.orderId, 'the switch has a resident part to pay').toBeTruthy();
+        // Paid before the signature: the signature brings it into force (and refunds the old contract).
+        await payOrder(t, tokens.daughter, b.orderId);
+        const [sign, end] = await Promise.all([
+          api(tokens.daughter, `/contracts/${b.id}/sign`, { code: b.demoCode }),
+          api(tokens.second, `/contracts/${a.id}/terminate`, { reason: '测试并发' }),
+        ]);
+        expect(
+          [sign!.statusCode, end!.statusCode].sort(),
+          `round ${round}: ${sign!.body} ${end!.body}`,
+        ).toEqual([200, 409]);
+        const rows = await t.ctx.db
+          .selectFrom('family_contract')
+          .select(['id', 'status'])
+          .where('id', 'in', [a.id, b.id])
+          .execute();
+        const status = Object.fromEntries(rows.map((r) => [r.id, r.status]));
+        if (sign!.statusCode === 200) expect(status).toEqual({ [a.id]: 'terminated', [b.id]: 'active' });
+        else expect(status).toEqual({ [a.id]: 'terminated', [b.id]: 'cancelled' });
+        // Clear the way for the next round.
+        const current = rows.find((r) => r.status === 'active');
+        if (current)
+          expect(
+            (await api(tokens.daughter, `/contracts/${current.id}/terminate`, { reason: '下一轮' }))
+              .statusCode,
+          ).toBe(200);
       }
     },
   );

@@ -267,6 +267,32 @@ describe('an upward referral from sent to completed (FD-4)', () => {
     ).toBe(409);
   });
 
+  it('SEC-1: a staff list is audited, one read per patient on the page, under the referral relationship', async () => {
+    const readIds = async () =>
+      (
+        await t.ctx.db.selectFrom('audit_event').select('id').where('action', '=', 'record.read').execute()
+      ).map((a) => a.id);
+    const before = await readIds();
+    const page = (await get(tok.admin, '/api/v1/referrals?box=incoming&limit=50')).json()
+      .items as ReferralView[];
+    const patients = new Set(page.map((x) => x.patient.id));
+    expect(patients.has(id.wang)).toBe(true);
+    const reads = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['patient_id', 'details'])
+      .where('action', '=', 'record.read')
+      .where('id', 'not in', before)
+      .execute();
+    expect(reads).toHaveLength(patients.size);
+    expect(new Set(reads.map((a) => a.patient_id))).toEqual(patients);
+    for (const a of reads)
+      expect(a.details).toMatchObject({ what: 'referral_list', relationship: 'referral' });
+    // The patient's own list is not a staff read.
+    const mid = await readIds();
+    expect((await get(tok.wang, '/api/v1/referrals')).statusCode).toBe(200);
+    expect(await readIds()).toHaveLength(mid.length);
+  });
+
   it('FD-4: a session of another hospital is refused; the GP books the referral token and 王秀英 holds the order', async () => {
     const res = await post(tok.gp, `/api/v1/referrals/${r.id}/book`, { scheduleId });
     expect(res.statusCode, res.body).toBe(200);
@@ -382,6 +408,46 @@ describe('a downward referral with a care plan (FD-4)', () => {
     expect((await post(tok.cardio, `/api/v1/referrals/${r.id}/cancel`)).statusCode).toBe(409);
     const done = await post(tok.gp, `/api/v1/referrals/${r.id}/complete`, {});
     expect(done.json().status).toBe('completed');
+  });
+
+  it('SEC-1: without a contract at the receiving institution the plan stays on the referral — no follow-ups for the accepter’s team', async () => {
+    const contract = await t.ctx.db
+      .selectFrom('family_contract')
+      .select('id')
+      .where('patient_id', '=', id.wang)
+      .where('status', '=', 'active')
+      .executeTakeFirstOrThrow();
+    await t.ctx.db
+      .updateTable('family_contract')
+      .set({ status: 'expired' })
+      .where('id', '=', contract.id)
+      .execute();
+    try {
+      const sent = await post(tok.cardio, '/api/v1/referrals', {
+        patientId: id.wang,
+        direction: 'down',
+        toInstitutionId: id.C01,
+        summary: '血压控制平稳，转回社区',
+        carePlan,
+      });
+      expect(sent.statusCode, sent.body).toBe(201);
+      // 龙晓梅 is in a team of YC-C01, but 王秀英 is no longer contracted with it.
+      const res = await post(tok.gp, `/api/v1/referrals/${sent.json().id}/accept`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ status: 'accepted', carePlan });
+      const rows = await t.ctx.db
+        .selectFrom('followup')
+        .select('id')
+        .where('referral_id', '=', sent.json().id)
+        .execute();
+      expect(rows).toHaveLength(0);
+    } finally {
+      await t.ctx.db
+        .updateTable('family_contract')
+        .set({ status: 'active' })
+        .where('id', '=', contract.id)
+        .execute();
+    }
   });
 
   it('declined with a reason, then nothing more', async () => {

@@ -101,9 +101,10 @@ describe('GET /me/doctors (我看过的医生)', () => {
     expect(chen!.nextAvailable!.date >= TODAY).toBe(true);
   });
 
-  it('王秀英 sees 杨淑芬, who diagnosed her diabetes', async () => {
+  it('王秀英 sees 龙晓梅, her family doctor who found her hypertension, and 杨淑芬, who diagnosed her diabetes', async () => {
     const page = (await seenBy(token.wang)).json() as DoctorsSeenPage;
     expect(page.items.map((d) => [d.name, d.diagnoses.map((x) => x.name)])).toEqual([
+      ['龙晓梅', ['原发性高血压']],
       ['杨淑芬', ['2型糖尿病不伴有并发症']],
     ]);
   });

@@ -8,17 +8,23 @@
  *   ends it — terminated. Refund policy: the resident's part of the contract years not yet begun is paid
  *   back (the year under way is kept: its services were open to the resident; a scheduled contract gives
  *   back every year). The insurance and public-health parts are settled between the funds, not here.
+ *   Ending the contract in force also, in the same command, cancels its renewal (scheduled, or being signed
+ *   or paid; its paid resident part refunded in full, an unpaid order closed) and ends the team's care:
+ *   plans closed, open follow-ups cancelled, open alerts handled ("contract ended") — SEC-1.
  */
 import type { ContractView } from '../../../shared/family-doctor.js';
 import { shanghaiDate } from '../../../shared/identity.js';
 import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
+import type { CommandScope } from '../../platform/command.js';
 import { runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
 import { closeOrder, orderPaidAt, requestRefund } from '../payments/payments.api.js';
 import { lockGroup, refundUnusedYears } from './contract-sign.js';
+import type { ContractRow } from './contract-store.js';
 import { contractRow, contractViews, PENDING, readableContract } from './contract-store.js';
 import { familyDoctorErrors } from './family-doctor.errors.js';
+import { endTeamCare } from './followup-plans.js';
 
 export async function terminateContract(
   ctx: AppContext,
@@ -81,12 +87,17 @@ export async function terminateContract(
       .where('id', '=', target.id)
       .execute();
     const refundFen = await refundUnusedYears(cmd, target, shanghaiDate(now));
+    let care = null;
+    if (target.status === 'active') {
+      await cancelSuccessors(cmd, target, text);
+      care = await endTeamCare(trx, { patientId: target.patient_id, teamId: target.team_id, now });
+    }
     await audit({
       action: 'family_doctor.contract_terminate',
       resourceType: 'family_contract',
       resourceId: target.id,
       patientId: target.patient_id,
-      details: { contractNo: target.contract_no, from: target.status, by, refundFen },
+      details: { contractNo: target.contract_no, from: target.status, by, refundFen, careEnded: care },
     });
   });
   const after = await contractRow(ctx.db, id);
@@ -95,4 +106,58 @@ export async function terminateContract(
     staff: reader.kind === 'staff',
   });
   return view!;
+}
+
+/**
+ * The renewal of a contract ended early goes with it: cancelled (reason predecessor_terminated), a paid
+ * resident part refunded in full, an unpaid order closed. Its order is locked already (lockGroup).
+ */
+async function cancelSuccessors(cmd: CommandScope, ended: ContractRow, reason: string): Promise<void> {
+  const { trx, now, audit } = cmd;
+  const next = await trx
+    .selectFrom('family_contract')
+    .selectAll()
+    .where('previous_contract_id', '=', ended.id)
+    .where('status', 'in', ['scheduled', ...PENDING])
+    .forUpdate()
+    .execute();
+  for (const r of next) {
+    await trx
+      .updateTable('family_contract')
+      .set({
+        status: 'cancelled',
+        terminated_at: now,
+        terminate_reason: `predecessor_terminated: ${reason}`,
+        updated_at: now,
+      })
+      .where('id', '=', r.id)
+      .execute();
+    let refundFen = 0;
+    if (r.order_id) {
+      const paidAt = await orderPaidAt(trx, r.order_id);
+      if (paidAt) {
+        const refundNo = await requestRefund(
+          cmd,
+          r.order_id,
+          r.resident_fen,
+          `contract_cancelled:${r.contract_no}`,
+        );
+        refundFen = refundNo ? r.resident_fen : 0;
+      } else await closeOrder(trx, r.order_id, now);
+    }
+    await audit({
+      action: 'family_doctor.contract_cancel',
+      resourceType: 'family_contract',
+      resourceId: r.id,
+      patientId: r.patient_id,
+      details: {
+        contractNo: r.contract_no,
+        from: r.status,
+        by: 'predecessor_terminated',
+        previous: ended.id,
+        orderId: r.order_id,
+        refundFen,
+      },
+    });
+  }
 }

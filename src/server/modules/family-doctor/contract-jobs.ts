@@ -14,6 +14,7 @@ import type { AppContext } from '../../platform/context.js';
 import { closeOrder, orderPaidAt, requestRefund } from '../payments/payments.api.js';
 import { bringIntoForce, holdOver, lockGroup } from './contract-sign.js';
 import { contractRow, lockResidents, PENDING } from './contract-store.js';
+import { endTeamCare, sameTeamTakesOver } from './followup-plans.js';
 
 const BATCH = 100;
 
@@ -44,16 +45,21 @@ export async function expireContracts(ctx: AppContext): Promise<number> {
       )
       .where('status', '=', 'active')
       .where('ends_on', '<', today)
-      .returning(['id', 'patient_id', 'contract_no'])
+      .returning(['id', 'patient_id', 'team_id', 'contract_no'])
       .execute();
-    for (const r of rows)
+    for (const r of rows) {
+      // SEC-1, FD-1: the team's care ends with the term, unless its renewal takes over today.
+      const care = (await sameTeamTakesOver(trx, r, today))
+        ? null
+        : await endTeamCare(trx, { patientId: r.patient_id, teamId: r.team_id, now });
       await audit({
         action: 'family_doctor.contract_expire',
         resourceType: 'family_contract',
         resourceId: r.id,
         patientId: r.patient_id,
-        details: { contractNo: r.contract_no, reason: 'term_over' },
+        details: { contractNo: r.contract_no, reason: 'term_over', careEnded: care },
       });
+    }
     return rows.length;
   });
 }

@@ -7,7 +7,9 @@
  *
  * Coming into force ends the contract it follows: a renewal's predecessor has run its term (expired); an
  * early switch's is terminated (switched) with the resident's part of its unused whole years refunded.
- * Lock order (docs/payments.md): the order first, then the residents, then the contracts.
+ * Lock order (docs/payments.md): the orders first — the group's own, its predecessors' and successors',
+ * newest first (descending id: UUIDv7 ids grow with time, and a payment's subscriber necessarily holds the
+ * newest, the one paid, before it refunds a predecessor's) — then the residents, then the contracts.
  */
 import { CONDITIONS, type Condition, type ContractView } from '../../../shared/family-doctor.js';
 import { shanghaiDate } from '../../../shared/identity.js';
@@ -15,6 +17,7 @@ import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import { type CommandScope, runCommand } from '../../platform/command.js';
 import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/database.js';
 import {
   accountPhone,
   consumeOtp,
@@ -36,7 +39,7 @@ import {
   readableContract,
 } from './contract-store.js';
 import { familyDoctorErrors } from './family-doctor.errors.js';
-import { startFollowupPlans } from './followup-plans.js';
+import { endTeamCare, startFollowupPlans } from './followup-plans.js';
 
 const GROUP_TO_CONDITION: Record<string, Condition> = { hypertension: 'hypertension', diabetes: 'diabetes' };
 
@@ -85,6 +88,12 @@ async function activate(cmd: CommandScope, row: ContractRow, today: string): Pro
         .where('id', '=', prev.id)
         .execute();
       const refundFen = switched ? await refundUnusedYears(cmd, prev, today) : 0;
+      // SEC-1, FD-1: another team takes over — the former team's plans, follow-ups and alerts end here
+      // (a renewal with the same team keeps them).
+      const care =
+        prev.team_id === row.team_id
+          ? null
+          : await endTeamCare(trx, { patientId: prev.patient_id, teamId: prev.team_id, now });
       await audit({
         action: switched ? 'family_doctor.contract_terminate' : 'family_doctor.contract_expire',
         resourceType: 'family_contract',
@@ -95,6 +104,7 @@ async function activate(cmd: CommandScope, row: ContractRow, today: string): Pro
           reason: switched ? 'switched' : 'term_over',
           next: row.id,
           refundFen,
+          careEnded: care,
         },
       });
     }
@@ -186,20 +196,52 @@ export async function bringIntoForce(cmd: CommandScope, rows: readonly ContractR
   }
 }
 
-/** The group of a contract, its order and residents locked in that order (docs/payments.md). */
+/**
+ * The orders a group's move may touch: its own, its predecessors' (an early switch refunds one) and its
+ * successors' (ending a contract cancels its renewal) — newest first (see the lock order above).
+ */
+async function groupOrders(db: Executor, groupId: string): Promise<string[]> {
+  const rows = await groupRows(db, groupId);
+  const prev = rows.map((r) => r.previous_contract_id).filter((id): id is string => id !== null);
+  const linked = await db
+    .selectFrom('family_contract')
+    .select('order_id')
+    .where('order_id', 'is not', null)
+    .where((eb) =>
+      eb.or([
+        eb(
+          'previous_contract_id',
+          'in',
+          rows.map((r) => r.id),
+        ),
+        ...(prev.length > 0 ? [eb('id', 'in', prev)] : []),
+      ]),
+    )
+    .execute();
+  const ids = [...rows.map((r) => r.order_id), ...linked.map((l) => l.order_id)];
+  return [...new Set(ids.filter((id): id is string => id !== null))].sort().reverse();
+}
+
+/**
+ * The group of a contract locked for a move: its orders (groupOrders), then its residents, then its rows
+ * (docs/payments.md). A renewal made in between (a new order not locked first) is 409: try again.
+ */
 export async function lockGroup(cmd: CommandScope, row: ContractRow): Promise<ContractRow[]> {
-  if (row.order_id) await lockOrder(cmd.trx, row.order_id);
+  const orders = await groupOrders(cmd.trx, row.group_id);
+  for (const orderId of orders) await lockOrder(cmd.trx, orderId);
   const ids = await groupRows(cmd.trx, row.group_id);
   await lockResidents(
     cmd.trx,
     ids.map((r) => r.patient_id),
   );
+  if ((await groupOrders(cmd.trx, row.group_id)).some((o) => !orders.includes(o)))
+    throw familyDoctorErrors.contractState('该签约刚有续约变动，请刷新后重试。');
   return groupRows(cmd.trx, row.group_id, true);
 }
 
 async function signerPhone(ctx: AppContext, accountId: string): Promise<string> {
   const phone = await accountPhone(ctx, ctx.db, accountId);
-  if (!phone) throw familyDoctorErrors.contractState('签约人账号没有可接收验证码的手机号。');
+  if (!phone) throw familyDoctorErrors.signerPhoneMissing();
   return phone;
 }
 
@@ -298,6 +340,9 @@ export async function contractPaid(cmd: CommandScope, paid: OrderPaid): Promise<
   const ids = await groupRows(cmd.trx, paid.refId);
   const mine = ids.filter((r) => r.order_id === paid.orderId);
   if (mine.length === 0) return false;
+  // The paid order is locked already (the newest); a predecessor's, which an early switch refunds, next.
+  for (const orderId of await groupOrders(cmd.trx, paid.refId))
+    if (orderId !== paid.orderId) await lockOrder(cmd.trx, orderId);
   await lockResidents(
     cmd.trx,
     mine.map((r) => r.patient_id),

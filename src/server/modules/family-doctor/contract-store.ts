@@ -139,13 +139,16 @@ async function patientsWithNext(db: Executor, patientIds: readonly string[]): Pr
   return new Set(rows.map((r) => r.patient_id));
 }
 
-/** The live plans of residents with their next open follow-up (the staff list, FD-7/FD-8). */
+/**
+ * The live plans of residents with their next open follow-up (the staff list, FD-7/FD-8), by resident and
+ * the team that runs them (contractViews shows them only on the contract in force of that team).
+ */
 async function plansOf(db: Executor, patientIds: readonly string[]) {
   if (patientIds.length === 0) return new Map<string, NonNullable<ContractView['plans']>>();
   const [plans, due] = await Promise.all([
     db
       .selectFrom('followup_plan')
-      .select(['id', 'patient_id', 'condition', 'last_classification'])
+      .select(['id', 'patient_id', 'team_id', 'condition', 'last_classification'])
       .where('patient_id', 'in', [...new Set(patientIds)])
       .where('status', '=', 'active')
       .execute(),
@@ -160,20 +163,22 @@ async function plansOf(db: Executor, patientIds: readonly string[]) {
   ]);
   const out = new Map<string, NonNullable<ContractView['plans']>>();
   for (const p of plans) {
-    const list = out.get(p.patient_id) ?? [];
+    const key = `${p.patient_id}:${p.team_id}`;
+    const list = out.get(key) ?? [];
     list.push({
       condition: p.condition as Condition,
       lastClassification: p.last_classification,
       nextDueOn: due.find((d) => d.plan_id === p.id)?.due_on ?? null,
     });
-    out.set(p.patient_id, list);
+    out.set(key, list);
   }
   return out;
 }
 
 /**
  * Contracts as the API shows them (one query per kind of fact for the page). `staff`: with the resident's
- * sex, age and live follow-up plans (the workstation's list).
+ * sex, age and live follow-up plans (the workstation's list) — the plans only on a contract in force, run
+ * by its team: a former team's old contract does not show the resident's current control (SEC-1).
  */
 export async function contractViews(
   db: Executor,
@@ -283,7 +288,7 @@ export async function contractViews(
         ? {
             patientSex: (profile?.sex as 'male' | 'female' | null | undefined) ?? null,
             patientAge: profile?.birthDate ? ageOn(profile.birthDate, now) : null,
-            plans: plans?.get(r.patient_id) ?? [],
+            plans: (r.status === 'active' && plans?.get(`${r.patient_id}:${r.team_id}`)) || [],
           }
         : {}),
     };

@@ -42,7 +42,6 @@ import {
   termEnd,
   termTotals,
   timesSplit,
-  validYears,
 } from './contract.rules.js';
 import {
   type ContractRow,
@@ -285,7 +284,7 @@ export async function makeContracts(
       },
     });
   const phone = await accountPhone(ctx, trx, signer.accountId);
-  if (!phone) throw familyDoctorErrors.contractState('签约人账号没有可接收验证码的手机号。');
+  if (!phone) throw familyDoctorErrors.signerPhoneMissing();
   const { code } = await issueOtp(ctx, trx, phone, 'contract_sign', groupId);
   return { groupId, rows, demoCode: ctx.config.demo ? code : undefined };
 }
@@ -333,7 +332,6 @@ export async function createContracts(
   }
   const patientIds = await signablePatients(ctx, auth, wanted);
   const team = await activeTeam(ctx.db, body.teamId);
-  if (!validYears(body.years)) throw familyDoctorErrors.packageInvalid('签约期限为 1、2 或 3 年（FD-1）。');
   const today = shanghaiDate(ctx.clock.now());
   const pkgs = await choosePackages(ctx, body.packageIds, team, patientIds, today);
   const made = await runCommand(ctx, actor, async (cmd) => {

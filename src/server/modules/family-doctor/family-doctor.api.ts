@@ -132,8 +132,8 @@ export async function upwardReferralOfAppointment(
 /**
  * FD-6's facts for a settlement: whether the person holds a family-doctor contract in force and is 65 or
  * over on `at` (contractedElderly), and whether the appointment being settled was booked on an upward
- * referral (FD-4) sent by a family doctor — a member of an active family-doctor team, the resident's own
- * team or another (referredByFamilyDoctor). Without an appointment (an online follow-up at a community
+ * referral (FD-4) sent by the resident's own family doctor — a lead or doctor member of the team of the
+ * contract the resident held that day (referredByFamilyDoctor; a doctor of another team does not count). Without an appointment (an online follow-up at a community
  * institution) the second is false.
  */
 export async function familyDoctorFacts(
@@ -149,13 +149,14 @@ export async function familyDoctorFacts(
   const age = person?.birthDate ? ageOn(person.birthDate, at) : null;
   const contractedElderly = contract !== undefined && age !== null && age >= FD6_ELDERLY_AGE;
   let referredByFamilyDoctor = false;
-  if (appointmentId) {
+  if (appointmentId && contract) {
     const referral = await upwardReferralOfAppointment(db, appointmentId);
     if (referral?.patientId === patientId) {
       const member = await db
         .selectFrom('family_team_member')
         .innerJoin('family_team', 'family_team.id', 'family_team_member.team_id')
         .select('family_team.id')
+        .where('family_team_member.team_id', '=', contract.teamId)
         .where('family_team_member.practitioner_id', '=', referral.fromPractitionerId)
         .where('family_team_member.role', 'in', ['lead', 'doctor'])
         .where('family_team.status', '=', 'active')

@@ -126,6 +126,14 @@ export const familyDoctorErrors = defineErrors('family-doctor', {
     detail: '该签约协议已签名、已生效、已取消或已终止。',
     action: '刷新后查看协议的当前状态。',
   },
+  signerPhoneMissing: {
+    status: 422,
+    code: 'SIGNER_PHONE_MISSING',
+    title: '签约人没有可接收验证码的手机号',
+    en: 'Signer has no phone for the code',
+    detail: '签约须用短信验证码确认（FD-1）；签约人账号没有可接收验证码的手机号。',
+    action: '请先在账号设置中绑定手机号，再办理签约。',
+  },
   notContracted: {
     status: 422,
     code: 'NOT_CONTRACTED',
@@ -280,6 +288,15 @@ export const familyDoctorErrors = defineErrors('family-doctor', {
     en: 'Too many wrong client codes; locked for a while',
     detail: '连续 5 次输错服务对象的核验码后，该工单的签到锁定 15 分钟，期间即使输入正确也不能签到（FD-9）。',
     action: '请 15 分钟后再试，并请服务对象核对手机上的核验码；有疑问请联系机构。',
+  },
+  providerFeeMismatch: {
+    status: 403,
+    code: 'PROVIDER_FEE_MISMATCH',
+    title: '职称与已收的上门巡诊费不符',
+    en: 'Title does not match the visit fee paid',
+    detail:
+      '上门巡诊费按医生职称收取（FD-5：主任医师 80 元、副主任医师 70 元、主治及以下 60 元），居民已按下单时的标准支付，须由职称相应的医生接单。',
+    action: '请由与已收费用职称相应的医生接单。',
   },
   notProvider: {
     status: 403,

@@ -52,20 +52,15 @@ export async function cancelHomeService(
       patientId: r.patient_id,
       details: { serviceNo: r.service_no, by: party.resident ? 'resident' : 'institution', refunded },
     });
-    if (!party.resident) {
-      const item = await cmd.trx
-        .selectFrom('home_service_item')
-        .select('name')
-        .where('code', '=', r.item_code)
-        .executeTakeFirstOrThrow();
+    // Also by SMS: the order number only, never the item (a health fact, DJ-10).
+    if (!party.resident)
       await notify(
         cmd,
         notices.fdHomeCancelled(
           { accountId: r.requested_by, patientId: r.patient_id, refId: r.id, sms: true },
-          { serviceNo: r.service_no, itemName: item.name, refunded },
+          { serviceNo: r.service_no, refunded },
         ),
       );
-    }
     return homeServiceRow(cmd.trx, id);
   });
   const [view] = await homeServiceViews(ctx, ctx.db, [row], () => sightOf(party));

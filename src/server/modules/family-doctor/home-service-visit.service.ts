@@ -36,6 +36,7 @@ import {
   type HomeItemCategory,
   type HomeServiceAction,
   nextStatus,
+  providerFeeMismatch,
   type TakeRefusal,
   takeRefusal,
 } from './home-service.rules.js';
@@ -65,6 +66,8 @@ const STATE_TEXT: Partial<Record<HomeServiceAction, string>> = {
   panic: '只有已接单或服务中的工单可以发起紧急求助。',
   handle_panic: '该工单没有待处理的紧急求助。',
 };
+
+const yuan = (fen: number) => (fen / 100).toFixed(fen % 100 === 0 ? 0 : 2);
 
 const stateConflict = (action: HomeServiceAction) => familyDoctorErrors.homeServiceState(STATE_TEXT[action]);
 
@@ -126,7 +129,8 @@ const auditChange = (
 
 /**
  * POST /home-services/{id}/accept: a doctor or nurse of the serving institution takes a paid order (FD-9:
- * 403 NURSE_NOT_QUALIFIED for a nurse below the bar, or the wrong profession for the item). The row's lock
+ * 403 NURSE_NOT_QUALIFIED for a nurse below the bar, or the wrong profession for the item; FD-5: 403
+ * PROVIDER_FEE_MISMATCH for a doctor whose title charges another visit fee than the one paid). The row's lock
  * makes it one provider: of two at once, the second finds it accepted (409).
  */
 export async function acceptHomeService(
@@ -139,15 +143,29 @@ export async function acceptHomeService(
   const staff = requireInstitutionStaff(party);
   const item = await ctx.db
     .selectFrom('home_service_item')
-    .select(['name', 'category'])
+    .select(['name', 'category', 'item_fee_fen'])
     .where('code', '=', before.item_code)
     .executeTakeFirstOrThrow();
+  const category = item.category as HomeItemCategory;
   const creds = await practitionerCredentials(ctx.db, staff.practitionerId);
   const year = Number(shanghaiDate(ctx.clock.now()).slice(0, 4));
   const refusal = creds
-    ? takeRefusal(item.category as HomeItemCategory, creds, year, ctx.config.familyDoctor.nursing)
+    ? takeRefusal(category, creds, year, ctx.config.familyDoctor.nursing)
     : 'nursing_needs_nurse';
   if (refusal) throw familyDoctorErrors.nurseNotQualified(REFUSAL_TEXT[refusal], { reason: refusal });
+  // FD-5: the order's fee is the visit fee priced at request time plus the item's own fee.
+  const pricedVisitFen = before.fee_fen - item.item_fee_fen;
+  const mismatch = providerFeeMismatch(
+    category,
+    creds?.title ?? null,
+    pricedVisitFen,
+    ctx.config.familyDoctor.visitFees,
+  );
+  if (mismatch)
+    throw familyDoctorErrors.providerFeeMismatch(
+      `该上门巡诊已按 ${yuan(pricedVisitFen)} 元的上门巡诊费收费（按签约团队长职称定价，FD-5），您的职称对应 ${yuan(mismatch.providerVisitFen)} 元，不能接单；请由职称相应的医生接单。`,
+      { pricedVisitFeeFen: pricedVisitFen, providerVisitFeeFen: mismatch.providerVisitFen },
+    );
   const row = await runCommand(ctx, actor, async (cmd) => {
     const r = await lockFor(cmd, id, 'accept');
     if (r.provider_practitioner_id) throw stateConflict('accept');
@@ -200,70 +218,65 @@ export async function checkIn(
 ): Promise<HomeServiceView> {
   const { party } = await partyOf(ctx, auth, id);
   requireProvider(party);
-  let wrongCode = false;
-  try {
-    const row = await runCommand(ctx, actor, async (cmd) => {
-      const r = await lockFor(cmd, id, 'check_in');
-      if (r.code_locked_until && r.code_locked_until > cmd.now)
-        throw familyDoctorErrors.clientCodeLocked(undefined, {
-          lockedUntil: r.code_locked_until.toISOString(),
-        });
-      if (!clientCodeMatches(clientCodeKey(ctx), r.id, body.clientCode, r.client_code_hash)) {
-        wrongCode = true; // counted and audited in its own command once this one has rolled back
-        throw familyDoctorErrors.clientCodeInvalid();
-      }
-      await cmd.trx
-        .updateTable('home_service')
-        .set({
-          status: nextStatus(r.status, 'check_in')!,
-          checked_in_at: cmd.now,
-          code_failures: 0,
-          code_locked_until: null,
-          updated_at: cmd.now,
-        })
-        .where('id', '=', r.id)
-        .execute();
-      await addEvent(cmd, r.id, 'check_in', body.position, null);
-      await auditChange(cmd, r, 'check_in', { identity: 'client_code' });
-      return homeServiceRow(cmd.trx, id);
-    });
-    return view(ctx, row, party);
-  } catch (err) {
-    if (wrongCode) throw await recordWrongCode(ctx, actor, id);
-    throw err;
-  }
-}
-
-/** Counts a wrong client code and audits it, in its own command; answers the refusal to throw. */
-async function recordWrongCode(ctx: AppContext, actor: Actor, id: string): Promise<Error> {
-  return runCommand(ctx, actor, async (cmd) => {
-    const r = await homeServiceRow(cmd.trx, id, true);
-    const failures = r.code_failures + 1;
-    const locked = failures >= CODE_MAX_FAILURES;
-    const lockedUntil = locked ? new Date(cmd.now.getTime() + CODE_LOCK_MS) : null;
+  // A wrong code is counted in the same command, on the locked row, and committed before the 422 is
+  // thrown: parallel wrong codes queue on the lock, so the 5th locks check-in and no 6th gets through.
+  const result = await runCommand(ctx, actor, async (cmd) => {
+    const r = await lockFor(cmd, id, 'check_in');
+    if (r.code_locked_until && r.code_locked_until > cmd.now)
+      throw familyDoctorErrors.clientCodeLocked(undefined, {
+        lockedUntil: r.code_locked_until.toISOString(),
+      });
+    if (!clientCodeMatches(clientCodeKey(ctx), r.id, body.clientCode, r.client_code_hash))
+      return { refused: await countWrongCode(cmd, r) };
     await cmd.trx
       .updateTable('home_service')
-      .set(locked ? { code_failures: 0, code_locked_until: lockedUntil } : { code_failures: failures })
+      .set({
+        status: nextStatus(r.status, 'check_in')!,
+        checked_in_at: cmd.now,
+        code_failures: 0,
+        code_locked_until: null,
+        updated_at: cmd.now,
+      })
       .where('id', '=', r.id)
       .execute();
-    await cmd.audit({
-      action: 'family_doctor.home_service_code_wrong',
-      resourceType: 'home_service',
-      resourceId: r.id,
-      patientId: r.patient_id,
-      outcome: 'failure',
-      details: { failures, ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}) },
-    });
-    return familyDoctorErrors.clientCodeInvalid(
-      locked
-        ? '核验码连续错误 5 次，签到已锁定 15 分钟。'
-        : `核验码与工单不符，还可再试 ${CODE_MAX_FAILURES - failures} 次。`,
-      {
-        attemptsLeft: locked ? 0 : CODE_MAX_FAILURES - failures,
-        ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}),
-      },
-    );
+    await addEvent(cmd, r.id, 'check_in', body.position, null);
+    await auditChange(cmd, r, 'check_in', { identity: 'client_code' });
+    return { row: await homeServiceRow(cmd.trx, id) };
   });
+  if ('refused' in result) throw result.refused;
+  return view(ctx, result.row, party);
+}
+
+/**
+ * Counts a wrong client code on the locked row and audits it; nothing else changes. Answers the refusal
+ * (422 CLIENT_CODE_INVALID) for the caller to throw once the count is committed.
+ */
+async function countWrongCode(cmd: CommandScope, r: HomeServiceRow): Promise<Error> {
+  const failures = r.code_failures + 1;
+  const locked = failures >= CODE_MAX_FAILURES;
+  const lockedUntil = locked ? new Date(cmd.now.getTime() + CODE_LOCK_MS) : null;
+  await cmd.trx
+    .updateTable('home_service')
+    .set(locked ? { code_failures: 0, code_locked_until: lockedUntil } : { code_failures: failures })
+    .where('id', '=', r.id)
+    .execute();
+  await cmd.audit({
+    action: 'family_doctor.home_service_code_wrong',
+    resourceType: 'home_service',
+    resourceId: r.id,
+    patientId: r.patient_id,
+    outcome: 'failure',
+    details: { failures, ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}) },
+  });
+  return familyDoctorErrors.clientCodeInvalid(
+    locked
+      ? '核验码连续错误 5 次，签到已锁定 15 分钟。'
+      : `核验码与工单不符，还可再试 ${CODE_MAX_FAILURES - failures} 次。`,
+    {
+      attemptsLeft: locked ? 0 : CODE_MAX_FAILURES - failures,
+      ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}),
+    },
+  );
 }
 
 /** POST /home-services/{id}/position: the provider's trace, on the way and at the home (FD-9). */

@@ -12,6 +12,7 @@ import {
   maskAddress,
   nextStatus,
   nurseQualified,
+  providerFeeMismatch,
   serviceFeeFen,
   takeRefusal,
   visitFeeFen,
@@ -54,6 +55,28 @@ describe('FD-5: home-visit fees by title', () => {
   it('FD-5: the fees are settings (YUNYI_FD_FEE_*)', () => {
     const other = loadConfig({ YUNYI_DEMO: '1', YUNYI_FD_FEE_NURSE_FEN: '5500' }).familyDoctor.visitFees;
     expect(visitFeeFen('nursing', null, other)).toBe(5_500);
+  });
+});
+
+describe('FD-5: the provider at acceptance must match the fee paid', () => {
+  it.each([
+    // category, priced visit fee, the accepting provider's title, refused with the provider's fee
+    ['visit', 6_000, 'attending', undefined],
+    ['visit', 6_000, 'resident', undefined], // attending or below: one band
+    ['visit', 6_000, null, undefined],
+    ['visit', 6_000, 'associate_chief', 7_000],
+    ['visit', 6_000, 'chief', 8_000],
+    ['visit', 8_000, 'chief', undefined],
+    ['visit', 8_000, 'attending', 6_000],
+    ['visit', 7_000, 'associate_chief', undefined],
+    ['visit', 7_000, 'chief', 8_000],
+    ['sickbed', 8_000, 'attending', undefined], // 80 whoever goes
+    ['nursing', 5_000, null, undefined], // 50 for any qualified nurse
+    ['nursing', 5_000, 'chief', undefined],
+  ] as const)('FD-5: %s priced %i, accepted by %s → %s', (category, priced, title, refusedAt) => {
+    expect(providerFeeMismatch(category, title, priced, fees)).toEqual(
+      refusedAt === undefined ? undefined : { providerVisitFen: refusedAt },
+    );
   });
 });
 

@@ -30,7 +30,7 @@ export function visitFeeFen(category: HomeItemCategory, doctorTitle: string | nu
  * FD-5 at request time, before anyone has accepted: a doctor's visit is priced by the title of the lead of
  * the resident's contract team (the GP who normally goes), attending when there is no lead to ask; nursing
  * by the nurse fee. The fee is the visit fee plus the item's own fee (materials and service), and it is
- * what the resident pays: a provider of another title who accepts later does not change it.
+ * what the resident pays: a doctor of another fee band may not accept it (`providerFeeMismatch`).
  */
 export function serviceFeeFen(
   item: { category: HomeItemCategory; itemFeeFen: number },
@@ -43,6 +43,24 @@ export function serviceFeeFen(
     fees,
   );
   return { visitFeeFen: visit, itemFeeFen: item.itemFeeFen, totalFen: visit + item.itemFeeFen };
+}
+
+/**
+ * FD-5 at acceptance: the fee band of the doctor who would go must be the one the resident paid for. A
+ * doctor's visit (上门巡诊) was priced by the team lead's title at request time; a doctor whose title charges
+ * another fee (chief 80, associate chief 70, attending or below 60) may not take it. A sick-bed round is
+ * 80 and a nursing item 50 whoever goes (any qualified nurse, FD-9), so they are never refused here.
+ * `pricedVisitFen` is the visit part of the order's fee.
+ */
+export function providerFeeMismatch(
+  category: HomeItemCategory,
+  providerTitle: string | null,
+  pricedVisitFen: number,
+  fees: VisitFees,
+): { providerVisitFen: number } | undefined {
+  if (category !== 'visit') return undefined;
+  const providerVisitFen = visitFeeFen('visit', providerTitle, fees);
+  return providerVisitFen === pricedVisitFen ? undefined : { providerVisitFen };
 }
 
 // --- FD-9: who may take an order

@@ -103,7 +103,7 @@ export function homeServicesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         tags: TAGS,
         summary: '接单（服务机构的医生或护士，每单一人）',
         description:
-          '护理项目须由 5 年以上临床护理经验、护师及以上职称的护士接单，上门巡诊和家庭病床查床须由医生接单（403 NURSE_NOT_QUALIFIED，FD-9）；已被接单 409 HOME_SERVICE_STATE_CONFLICT。',
+          '护理项目须由 5 年以上临床护理经验、护师及以上职称的护士接单，上门巡诊和家庭病床查床须由医生接单（403 NURSE_NOT_QUALIFIED，FD-9）；上门巡诊按下单时团队长职称定价，职称对应的巡诊费与之不同的医生不能接单（403 PROVIDER_FEE_MISMATCH，FD-5）；已被接单 409 HOME_SERVICE_STATE_CONFLICT。',
         params: IdParams,
         response: { 200: HomeServiceView, ...problems(401, 403, 404, 409) },
       },

@@ -19,7 +19,6 @@ import type {
   HomeServiceView,
 } from '../../../shared/family-doctor.js';
 import type { Page } from '../../../shared/http.js';
-import { shanghaiDate } from '../../../shared/identity.js';
 import type { Actor } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/access.js';
 import { runCommand } from '../../platform/command.js';
@@ -46,6 +45,7 @@ import {
   itemView,
 } from './home-service.views.js';
 import { type HomeServiceParty, homeServiceRow, homeStaffOf, requireParty } from './home-service-access.js';
+import { dailySequence } from './sequence.js';
 import { activeContract } from './team-access.js';
 
 type CreateBody = Static<typeof CreateHomeServiceBody>;
@@ -113,23 +113,6 @@ const WINDOW_TEXT: Record<WindowProblem, string> = {
   too_far: '只能预约 30 天以内的上门服务。',
 };
 
-/**
- * The next order number of the day: HS + yyyymmdd (Asia/Shanghai) + a 4-digit sequence. A transaction
- * advisory lock on the day serialises concurrent requests, so two never take the same number.
- */
-async function nextServiceNo(trx: Executor, now: Date): Promise<string> {
-  const prefix = `HS${shanghaiDate(now).replaceAll('-', '')}`;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`family-doctor.home-service:${prefix}`}, 0))`.execute(
-    trx,
-  );
-  const last = await trx
-    .selectFrom('home_service')
-    .select(sql<string | null>`max(substr(service_no, 11)::int)::text`.as('n'))
-    .where('service_no', 'like', `${prefix}%`)
-    .executeTakeFirst();
-  return `${prefix}${String(Number(last?.n ?? 0) + 1).padStart(4, '0')}`;
-}
-
 /** POST /home-services: the resident or a proxy asks for an item at home in a window; an order to pay. */
 export async function requestHomeService(
   ctx: AppContext,
@@ -158,7 +141,7 @@ export async function requestHomeService(
   const row = await runCommand(ctx, actor, async (cmd) => {
     const { trx, now } = cmd;
     const id = newId();
-    const serviceNo = await nextServiceNo(trx, now);
+    const serviceNo = await dailySequence(trx, 'HS', now);
     const free = fee.totalFen === 0;
     await trx
       .insertInto('home_service')

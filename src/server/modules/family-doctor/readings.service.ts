@@ -1,7 +1,7 @@
 /**
  * Home readings (居家读数, [12/12] FD-7, FD-8): a resident, their proxy (ID-6) or a member of the team of
  * their contract submits a blood pressure or a blood glucose; the rules classify it; for a contracted
- * resident with a live plan for the condition the result moves the plan (followups.service.ts applyResult):
+ * resident with a live plan for the condition the result moves the plan (followup-results.ts applyResult):
  * a follow-up within 2 weeks, a refer or urgent alert, the team told of an urgent one. Residents without a
  * contract get their readings stored and classified, with no plan effect. The list pages, newest first.
  */
@@ -28,7 +28,7 @@ import {
   readingProblem,
 } from './followup.rules.js';
 import { ADVICE, readingView } from './followup.views.js';
-import { applyResult, lockedLivePlan, patientAccess, type ResultEffect } from './followups.service.js';
+import { applyResult, lockedLivePlan, patientAccess, type ResultEffect } from './followup-results.js';
 import { activeContract } from './team-access.js';
 
 type Normalised =
@@ -116,11 +116,12 @@ export async function submitReading(
     if (recent && countsForPlan(r.kind, r.kind === 'glucose' ? r.timing : null, classification)) {
       const contract = await activeContract(trx, patientId);
       const plan = contract ? await lockedLivePlan(trx, patientId, CONDITION_OF[r.kind]) : undefined;
-      if (plan) {
+      if (contract && plan) {
         effect = await applyResult(cmd, {
           plan,
           patientId,
-          teamId: plan.team_id,
+          // SEC-1: the team holding the contract in force, never a team the plan once had.
+          teamId: contract.team_id,
           classification,
           source: 'reading',
           readingId: id,

@@ -114,8 +114,9 @@ async function residentAccount(cmd: CommandScope, patientId: string): Promise<st
 /**
  * Accepted by the receiving side: `accepted_by` is the practitioner (a care relationship, records'
  * referralSource), null when an administrator accepts for the institution. Down: the care plan's tasks go
- * on the worklist of the resident's team at this institution (their contract's team, else a team of this
- * institution the accepting practitioner is in); without such a team the plan stays on the referral.
+ * on the worklist of the resident's contract team when that team is of this institution. Otherwise the
+ * plan stays on the referral only (no follow-ups): giving the tasks to some team of the accepter would let
+ * its other members see the resident without a care relationship of their own (SEC-1).
  */
 async function accept(cmd: CommandScope, staff: ReferralStaff, r: ReferralRow): Promise<void> {
   const { trx, now } = cmd;
@@ -127,7 +128,7 @@ async function accept(cmd: CommandScope, staff: ReferralStaff, r: ReferralRow): 
   const to = (await institutionFacts(trx, [r.to_institution_id])).get(r.to_institution_id);
   if (r.direction === 'down') {
     const plan = r.care_plan as unknown as CarePlan | null;
-    const teamId = await downwardTeam(cmd, staff, r);
+    const teamId = await contractTeamAt(cmd, r.patient_id, r.to_institution_id);
     if (plan && teamId)
       await addCarePlanTasks(trx, {
         patientId: r.patient_id,
@@ -149,20 +150,14 @@ async function accept(cmd: CommandScope, staff: ReferralStaff, r: ReferralRow): 
     );
 }
 
-async function downwardTeam(cmd: CommandScope, staff: ReferralStaff, r: ReferralRow): Promise<string | null> {
-  const contract = await activeContract(cmd.trx, r.patient_id);
-  if (contract?.institution_id === r.to_institution_id) return contract.team_id;
-  if (!staff.practitionerId) return null;
-  const team = await cmd.trx
-    .selectFrom('family_team_member')
-    .innerJoin('family_team', 'family_team.id', 'family_team_member.team_id')
-    .select('family_team.id')
-    .where('family_team_member.practitioner_id', '=', staff.practitionerId)
-    .where('family_team.institution_id', '=', r.to_institution_id)
-    .where('family_team.status', '=', 'active')
-    .orderBy('family_team.created_at')
-    .executeTakeFirst();
-  return team?.id ?? null;
+/** The team of the resident's active contract when it belongs to `institutionId`, else null. */
+async function contractTeamAt(
+  cmd: CommandScope,
+  patientId: string,
+  institutionId: string,
+): Promise<string | null> {
+  const contract = await activeContract(cmd.trx, patientId);
+  return contract?.institution_id === institutionId ? contract.team_id : null;
 }
 
 async function decline(cmd: CommandScope, r: ReferralRow, reason: string): Promise<void> {

@@ -4,6 +4,7 @@
  * which checks the caller first; a caller on neither side of a referral gets 404 REFERRAL_NOT_FOUND.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Static, TSchema } from 'typebox';
 import {
   BookReferralBody,
   CompleteReferralBody,
@@ -19,7 +20,7 @@ import {
 import { actorOf, authOf } from '../../platform/auth/access.js';
 import type { AppContext } from '../../platform/context.js';
 import { problems } from '../../platform/http.js';
-import { referralStep } from './referral-steps.service.js';
+import { referralStep, type StepBody } from './referral-steps.service.js';
 import { createReferral, getReferral, listReferrals, referralTargets } from './referrals.service.js';
 
 const TAGS = ['family-doctor'];
@@ -53,7 +54,7 @@ export function referralsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         querystring: ReferralQuery,
         response: { 200: ReferralPage, ...problems(400, 401, 403) },
       },
-      handler: async (req) => listReferrals(ctx, authOf(req), req.query),
+      handler: async (req) => listReferrals(ctx, authOf(req), req.query, actorOf(req)),
     });
 
     app.get('/referrals/targets', {
@@ -84,7 +85,7 @@ export function referralsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       schema: {
         tags: TAGS,
         summary: '接收转诊（接收机构）',
-        description: `下转接收时，康复方案的随访任务进入居民签约团队的工作清单。${STATES}`,
+        description: `下转接收时，居民在本机构签约的，康复方案的随访任务进入其签约团队的工作清单；未在本机构签约的，方案只留在转诊单上。${STATES}`,
         params: IdParams,
         response: { 200: ReferralView, ...problems(401, 403, 404, 409) },
       },
@@ -92,65 +93,38 @@ export function referralsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         referralStep(ctx, authOf(req), req.params.id, { action: 'accept' }, actorOf(req)),
     });
 
-    app.post('/referrals/:id/decline', {
-      config: { access: STAFF },
-      schema: {
-        tags: TAGS,
-        summary: '拒绝转诊（接收机构，写明原因）',
-        description: STATES,
-        params: IdParams,
-        body: DeclineReferralBody,
-        response: { 200: ReferralView, ...problems(400, 401, 403, 404, 409) },
-      },
-      handler: async (req) =>
-        referralStep(
-          ctx,
-          authOf(req),
-          req.params.id,
-          { action: 'decline', reason: req.body.reason },
-          actorOf(req),
-        ),
-    });
+    stepRoute(
+      app,
+      ctx,
+      'decline',
+      { summary: '拒绝转诊（接收机构，写明原因）', description: STATES, body: DeclineReferralBody },
+      (b) => ({ action: 'decline', reason: b.reason }),
+    );
 
-    app.post('/referrals/:id/book', {
-      config: { access: STAFF },
-      schema: {
-        tags: TAGS,
+    stepRoute(
+      app,
+      ctx,
+      'book',
+      {
         summary: '为上转患者预约医院的转诊号源（FD-4）',
         description: `仅上转、已接收；转出或接收机构办理。挂号费由居民在“我的预约”中支付（保留时限内）；逾期未付或取消后可重新预约。号源已满 409 SLOT_FULL。${STATES}`,
-        params: IdParams,
         body: BookReferralBody,
-        response: { 200: ReferralView, ...problems(400, 401, 403, 404, 409, 422) },
+        also: [422],
       },
-      handler: async (req) =>
-        referralStep(
-          ctx,
-          authOf(req),
-          req.params.id,
-          { action: 'book', scheduleId: req.body.scheduleId },
-          actorOf(req),
-        ),
-    });
+      (b) => ({ action: 'book', scheduleId: b.scheduleId }),
+    );
 
-    app.post('/referrals/:id/complete', {
-      config: { access: STAFF },
-      schema: {
-        tags: TAGS,
+    stepRoute(
+      app,
+      ctx,
+      'complete',
+      {
         summary: '完成转诊（接收机构：上转在就诊后，下转在开始随访后）',
         description: STATES,
-        params: IdParams,
         body: CompleteReferralBody,
-        response: { 200: ReferralView, ...problems(400, 401, 403, 404, 409) },
       },
-      handler: async (req) =>
-        referralStep(
-          ctx,
-          authOf(req),
-          req.params.id,
-          { action: 'complete', note: req.body.note },
-          actorOf(req),
-        ),
-    });
+      (b) => ({ action: 'complete', note: b.note }),
+    );
 
     app.post('/referrals/:id/cancel', {
       config: { access: STAFF },
@@ -165,4 +139,33 @@ export function referralsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         referralStep(ctx, authOf(req), req.params.id, { action: 'cancel' }, actorOf(req)),
     });
   };
+}
+
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/**
+ * POST /referrals/{id}/{action} for a step with a body (decline, book, complete): staff only, the body
+ * made into the step, the referral answered; 400 for a bad body, 404 off both sides, 403 the wrong side,
+ * 409 a state that does not allow it, plus `also`.
+ */
+function stepRoute<B extends TSchema>(
+  app: App,
+  ctx: AppContext,
+  action: StepBody['action'],
+  doc: { summary: string; description: string; body: B; also?: number[] },
+  toStep: (body: Static<B>) => StepBody,
+): void {
+  app.post(`/referrals/:id/${action}`, {
+    config: { access: STAFF },
+    schema: {
+      tags: TAGS,
+      summary: doc.summary,
+      description: doc.description,
+      params: IdParams,
+      body: doc.body,
+      response: { 200: ReferralView, ...problems(400, 401, 403, 404, 409, ...(doc.also ?? [])) },
+    },
+    handler: async (req) =>
+      referralStep(ctx, authOf(req), req.params.id, toStep(req.body as Static<B>), actorOf(req)),
+  });
 }

@@ -41,28 +41,11 @@ import { familyDoctorErrors } from './family-doctor.errors.js';
 import { allianceOf, isPrimaryCare, isReferralHospital, targetProblem } from './referral.rules.js';
 import { type ReferralRow, referralViews } from './referral.views.js';
 import { type ReferralStaff, referralRow, referralStaff, sidesOf } from './referral-access.js';
+import { dailySequence } from './sequence.js';
 import { activeContract } from './team-access.js';
 
 /** Relationships a referring doctor must hold with the patient (SEC-1): care, not an authorisation or break-glass. */
 const REFERRING_RELATIONSHIPS = ['visit', 'family_doctor', 'referral'];
-
-/**
- * The next referral number of the day: ZZ + yyyymmdd (Asia/Shanghai) + a 4-digit sequence (5 digits past
- * 9999). A transaction-scoped advisory lock on the day serialises concurrent referrals, and referral_no is
- * unique besides.
- */
-async function nextReferralNo(trx: Executor, now: Date): Promise<string> {
-  const prefix = `ZZ${shanghaiDate(now).replaceAll('-', '')}`;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`family-doctor.referral:${prefix}`}, 0))`.execute(
-    trx,
-  );
-  const last = await trx
-    .selectFrom('referral')
-    .select(sql<string | null>`max(substr(referral_no, 11)::int)::text`.as('n'))
-    .where('referral_no', 'like', `${prefix}%`)
-    .executeTakeFirst();
-  return `${prefix}${String(Number(last?.n ?? 0) + 1).padStart(4, '0')}`;
-}
 
 /** The caller as a doctor who may refer (FD-4); 403 REFERRAL_ACTION_FORBIDDEN for anyone else. */
 async function referringDoctor(
@@ -123,7 +106,7 @@ export async function createReferral(
   const row = await runCommand(ctx, actor, async (cmd) => {
     const { trx, now: at } = cmd;
     const id = newId();
-    const referralNo = await nextReferralNo(trx, at);
+    const referralNo = await dailySequence(trx, 'ZZ', at);
     const inserted = await trx
       .insertInto('referral')
       .values({
@@ -227,6 +210,7 @@ export async function listReferrals(
   ctx: AppContext,
   auth: AuthContext,
   query: ReferralQuery,
+  actor: Actor,
 ): Promise<Page<ReferralView>> {
   const limit = query.limit ?? 20;
   const staff = await referralStaff(ctx.db, auth);
@@ -252,6 +236,7 @@ export async function listReferrals(
         .limit(limit + 1)
         .execute();
       const page = cutPage(rows, limit, (r) => [r.contract_id ? 0 : 1, r.created_at.toISOString(), r.id]);
+      await auditStaffRead(ctx, actor, page.rows);
       return { items: await referralViews(ctx.db, page.rows, ctx.clock.now()), nextCursor: page.nextCursor };
     }
     q =
@@ -278,7 +263,33 @@ export async function listReferrals(
     .limit(limit + 1)
     .execute();
   const page = cutPage(rows, limit, (r) => [r.created_at.toISOString(), r.id]);
+  if (staff) await auditStaffRead(ctx, actor, page.rows);
   return { items: await referralViews(ctx.db, page.rows, ctx.clock.now()), nextCursor: page.nextCursor };
+}
+
+/**
+ * A staff list carries names, case summaries and care plans: one read under the referral relationship
+ * per patient on the page (SEC-1, DJ-12), as getReferral records for one, under the patient's first
+ * referral shown. Ids only, never names.
+ */
+async function auditStaffRead(ctx: AppContext, actor: Actor, rows: readonly ReferralRow[]): Promise<void> {
+  const now = ctx.clock.now();
+  const byPatient = new Map<string, string>();
+  for (const r of rows) if (!byPatient.has(r.patient_id)) byPatient.set(r.patient_id, r.id);
+  for (const [patientId, resourceId] of byPatient)
+    await recordRead(
+      ctx.db,
+      actor,
+      {
+        patientId,
+        category: 'encounters',
+        what: 'referral_list',
+        relationship: 'referral',
+        channel: 'app',
+        resourceId,
+      },
+      now,
+    );
 }
 
 /**

@@ -61,12 +61,28 @@ export async function activeContract(
 }
 
 /**
- * The team of the resident's contract in force, when the caller is in it; else 403 NOT_TEAM_MEMBER (or
- * 422 NOT_CONTRACTED when the resident has no contract at all).
+ * The team of the resident's contract in force, when the caller is in it; else 403 NOT_TEAM_MEMBER — the
+ * same answer when the resident has no contract at all, so staff cannot learn who is contracted (SEC-1).
+ * NOT_CONTRACTED is for the resident's (or proxy's) own path only.
  */
 export async function requireContractTeam(db: Executor, staff: FdStaff, patientId: string): Promise<string> {
   const contract = await activeContract(db, patientId);
-  if (!contract) throw familyDoctorErrors.notContracted();
+  if (!contract) throw familyDoctorErrors.notTeamMember();
   assertTeamMember(staff, contract.team_id);
   return contract.team_id;
+}
+
+/**
+ * Whether `teamId` holds the resident's contract in force and the caller is in it (SEC-1: a former team
+ * no longer acts on the resident's follow-ups or alerts).
+ */
+export async function holdsContract(
+  db: Executor,
+  staff: FdStaff,
+  patientId: string,
+  teamId: string,
+): Promise<boolean> {
+  if (!staff.teamIds.includes(teamId)) return false;
+  const contract = await activeContract(db, patientId);
+  return contract?.team_id === teamId;
 }

@@ -2,7 +2,8 @@
  * The team's worklist ([12/12], FD-7, FD-8): open alerts (urgent first, then oldest first), overdue
  * follow-ups (due before today, oldest first) and follow-ups due within `withinDays` (default 14), for the
  * teams the caller is in. Each list is bounded (the counts say how many there are in all); the indexes
- * reading_alert_open and followup_worklist serve them.
+ * reading_alert_open and followup_worklist serve them. Only residents whose contract in force the row's
+ * team holds are shown (SEC-1: a former team's leftovers never show; the contract's end closes them too).
  */
 
 import { sql } from 'kysely';
@@ -20,6 +21,11 @@ import { assertTeamMember, fdStaff } from './team-access.js';
 /** How many of each list one answer carries at most. */
 export const WORKLIST_LIMIT = 200;
 export const DEFAULT_WITHIN_DAYS = 14;
+
+/** The row's team holds the resident's contract in force (family_contract_current serves it). */
+const heldByTeam = (table: 'followup' | 'reading_alert') =>
+  sql<boolean>`exists (select 1 from family_contract c where c.patient_id = ${sql.ref(`${table}.patient_id`)}
+    and c.team_id = ${sql.ref(`${table}.team_id`)} and c.status = 'active')`;
 
 /** GET /family-doctor/worklist?teamId=&withinDays=: the caller's team (403 NOT_TEAM_MEMBER) or all their teams. */
 export async function worklist(
@@ -43,6 +49,7 @@ export async function worklist(
     db
       .selectFrom('reading_alert')
       .selectAll()
+      .where(heldByTeam('reading_alert'))
       .where('team_id', 'in', teamIds)
       .where('handled_at', 'is', null)
       .orderBy(sql`case level when 'urgent' then 0 when 'refer' then 1 else 2 end`)
@@ -53,6 +60,7 @@ export async function worklist(
     db
       .selectFrom('followup')
       .selectAll()
+      .where(heldByTeam('followup'))
       .where('team_id', 'in', teamIds)
       .where('status', '=', 'due')
       .where('due_on', '<', today)
@@ -63,6 +71,7 @@ export async function worklist(
     db
       .selectFrom('followup')
       .selectAll()
+      .where(heldByTeam('followup'))
       .where('team_id', 'in', teamIds)
       .where('status', '=', 'due')
       .where('due_on', '>=', today)
@@ -76,12 +85,14 @@ export async function worklist(
         eb
           .selectFrom('reading_alert')
           .select(eb.fn.countAll<string>().as('n'))
+          .where(heldByTeam('reading_alert'))
           .where('team_id', 'in', teamIds)
           .where('handled_at', 'is', null)
           .as('alerts'),
         eb
           .selectFrom('followup')
           .select(eb.fn.countAll<string>().as('n'))
+          .where(heldByTeam('followup'))
           .where('team_id', 'in', teamIds)
           .where('status', '=', 'due')
           .where('due_on', '<', today)
@@ -89,6 +100,7 @@ export async function worklist(
         eb
           .selectFrom('followup')
           .select(eb.fn.countAll<string>().as('n'))
+          .where(heldByTeam('followup'))
           .where('team_id', 'in', teamIds)
           .where('status', '=', 'due')
           .where('due_on', '>=', today)

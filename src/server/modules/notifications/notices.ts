@@ -507,16 +507,18 @@ const CATALOGUE = {
       body: `${p.providerName} accepted ${p.itemName} (order ${p.serviceNo}) and will come on ${dayText(p.date, 'en-US')} from ${p.time}. Show the client code under Home services at the door.`,
     }),
   }),
-  fdHomeCancelled: spec<{ serviceNo: string; itemName: string; refunded: boolean }>({
+  // Sent by SMS too (home-service-end.ts): the order number only — the item (导尿管护理, …) is a health
+  // fact and stays in the app (DJ-10). `itemName` is optional for notices stored before.
+  fdHomeCancelled: spec<{ serviceNo: string; itemName?: string; refunded: boolean }>({
     kind: 'family_doctor',
     refType: 'home_service',
     'zh-CN': (p) => ({
       title: '上门服务已被机构取消',
-      body: `机构取消了您的上门服务：${p.itemName}（工单 ${p.serviceNo}）${p.refunded ? '，费用将原路退回' : ''}。如有疑问请联系您的家庭医生团队。`,
+      body: `机构取消了您的上门服务工单 ${p.serviceNo}${p.refunded ? '，费用将原路退回' : ''}。详情请在“上门服务”中查看，如有疑问请联系您的家庭医生团队。`,
     }),
     'en-US': (p) => ({
       title: 'Home service cancelled by the institution',
-      body: `The institution cancelled your home service ${p.itemName} (order ${p.serviceNo})${p.refunded ? '; the fee will be refunded' : ''}. Contact your family-doctor team with any questions.`,
+      body: `The institution cancelled your home service order ${p.serviceNo}${p.refunded ? '; the fee will be refunded' : ''}. See Home services for details, and contact your family-doctor team with any questions.`,
     }),
   }),
   // FD-4 two-way referral (family-doctor/referrals.service.ts). No patient name in an SMS (DJ-10).
@@ -595,17 +597,19 @@ const CATALOGUE = {
       body: `${p.fromName} referred a resident contracted with ${p.teamName} back to the community (referral ${p.referralNo}) with a care plan; once accepted, its tasks go on the team's worklist (FD-4).`,
     }),
   }),
-  fdContractActive: spec<{ patientName: string; teamName: string; startsOn: string; endsOn: string }>({
+  // `patientName` is not rendered: the text is also the SMS, and no name leaves the platform (DJ-10); the
+  // app shows whose contract it is on the contract itself. Kept optional for callers and stored rows.
+  fdContractActive: spec<{ patientName?: string; teamName: string; startsOn: string; endsOn: string }>({
     kind: 'family_doctor',
     refType: 'family_contract',
     sms: true,
     'zh-CN': (p) => ({
       title: '家庭医生签约已生效',
-      body: `${p.patientName}与${p.teamName}的家庭医生签约已生效（${p.startsOn} 至 ${p.endsOn}，FD-1）。可在“我的家庭医生”中联系团队、查看随访计划。`,
+      body: `与${p.teamName}的家庭医生签约已生效（${p.startsOn} 至 ${p.endsOn}，FD-1）。可在“我的家庭医生”中联系团队、查看随访计划。`,
     }),
     'en-US': (p) => ({
       title: 'Family-doctor contract in force',
-      body: `${p.patientName}'s contract with ${p.teamName} is in force (${p.startsOn} to ${p.endsOn}, FD-1). Open "My family doctor" to contact the team and see the follow-up plan.`,
+      body: `The contract with ${p.teamName} is in force (${p.startsOn} to ${p.endsOn}, FD-1). Open "My family doctor" to contact the team and see the follow-up plan.`,
     }),
   }),
   fdContractScheduled: spec<{ patientName: string; teamName: string; startsOn: string }>({

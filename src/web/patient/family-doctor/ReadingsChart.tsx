@@ -144,6 +144,8 @@ export function readingsOption(
     tooltip: { trigger: 'axis', confine: true, textStyle: { fontSize } },
     xAxis: {
       type: 'time',
+      // The labels are days: ticks at least a day apart, or readings of one day repeat its date.
+      minInterval: 86_400_000,
       axisLabel: {
         fontSize,
         hideOverlap: true,

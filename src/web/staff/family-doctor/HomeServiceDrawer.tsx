@@ -104,7 +104,12 @@ export function HomeServiceDrawer({
       {detail.error !== undefined && <Alert type="error" showIcon title={errorText(detail.error, t)} />}
       {!s && detail.error === undefined && <Spin className="staff-page__spin" />}
       {s && (
-        <div className="fd-drawer">
+        <section
+          className="fd-drawer"
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: the drawer's body scrolls long content whose actions sit in the header; the region takes keyboard focus so it can be scrolled without a mouse (axe scrollable-region-focusable).
+          tabIndex={0}
+          aria-label={t('fdStaff.service.detailTitle', { no: s.serviceNo })}
+        >
           {s.panic && (
             <Alert
               type="error"
@@ -226,7 +231,7 @@ export function HomeServiceDrawer({
               })),
             ]}
           />
-        </div>
+        </section>
       )}
     </Drawer>
   );

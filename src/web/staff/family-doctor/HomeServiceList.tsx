@@ -110,7 +110,9 @@ export function HomeServiceList({
         components={components}
         loading={list.loading}
         pagination={false}
-        scroll={{ x: 1080 }}
+        // Sideways scrolling only with rows (their buttons let the keyboard reach it); an empty table's
+        // scroll box would hold nothing focusable (axe scrollable-region-focusable).
+        scroll={list.items.length > 0 ? { x: 1080 } : undefined}
         rowClassName={(s) => (s.panic ? 'fd-row--panic' : '')}
         onRow={(s) =>
           ({

@@ -105,6 +105,8 @@ export default function ReadingsChart({
       tooltip: { trigger: 'axis' },
       xAxis: {
         type: 'time',
+        // The labels are days: ticks at least a day apart, or readings of one day repeat its date.
+        minInterval: 86_400_000,
         axisLabel: {
           hideOverlap: true,
           formatter: (value: number) => formatShortDate(shanghaiDate(new Date(value))),

@@ -180,7 +180,12 @@ export function ReferralDrawer({
       data-testid="referral-drawer"
     >
       {r && (
-        <div className="fd-drawer">
+        <section
+          className="fd-drawer"
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: the drawer's body scrolls long content whose actions sit in the header; the region takes keyboard focus so it can be scrolled without a mouse (axe scrollable-region-focusable).
+          tabIndex={0}
+          aria-label={t('fdStaff.referral.detailTitle', { no: r.referralNo })}
+        >
           {error !== undefined && !declining && !completing && <ErrorAlert error={error} />}
           <Descriptions size="small" column={1} bordered>
             <Descriptions.Item label={t('fdStaff.referral.patient')}>
@@ -261,7 +266,7 @@ export function ReferralDrawer({
             {t('fdStaff.referral.timeline')}
           </Typography.Title>
           <Timeline items={steps(r, t)} data-testid="referral-timeline" />
-        </div>
+        </section>
       )}
 
       <Modal

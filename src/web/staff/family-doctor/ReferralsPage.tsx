@@ -162,7 +162,9 @@ function ReferralBox({ box, version, onOpen }: { box: Box; version: number; onOp
         components={components}
         loading={list.loading}
         pagination={false}
-        scroll={{ x: 940 }}
+        // Sideways scrolling only with rows (their buttons let the keyboard reach it); an empty table's
+        // scroll box would hold nothing focusable (axe scrollable-region-focusable).
+        scroll={list.items.length > 0 ? { x: 940 } : undefined}
         onRow={(r) =>
           ({
             'data-testid': 'referral-row',

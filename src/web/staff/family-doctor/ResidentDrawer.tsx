@@ -164,7 +164,12 @@ export function ResidentDrawer({
       }
     >
       {resident && (
-        <div className="fd-drawer">
+        <section
+          className="fd-drawer"
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: the drawer's body scrolls long content whose actions sit in the header; the region takes keyboard focus so it can be scrolled without a mouse (axe scrollable-region-focusable).
+          tabIndex={0}
+          aria-label={t('fdStaff.resident.title', { name: resident.name })}
+        >
           {[contracts.error, followups.error, readings.error]
             .filter((e) => e !== undefined)
             .map((e, i) => (
@@ -321,7 +326,7 @@ export function ResidentDrawer({
               },
             ]}
           />
-        </div>
+        </section>
       )}
     </Drawer>
   );

@@ -153,7 +153,9 @@ export function ResidentsTab({ teamId, onOpen }: { teamId?: string; onOpen(r: Re
         components={components}
         loading={list.loading}
         pagination={false}
-        scroll={{ x: 900 }}
+        // Sideways scrolling only with rows (their buttons let the keyboard reach it); an empty table's
+        // scroll box would hold nothing focusable (axe scrollable-region-focusable).
+        scroll={list.items.length > 0 ? { x: 900 } : undefined}
         onRow={(c) =>
           ({
             'data-testid': 'fd-resident-row',

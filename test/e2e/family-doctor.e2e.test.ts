@@ -104,11 +104,12 @@ async function referral(phone: string, id: string): Promise<ReferralView> {
 
 /** Opens a referral of the 双向转诊 page's current box by its id. */
 async function openReferral(page: Page, id: string): Promise<Locator> {
+  if (!id) throw new Error('no referral: an earlier step failed');
   const row = page.locator(`[data-testid="referral-row"][data-id="${id}"]`);
   await row.waitFor();
   await row.getByTestId('referral-open').click();
-  const drawer = page.locator('.ant-drawer-content').filter({ has: page.getByTestId('referral-timeline') });
-  await drawer.waitFor();
+  const drawer = page.getByTestId('referral-drawer');
+  await drawer.getByTestId('referral-summary-text').waitFor();
   return drawer;
 }
 
@@ -216,7 +217,7 @@ describe('家庭医生: sign → reading → worklist → referral up and down �
     await ask.waitFor();
     await screenshot(page, 'fd-2-ask-elderly');
     await expectAccessible(page, '首页 (长辈模式询问)');
-    await ask.getByRole('button', { name: '开启' }).click();
+    await ask.getByRole('button', { name: '开启', exact: true }).click();
     await ask.waitFor({ state: 'detached' });
     await page.getByTestId('elderly-home').waitFor();
     expect(await page.evaluate(() => document.documentElement.classList.contains('elderly-mode'))).toBe(true);
@@ -249,6 +250,8 @@ describe('家庭医生: sign → reading → worklist → referral up and down �
     await result.scrollIntoViewIfNeeded();
     await screenshot(page, 'fd-2-reading-result');
     await expectAccessible(page, '记录血压 (结果)');
+    await page.locator('ul[data-testid="fd-readings-list"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'fd-2-readings-chart');
   });
 
   it('3. 龙晓梅 sees the follow-up on her worklist, records it and refers 王秀英 up to cardiology', async () => {
@@ -346,12 +349,12 @@ describe('家庭医生: sign → reading → worklist → referral up and down �
     await drawer.getByTestId('referral-book').click();
     const book = page.getByRole('dialog').filter({ has: page.getByTestId('book-sessions') });
     await book.waitFor();
-    const slot = book
-      .getByTestId('book-session')
-      .filter({ hasText: `${session.startTime}–${session.endTime}` });
+    // antd puts the radio's test id on its input: the session is found by its label's words.
+    const slot = book.locator('label').filter({ hasText: `${session.startTime}–${session.endTime}` });
     await slot.waitFor();
     expect(await slot.textContent()).toContain('陈建国');
     await slot.click();
+    expect(await book.getByRole('radio', { checked: true }).count()).toBe(1);
     await screenshot(page, 'fd-4-book');
     await expectAccessible(page, '预约转诊号源');
     await page.getByTestId('book-submit').click();
@@ -398,7 +401,7 @@ describe('家庭医生: sign → reading → worklist → referral up and down �
     await down.getByLabel('出院诊断').fill('原发性高血压 3 级');
     await down.getByLabel('用药方案').fill('苯磺酸氨氯地平片 5 mg qd；缬沙坦 80 mg qd。');
     const task = down.getByTestId('care-plan-task').first();
-    await task.getByLabel('任务 1').fill(CARE_TASK);
+    await task.getByRole('textbox', { name: '任务 1' }).fill(CARE_TASK);
     await task.getByLabel('几天后完成').fill('7');
     await screenshot(page, 'fd-5-down-form');
     await expectAccessible(page, '下转单 (康复方案)');
@@ -548,9 +551,12 @@ describe('家庭医生: sign → reading → worklist → referral up and down �
     const done = page.locator('[data-testid="fd-hs-detail"] [data-status="completed"]').first();
     await done.waitFor();
     expect(await page.getByTestId('fd-hs-status').textContent()).toBe('已完成');
-    await page.getByText('左小腿伤口清创换药').waitFor();
     expect(await page.getByTestId('fd-client-code').count()).toBe(0);
     await screenshot(page, 'fd-6-completed-resident');
     await expectAccessible(page, '上门服务 (已完成)');
+    const record = page.getByText('左小腿伤口清创换药');
+    await record.waitFor();
+    await record.scrollIntoViewIfNeeded();
+    await screenshot(page, 'fd-6-completed-record');
   });
 });

@@ -23,7 +23,7 @@ import type {
   HomeReadingTable,
   ReadingAlertTable,
 } from '../../platform/db/schema.js';
-import type { Rendering, TextLanguage } from '../../platform/texts.js';
+import { dayText, type Rendering, type TextLanguage } from '../../platform/texts.js';
 import { practitionerProfiles } from '../directory/directory.api.js';
 import { patientNames } from '../identity/identity.api.js';
 
@@ -68,9 +68,9 @@ export const ADVICE: Rendering<AdviceFacts, string> = {
     if (p.action === 'urgent_referral')
       return `${what}读数达到危急水平。请立即就医（必要时拨打 120）；${p.planned ? '您的家庭医生团队已收到预警，会尽快联系您。' : '如有家庭医生，请同时告知。'}`;
     if (p.action === 'refer')
-      return `${what}连续两次控制不满意。${p.planned ? `家庭医生团队会联系您安排转诊，并在 ${p.dueOn} 前随访。` : '建议到医院专科就诊。'}`;
+      return `${what}连续两次控制不满意。${p.planned ? `家庭医生团队会联系您安排转诊，并在 ${dayText(p.dueOn ?? '', 'zh-CN')} 前随访。` : '建议到医院专科就诊。'}`;
     if (p.action === 'adjust')
-      return `${what}控制不满意。请按医嘱服药、注意饮食和休息，${p.planned ? `家庭医生会在 ${p.dueOn} 前随访并调整治疗。` : '建议尽快咨询医生调整治疗。'}`;
+      return `${what}控制不满意。请按医嘱服药、注意饮食和休息，${p.planned ? `家庭医生会在 ${dayText(p.dueOn ?? '', 'zh-CN')} 前随访并调整治疗。` : '建议尽快咨询医生调整治疗。'}`;
     return `${what}读数在控制范围内，请继续按医嘱服药并定期测量。`;
   },
   'en-US': (p) => {
@@ -78,9 +78,9 @@ export const ADVICE: Rendering<AdviceFacts, string> = {
     if (p.action === 'urgent_referral')
       return `Your ${what} reading is at an urgent level. Seek care now (call 120 if needed); ${p.planned ? 'your family-doctor team has been alerted and will contact you soon.' : 'tell your family doctor too if you have one.'}`;
     if (p.action === 'refer')
-      return `Your ${what} was uncontrolled twice in a row. ${p.planned ? `Your family-doctor team will arrange a referral and follow up by ${p.dueOn}.` : 'Please see a specialist at a hospital.'}`;
+      return `Your ${what} was uncontrolled twice in a row. ${p.planned ? `Your family-doctor team will arrange a referral and follow up by ${dayText(p.dueOn ?? '', 'en-US')}.` : 'Please see a specialist at a hospital.'}`;
     if (p.action === 'adjust')
-      return `Your ${what} is not under control. Take your medicine as prescribed and mind your diet and rest; ${p.planned ? `your family doctor will follow up by ${p.dueOn} and adjust the treatment.` : 'please ask a doctor soon about adjusting the treatment.'}`;
+      return `Your ${what} is not under control. Take your medicine as prescribed and mind your diet and rest; ${p.planned ? `your family doctor will follow up by ${dayText(p.dueOn ?? '', 'en-US')} and adjust the treatment.` : 'please ask a doctor soon about adjusting the treatment.'}`;
     return `Your ${what} reading is within the target. Keep taking your medicine and measuring regularly.`;
   },
 };

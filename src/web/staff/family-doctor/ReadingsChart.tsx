@@ -107,6 +107,9 @@ export default function ReadingsChart({
         type: 'time',
         // The labels are days: ticks at least a day apart, or readings of one day repeat its date.
         minInterval: 86_400_000,
+        // Readings within one day still span a day, so a date label shows under them.
+        min: (e: { min: number; max: number }) => (e.max - e.min < 86_400_000 ? e.min - 43_200_000 : e.min),
+        max: (e: { min: number; max: number }) => (e.max - e.min < 86_400_000 ? e.max + 43_200_000 : e.max),
         axisLabel: {
           hideOverlap: true,
           formatter: (value: number) => formatShortDate(shanghaiDate(new Date(value))),

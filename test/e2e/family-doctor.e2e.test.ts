@@ -287,7 +287,7 @@ describe('家庭医生: sign → reading → worklist → referral up and down �
     await screenshot(page, 'fd-3-followup-result');
     await expectAccessible(page, '随访结果');
     await page.getByTestId('followup-close').click();
-    await form.waitFor({ state: 'detached' });
+    await form.waitFor({ state: 'hidden', timeout: 45_000 });
 
     // 签约居民 → 王秀英 → 转诊: 云川医院's cardiology offers referral tokens (the session made above).
     await page.getByTestId('fd-tab-residents').click();
@@ -312,7 +312,7 @@ describe('家庭医生: sign → reading → worklist → referral up and down �
     await screenshot(page, 'fd-3-referral-form');
     await expectAccessible(page, '上转单');
     await page.getByTestId('referral-submit').click();
-    await refer.waitFor({ state: 'detached' });
+    await refer.waitFor({ state: 'hidden', timeout: 45_000 });
 
     const long = await apiAs(journeys.url(), LONG);
     const sent = await until('the upward referral', async () => {
@@ -358,7 +358,8 @@ describe('家庭医生: sign → reading → worklist → referral up and down �
     await screenshot(page, 'fd-4-book');
     await expectAccessible(page, '预约转诊号源');
     await page.getByTestId('book-submit').click();
-    await book.waitFor({ state: 'detached' });
+    // The booking runs in the referral's transaction; under a loaded CI machine it may take a while.
+    await book.waitFor({ state: 'hidden', timeout: 45_000 });
     await drawer.getByTestId('referral-appointment').waitFor();
     expect(await drawer.getByTestId('referral-appointment').textContent()).toContain('陈建国');
     await screenshot(page, 'fd-4-booked');
@@ -380,7 +381,7 @@ describe('家庭医生: sign → reading → worklist → referral up and down �
       .getByLabel('诊疗小结')
       .fill('心内科门诊就诊，加用缬沙坦 80 mg 每日一次，血压控制后回社区随访。');
     await page.getByTestId('referral-complete-ok').click();
-    await complete.waitFor({ state: 'detached' });
+    await complete.waitFor({ state: 'hidden', timeout: 45_000 });
     await drawer.getByTestId('referral-downward').waitFor();
     expect((await referral(CHEN, journey.referralId)).status).toBe('completed');
     await screenshot(page, 'fd-4-completed');
@@ -406,7 +407,7 @@ describe('家庭医生: sign → reading → worklist → referral up and down �
     await screenshot(page, 'fd-5-down-form');
     await expectAccessible(page, '下转单 (康复方案)');
     await page.getByTestId('referral-submit').click();
-    await down.waitFor({ state: 'detached' });
+    await down.waitFor({ state: 'hidden', timeout: 45_000 });
 
     const chen = await apiAs(journeys.url(), CHEN);
     const sent = await until('the downward referral', async () => {

@@ -116,7 +116,9 @@ export const journeys: Journey[] = [
       const taps = tapCounter();
       const chen = page.locator('[data-testid="seen-doctor"][data-name="陈建国"]');
       await chen.getByText('原发性高血压').waitFor();
-      await page.getByTestId('soon-familyDoctor').filter({ hasText: '即将上线' }).waitFor();
+      // [12/12] 家庭医生 is built: every tile opens a page, none says 即将上线.
+      await page.getByTestId('service-familyDoctor').waitFor();
+      await expect(page.locator('[data-testid^="soon-"]').count()).resolves.toBe(0);
       await expectAccessible(page, 'home');
       await screenshot(page, 'home');
 

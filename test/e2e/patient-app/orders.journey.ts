@@ -74,7 +74,8 @@ export const journeys: Journey[] = [
       await page.getByRole('tab', { name: '已退款' }).click();
       await page.waitForURL('**/patient/orders?status=refunded');
       await refundedCard.waitFor();
-      await expect(paidCard.count()).resolves.toBe(0);
+      // The list re-renders after the tab's fetch: wait for the paid card to go, not a count at once.
+      await paidCard.waitFor({ state: 'detached' });
       await expectAccessible(page, '缴费记录 (已退款)');
       await screenshot(page, 'orders-list-refunded');
 

@@ -15,6 +15,7 @@ import { institutionFacts, practitionerProfiles } from '../directory/directory.a
 import { actsForPatient, patientNames, patientProfiles } from '../identity/identity.api.js';
 import { renewalOpen } from './contract.rules.js';
 import { familyDoctorErrors } from './family-doctor.errors.js';
+import { dailySequence } from './sequence.js';
 import { type FdStaff, fdStaff } from './team-access.js';
 
 export type ContractRow = Selectable<FamilyContractTable>;
@@ -72,19 +73,8 @@ export async function withOneTeamBackstop<T>(write: PromiseLike<T>): Promise<T> 
   }
 }
 
-/** The next contract number of the day: FD + yyyymmdd + a 4-digit sequence, under a lock of the day. */
-export async function nextContractNo(trx: Executor, now: Date): Promise<string> {
-  const prefix = `FD${shanghaiDate(now).replaceAll('-', '')}`;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`family-doctor.contract-no:${prefix}`}, 0))`.execute(
-    trx,
-  );
-  const last = await trx
-    .selectFrom('family_contract')
-    .select(sql<string | null>`max(substr(contract_no, 11)::int)::text`.as('n'))
-    .where('contract_no', 'like', `${prefix}%`)
-    .executeTakeFirst();
-  return `${prefix}${String(Number(last?.n ?? 0) + 1).padStart(4, '0')}`;
-}
+/** The next contract number of the day (FD202612070001), from the module's daily sequence. */
+export const nextContractNo = (trx: Executor, now: Date): Promise<string> => dailySequence(trx, 'FD', now);
 
 /** Who reads a contract: the resident or a proxy of theirs, or a member of the contract's team. */
 export type ContractReader =
